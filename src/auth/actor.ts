@@ -1,0 +1,18 @@
+import type { Role } from './roles.js';
+
+export const surfaces = ['web', 'api', 'slack', 'mcp', 'cli', 'system'] as const;
+export type Surface = (typeof surfaces)[number];
+
+/**
+ * Who is asking. Every surface builds it from what it verified itself (a session cookie, an API token, a Slack
+ * signature); a model never supplies any part of it.
+ */
+export interface Actor {
+  userId: number | null;
+  email: string;
+  role: Role;
+  surface: Surface;
+  tokenId?: number;
+}
+
+export const systemActor = (surface: Surface = 'system'): Actor => ({ userId: null, email: surface, role: 'admin', surface });

@@ -1,0 +1,117 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import * as oidc from 'openid-client';
+import { AuditService } from '../audit/audit.service.js';
+import type { Config } from '../config/config.schema.js';
+import { CONFIG } from '../config/config.token.js';
+import { logger } from '../logging/logger.js';
+import { User } from './user.entity.js';
+
+export class SignInRefused extends Error {}
+
+interface PendingSignIn { verifier: string; nonce: string; returnTo: string; expires: number }
+
+const isLoopback = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+
+/**
+ * "Sign in with Google" (or any OpenID Connect provider): authorization code flow with PKCE, state and nonce.
+ * A person is matched by the provider's subject, then by a verified email; new people get an account only when their
+ * email domain is in OIDC_ALLOWED_DOMAINS.
+ */
+@Injectable()
+export class OidcService {
+  private configuration?: Promise<oidc.Configuration>;
+  // Pending sign-ins live for ten minutes in this process; the browser holds the state in a cookie.
+  private readonly pending = new Map<string, PendingSignIn>();
+
+  constructor(private readonly orm: MikroORM, private readonly audit: AuditService, @Inject(CONFIG) private readonly config: Config) {}
+
+  get enabled() {
+    return !!(this.config.OIDC_ISSUER_URL && this.config.OIDC_CLIENT_ID && this.config.OIDC_CLIENT_SECRET);
+  }
+
+  get redirectUri() {
+    return new URL('/api/auth/oidc/callback', this.config.PUBLIC_URL).toString();
+  }
+
+  private discover() {
+    if (!this.enabled) throw new SignInRefused('OpenID Connect sign-in is not configured (OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET).');
+    const issuer = new URL(this.config.OIDC_ISSUER_URL!);
+    this.configuration ??= oidc
+      .discovery(issuer, this.config.OIDC_CLIENT_ID!, this.config.OIDC_CLIENT_SECRET!, undefined,
+        // Plain HTTP is allowed only for a provider on this machine (a local test provider).
+        isLoopback(issuer) && issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined)
+      .catch((error) => {
+        this.configuration = undefined;
+        throw new SignInRefused(`The sign-in provider at ${issuer.origin} could not be reached: ${(error as Error).message}`);
+      });
+    return this.configuration;
+  }
+
+  /** Where to send the browser, and the state value to keep in its cookie. */
+  async start(returnTo = '/'): Promise<{ url: string; state: string }> {
+    const configuration = await this.discover();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const now = Date.now();
+    for (const [key, value] of this.pending) if (value.expires < now) this.pending.delete(key);
+    this.pending.set(state, { verifier, nonce, returnTo: returnTo.startsWith('/') ? returnTo : '/', expires: now + 600_000 });
+    const url = oidc.buildAuthorizationUrl(configuration, {
+      redirect_uri: this.redirectUri,
+      scope: 'openid email profile',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    return { url: url.toString(), state };
+  }
+
+  /** Completes the flow from the provider's redirect; returns the signed-in user. */
+  async finish(callbackUrl: URL, stateFromCookie: string | undefined): Promise<{ user: User; returnTo: string }> {
+    const configuration = await this.discover();
+    const state = callbackUrl.searchParams.get('state') ?? '';
+    const pending = this.pending.get(state);
+    if (!pending || !stateFromCookie || stateFromCookie !== state || pending.expires < Date.now()) {
+      throw new SignInRefused('This sign-in link has expired or was started in another browser; please sign in again.');
+    }
+    this.pending.delete(state);
+    let claims: oidc.IDToken | undefined;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
+        pkceCodeVerifier: pending.verifier, expectedState: state, expectedNonce: pending.nonce, idTokenExpected: true,
+      });
+      claims = tokens.claims();
+    } catch (error) {
+      logger.warn('OpenID Connect sign-in failed', { reason: (error as Error).message });
+      throw new SignInRefused('The sign-in provider did not confirm who you are; please try again.');
+    }
+    if (!claims) throw new SignInRefused('The sign-in provider sent no identity.');
+    const user = await this.match(claims);
+    return { user, returnTo: pending.returnTo };
+  }
+
+  private async match(claims: oidc.IDToken): Promise<User> {
+    const subject = `${claims.iss}|${claims.sub}`;
+    const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
+    const em = this.orm.em.fork();
+    let user = await em.findOne(User, { oidcSubject: subject });
+    if (!user) {
+      if (!email || claims.email_verified !== true) {
+        throw new SignInRefused('Your sign-in provider did not share a verified email address, so no CRM account can be matched.');
+      }
+      user = await em.findOne(User, { email: { $ilike: email } });
+      const domain = email.split('@')[1];
+      if (!user && !this.config.OIDC_ALLOWED_DOMAINS.includes(domain)) {
+        throw new SignInRefused(`There is no CRM account for ${email}; ask an admin to create one.`);
+      }
+      user ??= em.create(User, { email, name: String(claims.name ?? ''), role: this.config.OIDC_DEFAULT_ROLE });
+      user.oidcSubject = subject;
+      await em.flush();
+      await this.audit.record({ userId: user.id, email, role: user.role, surface: 'web' }, 'user.link_oidc', `user:${user.id}`, { issuer: claims.iss });
+    }
+    if (user.disabledAt) throw new SignInRefused('This account is disabled.');
+    return user;
+  }
+}

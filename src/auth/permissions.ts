@@ -1,0 +1,44 @@
+import type { Role } from './roles.js';
+
+/** Everything a caller may be allowed to do, named the way the audit log and error messages name it. */
+export const actions = [
+  'customers.read',
+  'customers.write',
+  'imports.read',
+  'imports.write',
+  'segments.read',
+  'segments.preview',
+  'segments.write',
+  'campaigns.read',
+  'campaigns.plan',
+  'campaigns.launch',
+  'analytics.read',
+  'agent.chat',
+  'tokens.manage_own',
+  'tokens.manage_all',
+  'users.manage',
+  'audit.read',
+] as const;
+export type Action = (typeof actions)[number];
+
+const reading: Action[] = ['customers.read', 'imports.read', 'segments.read', 'segments.preview', 'campaigns.read', 'campaigns.plan', 'analytics.read', 'agent.chat', 'tokens.manage_own'];
+const changing: Action[] = ['customers.write', 'imports.write', 'segments.write', 'campaigns.launch'];
+
+// analyst: reads and previews (a campaign plan is a preview); cannot send or change data.
+// marketer: may also change data and launch campaigns. admin: may also manage people, every token, and read the audit log.
+export const permissionTable: Record<Role, ReadonlySet<Action>> = {
+  analyst: new Set(reading),
+  marketer: new Set([...reading, ...changing]),
+  admin: new Set(actions),
+};
+
+const rank: Record<Role, number> = { analyst: 0, marketer: 1, admin: 2 };
+
+/** The lesser of two roles: a token never carries more than its user may do today. */
+export function lesserRole(a: Role, b: Role): Role {
+  return rank[a] <= rank[b] ? a : b;
+}
+
+export function roleAtLeast(role: Role, floor: Role) {
+  return rank[role] >= rank[floor];
+}

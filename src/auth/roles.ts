@@ -1,0 +1,2 @@
+export const roles = ['admin', 'marketer', 'analyst'] as const;
+export type Role = (typeof roles)[number];

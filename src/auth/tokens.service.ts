@@ -1,0 +1,78 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor, Surface } from './actor.js';
+import { ApiToken } from './api-token.entity.js';
+import { authorize } from './authorize.js';
+import { lesserRole, roleAtLeast } from './permissions.js';
+import type { Role } from './roles.js';
+import { hashToken, looksLikeToken, newToken } from './token-format.js';
+import { User } from './user.entity.js';
+import { UserInputError } from './users.service.js';
+
+const publicToken = (t: ApiToken) => ({
+  id: t.id, name: t.name, role: t.role, prefix: t.tokenPrefix, userId: t.user.id,
+  createdAt: t.createdAt, lastUsedAt: t.lastUsedAt ?? null, revokedAt: t.revokedAt ?? null,
+});
+
+@Injectable()
+export class TokensService {
+  constructor(private readonly orm: MikroORM, private readonly audit: AuditService) {}
+
+  /** Makes a token for a user (the caller when no user is named). The token is returned here and never again. */
+  async create(actor: Actor, input: { userId?: number; role: Role; name?: string }) {
+    const userId = input.userId ?? actor.userId;
+    if (userId === null) throw new UserInputError('Name the user the token is for.');
+    authorize(actor, userId === actor.userId ? 'tokens.manage_own' : 'tokens.manage_all');
+    const em = this.orm.em.fork();
+    const user = await em.findOne(User, { id: userId });
+    if (!user) throw new UserInputError(`There is no user ${userId}.`);
+    if (!roleAtLeast(user.role, input.role)) throw new UserInputError(`${user.email} is ${user.role}; a token cannot carry more (${input.role}).`);
+    // A token made through another token can be no stronger than the token that made it.
+    if (!roleAtLeast(actor.role, input.role)) throw new UserInputError(`You act as ${actor.role}; you cannot make a ${input.role} token.`);
+    const token = newToken();
+    const row = em.create(ApiToken, {
+      user: em.getReference(User, user.id), name: input.name?.trim() || `${input.role} token`, role: input.role,
+      tokenHash: hashToken(token), tokenPrefix: token.slice(0, 10),
+    });
+    await em.flush();
+    await this.audit.record(actor, 'token.create', `token:${row.id}`, { forUser: user.email, role: input.role });
+    return { token, ...publicToken(row) };
+  }
+
+  async list(actor: Actor, options: { all?: boolean } = {}) {
+    authorize(actor, options.all ? 'tokens.manage_all' : 'tokens.manage_own');
+    const where = options.all ? {} : { user: actor.userId ?? -1 };
+    return (await this.orm.em.fork().find(ApiToken, where, { orderBy: { id: 'asc' } })).map(publicToken);
+  }
+
+  /** Revokes by id or by the prefix shown at creation. A revoked token is refused from the next request on. */
+  async revoke(actor: Actor, idOrPrefix: string | number) {
+    const em = this.orm.em.fork();
+    const where = typeof idOrPrefix === 'number' || /^\d+$/.test(idOrPrefix) ? { id: Number(idOrPrefix) } : { tokenPrefix: idOrPrefix };
+    const token = await em.findOne(ApiToken, where);
+    if (!token) throw new UserInputError(`There is no token ${idOrPrefix}.`);
+    authorize(actor, token.user.id === actor.userId ? 'tokens.manage_own' : 'tokens.manage_all');
+    if (!token.revokedAt) {
+      token.revokedAt = new Date();
+      await em.flush();
+      await this.audit.record(actor, 'token.revoke', `token:${token.id}`);
+    }
+    return publicToken(token);
+  }
+
+  /** The caller a bearer token stands for, or null when it is unknown, revoked, or its user is disabled. */
+  async verify(token: string, surface: Surface): Promise<Actor | null> {
+    if (!looksLikeToken(token)) return null;
+    const em = this.orm.em.fork();
+    const row = await em.findOne(ApiToken, { tokenHash: hashToken(token) }, { populate: ['user'] });
+    if (!row || row.revokedAt) return null;
+    const user = row.user.getEntity();
+    if (user.disabledAt) return null;
+    // Written at most once a minute, so a busy script does not turn every read into a write.
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+      await em.nativeUpdate(ApiToken, { id: row.id }, { lastUsedAt: new Date() });
+    }
+    return { userId: user.id, email: user.email, role: lesserRole(row.role, user.role), surface, tokenId: row.id };
+  }
+}

@@ -1,0 +1,93 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { Config } from '../config/config.schema.js';
+import { CONFIG } from '../config/config.token.js';
+import type { Actor } from './actor.js';
+import { authorize } from './authorize.js';
+import { generatePassword, hashPassword, verifyPassword } from './password.js';
+import type { Role } from './roles.js';
+import { User } from './user.entity.js';
+
+export class UserInputError extends Error {}
+
+export const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, role: u.role, slackUserId: u.slackUserId ?? null, disabled: !!u.disabledAt, createdAt: u.createdAt });
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly audit: AuditService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  findByEmail(email: string) {
+    return this.orm.em.fork().findOne(User, { email: { $ilike: email.trim() } });
+  }
+
+  findById(id: number) {
+    return this.orm.em.fork().findOne(User, { id });
+  }
+
+  async list(actor: Actor) {
+    authorize(actor, 'users.manage');
+    return (await this.orm.em.fork().find(User, {}, { orderBy: { id: 'asc' } })).map(publicUser);
+  }
+
+  /** Creates a person who signs in with a password; without one, a password is generated and returned once. */
+  async create(actor: Actor, input: { email: string; name?: string; role: Role; password?: string }) {
+    authorize(actor, 'users.manage');
+    const email = input.email.trim().toLowerCase();
+    if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new UserInputError(`"${input.email}" is not an email address.`);
+    if (input.password !== undefined && input.password.length < 12) throw new UserInputError('A password needs at least 12 characters.');
+    if (await this.findByEmail(email)) throw new UserInputError(`A user with the email ${email} already exists.`);
+    const password = input.password ?? generatePassword();
+    const em = this.orm.em.fork();
+    const user = em.create(User, { email, name: input.name ?? '', role: input.role, passwordHash: await hashPassword(password) });
+    await em.flush();
+    await this.audit.record(actor, 'user.create', `user:${user.id}`, { email, role: input.role });
+    return { user: publicUser(user), password: input.password ? undefined : password };
+  }
+
+  async setRole(actor: Actor, userId: number, role: Role) {
+    authorize(actor, 'users.manage');
+    const em = this.orm.em.fork();
+    const user = await em.findOneOrFail(User, { id: userId });
+    user.role = role;
+    await em.flush();
+    await this.audit.record(actor, 'user.set_role', `user:${userId}`, { role });
+    return publicUser(user);
+  }
+
+  async setPassword(actor: Actor, userId: number, password: string) {
+    if (actor.userId !== userId) authorize(actor, 'users.manage');
+    if (password.length < 12) throw new UserInputError('A password needs at least 12 characters.');
+    const em = this.orm.em.fork();
+    const user = await em.findOneOrFail(User, { id: userId });
+    user.passwordHash = await hashPassword(password);
+    await em.flush();
+    await this.audit.record(actor, 'user.set_password', `user:${userId}`);
+  }
+
+  /** The user whose password matches, or null; the same answer and about the same time for a wrong email as a wrong password. */
+  async checkPassword(email: string, password: string): Promise<User | null> {
+    const user = await this.findByEmail(email);
+    const ok = await verifyPassword(password, user?.passwordHash ?? 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    return ok && user && !user.disabledAt ? user : null;
+  }
+
+  /**
+   * On the first start there is nobody to sign in as: make the admin from ADMIN_EMAIL/ADMIN_PASSWORD, or with a
+   * one-time password that the caller prints once. Returns null when users already exist.
+   */
+  async ensureFirstAdmin(): Promise<{ email: string; password?: string } | null> {
+    const em = this.orm.em.fork();
+    if ((await em.count(User, {})) > 0) return null;
+    const email = (this.config.ADMIN_EMAIL ?? 'admin@localhost').toLowerCase();
+    const password = this.config.ADMIN_PASSWORD ?? generatePassword();
+    em.create(User, { email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password) });
+    await em.flush();
+    await this.audit.record({ userId: null, email: 'system', role: 'admin', surface: 'system' }, 'user.create_first_admin', email);
+    return { email, password: this.config.ADMIN_PASSWORD ? undefined : password };
+  }
+}

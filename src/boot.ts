@@ -1,0 +1,43 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Config } from './config/config.schema.js';
+import { migrate, openDatabase, type OpenDatabase } from './db/database.js';
+import { databaseIsEmpty, seedDemoData } from './db/seed/seeder.js';
+import { Sql } from './db/sql.js';
+import { UsersService } from './auth/users.service.js';
+import { logger } from './logging/logger.js';
+import { createHttpApp, listen } from './server.js';
+
+export interface RunningCrm {
+  url: string;
+  app: NestExpressApplication;
+  database: OpenDatabase;
+  sql: Sql;
+  firstAdmin: { email: string; password?: string } | null;
+  seeded: boolean;
+  stop(): Promise<void>;
+}
+
+/** Database up, schema current, first admin and demo data in place, then the HTTP server listening. */
+export async function boot(config: Config): Promise<RunningCrm> {
+  const database = await openDatabase(config);
+  const sql = new Sql(database.url);
+  let app: NestExpressApplication | undefined;
+  const stop = async () => {
+    await app?.close();
+    await sql.close();
+    await database.close();
+  };
+  try {
+    await migrate(database.orm, config.MIGRATE_ON_START);
+    const seeded = config.SEED_ON_EMPTY && (await databaseIsEmpty(sql));
+    if (seeded) await seedDemoData(sql, { seed: config.SEED, customers: config.DEMO_CUSTOMERS });
+    app = await createHttpApp({ config, orm: database.orm, sql });
+    const firstAdmin = await app.get(UsersService).ensureFirstAdmin();
+    const url = await listen(app, config.PORT, config.HOST);
+    logger.info('CRM started', { url, embeddedDatabase: database.embedded });
+    return { url, app, database, sql, firstAdmin, seeded, stop };
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+}

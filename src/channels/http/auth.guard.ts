@@ -1,0 +1,51 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { Actor } from '../../auth/actor.js';
+import { authorize, NotSignedIn } from '../../auth/authorize.js';
+import type { Action } from '../../auth/permissions.js';
+import { SessionsService } from '../../auth/sessions.service.js';
+import { TokensService } from '../../auth/tokens.service.js';
+import { readCookies, SESSION_COOKIE } from './cookies.js';
+import { PUBLIC, REQUIRES } from './decorators.js';
+
+export class CsrfRejected extends Error {
+  constructor() {
+    super('This request lacks the X-CSRF-Token header of your session; reload the page and try again.');
+  }
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Identifies the caller on every HTTP request (API token first, then session cookie) and applies the route's permission. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector, private readonly tokens: TokensService, private readonly sessions: SessionsService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request & { actor?: Actor | null }>();
+    const targets = [context.getHandler(), context.getClass()];
+    req.actor = await this.identify(req);
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const action = this.reflector.getAllAndOverride<Action | undefined>(REQUIRES, targets);
+    if (!req.actor) throw new NotSignedIn();
+    if (action) authorize(req.actor, action);
+    return true;
+  }
+
+  async identify(req: Request): Promise<Actor | null> {
+    const header = req.header('authorization');
+    if (header) {
+      const [scheme, token] = header.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token) throw new NotSignedIn('Send the API token as "Authorization: Bearer <token>".');
+      const actor = await this.tokens.verify(token.trim(), 'api');
+      if (!actor) throw new NotSignedIn('This API token is unknown or has been revoked.');
+      return actor;
+    }
+    const signedIn = await this.sessions.find(readCookies(req.header('cookie'))[SESSION_COOKIE]);
+    if (!signedIn) return null;
+    // A cookie is sent by the browser on its own; a write must also prove it came from our page.
+    if (!SAFE.has(req.method) && !SessionsService.csrfMatches(signedIn.csrfToken, req.header('x-csrf-token'))) throw new CsrfRejected();
+    return signedIn.actor;
+  }
+}

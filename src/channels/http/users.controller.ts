@@ -1,0 +1,45 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
+import { z } from 'zod';
+import { AuditService } from '../../audit/audit.service.js';
+import type { Actor } from '../../auth/actor.js';
+import { roles } from '../../auth/roles.js';
+import { UsersService } from '../../auth/users.service.js';
+import { parseInput } from './bad-input.js';
+import { CurrentActor, Requires } from './decorators.js';
+
+const createBody = z.object({
+  email: z.email(),
+  name: z.string().trim().max(200).optional(),
+  role: z.enum(roles),
+  password: z.string().min(12).max(1000).optional(),
+});
+const roleBody = z.object({ role: z.enum(roles) });
+
+@Controller('api')
+export class UsersController {
+  constructor(private readonly users: UsersService, private readonly audit: AuditService) {}
+
+  @Get('users')
+  @Requires('users.manage')
+  list(@CurrentActor() actor: Actor) {
+    return this.users.list(actor);
+  }
+
+  @Post('users')
+  @Requires('users.manage')
+  create(@CurrentActor() actor: Actor, @Body() body: unknown) {
+    return this.users.create(actor, parseInput(createBody, body));
+  }
+
+  @Patch('users/:id')
+  @Requires('users.manage')
+  setRole(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() body: unknown) {
+    return this.users.setRole(actor, id, parseInput(roleBody, body).role);
+  }
+
+  @Get('audit-events')
+  @Requires('audit.read')
+  auditEvents() {
+    return this.audit.recent();
+  }
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+// Environment values arrive as strings; these helpers turn "" into "not set" so that an empty line in .env means the default.
+const optionalText = () => z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+const flag = (fallback: boolean) =>
+  z.preprocess(
+    (v) => (v === '' || v === undefined ? fallback : v),
+    z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]),
+  );
+const port = (fallback?: number) =>
+  z.preprocess((v) => (v === '' || v === undefined ? fallback : v), z.coerce.number().int().min(1).max(65535).optional());
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v) && URL.canParse(v), 'must be a postgres:// URL, e.g. postgres://user:password@host:5432/crm');
+
+/**
+ * Every environment variable the CRM reads, with what it means. The descriptions are shown when a value is wrong
+ * and are the source of truth for `.env.example`.
+ */
+export const configSchema = z
+  .object({
+    PORT: port(3000).describe('HTTP port of the web app, API, Slack events and MCP endpoint.'),
+    HOST: z.string().default('127.0.0.1').describe('Address to listen on; 0.0.0.0 to accept connections from other machines (containers).'),
+    PUBLIC_URL: z.url().default('http://localhost:3000').describe('The address people use to reach the CRM; OpenID Connect redirects come back here.'),
+    DATABASE_URL: optionalText()
+      .pipe(postgresUrl.optional())
+      .describe('PostgreSQL connection URL. When unset, an embedded PostgreSQL is started with its data under DATA_DIR.'),
+    DATA_DIR: z.string().default('.data').describe('Where the embedded PostgreSQL keeps its data (used only when DATABASE_URL is unset).'),
+    EMBEDDED_POSTGRES_PORT: port().describe('Port for the embedded PostgreSQL; a free port is chosen when unset.'),
+    MIGRATE_ON_START: flag(true).describe('Run pending database migrations at start (true/false). When false, pending migrations stop the start.'),
+    SEED_ON_EMPTY: flag(true).describe('Load the demo data on the first start of an empty database (true/false).'),
+    SEED: z.coerce.number().int().default(42).describe('Random seed of the demo data; the same seed gives the same customers and orders.'),
+    DEMO_CUSTOMERS: z.coerce.number().int().min(10).max(1_000_000).default(5000).describe('How many customers the demo data has (about five orders each).'),
+    CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as INR').default('INR').describe('Currency of every amount in this CRM (ISO 4217).'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Least important log line written: debug, info, warn or error.'),
+    ADMIN_EMAIL: optionalText().pipe(z.email().optional()).describe('Email of the first admin, created on the first start when there are no users.'),
+    ADMIN_PASSWORD: optionalText()
+      .pipe(z.string().min(12, 'must be at least 12 characters').optional())
+      .describe('Password of that first admin; when unset a one-time password is generated and printed once.'),
+    SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7).describe('How long a web sign-in lasts, in hours.'),
+    COOKIE_SECURE: flag(false).describe('Mark session cookies Secure (true when the CRM is served over HTTPS).'),
+    OIDC_ISSUER_URL: optionalText().pipe(z.url().optional()).describe('OpenID Connect issuer, e.g. https://accounts.google.com. Enables "Sign in with" on the web.'),
+    OIDC_CLIENT_ID: optionalText().describe('OpenID Connect client id issued by the provider.'),
+    OIDC_CLIENT_SECRET: optionalText().describe('OpenID Connect client secret issued by the provider.'),
+    OIDC_PROVIDER_NAME: z.string().default('Google').describe('Name shown on the sign-in button.'),
+    OIDC_ALLOWED_DOMAINS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
+      .describe('Comma-separated email domains whose people get an account on first OpenID sign-in; others need an existing user.'),
+    OIDC_DEFAULT_ROLE: z.enum(['admin', 'marketer', 'analyst']).default('analyst').describe('Role given to accounts created on first OpenID sign-in.'),
+  })
+  .superRefine((c, ctx) => {
+    const oidc = [c.OIDC_ISSUER_URL, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      for (const key of ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
+        if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set together with the other OIDC_* values' });
+      }
+    }
+    if (c.ADMIN_PASSWORD && !c.ADMIN_EMAIL) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_EMAIL'], message: 'must be set when ADMIN_PASSWORD is set' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,2 @@
+// Nest injection token for the parsed configuration.
+export const CONFIG = Symbol('CONFIG');

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { configSchema, type Config } from './config.schema.js';
+
+export class ConfigError extends Error {}
+
+/** What each variable means, for error messages and `.env.example`. */
+export function describeVariables(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(configSchema.shape).map(([key, schema]) => [key, (schema as z.ZodType).description ?? '']),
+  );
+}
+
+/**
+ * Parses the environment once. Every problem is reported together, each with the variable's meaning,
+ * so a person fixes the whole .env in one go instead of one restart per mistake.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(configSchema.shape);
+  const input = Object.fromEntries(known.map((key) => [key, env[key]]));
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+
+  const meanings = describeVariables();
+  const lines = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    // Never echo the value: a mistyped secret must not land in a log.
+    const message = issue.code === 'invalid_type' && input[key] === undefined ? 'is required' : issue.message;
+    return `  - ${key} ${message}. (${meanings[key] ?? ''})`;
+  });
+  throw new ConfigError(`The configuration has ${lines.length} problem(s):\n${lines.join('\n')}\nSee .env.example for every setting.`);
+}

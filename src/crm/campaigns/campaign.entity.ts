@@ -1,0 +1,28 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+export const channels = ['email', 'sms'] as const;
+export const campaignStatuses = ['draft', 'sending', 'completed', 'failed', 'cancelled'] as const;
+
+const CampaignSchema = defineEntity({
+  name: 'Campaign',
+  tableName: 'campaigns',
+  properties: {
+    id: p.bigint('number').primary(),
+    name: p.string(),
+    segmentId: p.bigint('number').nullable(),
+    segmentVersion: p.integer().nullable(),
+    rules: p.json<unknown>(),
+    channel: p.enum(channels),
+    template: p.text(),
+    status: p.enum(campaignStatuses).default('draft'),
+    audienceSize: p.integer().nullable(),
+    createdBy: p.bigint('number').nullable(),
+    launchedBy: p.bigint('number').nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    launchedAt: p.datetime().nullable(),
+    completedAt: p.datetime().nullable(),
+  },
+});
+
+export class Campaign extends CampaignSchema.class {}
+CampaignSchema.setClass(Campaign);

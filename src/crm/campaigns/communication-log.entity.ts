@@ -1,0 +1,27 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { channels } from './campaign.entity.js';
+
+export const deliveryStatuses = ['queued', 'sent', 'failed', 'delivered', 'unconfirmed'] as const;
+
+// One row per campaign and recipient, frozen at launch: the exact message and address that were sent.
+const CommunicationLogSchema = defineEntity({
+  name: 'CommunicationLog',
+  tableName: 'communication_logs',
+  properties: {
+    id: p.bigint('number').primary(),
+    campaignId: p.bigint('number'),
+    customerId: p.bigint('number'),
+    channel: p.enum(channels),
+    address: p.string(),
+    message: p.text(),
+    status: p.enum(deliveryStatuses).default('queued'),
+    vendorMessageId: p.string().nullable(),
+    failureReason: p.string().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    sentAt: p.datetime().nullable(),
+    receiptAt: p.datetime().nullable(),
+  },
+});
+
+export class CommunicationLog extends CommunicationLogSchema.class {}
+CommunicationLogSchema.setClass(CommunicationLog);

@@ -1,0 +1,92 @@
+import type { Queryable } from '../../db/sql.js';
+import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
+import type { OrderInput } from './order-input.js';
+import { linesTotal } from './money.js';
+
+export interface WriteCounts { inserted: number; updated: number; unchanged: number }
+
+/**
+ * Writes a batch of orders with their lines in a handful of set-wise statements (never a row at a time), creates
+ * customers that are only known by their external id, and refreshes the aggregates of every customer whose orders moved.
+ * Writing the same batch twice changes nothing: orders are matched by external id and lines by position.
+ * Must run inside a transaction.
+ */
+export async function writeOrders(db: Queryable, batch: readonly OrderInput[]): Promise<WriteCounts> {
+  // The last copy of an order in one batch wins, as it would had they come in two batches.
+  const orders = [...new Map(batch.map((o) => [o.externalId, o])).values()];
+  if (!orders.length) return { inserted: 0, updated: 0, unchanged: 0 };
+
+  const customerKeys = [...new Set(orders.map((o) => o.customerExternalId))];
+  await db.query(`insert into customers (external_id) select unnest($1::text[]) on conflict (external_id) do nothing`, [customerKeys]);
+  const customerRows = (await db.query<{ id: number; external_id: string }>(
+    `select id, external_id from customers where external_id = any($1)`, [customerKeys],
+  )).rows;
+  const customerId = new Map(customerRows.map((r) => [r.external_id, r.id]));
+
+  // An order that moves to another customer changes that customer's figures too.
+  const before = (await db.query<{ customer_id: number }>(
+    `select distinct customer_id from orders where external_id = any($1)`, [orders.map((o) => o.externalId)],
+  )).rows.map((r) => r.customer_id);
+
+  // An order given only lines takes its total from them, so a re-sent order compares equal and is left alone.
+  const totals = orders.map((o) => o.total ?? linesTotal(o.lines));
+  const written = (await db.query<{ id: number; external_id: string; inserted: boolean }>(
+    `insert into orders (external_id, customer_id, placed_at, status, total)
+     select e, c, p, s, t from unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::numeric[]) as x(e, c, p, s, t)
+     on conflict (external_id) do update set
+       customer_id = excluded.customer_id, placed_at = excluded.placed_at, status = excluded.status,
+       total = excluded.total, updated_at = now()
+     where (orders.customer_id, orders.placed_at, orders.status, orders.total)
+           is distinct from (excluded.customer_id, excluded.placed_at, excluded.status, excluded.total)
+     returning id, external_id, (xmax = 0) as inserted`,
+    [orders.map((o) => o.externalId), orders.map((o) => customerId.get(o.customerExternalId)), orders.map((o) => o.placedAt),
+      orders.map((o) => o.status), totals],
+  )).rows;
+
+  const ids = new Map((await db.query<{ id: number; external_id: string }>(
+    `select id, external_id from orders where external_id = any($1)`, [orders.map((o) => o.externalId)],
+  )).rows.map((r) => [r.external_id, r.id]));
+
+  const withLines = orders.filter((o) => o.lines.length > 0);
+  const lineChanges = await writeLines(db, withLines.map((o) => ({ orderId: ids.get(o.externalId)!, lines: o.lines })));
+
+  const affected = new Set<number>([...before, ...orders.map((o) => customerId.get(o.customerExternalId)!)]);
+  await refreshCustomerAggregates(db, [...affected]);
+
+  const inserted = new Set(written.filter((r) => r.inserted).map((r) => r.id));
+  const updated = new Set([...written.filter((r) => !r.inserted).map((r) => r.id), ...lineChanges]);
+  for (const id of inserted) updated.delete(id);
+  return { inserted: inserted.size, updated: updated.size, unchanged: orders.length - inserted.size - updated.size };
+}
+
+/** Upserts lines by (order, position) and drops positions the new version no longer has; returns orders whose lines changed. */
+async function writeLines(db: Queryable, orders: { orderId: number; lines: OrderInput['lines'] }[]): Promise<Set<number>> {
+  if (!orders.length) return new Set();
+  const cols = { order: [] as number[], position: [] as number[], sku: [] as (string | null)[], description: [] as (string | null)[], quantity: [] as number[], price: [] as string[] };
+  for (const { orderId, lines } of orders) {
+    lines.forEach((line, index) => {
+      cols.order.push(orderId);
+      cols.position.push(index + 1);
+      cols.sku.push(line.sku ?? null);
+      cols.description.push(line.description ?? null);
+      cols.quantity.push(line.quantity);
+      cols.price.push(line.unitPrice);
+    });
+  }
+  const changed = (await db.query<{ order_id: number }>(
+    `insert into order_lines (order_id, position, sku, description, quantity, unit_price)
+     select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::numeric[])
+     on conflict (order_id, position) do update set
+       sku = excluded.sku, description = excluded.description, quantity = excluded.quantity, unit_price = excluded.unit_price
+     where (order_lines.sku, order_lines.description, order_lines.quantity, order_lines.unit_price)
+           is distinct from (excluded.sku, excluded.description, excluded.quantity, excluded.unit_price)
+     returning order_id`,
+    [cols.order, cols.position, cols.sku, cols.description, cols.quantity, cols.price],
+  )).rows.map((r) => r.order_id);
+  const dropped = (await db.query<{ order_id: number }>(
+    `delete from order_lines l using unnest($1::bigint[], $2::int[]) as n(order_id, line_count)
+     where l.order_id = n.order_id and l.position > n.line_count returning l.order_id`,
+    [orders.map((o) => o.orderId), orders.map((o) => o.lines.length)],
+  )).rows.map((r) => r.order_id);
+  return new Set([...changed, ...dropped]);
+}

@@ -1,0 +1,48 @@
+import pg from 'pg';
+
+// bigint columns (ids, counts) fit in a JS number in this CRM; numeric amounts stay strings so they are never rounded.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/**
+ * Plain SQL with PostgreSQL's own parameters ($1, $2 …): used where the work is set-wise (aggregates, imports,
+ * segments), so values travel as parameters and arrays as arrays, never inside the SQL text.
+ */
+export class Sql {
+  readonly pool: pg.Pool;
+
+  constructor(url: string, options: { max?: number } = {}) {
+    this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  }
+
+  query<T extends pg.QueryResultRow = any>(text: string, params?: unknown[]) {
+    return this.pool.query<T>(text, params);
+  }
+
+  async rows<T extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<T[]> {
+    return (await this.pool.query<T>(text, params)).rows;
+  }
+
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  close() {
+    return this.pool.end();
+  }
+}

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule, type AppDependencies } from './app.module.js';
+import { requestLog } from './channels/http/request-log.middleware.js';
+import { NestJsonLogger } from './logging/logger.js';
+import { projectRoot } from './project-root.js';
+
+export class PortInUse extends Error {}
+
+/** Builds the HTTP application: API, health, and the web app's files. Listening is left to the caller. */
+export async function createHttpApp(deps: AppDependencies): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(deps), {
+    logger: new NestJsonLogger(),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestLog);
+  // Large enough for a 10,000-record import batch; bigger files go through multipart upload.
+  app.use(express.json({ limit: '32mb' }));
+
+  const web = join(projectRoot(), 'web', 'dist');
+  if (existsSync(web)) {
+    app.useStaticAssets(web, { index: false, maxAge: '1h' });
+    // The web app routes on the client: any page that is not the API gets index.html.
+    app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (req.method !== 'GET' || /^\/(api|healthz|mcp|slack)(\/|$)/.test(req.path)) return next();
+      res.sendFile(join(web, 'index.html'));
+    });
+  }
+  return app;
+}
+
+export async function listen(app: NestExpressApplication, port: number, host: string): Promise<string> {
+  try {
+    await app.listen(port, host);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUse(`Port ${port} is already in use; stop what uses it or set PORT to another port.`);
+    throw error;
+  }
+  const address = app.getHttpServer().address() as { port: number };
+  return `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${address.port}`;
+}
