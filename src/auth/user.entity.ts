@@ -17,9 +17,5 @@ const UserSchema = defineEntity({
   },
 });
 
-export class User extends UserSchema.class {
-  get active() {
-    return !this.disabledAt;
-  }
-}
+export class User extends UserSchema.class {}
 UserSchema.setClass(User);

@@ -7,8 +7,9 @@ const flag = (fallback: boolean) =>
     (v) => (v === '' || v === undefined ? fallback : v),
     z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]),
   );
-const port = (fallback?: number) =>
-  z.preprocess((v) => (v === '' || v === undefined ? fallback : v), z.coerce.number().int().min(1).max(65535).optional());
+const portNumber = z.coerce.number().int().min(1).max(65535);
+const port = (fallback: number) => z.preprocess((v) => (v === '' || v === undefined ? fallback : v), portNumber);
+const optionalPort = () => z.preprocess((v) => (v === '' ? undefined : v), portNumber.optional());
 
 const postgresUrl = z
   .string()
@@ -27,7 +28,7 @@ export const configSchema = z
       .pipe(postgresUrl.optional())
       .describe('PostgreSQL connection URL. When unset, an embedded PostgreSQL is started with its data under DATA_DIR.'),
     DATA_DIR: z.string().default('.data').describe('Where the embedded PostgreSQL keeps its data (used only when DATABASE_URL is unset).'),
-    EMBEDDED_POSTGRES_PORT: port().describe('Port for the embedded PostgreSQL; a free port is chosen when unset.'),
+    EMBEDDED_POSTGRES_PORT: optionalPort().describe('Port for the embedded PostgreSQL; a free port is chosen when unset.'),
     MIGRATE_ON_START: flag(true).describe('Run pending database migrations at start (true/false). When false, pending migrations stop the start.'),
     SEED_ON_EMPTY: flag(true).describe('Load the demo data on the first start of an empty database (true/false).'),
     SEED: z.coerce.number().int().default(42).describe('Random seed of the demo data; the same seed gives the same customers and orders.'),

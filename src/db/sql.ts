@@ -6,7 +6,10 @@ const types = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export type Queryable = Pick<pg.PoolClient, 'query'>;
+/** A pool or a client inside a transaction: what set-wise code needs to run its statements. */
+export interface Queryable {
+  query<T extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
+}
 
 /**
  * Plain SQL with PostgreSQL's own parameters ($1, $2 …): used where the work is set-wise (aggregates, imports,

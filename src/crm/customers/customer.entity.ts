@@ -27,13 +27,5 @@ const CustomerSchema = defineEntity({
   },
 });
 
-export class Customer extends CustomerSchema.class {
-  get firstName(): string | undefined {
-    return this.name?.trim().split(/\s+/)[0] || undefined;
-  }
-
-  get subscribed() {
-    return !this.unsubscribedAt;
-  }
-}
+export class Customer extends CustomerSchema.class {}
 CustomerSchema.setClass(Customer);

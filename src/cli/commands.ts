@@ -1,0 +1,118 @@
+import { parseArgs } from 'node:util';
+import { roles, type Role } from '../auth/roles.js';
+import { TokensService } from '../auth/tokens.service.js';
+import { UserInputError, UsersService } from '../auth/users.service.js';
+import { migrate } from '../db/database.js';
+import { seedDemoData } from '../db/seed/seeder.js';
+import type { CliContext } from './cli-context.js';
+
+export class UsageError extends Error {}
+
+export interface Command {
+  usage: string;
+  summary: string;
+  needsMigratedDatabase?: boolean;
+  run(ctx: CliContext, args: string[], out: (line: string) => void): Promise<void>;
+}
+
+function role(value: string | undefined, fallback?: Role): Role {
+  const chosen = value ?? fallback;
+  if (!chosen || !(roles as readonly string[]).includes(chosen)) throw new UsageError(`--role must be one of ${roles.join(', ')}.`);
+  return chosen as Role;
+}
+
+const users = (ctx: CliContext) => new UsersService(ctx.database.orm, ctx.audit, ctx.config);
+const tokens = (ctx: CliContext) => new TokensService(ctx.database.orm, ctx.audit);
+
+export const commands: Record<string, Command> = {
+  'db migrate': {
+    usage: 'crm db migrate',
+    summary: 'Apply pending database migrations.',
+    async run(ctx, _args, out) {
+      const applied = await migrate(ctx.database.orm, true);
+      out(applied.length ? `Applied ${applied.join(', ')}.` : 'The database is up to date.');
+    },
+  },
+  seed: {
+    usage: 'crm seed [--seed 42] [--customers 5000]',
+    summary: 'Load the demo customers and orders (the same seed gives the same data; loading twice changes nothing).',
+    needsMigratedDatabase: true,
+    async run(ctx, args, out) {
+      const { values } = parseArgs({ args, options: { seed: { type: 'string' }, customers: { type: 'string' } } });
+      const seed = Number(values.seed ?? ctx.config.SEED);
+      const customers = Number(values.customers ?? ctx.config.DEMO_CUSTOMERS);
+      if (!Number.isInteger(seed) || !Number.isInteger(customers) || customers < 10) throw new UsageError('--seed and --customers take whole numbers (at least 10 customers).');
+      const result = await seedDemoData(ctx.sql, { seed, customers });
+      await ctx.audit.record(ctx.actor, 'demo.seed', null, { seed, ...result });
+      out(`Loaded ${result.customers} customers and ${result.orders} orders (seed ${seed}).`);
+    },
+  },
+  'user create': {
+    usage: 'crm user create --email person@example.com --role marketer [--name "Asha Rao"] [--password …]',
+    summary: 'Create a person who signs in with a password (generated and shown once when not given).',
+    needsMigratedDatabase: true,
+    async run(ctx, args, out) {
+      const { values } = parseArgs({ args, options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
+      if (!values.email) throw new UsageError('--email is required.');
+      const result = await users(ctx).create(ctx.actor, { email: values.email, role: role(values.role), name: values.name, password: values.password });
+      out(`Created ${result.user.email} (${result.user.role}, id ${result.user.id}).`);
+      if (result.password) out(`Password (shown only now): ${result.password}`);
+    },
+  },
+  'user list': {
+    usage: 'crm user list',
+    summary: 'List people and their roles.',
+    needsMigratedDatabase: true,
+    async run(ctx, _args, out) {
+      for (const u of await users(ctx).list(ctx.actor)) out(`${String(u.id).padStart(4)}  ${u.role.padEnd(8)}  ${u.email}${u.disabled ? '  (disabled)' : ''}`);
+    },
+  },
+  'token create': {
+    usage: 'crm token create --role marketer [--email person@example.com] [--name "nightly import"]',
+    summary: "Create an API token bound to a user (the first admin when no email is given) and a role; it is shown once.",
+    needsMigratedDatabase: true,
+    async run(ctx, args, out) {
+      const { values } = parseArgs({ args, options: { role: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' } } });
+      const service = users(ctx);
+      const owner = values.email ? await service.findByEmail(values.email) : (await service.list(ctx.actor)).find((u) => u.role === 'admin' && !u.disabled);
+      if (!owner) throw new UserInputError(values.email ? `There is no user ${values.email}.` : 'There is no admin yet; start the CRM once or create one with `crm user create`.');
+      const created = await tokens(ctx).create(ctx.actor, { userId: owner.id, role: role(values.role), name: values.name });
+      out(`Token ${created.id} for ${owner.email} as ${created.role} (shown only now; revoke with \`crm token revoke ${created.prefix}\`):`);
+      out(created.token);
+    },
+  },
+  'token list': {
+    usage: 'crm token list',
+    summary: 'List API tokens (never the tokens themselves).',
+    needsMigratedDatabase: true,
+    async run(ctx, _args, out) {
+      for (const t of await tokens(ctx).list(ctx.actor, { all: true })) {
+        out(`${String(t.id).padStart(4)}  ${t.prefix}…  ${t.role.padEnd(8)}  user ${t.userId}  ${t.name}${t.revokedAt ? '  (revoked)' : ''}`);
+      }
+    },
+  },
+  'token revoke': {
+    usage: 'crm token revoke <id or prefix>',
+    summary: 'Revoke an API token; it is refused from the next request on.',
+    needsMigratedDatabase: true,
+    async run(ctx, args, out) {
+      if (!args[0]) throw new UsageError('Name the token to revoke by its id or prefix.');
+      const token = await tokens(ctx).revoke(ctx.actor, args[0]);
+      out(`Token ${token.id} (${token.prefix}…) is revoked.`);
+    },
+  },
+};
+
+/** Finds the longest command name that the arguments start with ("token create" before "token"). */
+export function findCommand(argv: string[]): { command: Command; args: string[] } | null {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    if (commands[name]) return { command: commands[name], args: argv.slice(words) };
+  }
+  return null;
+}
+
+export function helpText() {
+  const lines = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`);
+  return `Usage: crm <command>\n\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,62 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Actor } from '../../src/auth/actor.js';
+import { TokensService } from '../../src/auth/tokens.service.js';
+import { UsersService } from '../../src/auth/users.service.js';
+import type { Role } from '../../src/auth/roles.js';
+import type { Config } from '../../src/config/config.schema.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { logger } from '../../src/logging/logger.js';
+import { createHttpApp, listen } from '../../src/server.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface TestCrm {
+  url: string;
+  db: TestDatabase;
+  app: NestExpressApplication;
+  config: Config;
+  /** A user of the given role and an API token for them. */
+  person(role: Role, email?: string): Promise<{ userId: number; email: string; token: string; password: string }>;
+  stop(): Promise<void>;
+}
+
+const operator: Actor = { userId: null, email: 'test', role: 'admin', surface: 'system' };
+let people = 0;
+
+/** The real HTTP application on a loopback port, over a database of its own. */
+export async function startTestCrm(env: Record<string, string> = {}): Promise<TestCrm> {
+  logger.setLevel('warn');
+  const db = await createTestDatabase();
+  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: 'http://127.0.0.1:1', ...env });
+  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql });
+  const url = (await listen(app, 0, '127.0.0.1')).replace('localhost', '127.0.0.1');
+  return {
+    url, db, app, config,
+    async person(role, email = `${role}-${++people}@example.com`) {
+      const password = `password-${people}-long-enough`;
+      const { user } = await app.get(UsersService).create(operator, { email, role, password });
+      const { token } = await app.get(TokensService).create({ ...operator, role: 'admin' }, { userId: user.id, role });
+      return { userId: user.id, email, token, password };
+    },
+    async stop() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+/** fetch with a bearer token and a JSON body. */
+export async function call(url: string, options: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const res = await fetch(url, {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  let json: any = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = text; }
+  return { status: res.status, body: json, headers: res.headers };
+}
