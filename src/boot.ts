@@ -24,8 +24,10 @@ export async function boot(config: Config): Promise<RunningCrm> {
   let app: NestExpressApplication | undefined;
   const stop = async () => {
     await app?.close();
+    logger.debug('http server closed');
     await sql.close();
     await database.close();
+    logger.debug('database closed');
   };
   try {
     await migrate(database.orm, config.MIGRATE_ON_START);

@@ -9,6 +9,8 @@ import { User } from './user.entity.js';
 
 export class SignInRefused extends Error {}
 
+type Identity = { iss: string; sub: string; email?: unknown; email_verified?: unknown; name?: unknown };
+
 interface PendingSignIn { verifier: string; nonce: string; returnTo: string; expires: number }
 
 const isLoopback = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
@@ -77,12 +79,18 @@ export class OidcService {
       throw new SignInRefused('This sign-in link has expired or was started in another browser; please sign in again.');
     }
     this.pending.delete(state);
-    let claims: oidc.IDToken | undefined;
+    let claims: Identity | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
         pkceCodeVerifier: pending.verifier, expectedState: state, expectedNonce: pending.nonce, idTokenExpected: true,
       });
-      claims = tokens.claims();
+      const idToken = tokens.claims();
+      claims = idToken;
+      // Google puts the email in the ID token; providers that follow the spec's default put it only in userinfo.
+      if (idToken && typeof idToken.email !== 'string') {
+        const info = await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub);
+        claims = { ...info, iss: idToken.iss, sub: idToken.sub };
+      }
     } catch (error) {
       logger.warn('OpenID Connect sign-in failed', { reason: (error as Error).message });
       throw new SignInRefused('The sign-in provider did not confirm who you are; please try again.');
@@ -92,7 +100,7 @@ export class OidcService {
     return { user, returnTo: pending.returnTo };
   }
 
-  private async match(claims: oidc.IDToken): Promise<User> {
+  private async match(claims: Identity): Promise<User> {
     const subject = `${claims.iss}|${claims.sub}`;
     const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
     const em = this.orm.em.fork();

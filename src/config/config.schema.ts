@@ -7,7 +7,7 @@ const flag = (fallback: boolean) =>
     (v) => (v === '' || v === undefined ? fallback : v),
     z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]),
   );
-const portNumber = z.coerce.number().int().min(1).max(65535);
+const portNumber = z.coerce.number({ error: 'must be a port number from 1 to 65535' }).int('must be a whole number').min(1).max(65535);
 const port = (fallback: number) => z.preprocess((v) => (v === '' || v === undefined ? fallback : v), portNumber);
 const optionalPort = () => z.preprocess((v) => (v === '' ? undefined : v), portNumber.optional());
 
@@ -51,17 +51,21 @@ export const configSchema = z
       .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
       .describe('Comma-separated email domains whose people get an account on first OpenID sign-in; others need an existing user.'),
     OIDC_DEFAULT_ROLE: z.enum(['admin', 'marketer', 'analyst']).default('analyst').describe('Role given to accounts created on first OpenID sign-in.'),
-  })
-  .superRefine((c, ctx) => {
-    const oidc = [c.OIDC_ISSUER_URL, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET];
-    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
-      for (const key of ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
-        if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set together with the other OIDC_* values' });
-      }
-    }
-    if (c.ADMIN_PASSWORD && !c.ADMIN_EMAIL) {
-      ctx.addIssue({ code: 'custom', path: ['ADMIN_EMAIL'], message: 'must be set when ADMIN_PASSWORD is set' });
-    }
   });
+
+/**
+ * Rules that tie variables together. They read the raw values so that they are reported even when another
+ * variable is wrong too: a person should see every problem in one go.
+ */
+export function crossFieldProblems(raw: Record<string, string | undefined>): { key: string; message: string }[] {
+  const set = (key: string) => !!raw[key]?.trim();
+  const problems: { key: string; message: string }[] = [];
+  const oidc = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'];
+  if (oidc.some(set)) {
+    for (const key of oidc) if (!set(key)) problems.push({ key, message: 'must be set together with the other OIDC_* values' });
+  }
+  if (set('ADMIN_PASSWORD') && !set('ADMIN_EMAIL')) problems.push({ key: 'ADMIN_EMAIL', message: 'must be set when ADMIN_PASSWORD is set' });
+  return problems;
+}
 
 export type Config = z.infer<typeof configSchema>;

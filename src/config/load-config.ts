@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configSchema, type Config } from './config.schema.js';
+import { configSchema, crossFieldProblems, type Config } from './config.schema.js';
 
 export class ConfigError extends Error {}
 
@@ -18,14 +18,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.keys(configSchema.shape);
   const input = Object.fromEntries(known.map((key) => [key, env[key]]));
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
+  const related = crossFieldProblems(input);
+  if (result.success && !related.length) return result.data;
 
   const meanings = describeVariables();
-  const lines = result.error.issues.map((issue) => {
-    const key = String(issue.path[0] ?? '');
-    // Never echo the value: a mistyped secret must not land in a log.
-    const message = issue.code === 'invalid_type' && input[key] === undefined ? 'is required' : issue.message;
-    return `  - ${key} ${message}. (${meanings[key] ?? ''})`;
-  });
+  // Messages come from the rules, never from the values: a mistyped secret must not land in a log.
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => ({ key: String(issue.path[0] ?? ''), message: issue.message }))),
+    ...related,
+  ];
+  const lines = problems.map(({ key, message }) => `  - ${key} ${message}. (${meanings[key] ?? ''})`);
   throw new ConfigError(`The configuration has ${lines.length} problem(s):\n${lines.join('\n')}\nSee .env.example for every setting.`);
 }

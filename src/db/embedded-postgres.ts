@@ -134,6 +134,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
     throw new DatabaseStartError(explainStartFailure(output, port, pgDir));
   });
   await writeFile(runtimeFile, JSON.stringify({ nodePid: process.pid, port } satisfies Runtime));
+  const postgresPid = Number((await readFile(join(pgDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
 
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: credentials.password, database: 'postgres' });
   await admin.connect();
@@ -148,7 +149,9 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      // Ctrl-C in a terminal reaches PostgreSQL too, and it may already be gone; the library would then wait
+      // for an exit that has happened. Waiting on the pid covers both cases.
+      if (alive(postgresPid)) await Promise.race([server.stop(), waitForExit(postgresPid, 30_000)]);
       await rm(runtimeFile, { force: true });
     },
   };

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { logger } from '../logging/logger.js';
 
 // bigint columns (ids, counts) fit in a JS number in this CRM; numeric amounts stay strings so they are never rounded.
 const types = {
@@ -20,6 +21,9 @@ export class Sql {
 
   constructor(url: string, options: { max?: number } = {}) {
     this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+    // An idle connection dropped by the server (a restart, or Ctrl-C reaching PostgreSQL too) is replaced on next
+    // use; without a listener it would crash the process.
+    this.pool.on('error', (error) => logger.warn('database connection lost', { reason: error.message }));
   }
 
   query<T extends pg.QueryResultRow = any>(text: string, params?: unknown[]) {

@@ -6,6 +6,7 @@ import type { Role } from '../../src/auth/roles.js';
 import type { Config } from '../../src/config/config.schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { logger } from '../../src/logging/logger.js';
+import { freePort } from '../../src/db/free-port.js';
 import { createHttpApp, listen } from '../../src/server.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -23,12 +24,15 @@ const operator: Actor = { userId: null, email: 'test', role: 'admin', surface: '
 let people = 0;
 
 /** The real HTTP application on a loopback port, over a database of its own. */
-export async function startTestCrm(env: Record<string, string> = {}): Promise<TestCrm> {
+export async function startTestCrm(env: Record<string, string> = {}, chosenPort?: number): Promise<TestCrm> {
   logger.setLevel('warn');
   const db = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: 'http://127.0.0.1:1', ...env });
+  // The port is chosen first so PUBLIC_URL (where sign-in providers send people back) is the real address.
+  const port = chosenPort ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: url, ...env });
   const app = await createHttpApp({ config, orm: db.orm, sql: db.sql });
-  const url = (await listen(app, 0, '127.0.0.1')).replace('localhost', '127.0.0.1');
+  await listen(app, port, '127.0.0.1');
   return {
     url, db, app, config,
     async person(role, email = `${role}-${++people}@example.com`) {
