@@ -30,3 +30,15 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ SEED_ON_EMPTY: 'false', OIDC_ALLOWED_DOMAINS: ' Shop.Example, other.example ,' })).toMatchObject({ SEED_ON_EMPTY: false, OIDC_ALLOWED_DOMAINS: ['shop.example', 'other.example'] });
   });
 });
+
+describe('.env.example', () => {
+  it('documents every variable the CRM reads, with its meaning', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { projectRoot } = await import('../project-root.js');
+    const example = await readFile(join(projectRoot(), '.env.example'), 'utf8');
+    for (const [key, meaning] of Object.entries(describeVariables())) {
+      expect(example).toContain(`# ${meaning}\n${key}=`);
+    }
+  });
+});
