@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 // The `crm` command: runs the compiled CLI, building it first when dist/ is missing (a fresh clone).
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';

@@ -5,6 +5,11 @@ import { UserInputError, UsersService } from '../auth/users.service.js';
 import { migrate } from '../db/database.js';
 import { seedDemoData } from '../db/seed/seeder.js';
 import type { CliContext } from './cli-context.js';
+import { IngestionService } from '../crm/ingestion/ingestion.service.js';
+import type { Layout } from '../crm/ingestion/columns.js';
+import { progressBar } from './progress-bar.js';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 
 export class UsageError extends Error {}
 
@@ -45,6 +50,45 @@ export const commands: Record<string, Command> = {
       const result = await seedDemoData(ctx.sql, { seed, customers });
       await ctx.audit.record(ctx.actor, 'demo.seed', null, { seed, ...result });
       out(`Loaded ${result.customers} customers and ${result.orders} orders (seed ${seed}).`);
+    },
+  },
+  import: {
+    usage: 'crm import <file> [--layout customers|orders|order-lines] [--map column=field …] [--date-format "DD/MM/YYYY HH:mm"] [--refund-prefix C]',
+    summary: 'Import customers or orders from a CSV or NDJSON file (gzip accepted), with live progress and a final report.',
+    needsMigratedDatabase: true,
+    async run(ctx, args, out) {
+      const { values, positionals } = parseArgs({
+        args, allowPositionals: true,
+        options: { layout: { type: 'string' }, map: { type: 'string', multiple: true }, 'date-format': { type: 'string' }, 'refund-prefix': { type: 'string' } },
+      });
+      const file = positionals[0];
+      if (!file) throw new UsageError('Name the file to import.');
+      if (!existsSync(file)) throw new UserInputError(`There is no file ${file}.`);
+      const layouts = ['customers', 'orders', 'order-lines'];
+      if (values.layout && !layouts.includes(values.layout)) throw new UsageError(`--layout must be one of ${layouts.join(', ')}.`);
+      const map = Object.fromEntries((values.map ?? []).map((pair) => {
+        const eq = pair.lastIndexOf('=');
+        if (eq < 1) throw new UsageError(`--map takes column=field, not "${pair}".`);
+        return [pair.slice(0, eq), pair.slice(eq + 1)];
+      }));
+      const service = new IngestionService(ctx.sql, ctx.audit, ctx.config);
+      const created = await service.createFileImport(ctx.actor, {
+        path: resolve(file), fileName: basename(file), source: 'cli',
+        options: { layout: values.layout as Layout | undefined, map, dateFormat: values['date-format'], refundPrefix: values['refund-prefix'] },
+      });
+      const started = performance.now();
+      const result = await service.runFileImport(created.id, progressBar());
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      const seconds = (performance.now() - started) / 1000;
+      const n = (v: number) => v.toLocaleString('en');
+      out(`Import ${result.id} ${result.status} in ${seconds.toFixed(1)} s (${n(Math.round(result.received / Math.max(seconds, 0.001)))} lines/s), layout ${result.layout ?? 'unknown'}.`);
+      if (result.error) out(result.error);
+      out(`  received ${n(result.received)}, inserted ${n(result.inserted)}, updated ${n(result.updated)}, unchanged ${n(result.unchanged)}, rejected ${n(result.rejected)}, skipped ${n(result.skipped)}${result.layout === 'order-lines' ? ' (lines with no customer)' : ''}`);
+      if (result.ignoredColumns.length) out(`  ignored columns: ${result.ignoredColumns.join(', ')}`);
+      const report = await service.report(ctx.actor, result.id);
+      for (const r of report.rejections.slice(0, 10)) out(`  line ${r.position}${r.field ? `, ${r.field}` : ''}: ${r.reason}`);
+      if (result.rejected > 10) out(`  … and ${n(result.rejected - 10)} more rejected lines (GET /api/imports/${result.id}).`);
+      if (result.status === 'failed') throw new UserInputError('Nothing was imported.');
     },
   },
   'user create': {

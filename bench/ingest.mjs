@@ -1,0 +1,104 @@
+// Imports the whole retail file (541,909 lines) into an empty database through the same service as `crm import`,
+// times a plain PostgreSQL COPY of the same CSV into an unindexed table, and checks every customer's figures against
+// a from-scratch computation over the CSV written here. Run: npm run bench:ingest  (DATABASE_URL or embedded PostgreSQL)
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createGunzip } from 'node:zlib';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const file = process.env.RETAIL_FILE ?? join(root, '..', 'shared', 'data', 'online_retail.csv.gz');
+const { logger } = await import(join(root, 'dist/src/logging/logger.js'));
+const { startEmbeddedPostgres } = await import(join(root, 'dist/src/db/embedded-postgres.js'));
+const { openDatabase, migrate } = await import(join(root, 'dist/src/db/database.js'));
+const { Sql } = await import(join(root, 'dist/src/db/sql.js'));
+const { AuditService } = await import(join(root, 'dist/src/audit/audit.service.js'));
+const { IngestionService } = await import(join(root, 'dist/src/crm/ingestion/ingestion.service.js'));
+const { loadConfig } = await import(join(root, 'dist/src/config/load-config.js'));
+logger.setLevel('warn');
+
+let server = process.env.DATABASE_URL ? null : await (async () => {
+  await rm(join(root, '.data', 'bench-ingest'), { recursive: true, force: true });
+  return startEmbeddedPostgres({ dataDir: join(root, '.data', 'bench-ingest') });
+})();
+const baseUrl = process.env.DATABASE_URL ?? server.url;
+const admin = new pg.Client({ connectionString: baseUrl });
+await admin.connect();
+await admin.query('drop database if exists crm_bench_ingest with (force)');
+await admin.query('create database crm_bench_ingest');
+const url = new URL(baseUrl); url.pathname = '/crm_bench_ingest';
+const database = await openDatabase({ DATABASE_URL: url.toString(), DATA_DIR: '' });
+await migrate(database.orm, true);
+const sql = new Sql(url.toString());
+const version = (await sql.rows('show server_version'))[0].server_version;
+
+// 1. The import, through the same service and options as `crm import <file>`.
+const config = loadConfig({ DATABASE_URL: url.toString() });
+const service = new IngestionService(sql, new AuditService(sql), config);
+const actor = { userId: null, email: 'bench', role: 'admin', surface: 'cli' };
+const created = await service.createFileImport(actor, { path: file, fileName: 'online_retail.csv.gz', source: 'cli', options: {} });
+const started = performance.now();
+const result = await service.runFileImport(created.id);
+const importSeconds = (performance.now() - started) / 1000;
+
+// 2. Plain COPY of the same (uncompressed) CSV into an unindexed table.
+await sql.query('create table plain_copy (invoice_no text, stock_code text, description text, quantity int, invoice_date timestamp, unit_price numeric, customer_id text, country text)');
+const client = await sql.pool.connect();
+const copyStarted = performance.now();
+await pipeline(createReadStream(file), createGunzip(), client.query(copyFrom('copy plain_copy from stdin (format csv, header true)')));
+const copySeconds = (performance.now() - copyStarted) / 1000;
+client.release();
+
+// 3. Every customer's figures from scratch over the CSV, as the data README defines them.
+const expected = new Map();
+const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()) });
+let header = true;
+const thousandths = (s) => { const [w, f = ''] = s.replace('-', '').split('.'); const v = BigInt(w) * 1000n + BigInt(f.padEnd(3, '0')); return s.startsWith('-') ? -v : v; };
+for await (const line of lines) {
+  if (header) { header = false; continue; }
+  const cells = []; let cur = ''; let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) { if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch; }
+    else if (ch === '"') quoted = true; else if (ch === ',') { cells.push(cur); cur = ''; } else cur += ch;
+  }
+  cells.push(cur);
+  const [invoice, , , quantity, date, price, customer] = cells;
+  if (!customer) continue;
+  const e = expected.get(customer) ?? { spend: 0n, invoices: new Set(), last: '' };
+  e.spend += BigInt(quantity) * thousandths(price);
+  if (!invoice.startsWith('C')) { e.invoices.add(invoice); if (date > e.last) e.last = date; }
+  expected.set(customer, e);
+}
+const actual = await sql.rows('select external_id, total_spend, order_count, last_order_at from customers');
+let mismatches = 0;
+for (const row of actual) {
+  const e = expected.get(row.external_id);
+  const last = e?.last ? new Date(`${e.last.replace(' ', 'T')}Z`).getTime() : null;
+  if (!e || thousandths(row.total_spend) !== e.spend || row.order_count !== e.invoices.size || (row.last_order_at?.getTime() ?? null) !== last) {
+    if (mismatches++ < 5) console.log('mismatch', row, e && { spend: String(e.spend), orders: e.invoices.size, last: e.last });
+  }
+}
+
+const peakMb = process.resourceUsage().maxRSS / 1024;
+const rate = Math.round(result.received / importSeconds);
+console.log(`machine: ${cpus().length} cores (${cpus()[0].model}), node ${process.version}, PostgreSQL ${version}${server ? ' (embedded)' : ''}`);
+console.log(`file: ${result.received.toLocaleString('en')} lines; ${result.inserted.toLocaleString('en')} order lines imported, ${result.skipped.toLocaleString('en')} skipped (no customer), ${result.rejected} rejected; status ${result.status}`);
+console.log(`import: ${importSeconds.toFixed(2)} s, ${rate.toLocaleString('en')} lines/s`);
+console.log(`plain COPY of the same CSV into an unindexed table: ${copySeconds.toFixed(2)} s  → import / COPY = ${(importSeconds / copySeconds).toFixed(2)}×`);
+console.log(`peak memory (max RSS of this process): ${peakMb.toFixed(0)} MB`);
+console.log(`figures checked from scratch: ${actual.length.toLocaleString('en')} customers (expected ${expected.size.toLocaleString('en')}), ${mismatches} mismatches in total spend, order count or last order date`);
+
+await sql.close();
+await database.close();
+await admin.query('drop database if exists crm_bench_ingest with (force)');
+await admin.end();
+await server?.stop();
+if (server) await rm(join(root, '.data', 'bench-ingest'), { recursive: true, force: true });
+process.exit(mismatches ? 1 : 0);

@@ -1,0 +1,69 @@
+// Which column of a file holds which field: recognised header names, or an explicit --map column=field.
+
+export const importFields = [
+  'customerId', 'name', 'firstName', 'lastName', 'email', 'phone', 'city', 'country', 'tags', 'unsubscribed',
+  'orderId', 'date', 'status', 'amount', 'sku', 'description', 'quantity', 'unitPrice',
+] as const;
+export type ImportField = (typeof importFields)[number];
+export type Layout = 'customers' | 'orders' | 'order-lines';
+
+// Header names as they appear in shop and spreadsheet exports, compared without case, spaces or punctuation.
+const synonyms: Record<ImportField, string[]> = {
+  customerId: ['customerid', 'customer', 'custid', 'clientid', 'customerexternalid', 'customernumber', 'customerno', 'customercode', 'externalid', 'userid', 'memberid'],
+  name: ['name', 'fullname', 'customername', 'clientname', 'contactname'],
+  firstName: ['firstname', 'givenname', 'forename'],
+  lastName: ['lastname', 'surname', 'familyname'],
+  email: ['email', 'emailaddress', 'mail', 'emailid', 'customeremail'],
+  phone: ['phone', 'mobile', 'phonenumber', 'mobilenumber', 'tel', 'telephone', 'contactnumber', 'whatsapp'],
+  city: ['city', 'town'],
+  country: ['country', 'countrycode', 'countryname'],
+  tags: ['tags', 'labels', 'tag'],
+  unsubscribed: ['unsubscribed', 'optout', 'optedout', 'donotcontact'],
+  orderId: ['orderid', 'order', 'ordernumber', 'orderno', 'invoiceno', 'invoice', 'invoicenumber', 'invoiceid', 'transactionid', 'billno'],
+  date: ['date', 'orderdate', 'invoicedate', 'placedat', 'createdat', 'timestamp', 'purchasedate', 'orderedat', 'transactiondate'],
+  status: ['status', 'orderstatus'],
+  amount: ['amount', 'total', 'ordertotal', 'totalamount', 'value', 'ordervalue', 'revenue', 'grandtotal'],
+  sku: ['sku', 'stockcode', 'productid', 'productcode', 'itemcode', 'itemid'],
+  description: ['description', 'product', 'productname', 'item', 'itemname', 'title'],
+  quantity: ['quantity', 'qty', 'units', 'count'],
+  unitPrice: ['unitprice', 'price', 'rate', 'itemprice', 'priceeach'],
+};
+
+const normalise = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, '');
+const lookup = new Map(Object.entries(synonyms).flatMap(([field, names]) => names.map((n) => [n, field as ImportField])));
+
+export class MappingError extends Error {}
+
+export interface ColumnMap { columns: Map<ImportField, number>; ignored: string[] }
+
+/** Maps header columns to fields; `explicit` (column → field) wins over recognised names. */
+export function mapColumns(header: string[], explicit: Record<string, string> = {}): ColumnMap {
+  const columns = new Map<ImportField, number>();
+  const byHeader = new Map(header.map((h, i) => [h.trim(), i]));
+  for (const [column, field] of Object.entries(explicit)) {
+    if (!(importFields as readonly string[]).includes(field)) throw new MappingError(`--map ${column}=${field}: "${field}" is not a field; fields are ${importFields.join(', ')}`);
+    const index = byHeader.get(column) ?? header.findIndex((h) => normalise(h) === normalise(column));
+    if (index === undefined || index < 0) throw new MappingError(`--map ${column}=${field}: the file has no column "${column}"; its columns are ${header.join(', ')}`);
+    columns.set(field as ImportField, index);
+  }
+  const taken = new Set(columns.values());
+  header.forEach((h, i) => {
+    const field = lookup.get(normalise(h));
+    if (field && !columns.has(field) && !taken.has(i)) { columns.set(field, i); taken.add(i); }
+  });
+  return { columns, ignored: header.filter((_, i) => !taken.has(i)).map((h) => h.trim()).filter(Boolean) };
+}
+
+/** The layout a file's columns suggest: one row per order line, per order, or per customer. */
+export function detectLayout(columns: Map<ImportField, number>): Layout | null {
+  if (columns.has('orderId') && columns.has('quantity') && columns.has('unitPrice')) return 'order-lines';
+  if (columns.has('orderId') && columns.has('amount')) return 'orders';
+  if (columns.has('customerId')) return 'customers';
+  return null;
+}
+
+export const requiredFields: Record<Layout, ImportField[]> = {
+  customers: ['customerId'],
+  orders: ['orderId', 'customerId', 'date', 'amount'],
+  'order-lines': ['orderId', 'customerId', 'date', 'quantity', 'unitPrice'],
+};

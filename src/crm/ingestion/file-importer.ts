@@ -1,0 +1,140 @@
+import type { Sql } from '../../db/sql.js';
+import { detectLayout, mapColumns, requiredFields, type Layout } from './columns.js';
+import { importsRepository, type CountsDelta, type Rejection } from './imports.repository.js';
+import { writeOrderBatch, writeOrderLineBatch, upsertCustomers, type BatchCounts, type PositionedLine } from './import-writer.js';
+import { FileRejected, readLines, type SourceProgress } from './line-source.js';
+import type { CustomerRecord, OrderRecord } from './records.js';
+import { rowMapper } from './row-mapper.js';
+import { cached, detach, formatDateParser, isoDateParser } from './values.js';
+
+export interface FileImportOptions {
+  layout?: Layout;
+  map?: Record<string, string>;
+  dateFormat?: string;
+  refundPrefix?: string | null;
+}
+
+export interface ImportLimits { maxLineBytes: number; maxFileBytes: number; batchSize: number }
+
+export interface ImportProgress { importId: string; lines: number; bytesRead: number; totalBytes: number; linesPerSecond: number; secondsLeft: number | null; counts: CountsDelta }
+
+const emptyCounts = (): CountsDelta => ({ received: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, skipped: 0 });
+
+/**
+ * Imports one file into the CRM: reads it a chunk at a time, maps and validates each line, and writes batches in
+ * their own transactions, each committing its counts, its rejected lines and a checkpoint together. Run again after
+ * a crash, it skips the lines already committed and goes on; every write is an upsert by external id and line
+ * position, so nothing is counted twice.
+ */
+export async function importFile(sql: Sql, importId: string, path: string, options: FileImportOptions, limits: ImportLimits, onProgress?: (p: ImportProgress) => void): Promise<CountsDelta> {
+  const record = await importsRepository.get(sql, importId);
+  if (!record) throw new Error(`import ${importId} does not exist`);
+  const checkpoint = record.linesDone;
+  await importsRepository.start(sql, importId);
+
+  const progress: SourceProgress = { bytesRead: 0, totalBytes: 0 };
+  const started = performance.now();
+  const total = emptyCounts();
+  let pending = emptyCounts();
+  let rejections: Rejection[] = [];
+  let mapper: ReturnType<typeof rowMapper> | undefined;
+  let layout: Layout | undefined;
+  let lastLine = 0;
+
+  const customers: CustomerRecord[] = [];
+  const orders: OrderRecord[] = [];
+  const lines: PositionedLine[] = [];
+  const positions = new Map<string, number>(); // invoice → lines seen so far, across the whole file
+  const written = new Set<string>(); // invoices with lines in an earlier batch
+  let currentInvoice: string | null = null;
+
+  const report = () => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = lastLine / Math.max(seconds, 0.001);
+    const fraction = progress.totalBytes ? progress.bytesRead / progress.totalBytes : 0;
+    const secondsLeft = fraction > 0.01 ? (seconds / fraction) * (1 - fraction) : null;
+    onProgress?.({ importId, lines: lastLine, bytesRead: progress.bytesRead, totalBytes: progress.totalBytes, linesPerSecond: Math.round(rate), secondsLeft, counts: { ...total } });
+  };
+
+  // One batch is written while the next is read and mapped; batches still commit one after another, in order.
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await writing;
+    if (!lastLine || lastLine <= checkpoint) return;
+    const batchLines = lines.splice(0);
+    const batchOrders = orders.splice(0);
+    const batchCustomers = customers.splice(0);
+    const batchRejections = rejections;
+    const delta = pending;
+    const batchEnd = lastLine;
+    rejections = [];
+    pending = emptyCounts();
+    const continued = new Set(batchLines.filter((l) => written.has(l.orderId)).map((l) => l.orderId));
+    for (const l of batchLines) if (!written.has(l.orderId)) written.add(detach(l.orderId));
+    writing = sql.transaction(async (client) => {
+      let counts: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 };
+      if (batchLines.length) counts = await writeOrderLineBatch(client, batchLines, continued);
+      else if (batchOrders.length) counts = await writeOrderBatch(client, batchOrders);
+      else if (batchCustomers.length) counts = await upsertCustomers(client, batchCustomers);
+      Object.assign(delta, { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged });
+      await importsRepository.recordBatch(client, importId, delta, batchEnd, batchRejections);
+    }).then(() => {
+      for (const key of Object.keys(total) as (keyof CountsDelta)[]) total[key] += delta[key];
+      report();
+    });
+    // Kept from becoming an unhandled rejection; the next await of `writing` rethrows it.
+    writing.catch(() => {});
+  };
+
+  for await (const chunk of readLines(path, limits, progress)) {
+    for (const parsed of chunk) {
+      if (!mapper) {
+        if ('error' in parsed) throw new FileRejected(`The header line cannot be read: ${parsed.error}.`);
+        const columns = mapColumns(parsed.fields, options.map);
+        layout = options.layout ?? detectLayout(columns.columns) ?? undefined;
+        if (!layout) {
+          throw new FileRejected(`No column of this file could be recognised (its header is: ${parsed.fields.slice(0, 12).join(', ')}); name the columns with --map column=field.`);
+        }
+        const missing = requiredFields[layout].filter((f) => !columns.columns.has(f));
+        if (missing.length) throw new FileRejected(`This ${layout} file has no column for ${missing.join(', ')}; name it with --map column=${missing[0]}.`);
+        await importsRepository.setIgnoredColumns(sql, importId, columns.ignored);
+        if (record.layout !== layout) await sql.query(`update imports set layout = $2 where id = $1`, [importId, layout]);
+        const parseDate = cached(options.dateFormat ? formatDateParser(options.dateFormat) : isoDateParser());
+        mapper = rowMapper({ layout, columns: columns.columns, header: parsed.fields, parseDate, refundPrefix: options.refundPrefix === undefined ? (layout === 'order-lines' ? 'C' : null) : options.refundPrefix });
+        continue;
+      }
+      const mapped = 'error' in parsed ? { kind: 'reject' as const, field: null, reason: parsed.error } : mapper(parsed.fields);
+      // Positions count every line of an invoice, committed or not, so a resumed import numbers lines the same way.
+      if (mapped.kind === 'line') {
+        const known = positions.get(mapped.record.orderId);
+        const position = (known ?? 0) + 1;
+        positions.set(known === undefined ? detach(mapped.record.orderId) : mapped.record.orderId, position);
+        if (parsed.line > checkpoint && lines.length >= limits.batchSize && mapped.record.orderId !== currentInvoice) await flush();
+        currentInvoice = mapped.record.orderId;
+        if (parsed.line > checkpoint) lines.push({ ...mapped.record, position });
+      }
+      if (parsed.line <= checkpoint) continue;
+      lastLine = parsed.line;
+      pending.received++;
+      if (mapped.kind === 'reject') {
+        pending.rejected++;
+        rejections.push({ position: parsed.line, field: mapped.field, reason: mapped.reason });
+      } else if (mapped.kind === 'skip') pending.skipped++;
+      else if (mapped.kind === 'customer') customers.push(mapped.record);
+      else if (mapped.kind === 'order') orders.push(mapped.record);
+      if (mapped.kind !== 'line' && customers.length + orders.length >= limits.batchSize) await flush();
+    }
+  }
+  if (!mapper) throw new FileRejected('The file has no header line.');
+  await flush();
+  await writing;
+
+  const final = await importsRepository.get(sql, importId);
+  if (final && final.received > 0 && final.received === final.rejected + final.skipped && final.received !== final.skipped) {
+    const first = (await importsRepository.rejections(sql, importId, 3)).map((r) => `line ${r.position}${r.field ? ` (${r.field})` : ''}: ${r.reason}`);
+    throw new FileRejected(`No line of this file could be imported; ${final.rejected.toLocaleString('en')} were rejected, for example ${first.join('; ')}.`);
+  }
+  if (final && final.received === 0) throw new FileRejected('The file has a header but no lines.');
+  report();
+  return total;
+}

@@ -1,0 +1,153 @@
+import type { Queryable } from '../../db/sql.js';
+import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
+import { fromThousandths, toThousandths } from '../orders/money.js';
+import type { CustomerRecord, OrderLineRecord, OrderRecord } from './records.js';
+
+export interface BatchCounts { inserted: number; updated: number; unchanged: number }
+export type PositionedLine = OrderLineRecord & { position: number };
+type Profile = Partial<Omit<CustomerRecord, 'externalId'>>;
+
+const col = <T, V>(rows: T[], pick: (r: T) => V) => rows.map(pick);
+
+/**
+ * Upserts customers by external id. A field the record leaves out keeps what the CRM knew; a record identical to
+ * the stored customer is not written at all, so a repeated import reports it unchanged.
+ */
+export async function upsertCustomers(db: Queryable, records: (Profile & { externalId: string })[]): Promise<BatchCounts & { ids: Map<string, number> }> {
+  const merged = new Map<string, Profile & { externalId: string }>();
+  for (const r of records) {
+    const before = merged.get(r.externalId);
+    merged.set(r.externalId, before ? { ...before, ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined)) } : r);
+  }
+  const rows = [...merged.values()];
+  const keys = col(rows, (r) => r.externalId);
+  const created = new Set((await db.query<{ external_id: string }>(
+    `insert into customers (external_id) select unnest($1::text[]) on conflict (external_id) do nothing returning external_id`, [keys],
+  )).rows.map((r) => r.external_id));
+  // One UPDATE … FROM unnest sees every column of the batch, including "tags given" and "unsubscribed given".
+  const changed = (await db.query<{ external_id: string }>(
+    `update customers c set
+       name = coalesce(x.n, c.name), email = coalesce(x.m, c.email), phone = coalesce(x.p, c.phone),
+       city = coalesce(x.ci, c.city), country = coalesce(x.co, c.country),
+       tags = case when x.t is null then c.tags else array(select jsonb_array_elements_text(x.t)) end,
+       unsubscribed_at = case x.u when true then coalesce(c.unsubscribed_at, now()) when false then null else c.unsubscribed_at end,
+       updated_at = now()
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::boolean[]) as x(e, n, m, p, ci, co, t, u)
+     where c.external_id = x.e
+       and ((c.name, c.email, c.phone, c.city, c.country) is distinct from
+            (coalesce(x.n, c.name), coalesce(x.m, c.email), coalesce(x.p, c.phone), coalesce(x.ci, c.city), coalesce(x.co, c.country))
+         or (x.t is not null and c.tags is distinct from array(select jsonb_array_elements_text(x.t)))
+         or (x.u is not null and (c.unsubscribed_at is not null) <> x.u))
+     returning c.external_id`,
+    [
+      keys, col(rows, (r) => r.name ?? null), col(rows, (r) => r.email ?? null), col(rows, (r) => r.phone ?? null),
+      col(rows, (r) => r.city ?? null), col(rows, (r) => r.country ?? null), col(rows, (r) => (r.tags ? JSON.stringify(r.tags) : null)),
+      col(rows, (r) => r.unsubscribed ?? null),
+    ],
+  )).rows.map((r) => r.external_id);
+  const ids = new Map((await db.query<{ id: number; external_id: string }>(
+    `select id, external_id from customers where external_id = any($1)`, [keys],
+  )).rows.map((r) => [r.external_id, r.id]));
+  const updated = changed.filter((k) => !created.has(k)).length;
+  return { ids, inserted: created.size, updated, unchanged: rows.length - created.size - updated };
+}
+
+/** Orders of this batch with the customer each belonged to before (an order that moves changes two customers). */
+async function previousOwners(db: Queryable, orderIds: string[]) {
+  return (await db.query<{ customer_id: number }>(`select distinct customer_id from orders where external_id = any($1)`, [orderIds])).rows.map((r) => r.customer_id);
+}
+
+interface OrderHeader { orderId: string; customerId: number; placedAt: Date; status: string; total: string }
+
+async function upsertOrders(db: Queryable, orders: OrderHeader[]) {
+  const written = (await db.query<{ id: number; external_id: string; inserted: boolean }>(
+    `insert into orders as o (external_id, customer_id, placed_at, status, total)
+     select * from unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::numeric[])
+     on conflict (external_id) do update set customer_id = excluded.customer_id, placed_at = excluded.placed_at,
+       status = excluded.status, total = excluded.total, updated_at = now()
+     where (o.customer_id, o.placed_at, o.status, o.total) is distinct from (excluded.customer_id, excluded.placed_at, excluded.status, excluded.total)
+     returning id, external_id, (xmax = 0) as inserted`,
+    [col(orders, (o) => o.orderId), col(orders, (o) => o.customerId), col(orders, (o) => o.placedAt), col(orders, (o) => o.status), col(orders, (o) => o.total)],
+  )).rows;
+  const ids = new Map((await db.query<{ id: number; external_id: string }>(
+    `select id, external_id from orders where external_id = any($1)`, [col(orders, (o) => o.orderId)],
+  )).rows.map((r) => [r.external_id, r.id]));
+  return { written, ids };
+}
+
+/** Writes orders from an "orders" file or API batch (one record per order, with its amount). Runs inside a transaction. */
+export async function writeOrderBatch(db: Queryable, records: OrderRecord[]): Promise<BatchCounts> {
+  const unique = [...new Map(records.map((r) => [r.orderId, r])).values()];
+  const customers = await upsertCustomers(db, unique.map((r) => ({ externalId: r.customerId, ...r.customer })));
+  const before = await previousOwners(db, col(unique, (r) => r.orderId));
+  const { written } = await upsertOrders(db, unique.map((r) => ({
+    orderId: r.orderId, customerId: customers.ids.get(r.customerId)!, placedAt: r.placedAt,
+    status: r.status ?? (r.amount.startsWith('-') ? 'refunded' : 'completed'), total: r.amount,
+  })));
+  await refreshCustomerAggregates(db, [...new Set([...before, ...customers.ids.values()])]);
+  const inserted = written.filter((r) => r.inserted).length;
+  return { inserted, updated: written.length - inserted, unchanged: unique.length - written.length };
+}
+
+/**
+ * Writes invoice lines from an "order lines" file: each invoice becomes an order whose total is the exact sum of
+ * its lines, and each line is identified by its invoice and its position in it, so the same file twice changes
+ * nothing. `continued` names invoices whose earlier lines came in an earlier batch: their totals are summed in SQL.
+ */
+export async function writeOrderLineBatch(db: Queryable, lines: PositionedLine[], continued: ReadonlySet<string> = new Set()): Promise<BatchCounts> {
+  const profiles = new Map<string, Profile & { externalId: string }>();
+  for (const l of lines) profiles.set(l.customerId, { ...profiles.get(l.customerId), externalId: l.customerId, ...l.customer });
+  const customers = await upsertCustomers(db, [...profiles.values()]);
+
+  const invoices = new Map<string, { customerId: string; placedAt: Date; status: string | null; total: bigint }>();
+  for (const l of lines) {
+    const inv = invoices.get(l.orderId);
+    const amount = BigInt(l.quantity) * toThousandths(l.unitPrice);
+    if (!inv) invoices.set(l.orderId, { customerId: l.customerId, placedAt: l.placedAt, status: l.status, total: amount });
+    else {
+      inv.total += amount;
+      // An invoice whose lines carry different minutes is dated by its last line: when the order was completed.
+      if (l.placedAt > inv.placedAt) inv.placedAt = l.placedAt;
+    }
+  }
+  const orderIds = [...invoices.keys()];
+  const before = await previousOwners(db, orderIds);
+  const { ids, written: ordersWritten } = await upsertOrders(db, orderIds.map((id) => {
+    const inv = invoices.get(id)!;
+    return { orderId: id, customerId: customers.ids.get(inv.customerId)!, placedAt: inv.placedAt, status: inv.status ?? 'completed', total: fromThousandths(inv.total) };
+  }));
+
+  // Lines of an order created in this very batch cannot exist yet: a plain insert, with no conflict to look for.
+  const created = new Set(ordersWritten.filter((o) => o.inserted && !continued.has(o.external_id)).map((o) => o.external_id));
+  const fresh = lines.filter((l) => created.has(l.orderId));
+  const known = fresh.length === lines.length ? [] : lines.filter((l) => !created.has(l.orderId));
+  const lineColumns = (rows: PositionedLine[]) => [col(rows, (l) => ids.get(l.orderId)), col(rows, (l) => l.position), col(rows, (l) => l.sku),
+    col(rows, (l) => l.description), col(rows, (l) => l.quantity), col(rows, (l) => l.unitPrice)];
+  if (fresh.length) {
+    await db.query(
+      `insert into order_lines (order_id, position, sku, description, quantity, unit_price)
+       select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::numeric[])`, lineColumns(fresh),
+    );
+  }
+  const written = known.length ? (await db.query<{ inserted: boolean }>(
+    `insert into order_lines as l (order_id, position, sku, description, quantity, unit_price)
+     select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::numeric[])
+     on conflict (order_id, position) do update set sku = excluded.sku, description = excluded.description,
+       quantity = excluded.quantity, unit_price = excluded.unit_price
+     where (l.sku, l.description, l.quantity, l.unit_price) is distinct from (excluded.sku, excluded.description, excluded.quantity, excluded.unit_price)
+     returning (xmax = 0) as inserted`, lineColumns(known),
+  )).rows : [];
+
+  const split = orderIds.filter((id) => continued.has(id)).map((id) => ids.get(id)!);
+  if (split.length) {
+    await db.query(
+      `update orders o set total = s.total, updated_at = now()
+       from (select order_id, sum(quantity * unit_price) as total from order_lines where order_id = any($1) group by order_id) s
+       where o.id = s.order_id and o.total is distinct from s.total`, [split],
+    );
+  }
+  await refreshCustomerAggregates(db, [...new Set([...before, ...customers.ids.values()])]);
+  const inserted = fresh.length + written.filter((r) => r.inserted).length;
+  const updated = written.length - (inserted - fresh.length);
+  return { inserted, updated, unchanged: lines.length - inserted - updated };
+}
