@@ -20,7 +20,7 @@ const synonyms: Record<ImportField, string[]> = {
   tags: ['tags', 'labels', 'tag'],
   unsubscribed: ['unsubscribed', 'optout', 'optedout', 'donotcontact'],
   orderId: ['orderid', 'order', 'ordernumber', 'orderno', 'invoiceno', 'invoice', 'invoicenumber', 'invoiceid', 'transactionid', 'billno'],
-  date: ['date', 'orderdate', 'invoicedate', 'placedat', 'createdat', 'timestamp', 'purchasedate', 'orderedat', 'transactiondate'],
+  date: ['date', 'orderdate', 'invoicedate', 'placedat', 'placed', 'dateplaced', 'purchased', 'orderedon', 'createdat', 'timestamp', 'purchasedate', 'orderedat', 'transactiondate'],
   status: ['status', 'orderstatus'],
   amount: ['amount', 'total', 'ordertotal', 'totalamount', 'value', 'ordervalue', 'revenue', 'grandtotal'],
   sku: ['sku', 'stockcode', 'productid', 'productcode', 'itemcode', 'itemid'],
