@@ -15,8 +15,12 @@ import { UsersController } from './channels/http/users.controller.js';
 import type { Config } from './config/config.schema.js';
 import { CONFIG } from './config/config.token.js';
 import { Sql } from './db/sql.js';
+import { ImportsController } from './channels/http/imports.controller.js';
+import { IngestionService } from './crm/ingestion/ingestion.service.js';
+import { EventBus } from './events/crm-events.js';
+import { JobQueue } from './jobs/job-queue.js';
 
-export interface AppDependencies { config: Config; orm: MikroORM; sql: Sql }
+export interface AppDependencies { config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus }
 
 @Module({})
 export class AppModule {
@@ -24,12 +28,14 @@ export class AppModule {
   static register(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, TokensController, UsersController],
+      controllers: [HealthController, AuthController, TokensController, UsersController, ImportsController],
       providers: [
         { provide: CONFIG, useValue: deps.config },
         { provide: MikroORM, useValue: deps.orm },
         { provide: Sql, useValue: deps.sql },
-        AuditService, UsersService, TokensService, SessionsService, OidcService,
+        { provide: JobQueue, useValue: deps.queue },
+        { provide: EventBus, useValue: deps.events },
+        IngestionService, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],

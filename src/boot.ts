@@ -6,6 +6,10 @@ import { Sql } from './db/sql.js';
 import { UsersService } from './auth/users.service.js';
 import { logger } from './logging/logger.js';
 import { createHttpApp, listen } from './server.js';
+import { startImportWorker } from './crm/ingestion/import-worker.js';
+import { IngestionService } from './crm/ingestion/ingestion.service.js';
+import { EventBus } from './events/crm-events.js';
+import { JobQueue } from './jobs/job-queue.js';
 
 export interface RunningCrm {
   url: string;
@@ -22,8 +26,10 @@ export async function boot(config: Config): Promise<RunningCrm> {
   const database = await openDatabase(config);
   const sql = new Sql(database.url);
   let app: NestExpressApplication | undefined;
+  let queue: JobQueue | undefined;
   const stop = async () => {
     await app?.close();
+    await queue?.stop();
     logger.debug('http server closed');
     await sql.close();
     await database.close();
@@ -33,7 +39,9 @@ export async function boot(config: Config): Promise<RunningCrm> {
     await migrate(database.orm, config.MIGRATE_ON_START);
     const seeded = config.SEED_ON_EMPTY && (await databaseIsEmpty(sql));
     if (seeded) await seedDemoData(sql, { seed: config.SEED, customers: config.DEMO_CUSTOMERS });
-    app = await createHttpApp({ config, orm: database.orm, sql });
+    queue = await JobQueue.start(database.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
+    app = await createHttpApp({ config, orm: database.orm, sql, queue, events: new EventBus(sql) });
+    if (config.RUN_WORKERS) await startImportWorker(queue, app.get(IngestionService));
     const firstAdmin = await app.get(UsersService).ensureFirstAdmin();
     const url = await listen(app, config.PORT, config.HOST);
     logger.info('CRM started', { url, embeddedDatabase: database.embedded });

@@ -41,6 +41,8 @@ export const configSchema = z
       .describe('Password of that first admin; when unset a one-time password is generated and printed once.'),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7).describe('How long a web sign-in lasts, in hours.'),
     COOKIE_SECURE: flag(false).describe('Mark session cookies Secure (true when the CRM is served over HTTPS).'),
+    RUN_WORKERS: flag(true).describe('Run the background workers (imports, and later deliveries) inside the server (true/false); `npm run worker` runs more of them apart.'),
+    JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10).describe('How often the job queue looks for jobs whose worker died, in seconds.'),
     IMPORT_MAX_FILE_BYTES: z.coerce.number().int().min(1).default(5_000_000_000).describe('Largest file an import accepts, in bytes of text (after gzip is undone).'),
     IMPORT_MAX_LINE_BYTES: z.coerce.number().int().min(100).default(1_048_576).describe('Longest line (or record) of an import file, in characters; a longer one is rejected with its line number.'),
     IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(20_000).describe('Lines written per transaction during a file import (a checkpoint is kept after each).'),

@@ -8,6 +8,10 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { logger } from '../../src/logging/logger.js';
 import { freePort } from '../../src/db/free-port.js';
 import { createHttpApp, listen } from '../../src/server.js';
+import { startImportWorker } from '../../src/crm/ingestion/import-worker.js';
+import { IngestionService } from '../../src/crm/ingestion/ingestion.service.js';
+import { EventBus } from '../../src/events/crm-events.js';
+import { JobQueue } from '../../src/jobs/job-queue.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestCrm {
@@ -30,8 +34,10 @@ export async function startTestCrm(env: Record<string, string> = {}, chosenPort?
   // The port is chosen first so PUBLIC_URL (where sign-in providers send people back) is the real address.
   const port = chosenPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: url, ...env });
-  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql });
+  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: url, JOB_SUPERVISE_SECONDS: '2', ...env });
+  const queue = await JobQueue.start(db.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
+  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events: new EventBus(db.sql) });
+  if (config.RUN_WORKERS) await startImportWorker(queue, app.get(IngestionService));
   await listen(app, port, '127.0.0.1');
   return {
     url, db, app, config,
@@ -43,6 +49,7 @@ export async function startTestCrm(env: Record<string, string> = {}, chosenPort?
     },
     async stop() {
       await app.close();
+      await queue.stop();
       await db.drop();
     },
   };

@@ -6,6 +6,8 @@ import { UserInputError } from '../../auth/users.service.js';
 import { logger } from '../../logging/logger.js';
 import { CsrfRejected } from './auth.guard.js';
 import { BadInput } from './bad-input.js';
+import { ImportNotFound } from '../../crm/ingestion/ingestion.service.js';
+import { NoValidRecord, TooManyRecords } from '../../crm/ingestion/record-batch.js';
 
 /**
  * Turns every failure into a JSON answer with a sentence a person can act on. Unexpected errors are logged with
@@ -26,6 +28,9 @@ export class ErrorsFilter implements ExceptionFilter {
     if (error instanceof PermissionDenied) return [403, { error: 'forbidden', message: error.message, action: error.action }];
     if (error instanceof CsrfRejected) return [403, { error: 'csrf', message: error.message }];
     if (error instanceof SignInRefused) return [401, { error: 'sign_in_refused', message: error.message }];
+    if (error instanceof NoValidRecord) return [400, { error: 'bad_input', message: error.message, problems: error.problems }];
+    if (error instanceof TooManyRecords) return [413, { error: 'too_large', message: error.message }];
+    if (error instanceof ImportNotFound) return [404, { error: 'not_found', message: error.message }];
     if (error instanceof UserInputError) return [422, { error: 'rejected', message: error.message }];
     if (error instanceof HttpException) {
       const status = error.getStatus();

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Actor } from '../../auth/actor.js';
@@ -12,6 +12,13 @@ import { importFile, type FileImportOptions, type ImportProgress } from './file-
 import { importsRepository, type ImportRow } from './imports.repository.js';
 import { FileRejected } from './line-source.js';
 import { CellError } from './values.js';
+import { EventBus } from '../../events/crm-events.js';
+import { JobQueue, queueNames } from '../../jobs/job-queue.js';
+import { writeOrders } from '../orders/order-writer.js';
+import type { OrderInput } from '../orders/order-input.js';
+import { upsertCustomers } from './import-writer.js';
+import { checkRecords, NoValidRecord, type RecordLayout } from './record-batch.js';
+import type { CustomerRecord } from './records.js';
 
 export class ImportNotFound extends Error {}
 
@@ -20,7 +27,76 @@ export interface ImportReport extends Omit<ImportRow, 'filePath' | 'linesDone' |
 /** Imports of customers and orders: who may, what is recorded, and how a file is run and reported. */
 @Injectable()
 export class IngestionService {
-  constructor(private readonly sql: Sql, private readonly audit: AuditService, @Inject(CONFIG) private readonly config: Config) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly audit: AuditService,
+    @Inject(CONFIG) private readonly config: Config,
+    @Optional() private readonly queue?: JobQueue,
+    @Optional() private readonly events?: EventBus,
+  ) {}
+
+  /**
+   * Accepts customers or orders from the API: every record is checked, the good ones are stored with the import and
+   * queued for a worker, the bad ones are kept as rejections with their index. Nothing is written to the CRM yet.
+   */
+  async acceptRecords(actor: Actor, layout: RecordLayout, body: unknown, idempotencyKey?: string | null) {
+    authorize(actor, 'imports.write');
+    if (idempotencyKey) {
+      const earlier = await importsRepository.byIdempotencyKey(this.sql, actor.userId, idempotencyKey);
+      if (earlier) return { import: earlier, repeated: true };
+    }
+    const { valid, problems } = checkRecords(layout, body, this.config.IMPORT_MAX_RECORDS);
+    if (!valid.length) throw new NoValidRecord(problems);
+    const id = randomUUID();
+    const created = await this.sql.transaction(async (client) => {
+      const row = await importsRepository.create(client, { id, layout, source: 'api', createdBy: actor.userId, idempotencyKey });
+      if (!row) return null;
+      await client.query(`insert into import_payloads (import_id, records) values ($1, $2)`, [id, JSON.stringify(valid.map((v) => v.record))]);
+      await importsRepository.recordBatch(client, id, { received: valid.length + problems.length, inserted: 0, updated: 0, unchanged: 0, rejected: problems.length, skipped: 0 }, 0,
+        problems.map((p) => ({ position: p.index, field: p.field, reason: p.reason })));
+      await this.audit.record(actor, `import.${layout}`, `import:${id}`, { received: valid.length + problems.length, rejected: problems.length }, client);
+      return row;
+    });
+    // Two requests with one key at the same moment: the second finds the first's import.
+    if (!created) return { import: (await importsRepository.byIdempotencyKey(this.sql, actor.userId, idempotencyKey!))!, repeated: true };
+    await this.queue?.send(queueNames.importRecords, { importId: id }, id);
+    return { import: (await importsRepository.get(this.sql, id))!, repeated: false };
+  }
+
+  /**
+   * The worker's half: writes a queued API batch and finishes its import in one transaction, so a job that runs
+   * again after a crash finds the import finished and changes nothing.
+   */
+  async applyRecords(id: string) {
+    const done = await this.sql.transaction(async (client) => {
+      const row = (await client.query<{ layout: RecordLayout; status: string }>(`select layout, status from imports where id = $1 for update`, [id])).rows[0];
+      if (!row || row.status === 'succeeded' || row.status === 'failed') return false;
+      const payload = (await client.query<{ records: unknown[] }>(`select records from import_payloads where import_id = $1`, [id])).rows[0];
+      const records = payload?.records ?? [];
+      const counts = row.layout === 'customers'
+        ? await upsertCustomers(client, records as CustomerRecord[])
+        : await writeOrders(client, (records as OrderInput[]).map((o) => ({ ...o, placedAt: new Date(o.placedAt) })));
+      await importsRepository.recordBatch(client, id, { received: 0, rejected: 0, skipped: 0, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged }, records.length, []);
+      await importsRepository.finish(client, id, 'succeeded');
+      await client.query(`delete from import_payloads where import_id = $1`, [id]);
+      return true;
+    });
+    if (done) await this.announceFinished(id);
+  }
+
+  /** Queues a file import for a worker (uploads), or runs nothing when there is no queue (the CLI runs it itself). */
+  async queueFileImport(id: string) {
+    await this.queue?.send(queueNames.importFile, { importId: id }, id);
+  }
+
+  async announceFinished(id: string) {
+    const row = await importsRepository.get(this.sql, id);
+    if (!row || (row.status !== 'succeeded' && row.status !== 'failed')) return;
+    await this.events?.publish('import.finished', row.createdBy, {
+      importId: id, status: row.status, received: row.received, inserted: row.inserted, updated: row.updated,
+      unchanged: row.unchanged, rejected: row.rejected, skipped: row.skipped, error: row.error,
+    });
+  }
 
   get limits() {
     return { maxLineBytes: this.config.IMPORT_MAX_LINE_BYTES, maxFileBytes: this.config.IMPORT_MAX_FILE_BYTES, batchSize: this.config.IMPORT_BATCH_SIZE };
@@ -42,14 +118,27 @@ export class IngestionService {
   async runFileImport(id: string, onProgress?: (p: ImportProgress) => void): Promise<ImportRow> {
     const row = await importsRepository.get(this.sql, id);
     if (!row?.filePath) throw new ImportNotFound(`There is no file import ${id}.`);
+    if (row.status === 'succeeded' || row.status === 'failed') return row;
+    let lastEvent = 0;
+    const progress = (p: ImportProgress) => {
+      onProgress?.(p);
+      // At most a few events a second reach the websocket, whatever the batch size.
+      if (this.events && Date.now() - lastEvent > 250) {
+        lastEvent = Date.now();
+        void this.events.publish('import.progress', row.createdBy, {
+          importId: id, lines: p.lines, linesPerSecond: p.linesPerSecond, secondsLeft: p.secondsLeft, fraction: p.totalBytes ? p.bytesRead / p.totalBytes : 0,
+        });
+      }
+    };
     try {
-      await importFile(this.sql, id, row.filePath, row.options as FileImportOptions, this.limits, onProgress);
+      await importFile(this.sql, id, row.filePath, row.options as FileImportOptions, this.limits, progress);
       await importsRepository.finish(this.sql, id, 'succeeded');
     } catch (error) {
       if (!(error instanceof FileRejected || error instanceof MappingError || error instanceof CellError)) throw error;
       logger.info('import failed', { importId: id, reason: error.message });
       await importsRepository.finish(this.sql, id, 'failed', error.message);
     }
+    await this.announceFinished(id);
     return (await importsRepository.get(this.sql, id))!;
   }
 

@@ -1,0 +1,90 @@
+import { gzipSync } from 'node:zlib';
+import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
+
+async function finished(crm: TestCrm, token: string, importId: string) {
+  for (let i = 0; i < 200; i++) {
+    const res = await call(`${crm.url}/api/imports/${importId}`, { token });
+    if (res.body.status === 'succeeded' || res.body.status === 'failed') return res.body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`import ${importId} did not finish`);
+}
+
+const order = (externalId: string, customer: string, total: string, extra: object = {}) => ({ externalId, customerExternalId: customer, placedAt: '2026-03-01T10:00:00Z', total, ...extra });
+
+describe('imports through the API', () => {
+  let crm: TestCrm;
+  let marketer: { token: string };
+  beforeAll(async () => {
+    crm = await startTestCrm();
+    marketer = await crm.person('marketer');
+  });
+  afterAll(async () => { await crm.stop(); });
+
+  it('queues a batch, keeps the good records, reports each bad one by index, and a retry changes nothing', async () => {
+    const body = [
+      order('O-1', 'asha', '12000.50'),
+      order('O-2', 'asha', '1500', { lines: [{ sku: 'KUR-001', quantity: 1, unitPrice: '1500' }] }),
+      { ...order('O-3', 'ravi', 'lots') },
+      { externalId: 'O-4', placedAt: '2026-03-01' },
+      order('O-5', 'ravi', '-300', { status: 'refunded' }),
+    ];
+    const res = await call(`${crm.url}/api/orders`, { token: marketer.token, body });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'queued', received: 5, rejected: 2, statusUrl: `/api/imports/${res.body.importId}` });
+    const report = await finished(crm, marketer.token, res.body.importId);
+    expect(report).toMatchObject({ status: 'succeeded', layout: 'orders', received: 5, inserted: 3, rejected: 2 });
+    expect(report.rejections).toEqual([
+      { position: 2, field: 'total', reason: 'must be an amount such as 1299.50 (at most three decimals)' },
+      { position: 3, field: 'customerExternalId', reason: expect.any(String) },
+    ]);
+    const figures = () => crm.db.sql.rows(`select external_id, total_spend, order_count from customers order by external_id`);
+    expect(await figures()).toEqual([
+      { external_id: 'asha', total_spend: '13500.500', order_count: 2 },
+      { external_id: 'ravi', total_spend: '-300.000', order_count: 0 },
+    ]);
+
+    const retry = await call(`${crm.url}/api/orders`, { token: marketer.token, body });
+    const again = await finished(crm, marketer.token, retry.body.importId);
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
+    expect(await figures()).toEqual([
+      { external_id: 'asha', total_spend: '13500.500', order_count: 2 },
+      { external_id: 'ravi', total_spend: '-300.000', order_count: 0 },
+    ]);
+  });
+
+  it('answers a repeated Idempotency-Key with the first import', async () => {
+    const headers = { 'idempotency-key': 'nightly-2026-03-01' };
+    const first = await call(`${crm.url}/api/customers`, { token: marketer.token, headers, body: { externalId: 'meera', name: 'Meera Iyer', email: 'meera@example.com' } });
+    const second = await call(`${crm.url}/api/customers`, { token: marketer.token, headers, body: { externalId: 'meera', name: 'Someone Else' } });
+    expect(second.body).toMatchObject({ importId: first.body.importId, repeated: true });
+    await finished(crm, marketer.token, first.body.importId);
+    expect(await crm.db.sql.rows(`select name from customers where external_id = 'meera'`)).toEqual([{ name: 'Meera Iyer' }]);
+  });
+
+  it('refuses a batch with no valid record, a batch too large, an analyst, and an unknown import', async () => {
+    const none = await call(`${crm.url}/api/customers`, { token: marketer.token, body: [{ name: 'no id' }, { externalId: '' }] });
+    expect(none.status).toBe(400);
+    expect(none.body.problems.map((p: { index: number }) => p.index)).toEqual([0, 1]);
+    const many = await call(`${crm.url}/api/customers`, { token: marketer.token, body: Array.from({ length: 10_001 }, (_, i) => ({ externalId: `c${i}` })) });
+    expect(many.status).toBe(413);
+    expect(many.body.message).toContain('at most 10,000 records (IMPORT_MAX_RECORDS)');
+    const analyst = await crm.person('analyst');
+    expect(await call(`${crm.url}/api/orders`, { token: analyst.token, body: order('X', 'y', '1') })).toMatchObject({ status: 403, body: { action: 'imports.write' } });
+    expect((await call(`${crm.url}/api/imports/00000000-0000-0000-0000-000000000000`, { token: marketer.token })).status).toBe(404);
+  });
+
+  it('takes a gzipped CSV upload with a mapping and reports it when a worker is done', async () => {
+    const csv = 'Bill No,Client,When,Grand Total,Coupon\nB-1,neha,2026-02-01,999.00,NEW\nB-2,neha,2026-02-09,bad,NEW\n';
+    const form = new FormData();
+    form.append('map', 'Client=customerId,When=date');
+    form.append('file', new Blob([gzipSync(csv)]), 'orders.csv.gz');
+    const res = await fetch(`${crm.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${marketer.token}` }, body: form });
+    expect(res.status).toBe(202);
+    const { importId } = await res.json();
+    const report = await finished(crm, marketer.token, importId);
+    expect(report).toMatchObject({ status: 'succeeded', source: 'upload', fileName: 'orders.csv.gz', inserted: 1, rejected: 1, ignoredColumns: ['Coupon'] });
+    expect(report.rejections).toEqual([{ position: 3, field: 'Grand Total', reason: '"bad" is not an amount' }]);
+    expect(report).not.toHaveProperty('filePath');
+  });
+});
