@@ -16,6 +16,7 @@ import type { Config } from './config/config.schema.js';
 import { CONFIG } from './config/config.token.js';
 import { Sql } from './db/sql.js';
 import { ImportsController } from './channels/http/imports.controller.js';
+import { EventsGateway } from './channels/http/events.gateway.js';
 import { IngestionService } from './crm/ingestion/ingestion.service.js';
 import { EventBus } from './events/crm-events.js';
 import { JobQueue } from './jobs/job-queue.js';
@@ -35,7 +36,7 @@ export class AppModule {
         { provide: Sql, useValue: deps.sql },
         { provide: JobQueue, useValue: deps.queue },
         { provide: EventBus, useValue: deps.events },
-        IngestionService, AuditService, UsersService, TokensService, SessionsService, OidcService,
+        IngestionService, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],

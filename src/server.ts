@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { openApiDocument } from './channels/http/openapi.js';
 import express from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,18 +21,22 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
     bodyParser: false,
     abortOnError: false,
   });
+  app.useWebSocketAdapter(new WsAdapter(app));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestLog);
   // Large enough for a 10,000-record import batch; bigger files go through multipart upload.
   app.use(express.json({ limit: '32mb' }));
 
+  // /api/docs for people, /api/docs-json for tools.
+  SwaggerModule.setup('api/docs', app, openApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/docs-json' });
+
   const web = join(projectRoot(), 'web', 'dist');
   if (existsSync(web)) {
     app.useStaticAssets(web, { index: false, maxAge: '1h' });
     // The web app routes on the client: any page that is not the API gets index.html.
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (req.method !== 'GET' || /^\/(api|healthz|mcp|slack)(\/|$)/.test(req.path)) return next();
+      if (req.method !== 'GET' || /^\/(api|healthz|mcp|slack|ws)(\/|$)/.test(req.path)) return next();
       res.sendFile(join(web, 'index.html'));
     });
   }

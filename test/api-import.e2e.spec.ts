@@ -74,6 +74,14 @@ describe('imports through the API', () => {
     expect((await call(`${crm.url}/api/imports/00000000-0000-0000-0000-000000000000`, { token: marketer.token })).status).toBe(404);
   });
 
+  it('documents the import endpoints in OpenAPI from the schemas that check them', async () => {
+    const doc = await call(`${crm.url}/api/docs-json`);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/customers', '/api/orders', '/api/imports', '/api/imports/{id}']));
+    const orders = doc.body.paths['/api/orders'].post.requestBody.content['application/json'].schema;
+    expect(JSON.stringify(orders)).toContain('"customerExternalId"');
+    expect((await fetch(`${crm.url}/api/docs`)).status).toBe(200);
+  });
+
   it('takes a gzipped CSV upload with a mapping and reports it when a worker is done', async () => {
     const csv = 'Bill No,Client,When,Grand Total,Coupon\nB-1,neha,2026-02-01,999.00,NEW\nB-2,neha,2026-02-09,bad,NEW\n';
     const form = new FormData();
@@ -86,5 +94,45 @@ describe('imports through the API', () => {
     expect(report).toMatchObject({ status: 'succeeded', source: 'upload', fileName: 'orders.csv.gz', inserted: 1, rejected: 1, ignoredColumns: ['Coupon'] });
     expect(report.rejections).toEqual([{ position: 3, field: 'Grand Total', reason: '"bad" is not an amount' }]);
     expect(report).not.toHaveProperty('filePath');
+  });
+});
+
+describe('import events on the websocket', () => {
+  let crm: TestCrm;
+  beforeAll(async () => { crm = await startTestCrm({ IMPORT_BATCH_SIZE: '500' }); });
+  afterAll(async () => { await crm.stop(); });
+
+  const connect = async (token?: string) => {
+    const { WebSocket } = await import('ws');
+    const socket = new WebSocket(`${crm.url.replace('http', 'ws')}/ws`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const messages: { event: string; data: any }[] = [];
+    socket.on('message', (m) => messages.push(JSON.parse(String(m))));
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => { socket.on('open', resolve); socket.on('close', resolve); });
+    return { socket, messages, closed };
+  };
+
+  it('sends the importer its progress and the finish, and nothing to another marketer', async () => {
+    const owner = await crm.person('marketer');
+    const other = await crm.person('marketer');
+    const mine = await connect(owner.token);
+    const theirs = await connect(other.token);
+    await new Promise((r) => setTimeout(r, 100));
+    const csv = ['customer id,name,city', ...Array.from({ length: 3000 }, (_, i) => `c${i},Person ${i},Pune`)].join('\n');
+    const form = new FormData();
+    form.append('file', new Blob([csv]), 'people.csv');
+    const res = await fetch(`${crm.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}` }, body: form });
+    const { importId } = await res.json();
+    for (let i = 0; i < 100 && !mine.messages.some((m) => m.event === 'import.finished'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(mine.messages.find((m) => m.event === 'import.progress')).toMatchObject({ data: { importId, lines: expect.any(Number) } });
+    expect(mine.messages.find((m) => m.event === 'import.finished')).toEqual({ event: 'import.finished', data: expect.objectContaining({ importId, status: 'succeeded', inserted: 3000 }) });
+    expect(theirs.messages.filter((m) => m.event.startsWith('import.'))).toEqual([]);
+    mine.socket.close();
+    theirs.socket.close();
+  });
+
+  it('closes a connection nobody signed in to', async () => {
+    const anonymous = await connect();
+    expect(await anonymous.closed).toBe(4401);
   });
 });

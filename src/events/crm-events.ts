@@ -3,6 +3,7 @@ import type { Queryable } from '../db/sql.js';
 
 /** Everything the CRM announces to connected clients, by name. One map, so sender and receiver agree on each payload. */
 export interface CrmEvents {
+  connected: { role: string };
   'import.progress': { importId: string; lines: number; linesPerSecond: number; secondsLeft: number | null; fraction: number };
   'import.finished': { importId: string; status: 'succeeded' | 'failed'; received: number; inserted: number; updated: number; unchanged: number; rejected: number; skipped: number; error: string | null };
 }

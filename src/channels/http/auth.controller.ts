@@ -13,7 +13,7 @@ import { parseInput } from './bad-input.js';
 import { CSRF_COOKIE, OIDC_STATE_COOKIE, readCookies, SESSION_COOKIE, setCookie } from './cookies.js';
 import { CurrentActor, Public } from './decorators.js';
 
-const signInBody = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1000) });
+export const signInBody = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1000) });
 const passwordBody = z.object({ password: z.string().min(12, 'needs at least 12 characters').max(1000) });
 
 @Controller('api/auth')

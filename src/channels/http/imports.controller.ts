@@ -12,7 +12,7 @@ import { CurrentActor, Requires } from './decorators.js';
 import { receiveUpload } from './upload.js';
 
 const idempotencyKey = z.string().trim().min(1).max(200).optional();
-const uploadFields = z.object({
+export const uploadFields = z.object({
   layout: z.enum(['customers', 'orders', 'order-lines']).optional(),
   map: z.string().max(4000).optional().transform((v, ctx) => {
     if (!v) return undefined;

@@ -6,7 +6,7 @@ import { TokensService } from '../../auth/tokens.service.js';
 import { parseInput } from './bad-input.js';
 import { CurrentActor } from './decorators.js';
 
-const createBody = z.object({
+export const createTokenBody = z.object({
   role: z.enum(roles),
   name: z.string().trim().max(100).optional(),
   userId: z.number().int().positive().optional(),
@@ -19,7 +19,7 @@ export class TokensController {
 
   @Post()
   create(@CurrentActor() actor: Actor, @Body() body: unknown) {
-    return this.tokens.create(actor, parseInput(createBody, body));
+    return this.tokens.create(actor, parseInput(createTokenBody, body));
   }
 
   @Get()

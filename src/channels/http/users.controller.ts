@@ -7,7 +7,7 @@ import { UsersService } from '../../auth/users.service.js';
 import { parseInput } from './bad-input.js';
 import { CurrentActor, Requires } from './decorators.js';
 
-const createBody = z.object({
+export const createUserBody = z.object({
   email: z.email(),
   name: z.string().trim().max(200).optional(),
   role: z.enum(roles),
@@ -28,7 +28,7 @@ export class UsersController {
   @Post('users')
   @Requires('users.manage')
   create(@CurrentActor() actor: Actor, @Body() body: unknown) {
-    return this.users.create(actor, parseInput(createBody, body));
+    return this.users.create(actor, parseInput(createUserBody, body));
   }
 
   @Patch('users/:id')

@@ -1,0 +1,71 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import type pg from 'pg';
+import type { WebSocket } from 'ws';
+import type { Actor } from '../../auth/actor.js';
+import { can } from '../../auth/authorize.js';
+import { SessionsService } from '../../auth/sessions.service.js';
+import { TokensService } from '../../auth/tokens.service.js';
+import { Sql } from '../../db/sql.js';
+import { EVENTS_CHANNEL, type CrmEventName, type CrmEvents, type EventEnvelope } from '../../events/crm-events.js';
+import { logger } from '../../logging/logger.js';
+import { readCookies, SESSION_COOKIE } from './cookies.js';
+
+/**
+ * Live events for the web app at /ws: import progress now, campaign progress later. A client is identified like an
+ * HTTP request (API token, or session cookie from our own page) and receives only its own events; admins see all.
+ */
+@Injectable()
+@WebSocketGateway({ path: '/ws' })
+export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
+  private readonly clients = new Map<WebSocket, Actor>();
+  private listener?: pg.PoolClient;
+
+  constructor(private readonly sql: Sql, private readonly tokens: TokensService, private readonly sessions: SessionsService) {}
+
+  async onModuleInit() {
+    this.listener = await this.sql.pool.connect();
+    this.listener.on('notification', (message) => {
+      if (message.channel !== EVENTS_CHANNEL || !message.payload) return;
+      const envelope = JSON.parse(message.payload) as EventEnvelope;
+      for (const [client, actor] of this.clients) {
+        if (actor.role === 'admin' || (envelope.ownerId !== null && actor.userId === envelope.ownerId)) this.send(client, envelope.event, envelope.data);
+      }
+    });
+    await this.listener.query(`listen ${EVENTS_CHANNEL}`);
+  }
+
+  async onModuleDestroy() {
+    for (const client of this.clients.keys()) client.close(1001, 'server stopping');
+    await this.listener?.query(`unlisten ${EVENTS_CHANNEL}`).catch(() => {});
+    this.listener?.release();
+  }
+
+  async handleConnection(client: WebSocket, req: IncomingMessage) {
+    const actor = await this.identify(req).catch(() => null);
+    if (!actor || !can(actor, 'imports.read')) return client.close(4401, 'Sign in first, or send an API token.');
+    this.clients.set(client, actor);
+    this.send(client, 'connected', { role: actor.role });
+  }
+
+  handleDisconnect(client: WebSocket) {
+    this.clients.delete(client);
+  }
+
+  send<E extends CrmEventName>(client: WebSocket, event: E, data: CrmEvents[E]) {
+    if (client.readyState === client.OPEN) client.send(JSON.stringify({ event, data }));
+  }
+
+  private async identify(req: IncomingMessage): Promise<Actor | null> {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer) return this.tokens.verify(bearer, 'api');
+    // A browser sends cookies to any page's websocket: only our own page (same host) may use the session.
+    const origin = req.headers.origin;
+    if (origin && new URL(origin).host !== req.headers.host) {
+      logger.warn('websocket refused: foreign origin', { origin });
+      return null;
+    }
+    return (await this.sessions.find(readCookies(req.headers.cookie)[SESSION_COOKIE]))?.actor ?? null;
+  }
+}

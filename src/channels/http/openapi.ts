@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { orderInput } from '../../crm/orders/order-input.js';
+import { customerRecord } from '../../crm/ingestion/records.js';
+import { signInBody } from './auth.controller.js';
+import { uploadFields } from './imports.controller.js';
+import { createTokenBody } from './tokens.controller.js';
+import { createUserBody } from './users.controller.js';
+
+// The API described from the same zod schemas that check each request, so the document cannot drift from the code.
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+const json = (s: z.ZodType) => ({ content: { 'application/json': { schema: schema(s) } } });
+const oneOrMany = (s: z.ZodType) => json(z.union([s, z.array(s).max(10_000)]));
+const error = { description: 'A sentence saying what is wrong', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string' } } } } } };
+const accepted = {
+  description: 'Queued; follow statusUrl',
+  content: { 'application/json': { schema: { type: 'object', properties: { importId: { type: 'string', format: 'uuid' }, status: { type: 'string' }, received: { type: 'integer' }, rejected: { type: 'integer' }, repeated: { type: 'boolean' }, statusUrl: { type: 'string' } } } } },
+};
+const idempotency = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'Repeating a request with the same key returns the first import and changes nothing.' };
+
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'CRM API', version: '0.1.0', description: 'Customers, orders and imports. Authenticate with `Authorization: Bearer crm_…` (make a token with `npm run crm -- token create`) or a web session plus `X-CSRF-Token` for writes.' },
+    components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
+    security: [{ token: [] }],
+    paths: {
+      '/healthz': { get: { summary: 'Database reachable and migrations current', security: [], responses: { 200: { description: 'Healthy' }, 503: { description: 'Unhealthy, with the reason' } } } },
+      '/api/auth/sign-in': { post: { summary: 'Sign in with email and password (sets the session cookie)', security: [], requestBody: json(signInBody), responses: { 200: { description: 'Signed in; the body holds the CSRF token' }, 401: error } } },
+      '/api/auth/me': { get: { summary: 'Who is asking, and the session CSRF token', responses: { 200: { description: 'The caller' }, 401: error } } },
+      '/api/tokens': {
+        post: { summary: 'Make an API token (shown once)', requestBody: json(createTokenBody), responses: { 201: { description: 'The token' }, 403: error, 422: error } },
+        get: { summary: 'Your API tokens (admins: ?all=true)', responses: { 200: { description: 'Tokens, never their secrets' } } },
+      },
+      '/api/tokens/{id}': { delete: { summary: 'Revoke a token by id or prefix', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'Revoked' } } } },
+      '/api/users': {
+        get: { summary: 'People and roles (admin)', responses: { 200: { description: 'Users' }, 403: error } },
+        post: { summary: 'Create a person (admin)', requestBody: json(createUserBody), responses: { 201: { description: 'Created; a generated password is shown once' }, 403: error } },
+      },
+      '/api/customers': {
+        post: { summary: 'Import customers: one record or up to 10,000, queued for a worker', parameters: [idempotency], requestBody: oneOrMany(customerRecord), responses: { 202: accepted, 400: error, 403: error, 413: error } },
+      },
+      '/api/orders': {
+        post: { summary: "Import orders with their lines and their customer's external id: one or up to 10,000, queued", parameters: [idempotency], requestBody: oneOrMany(orderInput), responses: { 202: accepted, 400: error, 403: error, 413: error } },
+      },
+      '/api/imports': {
+        post: {
+          summary: 'Upload a CSV or NDJSON file (gzip accepted) of customers, orders or order lines',
+          parameters: [idempotency],
+          requestBody: { content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, ...((schema(uploadFields).properties as object) ?? {}) } } } } },
+          responses: { 202: accepted, 400: error, 403: error },
+        },
+      },
+      '/api/imports/{id}': {
+        get: {
+          summary: 'Status, counts (received, inserted, updated, unchanged, rejected, skipped) and each rejected line or record',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { 200: { description: 'The import' }, 404: error },
+        },
+      },
+    },
+  };
+}
