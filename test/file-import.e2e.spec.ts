@@ -46,6 +46,13 @@ describe('importing files', () => {
     ]);
   });
 
+  it('keeps descriptions with tabs, backslashes and line breaks exactly', async () => {
+    const description = 'Tab\there, back\\slash, \\N, and\na new line';
+    const csv = `invoice,customer id,date,sku,description,quantity,price\nZ1,c1,2026-01-01,S1,"${description}",1,10\n`;
+    expect(await importText(db, 'odd.csv', csv)).toMatchObject({ status: 'succeeded', inserted: 1 });
+    expect(await db.sql.rows('select description from order_lines')).toEqual([{ description }]);
+  });
+
   it('fails a file that is not CSV at all, or has no valid line, with one sentence', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
     expect(await importText(db, 'photo.csv', png)).toMatchObject({

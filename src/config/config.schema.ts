@@ -45,7 +45,7 @@ export const configSchema = z
     JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10).describe('How often the job queue looks for jobs whose worker died, in seconds.'),
     IMPORT_MAX_FILE_BYTES: z.coerce.number().int().min(1).default(5_000_000_000).describe('Largest file an import accepts, in bytes of text (after gzip is undone).'),
     IMPORT_MAX_LINE_BYTES: z.coerce.number().int().min(100).default(1_048_576).describe('Longest line (or record) of an import file, in characters; a longer one is rejected with its line number.'),
-    IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(20_000).describe('Lines written per transaction during a file import (a checkpoint is kept after each).'),
+    IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(10_000).describe('Lines written per transaction during a file import (a checkpoint is kept after each).'),
     IMPORT_MAX_RECORDS: z.coerce.number().int().min(1).max(100_000).default(10_000).describe('Most records one POST /api/customers or /api/orders request may carry.'),
     OIDC_ISSUER_URL: optionalText().pipe(z.url().optional()).describe('OpenID Connect issuer, e.g. https://accounts.google.com. Enables "Sign in with" on the web.'),
     OIDC_CLIENT_ID: optionalText().describe('OpenID Connect client id issued by the provider.'),

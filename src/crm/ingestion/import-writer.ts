@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Queryable } from '../../db/sql.js';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
 import { fromThousandths, toThousandths } from '../orders/money.js';
@@ -94,7 +98,7 @@ export async function writeOrderBatch(db: Queryable, records: OrderRecord[]): Pr
  * its lines, and each line is identified by its invoice and its position in it, so the same file twice changes
  * nothing. `continued` names invoices whose earlier lines came in an earlier batch: their totals are summed in SQL.
  */
-export async function writeOrderLineBatch(db: Queryable, lines: PositionedLine[], continued: ReadonlySet<string> = new Set()): Promise<BatchCounts> {
+export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLine[], continued: ReadonlySet<string> = new Set()): Promise<BatchCounts> {
   const profiles = new Map<string, Profile & { externalId: string }>();
   for (const l of lines) profiles.set(l.customerId, { ...profiles.get(l.customerId), externalId: l.customerId, ...l.customer });
   const customers = await upsertCustomers(db, [...profiles.values()]);
@@ -123,12 +127,7 @@ export async function writeOrderLineBatch(db: Queryable, lines: PositionedLine[]
   const known = fresh.length === lines.length ? [] : lines.filter((l) => !created.has(l.orderId));
   const lineColumns = (rows: PositionedLine[]) => [col(rows, (l) => ids.get(l.orderId)), col(rows, (l) => l.position), col(rows, (l) => l.sku),
     col(rows, (l) => l.description), col(rows, (l) => l.quantity), col(rows, (l) => l.unitPrice)];
-  if (fresh.length) {
-    await db.query(
-      `insert into order_lines (order_id, position, sku, description, quantity, unit_price)
-       select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::numeric[])`, lineColumns(fresh),
-    );
-  }
+  if (fresh.length) await copyLines(db, fresh.map((l) => [ids.get(l.orderId)!, l.position, l.sku, l.description, l.quantity, l.unitPrice]));
   const written = known.length ? (await db.query<{ inserted: boolean }>(
     `insert into order_lines as l (order_id, position, sku, description, quantity, unit_price)
      select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::numeric[])
@@ -150,4 +149,13 @@ export async function writeOrderLineBatch(db: Queryable, lines: PositionedLine[]
   const inserted = fresh.length + written.filter((r) => r.inserted).length;
   const updated = written.length - (inserted - fresh.length);
   return { inserted, updated, unchanged: lines.length - inserted - updated };
+}
+
+// COPY's text format: tab-separated, \N for null, with backslash, tab and line breaks escaped.
+const copyValue = (v: string | number | null) => (v === null ? '\\N' : typeof v === 'number' ? String(v) : v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')));
+
+/** Lines of orders created in this batch go in by COPY, PostgreSQL's fastest way in; there is nothing to conflict with. */
+async function copyLines(client: pg.PoolClient, rows: (string | number | null)[][]) {
+  const text = rows.map((r) => r.map(copyValue).join('\t')).join('\n') + '\n';
+  await pipeline(Readable.from([text]), client.query(copyFrom('copy order_lines (order_id, position, sku, description, quantity, unit_price) from stdin')));
 }
