@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Queryable } from '../../db/sql.js';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
 import { fromThousandths, toThousandths } from '../orders/money.js';
+import { previousOwners, upsertOrders } from '../orders/order-writer.js';
 import type { CustomerRecord, OrderLineRecord, OrderRecord } from './records.js';
 
 export interface BatchCounts { inserted: number; updated: number; unchanged: number }
@@ -54,29 +55,6 @@ export async function upsertCustomers(db: Queryable, records: (Profile & { exter
   )).rows.map((r) => [r.external_id, r.id]));
   const updated = changed.filter((k) => !created.has(k)).length;
   return { ids, inserted: created.size, updated, unchanged: rows.length - created.size - updated };
-}
-
-/** Orders of this batch with the customer each belonged to before (an order that moves changes two customers). */
-async function previousOwners(db: Queryable, orderIds: string[]) {
-  return (await db.query<{ customer_id: number }>(`select distinct customer_id from orders where external_id = any($1)`, [orderIds])).rows.map((r) => r.customer_id);
-}
-
-interface OrderHeader { orderId: string; customerId: number; placedAt: Date; status: string; total: string }
-
-async function upsertOrders(db: Queryable, orders: OrderHeader[]) {
-  const written = (await db.query<{ id: number; external_id: string; inserted: boolean }>(
-    `insert into orders as o (external_id, customer_id, placed_at, status, total)
-     select * from unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::numeric[])
-     on conflict (external_id) do update set customer_id = excluded.customer_id, placed_at = excluded.placed_at,
-       status = excluded.status, total = excluded.total, updated_at = now()
-     where (o.customer_id, o.placed_at, o.status, o.total) is distinct from (excluded.customer_id, excluded.placed_at, excluded.status, excluded.total)
-     returning id, external_id, (xmax = 0) as inserted`,
-    [col(orders, (o) => o.orderId), col(orders, (o) => o.customerId), col(orders, (o) => o.placedAt), col(orders, (o) => o.status), col(orders, (o) => o.total)],
-  )).rows;
-  const ids = new Map((await db.query<{ id: number; external_id: string }>(
-    `select id, external_id from orders where external_id = any($1)`, [col(orders, (o) => o.orderId)],
-  )).rows.map((r) => [r.external_id, r.id]));
-  return { written, ids };
 }
 
 /** Writes orders from an "orders" file or API batch (one record per order, with its amount). Runs inside a transaction. */

@@ -24,28 +24,11 @@ export async function writeOrders(db: Queryable, batch: readonly OrderInput[]): 
   const customerId = new Map(customerRows.map((r) => [r.external_id, r.id]));
 
   // An order that moves to another customer changes that customer's figures too.
-  const before = (await db.query<{ customer_id: number }>(
-    `select distinct customer_id from orders where external_id = any($1)`, [orders.map((o) => o.externalId)],
-  )).rows.map((r) => r.customer_id);
-
+  const before = await previousOwners(db, orders.map((o) => o.externalId));
   // An order given only lines takes its total from them, so a re-sent order compares equal and is left alone.
-  const totals = orders.map((o) => o.total ?? linesTotal(o.lines));
-  const written = (await db.query<{ id: number; external_id: string; inserted: boolean }>(
-    `insert into orders (external_id, customer_id, placed_at, status, total)
-     select e, c, p, s, t from unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::numeric[]) as x(e, c, p, s, t)
-     on conflict (external_id) do update set
-       customer_id = excluded.customer_id, placed_at = excluded.placed_at, status = excluded.status,
-       total = excluded.total, updated_at = now()
-     where (orders.customer_id, orders.placed_at, orders.status, orders.total)
-           is distinct from (excluded.customer_id, excluded.placed_at, excluded.status, excluded.total)
-     returning id, external_id, (xmax = 0) as inserted`,
-    [orders.map((o) => o.externalId), orders.map((o) => customerId.get(o.customerExternalId)), orders.map((o) => o.placedAt),
-      orders.map((o) => o.status), totals],
-  )).rows;
-
-  const ids = new Map((await db.query<{ id: number; external_id: string }>(
-    `select id, external_id from orders where external_id = any($1)`, [orders.map((o) => o.externalId)],
-  )).rows.map((r) => [r.external_id, r.id]));
+  const { written, ids } = await upsertOrders(db, orders.map((o) => ({
+    orderId: o.externalId, customerId: customerId.get(o.customerExternalId)!, placedAt: o.placedAt, status: o.status, total: o.total ?? linesTotal(o.lines),
+  })));
 
   const withLines = orders.filter((o) => o.lines.length > 0);
   const lineChanges = await writeLines(db, withLines.map((o) => ({ orderId: ids.get(o.externalId)!, lines: o.lines })));
@@ -89,4 +72,27 @@ async function writeLines(db: Queryable, orders: { orderId: number; lines: Order
     [orders.map((o) => o.orderId), orders.map((o) => o.lines.length)],
   )).rows.map((r) => r.order_id);
   return new Set([...changed, ...dropped]);
+}
+
+/** Orders of this batch with the customer each belonged to before (an order that moves changes two customers). */
+export async function previousOwners(db: Queryable, orderIds: string[]) {
+  return (await db.query<{ customer_id: number }>(`select distinct customer_id from orders where external_id = any($1)`, [orderIds])).rows.map((r) => r.customer_id);
+}
+
+export interface OrderHeader { orderId: string; customerId: number; placedAt: Date; status: string; total: string }
+
+export async function upsertOrders(db: Queryable, orders: OrderHeader[]) {
+  const written = (await db.query<{ id: number; external_id: string; inserted: boolean }>(
+    `insert into orders as o (external_id, customer_id, placed_at, status, total)
+     select * from unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::numeric[])
+     on conflict (external_id) do update set customer_id = excluded.customer_id, placed_at = excluded.placed_at,
+       status = excluded.status, total = excluded.total, updated_at = now()
+     where (o.customer_id, o.placed_at, o.status, o.total) is distinct from (excluded.customer_id, excluded.placed_at, excluded.status, excluded.total)
+     returning id, external_id, (xmax = 0) as inserted`,
+    [orders.map((o) => o.orderId), orders.map((o) => o.customerId), orders.map((o) => o.placedAt), orders.map((o) => o.status), orders.map((o) => o.total)],
+  )).rows;
+  const ids = new Map((await db.query<{ id: number; external_id: string }>(
+    `select id, external_id from orders where external_id = any($1)`, [orders.map((o) => o.orderId)],
+  )).rows.map((r) => [r.external_id, r.id]));
+  return { written, ids };
 }
