@@ -112,6 +112,8 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
         if (parsed.line > checkpoint && lines.length >= limits.batchSize && mapped.record.orderId !== currentInvoice) await flush();
         currentInvoice = mapped.record.orderId;
         if (parsed.line > checkpoint) lines.push({ ...mapped.record, position });
+        // Committed before a crash: a later line of the same invoice must add to its total, not replace it.
+        else if (!written.has(mapped.record.orderId)) written.add(detach(mapped.record.orderId));
       }
       if (parsed.line <= checkpoint) continue;
       lastLine = parsed.line;
