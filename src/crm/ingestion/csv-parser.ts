@@ -74,8 +74,8 @@ export class CsvParser {
   /** A quoted record that spans lines and then goes wrong was most likely a quote left open: report its first line, resume after it. */
   private emitQuoted(result: QuotedResult, data: string, pos: number, firstNl: number, out: ParsedLine[]): number {
     if ('error' in result) {
-      const spansLines = result.error === 'unbalanced' || (result.end ?? 0) > firstNl;
-      out.push({ line: ++this.line, error: spansLines || result.error === 'unbalanced' ? 'a quote is opened and never closed (unbalanced quotes)' : result.error });
+      const openQuote = result.error === 'unbalanced' || (result.end ?? 0) > firstNl;
+      out.push({ line: ++this.line, error: openQuote ? 'a quote is opened and never closed (unbalanced quotes)' : result.error });
       return firstNl + 1;
     }
     out.push({ line: ++this.line, fields: result.fields });

@@ -62,7 +62,8 @@ export async function* readLines(path: string, options: SourceOptions, progress:
 }
 
 function guessDelimiter(text: string) {
-  const header = text.slice(0, text.indexOf('\n') >>> 0 || text.length);
+  const end = text.indexOf('\n');
+  const header = end < 0 ? text : text.slice(0, end);
   const counts = [',', ';', '\t', '|'].map((d) => [d, header.split(d).length] as const);
   return counts.sort((a, b) => b[1] - a[1])[0][1] > 1 ? counts[0][0] : ',';
 }
