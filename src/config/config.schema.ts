@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../crm/time/time-zone.js';
 
 // Environment values arrive as strings; these helpers turn "" into "not set" so that an empty line in .env means the default.
 const optionalText = () => z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -34,6 +35,7 @@ export const configSchema = z
     SEED: z.coerce.number().int().default(42).describe('Random seed of the demo data; the same seed gives the same customers and orders.'),
     DEMO_CUSTOMERS: z.coerce.number().int().min(10).max(1_000_000).default(5000).describe('How many customers the demo data has (about five orders each).'),
     CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as INR').default('INR').describe('Currency of every amount in this CRM (ISO 4217).'),
+    TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Kolkata').default('Asia/Kolkata').describe('Time zone of the business: calendar dates in segment rules, message dates and the best hour to send are read in it.'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Least important log line written: debug, info, warn or error.'),
     ADMIN_EMAIL: optionalText().pipe(z.email().optional()).describe('Email of the first admin, created on the first start when there are no users.'),
     ADMIN_PASSWORD: optionalText()

@@ -9,6 +9,7 @@ const CampaignSchema = defineEntity({
   properties: {
     id: p.bigint('number').primary(),
     name: p.string(),
+    description: p.text().default(''),
     segmentId: p.bigint('number').nullable(),
     segmentVersion: p.integer().nullable(),
     rules: p.json<unknown>(),
@@ -16,6 +17,7 @@ const CampaignSchema = defineEntity({
     template: p.text(),
     status: p.enum(campaignStatuses).default('draft'),
     audienceSize: p.integer().nullable(),
+    plan: p.json<unknown>().nullable(),
     createdBy: p.bigint('number').nullable(),
     launchedBy: p.bigint('number').nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),

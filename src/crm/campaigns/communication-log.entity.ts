@@ -1,7 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { channels } from './campaign.entity.js';
 
-export const deliveryStatuses = ['queued', 'sent', 'failed', 'delivered', 'unconfirmed'] as const;
+export const deliveryStatuses = ['queued', 'submitted', 'sent', 'failed', 'delivered', 'unconfirmed'] as const;
 
 // One row per campaign and recipient, frozen at launch: the exact message and address that were sent.
 const CommunicationLogSchema = defineEntity({
@@ -20,6 +20,7 @@ const CommunicationLogSchema = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     sentAt: p.datetime().nullable(),
     receiptAt: p.datetime().nullable(),
+    receipts: p.integer().default(0),
   },
 });
 

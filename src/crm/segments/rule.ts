@@ -1,0 +1,31 @@
+import type { PeriodUnit } from '../time/clock.js';
+import type { FieldName, Operator } from './rule-fields.js';
+
+/**
+ * A parsed rule. The stored form is the JSON a person or the agent wrote (see docs/rules.md); this is what the
+ * compiler, the sentence writer and the checks work on.
+ */
+export type RuleNode = GroupNode | NotNode | FieldCondition | BoughtCondition | ReceivedCondition | DeliveryFailedCondition;
+
+export interface GroupNode { kind: 'all' | 'any'; rules: RuleNode[] }
+export interface NotNode { kind: 'not'; rule: RuleNode }
+export interface Period { amount: number; unit: PeriodUnit }
+export type ConditionValue = number | string | boolean | string[] | [number, number] | [string, string] | Period | undefined;
+export interface FieldCondition { kind: 'field'; field: FieldName; op: Operator; value: ConditionValue }
+/** Bought a product (by exact sku, or description containing a word), optionally recently and repeatedly. */
+export interface BoughtCondition { kind: 'bought'; sku?: string; contains?: string; withinDays?: number; atLeast: number }
+/** A campaign's message reached them (the vendor reported it sent). */
+export interface ReceivedCondition { kind: 'received'; campaignId: number }
+/** A message to them failed, optionally recently. */
+export interface DeliveryFailedCondition { kind: 'delivery_failed'; withinDays?: number }
+
+/** What a rule limits, so one request cannot ask PostgreSQL for a query of unbounded size. */
+export const ruleLimits = { depth: 8, conditions: 100, listValues: 1000, textLength: 200 } as const;
+
+export class RuleError extends Error {
+  constructor(readonly problems: { path: string; message: string }[]) {
+    super(`The rule is not valid: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ')}`);
+  }
+}
+
+export const isGroup = (node: RuleNode): node is GroupNode => node.kind === 'all' || node.kind === 'any';

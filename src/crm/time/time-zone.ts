@@ -1,0 +1,44 @@
+// Dates a marketer types ("before 1 March") mean midnight where the business is, not midnight in UTC.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string) {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+export function isTimeZone(zone: string) {
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How far the zone's wall clock is ahead of UTC at instant t, in milliseconds. */
+function offsetAt(t: number, zone: string) {
+  const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+  const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return wall - Math.floor(t / 1000) * 1000;
+}
+
+/** The instant a calendar day (YYYY-MM-DD) begins in the zone. */
+export function startOfDay(day: string, zone: string): Date {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  let t = utcMidnight - offsetAt(utcMidnight, zone);
+  // Once more in case the offset differs at the corrected instant (a daylight-saving change that night).
+  t = utcMidnight - offsetAt(t, zone);
+  return new Date(t);
+}
+
+/** The calendar day after `day`. */
+export function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
