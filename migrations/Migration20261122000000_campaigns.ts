@@ -25,7 +25,6 @@ export class Migration20261122000000_campaigns extends Migration {
       alter table communication_logs drop constraint communication_logs_status_check;
       alter table communication_logs add constraint communication_logs_status_check
         check (status in ('queued', 'submitted', 'sent', 'failed', 'delivered', 'unconfirmed'));
-      alter table communication_logs add column receipts integer not null default 0;
       -- The reconciler looks for submitted messages whose receipt is overdue.
       create index communication_logs_submitted_idx on communication_logs (sent_at) where status = 'submitted';
       create index communication_logs_failed_idx on communication_logs (customer_id) where status = 'failed';
@@ -37,7 +36,6 @@ export class Migration20261122000000_campaigns extends Migration {
       drop table if exists campaign_approvals;
       drop index if exists communication_logs_submitted_idx;
       drop index if exists communication_logs_failed_idx;
-      alter table communication_logs drop column if exists receipts;
       alter table campaigns drop column if exists plan;
       alter table campaigns drop column if exists description;
     `);

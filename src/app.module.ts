@@ -20,8 +20,20 @@ import { EventsGateway } from './channels/http/events.gateway.js';
 import { IngestionService } from './crm/ingestion/ingestion.service.js';
 import { EventBus } from './events/crm-events.js';
 import { JobQueue } from './jobs/job-queue.js';
+import { CampaignsController } from './channels/http/campaigns.controller.js';
+import { DeliveryReceiptsController } from './channels/http/delivery-receipts.controller.js';
+import { SegmentsController } from './channels/http/segments.controller.js';
+import { CampaignsService } from './crm/campaigns/campaigns.service.js';
+import { ReceiptsService } from './crm/delivery/receipts.service.js';
+import { VENDOR_CONNECTION, type VendorConnection } from './crm/delivery/vendor-connection.js';
+import { SegmentsService } from './crm/segments/segments.service.js';
+import { CLOCK, systemClock, type Clock } from './crm/time/clock.js';
 
-export interface AppDependencies { config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus }
+export interface AppDependencies {
+  config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
+  /** "Now" for relative rules; tests fix it. */
+  clock?: Clock;
+}
 
 @Module({})
 export class AppModule {
@@ -29,13 +41,19 @@ export class AppModule {
   static register(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, TokensController, UsersController, ImportsController],
+      controllers: [
+        HealthController, AuthController, TokensController, UsersController, ImportsController, SegmentsController, CampaignsController,
+        DeliveryReceiptsController,
+      ],
       providers: [
         { provide: CONFIG, useValue: deps.config },
         { provide: MikroORM, useValue: deps.orm },
         { provide: Sql, useValue: deps.sql },
         { provide: JobQueue, useValue: deps.queue },
         { provide: EventBus, useValue: deps.events },
+        { provide: VENDOR_CONNECTION, useValue: deps.vendor },
+        { provide: CLOCK, useValue: deps.clock ?? systemClock },
+        SegmentsService, CampaignsService, ReceiptsService,
         IngestionService, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

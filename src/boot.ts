@@ -10,6 +10,9 @@ import { startImportWorker } from './crm/ingestion/import-worker.js';
 import { IngestionService } from './crm/ingestion/ingestion.service.js';
 import { EventBus } from './events/crm-events.js';
 import { JobQueue } from './jobs/job-queue.js';
+import { connectVendor } from './crm/delivery/vendor-setup.js';
+import { startDelivery } from './crm/delivery/start-delivery.js';
+import type { VendorSimulator } from './vendor/vendor-simulator.js';
 
 export interface RunningCrm {
   url: string;
@@ -27,9 +30,13 @@ export async function boot(config: Config): Promise<RunningCrm> {
   const sql = new Sql(database.url);
   let app: NestExpressApplication | undefined;
   let queue: JobQueue | undefined;
+  let simulator: VendorSimulator | undefined;
+  let stopDelivery: (() => void) | undefined;
   const stop = async () => {
+    stopDelivery?.();
     await app?.close();
     await queue?.stop();
+    await simulator?.stop();
     logger.debug('http server closed');
     await sql.close();
     await database.close();
@@ -40,8 +47,14 @@ export async function boot(config: Config): Promise<RunningCrm> {
     const seeded = config.SEED_ON_EMPTY && (await databaseIsEmpty(sql));
     if (seeded) await seedDemoData(sql, { seed: config.SEED, customers: config.DEMO_CUSTOMERS });
     queue = await JobQueue.start(database.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
-    app = await createHttpApp({ config, orm: database.orm, sql, queue, events: new EventBus(sql) });
-    if (config.RUN_WORKERS) await startImportWorker(queue, app.get(IngestionService));
+    const vendor = await connectVendor(config);
+    simulator = vendor.simulator;
+    const events = new EventBus(sql);
+    app = await createHttpApp({ config, orm: database.orm, sql, queue, events, vendor: vendor.connection });
+    if (config.RUN_WORKERS) {
+      await startImportWorker(queue, app.get(IngestionService));
+      stopDelivery = await startDelivery(config, queue, sql, events, vendor.connection);
+    }
     const firstAdmin = await app.get(UsersService).ensureFirstAdmin();
     const url = await listen(app, config.PORT, config.HOST);
     logger.info('CRM started', { url, embeddedDatabase: database.embedded });

@@ -26,7 +26,13 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
   app.set('trust proxy', 'loopback');
   app.use(requestLog);
   // Large enough for a 10,000-record import batch; bigger files go through multipart upload.
-  app.use(express.json({ limit: '32mb' }));
+  // Receipts are signed over their exact bytes, so those keep the raw body beside the parsed one.
+  app.use(express.json({
+    limit: '32mb',
+    verify: (req, _res, buf) => {
+      if (req.url?.startsWith('/api/delivery-receipts')) (req as { rawBody?: Buffer }).rawBody = buf;
+    },
+  }));
 
   // /api/docs for people, /api/docs-json for tools.
   SwaggerModule.setup('api/docs', app, openApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/docs-json' });

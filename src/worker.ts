@@ -9,6 +9,8 @@ import { EventBus } from './events/crm-events.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { logger } from './logging/logger.js';
 import { onStopSignal } from './process-signals.js';
+import { startDelivery } from './crm/delivery/start-delivery.js';
+import { receiptsUrl } from './crm/delivery/vendor-setup.js';
 
 // A worker process of its own (`npm run worker`): takes queued imports from the same PostgreSQL as the server.
 // Start as many as the machine allows; a job whose worker dies is taken up by another.
@@ -23,13 +25,19 @@ try {
   const queue = await JobQueue.start(database.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
   const events = new EventBus(sql);
   await startImportWorker(queue, new IngestionService(sql, new AuditService(sql), config, queue, events));
+  // A worker apart from the server reaches the vendor by address; without one it takes imports only.
+  const stopDelivery = config.VENDOR_URL
+    ? await startDelivery(config, queue, sql, events, { url: config.VENDOR_URL.replace(/\/$/, ''), secret: config.VENDOR_SECRET!, receiptsUrl: receiptsUrl(config) })
+    : undefined;
+  if (!stopDelivery) logger.warn('this worker delivers no campaigns: set VENDOR_URL and VENDOR_SECRET (the vendor run with `npm run vendor`)');
   stop = async () => {
+    stopDelivery?.();
     await queue.stop();
     await sql.close();
     await database.close();
   };
   logger.info('worker started', { pid: process.pid });
-  process.stdout.write(`worker ${process.pid} is taking imports\n`);
+  process.stdout.write(`worker ${process.pid} is taking imports${stopDelivery ? ' and deliveries' : ''}\n`);
 } catch (error) {
   const known = error instanceof ConfigError || error instanceof DatabaseStartError;
   process.stderr.write(`The worker could not start. ${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);

@@ -49,6 +49,22 @@ export const configSchema = z
     IMPORT_MAX_LINE_BYTES: z.coerce.number().int().min(100).default(1_048_576).describe('Longest line (or record) of an import file, in characters; a longer one is rejected with its line number.'),
     IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(10_000).describe('Lines written per transaction during a file import (a checkpoint is kept after each).'),
     IMPORT_MAX_RECORDS: z.coerce.number().int().min(1).max(100_000).default(10_000).describe('Most records one POST /api/customers or /api/orders request may carry.'),
+    APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30).describe('How long a campaign plan\'s approval can be redeemed, in minutes; after that the campaign must be planned again.'),
+    FREQUENCY_CAP_MESSAGES: z.coerce.number().int().min(1).max(1000).default(3).describe('Frequency cap: a customer who already had this many messages in FREQUENCY_CAP_DAYS is left out of a new campaign.'),
+    FREQUENCY_CAP_DAYS: z.coerce.number().int().min(1).max(365).default(7).describe('Frequency cap window, in days.'),
+    DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000).describe('Messages handed to the vendor per request (and per delivery job).'),
+    RECEIPT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900).describe('A message accepted by the vendor with no receipt after this many seconds is marked unconfirmed by the reconciler.'),
+    RECONCILE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30).describe('How often the reconciler looks for overdue receipts and stalled campaigns, in seconds.'),
+    RECEIPTS_URL: optionalText().pipe(z.url().optional()).describe('Where the vendor posts delivery receipts; PUBLIC_URL/api/delivery-receipts when unset.'),
+    VENDOR_URL: optionalText().pipe(z.url().optional()).describe('Address of the messaging vendor (the simulator run with `npm run vendor`). When unset, the server starts the simulator itself.'),
+    VENDOR_PORT: z.preprocess((v) => (v === '' || v === undefined ? 3001 : v), z.coerce.number().int().min(0).max(65535)).describe('Port of the vendor simulator; 0 for any free port (the in-process simulator also takes a free port when this one is taken).'),
+    VENDOR_SECRET: optionalText().pipe(z.string().min(16, 'must be at least 16 characters').optional()).describe('Shared secret that signs vendor requests and delivery receipts. Needed when VENDOR_URL is set; random per start otherwise.'),
+    VENDOR_SEED: z.coerce.number().int().default(7).describe('Random seed of the vendor simulator: the same seed gives the same outcomes and delays.'),
+    VENDOR_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.1).describe('Share of messages the simulator reports FAILED (0 to 1).'),
+    VENDOR_DUPLICATE_RATE: z.coerce.number().min(0).max(1).default(0.05).describe('Share of receipts the simulator sends twice (0 to 1).'),
+    VENDOR_MIN_DELAY_MS: z.coerce.number().int().min(0).default(100).describe('Shortest delay before the simulator sends a receipt, in milliseconds.'),
+    VENDOR_MAX_DELAY_MS: z.coerce.number().int().min(0).default(3000).describe('Longest delay before the simulator sends a receipt, in milliseconds; random delays make receipts arrive out of order.'),
+    VENDOR_ACCEPT_DELAY_MS: z.coerce.number().int().min(0).default(0).describe('How long the simulator takes to accept a batch, in milliseconds (a slow vendor).'),
     OIDC_ISSUER_URL: optionalText().pipe(z.url().optional()).describe('OpenID Connect issuer, e.g. https://accounts.google.com. Enables "Sign in with" on the web.'),
     OIDC_CLIENT_ID: optionalText().describe('OpenID Connect client id issued by the provider.'),
     OIDC_CLIENT_SECRET: optionalText().describe('OpenID Connect client secret issued by the provider.'),
@@ -72,6 +88,8 @@ export function crossFieldProblems(raw: Record<string, string | undefined>): { k
   if (oidc.some(set)) {
     for (const key of oidc) if (!set(key)) problems.push({ key, message: 'must be set together with the other OIDC_* values' });
   }
+  if (set('VENDOR_URL') && !set('VENDOR_SECRET')) problems.push({ key: 'VENDOR_SECRET', message: 'must be set when VENDOR_URL is set (the same value the vendor uses)' });
+  if (Number(raw.VENDOR_MIN_DELAY_MS ?? 0) > Number(raw.VENDOR_MAX_DELAY_MS ?? 3000)) problems.push({ key: 'VENDOR_MIN_DELAY_MS', message: 'must not be more than VENDOR_MAX_DELAY_MS' });
   if (set('ADMIN_PASSWORD') && !set('ADMIN_EMAIL')) problems.push({ key: 'ADMIN_EMAIL', message: 'must be set when ADMIN_PASSWORD is set' });
   return problems;
 }

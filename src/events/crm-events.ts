@@ -6,6 +6,10 @@ export interface CrmEvents {
   connected: { role: string };
   'import.progress': { importId: string; lines: number; linesPerSecond: number; secondsLeft: number | null; fraction: number };
   'import.finished': { importId: string; status: 'succeeded' | 'failed'; received: number; inserted: number; updated: number; unchanged: number; rejected: number; skipped: number; error: string | null };
+  'campaign.progress': {
+    campaignId: number; status: string; audience: number; queued: number; submitted: number; sent: number; failed: number;
+    unconfirmed: number; pending: number; deliveryRate: number | null;
+  };
 }
 export type CrmEventName = keyof CrmEvents;
 

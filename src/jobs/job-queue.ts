@@ -2,8 +2,18 @@ import { PgBoss } from 'pg-boss';
 import { logger } from '../logging/logger.js';
 
 /** Queues of background work, all in the CRM's own PostgreSQL (schema pgboss), shared by every worker process. */
-export const queueNames = { importRecords: 'import-records', importFile: 'import-file' } as const;
+export const queueNames = {
+  importRecords: 'import-records',
+  importFile: 'import-file',
+  /** One per launched campaign: splits its messages into send batches. */
+  deliveryDispatch: 'delivery-dispatch',
+  /** One batch of a campaign's messages to hand to the vendor. */
+  deliverySend: 'delivery-send',
+  /** Receipts posted by the vendor, waiting to be applied. */
+  deliveryReceipts: 'delivery-receipts',
+} as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+const exclusiveQueues = new Set<QueueName>([queueNames.deliveryDispatch, queueNames.deliverySend]);
 
 export interface JobQueueOptions { superviseSeconds: number }
 
@@ -12,14 +22,16 @@ export class JobQueue {
 
   static async start(url: string, options: JobQueueOptions): Promise<JobQueue> {
     const boss = new PgBoss({
-      connectionString: url, max: 4,
+      connectionString: url, max: 6, useListenNotify: true,
       superviseIntervalSeconds: options.superviseSeconds, monitorIntervalSeconds: options.superviseSeconds,
     });
     boss.on('error', (error) => logger.error('job queue error', { error }));
     await boss.start();
     for (const name of Object.values(queueNames)) {
       // A worker that dies stops its heartbeat; after ten seconds the job is retried by whichever worker is alive.
-      await boss.createQueue(name, { heartbeatSeconds: 10, retryLimit: 20, retryDelay: 1, expireInSeconds: 6 * 3600 });
+      // Delivery jobs are exclusive per key: one campaign's dispatch, or one batch, is never queued or run twice at once.
+      const policy = exclusiveQueues.has(name) ? 'exclusive' : 'standard';
+      await boss.createQueue(name, { policy, heartbeatSeconds: 10, retryLimit: 20, retryDelay: 1, retryBackoff: true, retryDelayMax: 30, expireInSeconds: 6 * 3600, notify: true });
     }
     return new JobQueue(boss);
   }
@@ -28,9 +40,21 @@ export class JobQueue {
     return this.boss.send(queue, data, key ? { singletonKey: key } : undefined);
   }
 
-  async work<T>(queue: QueueName, handler: (data: T) => Promise<void>) {
-    await this.boss.work<T>(queue, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
+  /** Many jobs in one statement; a job whose key is already queued or running is not added again. */
+  async sendMany(queue: QueueName, jobs: { data: object; key?: string }[]) {
+    if (jobs.length) await this.boss.insert(queue, jobs.map((j) => ({ data: j.data, singletonKey: j.key })));
+  }
+
+  async work<T>(queue: QueueName, handler: (data: T) => Promise<void>, options: { concurrency?: number } = {}) {
+    await this.boss.work<T>(queue, { pollingIntervalSeconds: 0.5, localConcurrency: options.concurrency ?? 1 }, async (jobs) => {
       for (const job of jobs) await handler(job.data);
+    });
+  }
+
+  /** Takes up to `batchSize` jobs at a time and hands them over together (receipts are applied a batch at a time). */
+  async workBatch<T>(queue: QueueName, batchSize: number, handler: (data: T[]) => Promise<void>) {
+    await this.boss.work<T>(queue, { pollingIntervalSeconds: 0.5, batchSize, burstWhenBatchFull: true }, async (jobs) => {
+      await handler(jobs.map((job) => job.data));
     });
   }
 

@@ -12,6 +12,10 @@ import { startImportWorker } from '../../src/crm/ingestion/import-worker.js';
 import { IngestionService } from '../../src/crm/ingestion/ingestion.service.js';
 import { EventBus } from '../../src/events/crm-events.js';
 import { JobQueue } from '../../src/jobs/job-queue.js';
+import { connectVendor } from '../../src/crm/delivery/vendor-setup.js';
+import { startDelivery } from '../../src/crm/delivery/start-delivery.js';
+import type { Clock } from '../../src/crm/time/clock.js';
+import type { VendorSimulator } from '../../src/vendor/vendor-simulator.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestCrm {
@@ -19,6 +23,8 @@ export interface TestCrm {
   db: TestDatabase;
   app: NestExpressApplication;
   config: Config;
+  /** The in-process vendor simulator (unless VENDOR_URL was given). */
+  vendor?: VendorSimulator;
   /** A user of the given role and an API token for them. */
   person(role: Role, email?: string): Promise<{ userId: number; email: string; token: string; password: string }>;
   stop(): Promise<void>;
@@ -28,19 +34,25 @@ const operator: Actor = { userId: null, email: 'test', role: 'admin', surface: '
 let people = 0;
 
 /** The real HTTP application on a loopback port, over a database of its own. */
-export async function startTestCrm(env: Record<string, string> = {}, chosenPort?: number): Promise<TestCrm> {
+export async function startTestCrm(env: Record<string, string> = {}, chosenPort?: number, clock?: Clock): Promise<TestCrm> {
   logger.setLevel('warn');
   const db = await createTestDatabase();
   // The port is chosen first so PUBLIC_URL (where sign-in providers send people back) is the real address.
   const port = chosenPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: url, JOB_SUPERVISE_SECONDS: '2', ...env });
+  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: url, JOB_SUPERVISE_SECONDS: '2', VENDOR_PORT: '0', ...env });
   const queue = await JobQueue.start(db.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
-  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events: new EventBus(db.sql) });
-  if (config.RUN_WORKERS) await startImportWorker(queue, app.get(IngestionService));
+  const vendor = await connectVendor(config);
+  const events = new EventBus(db.sql);
+  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events, vendor: vendor.connection, clock });
+  let stopDelivery: (() => void) | undefined;
+  if (config.RUN_WORKERS) {
+    await startImportWorker(queue, app.get(IngestionService));
+    stopDelivery = await startDelivery(config, queue, db.sql, events, vendor.connection);
+  }
   await listen(app, port, '127.0.0.1');
   return {
-    url, db, app, config,
+    url, db, app, config, vendor: vendor.simulator,
     async person(role, email = `${role}-${++people}@example.com`) {
       const password = `password-${people}-long-enough`;
       const { user } = await app.get(UsersService).create(operator, { email, role, password });
@@ -48,8 +60,10 @@ export async function startTestCrm(env: Record<string, string> = {}, chosenPort?
       return { userId: user.id, email, token, password };
     },
     async stop() {
+      stopDelivery?.();
       await app.close();
       await queue.stop();
+      await vendor.simulator?.stop();
       await db.drop();
     },
   };

@@ -8,6 +8,10 @@ import { CsrfRejected } from './auth.guard.js';
 import { BadInput } from './bad-input.js';
 import { ImportNotFound } from '../../crm/ingestion/ingestion.service.js';
 import { NoValidRecord, TooManyRecords } from '../../crm/ingestion/record-batch.js';
+import { Conflict, NotFound, Refused } from '../../crm/crm-errors.js';
+import { RuleError } from '../../crm/segments/rule.js';
+import { TemplateError } from '../../crm/campaigns/message-template.js';
+import { BadSignature, UnknownMessages } from '../../crm/delivery/receipts.service.js';
 
 /**
  * Turns every failure into a JSON answer with a sentence a person can act on. Unexpected errors are logged with
@@ -31,6 +35,13 @@ export class ErrorsFilter implements ExceptionFilter {
     if (error instanceof NoValidRecord) return [400, { error: 'bad_input', message: error.message, problems: error.problems }];
     if (error instanceof TooManyRecords) return [413, { error: 'too_large', message: error.message }];
     if (error instanceof ImportNotFound) return [404, { error: 'not_found', message: error.message }];
+    if (error instanceof RuleError) return [400, { error: 'bad_rule', message: error.message, problems: error.problems }];
+    if (error instanceof TemplateError) return [400, { error: 'bad_template', message: error.message, problems: error.problems }];
+    if (error instanceof NotFound) return [404, { error: 'not_found', message: error.message }];
+    if (error instanceof Conflict) return [409, { error: 'conflict', message: error.message }];
+    if (error instanceof Refused) return [422, { error: 'refused', message: error.message }];
+    if (error instanceof BadSignature) return [401, { error: 'bad_signature', message: error.message }];
+    if (error instanceof UnknownMessages) return [404, { error: 'unknown_messages', message: error.message, unknown: error.unknown }];
     if (error instanceof UserInputError) return [422, { error: 'rejected', message: error.message }];
     if (error instanceof HttpException) {
       const status = error.getStatus();

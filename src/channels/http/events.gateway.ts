@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { WebSocket } from 'ws';
 import type { Actor } from '../../auth/actor.js';
 import { can } from '../../auth/authorize.js';
+import type { Action } from '../../auth/permissions.js';
 import { SessionsService } from '../../auth/sessions.service.js';
 import { TokensService } from '../../auth/tokens.service.js';
 import { Sql } from '../../db/sql.js';
@@ -30,7 +31,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       if (message.channel !== EVENTS_CHANNEL || !message.payload) return;
       const envelope = JSON.parse(message.payload) as EventEnvelope;
       for (const [client, actor] of this.clients) {
-        if (actor.role === 'admin' || (envelope.ownerId !== null && actor.userId === envelope.ownerId)) this.send(client, envelope.event, envelope.data);
+        if (mayReceive(actor, envelope)) this.send(client, envelope.event, envelope.data);
       }
     });
     await this.listener.query(`listen ${EVENTS_CHANNEL}`);
@@ -68,4 +69,14 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     }
     return (await this.sessions.find(readCookies(req.headers.cookie)[SESSION_COOKIE]))?.actor ?? null;
   }
+}
+
+// Campaigns are shared work: whoever may read campaigns follows their progress. Other events go to their owner.
+const sharedEvents: Partial<Record<CrmEventName, Action>> = { 'campaign.progress': 'campaigns.read' };
+
+function mayReceive(actor: Actor, envelope: EventEnvelope): boolean {
+  if (actor.role === 'admin') return true;
+  const shared = sharedEvents[envelope.event];
+  if (shared) return can(actor, shared);
+  return envelope.ownerId !== null && actor.userId === envelope.ownerId;
 }

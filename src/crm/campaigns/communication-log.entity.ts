@@ -20,7 +20,6 @@ const CommunicationLogSchema = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     sentAt: p.datetime().nullable(),
     receiptAt: p.datetime().nullable(),
-    receipts: p.integer().default(0),
   },
 });
 

@@ -9,3 +9,8 @@ export function formatMoney(amount: number | string, currency: string): string {
   }
   return format.format(Number(amount));
 }
+
+/** The sign of the currency as people write it: ₹ for INR, $ for USD. */
+export function currencySymbol(currency: string): string {
+  return new Intl.NumberFormat(currency === 'INR' ? 'en-IN' : 'en-US', { style: 'currency', currency }).formatToParts(0).find((p) => p.type === 'currency')?.value ?? currency;
+}

@@ -14,3 +14,6 @@ export function periodBefore(now: Date, amount: number, unit: PeriodUnit): Date 
   d.setUTCMonth(d.getUTCMonth() - amount);
   return d;
 }
+
+/** Nest token under which the clock is provided; tests give a fixed one. */
+export const CLOCK = Symbol('clock');

@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { z } from 'zod';
+import type { Actor } from '../../auth/actor.js';
+import { historyQuery, launchInput, planInput } from '../../crm/campaigns/campaign-input.js';
+import { CampaignsService } from '../../crm/campaigns/campaigns.service.js';
+import { parseInput } from './bad-input.js';
+import { CurrentActor, Requires } from './decorators.js';
+
+const id = z.coerce.number().int().positive();
+
+/** Plan a campaign (nothing is sent), launch it with the plan's approval, and follow what happened. */
+@Controller('api/campaigns')
+export class CampaignsController {
+  constructor(private readonly campaigns: CampaignsService) {}
+
+  @Post('plan')
+  @HttpCode(200)
+  @Requires('campaigns.plan')
+  plan(@CurrentActor() actor: Actor, @Body() body: unknown) {
+    return this.campaigns.plan(actor, parseInput(planInput, body));
+  }
+
+  @Post('launch')
+  @HttpCode(202)
+  @Requires('campaigns.launch')
+  launch(@CurrentActor() actor: Actor, @Body() body: unknown) {
+    return this.campaigns.launch(actor, parseInput(launchInput, body).approvalId);
+  }
+
+  @Get()
+  @Requires('campaigns.read')
+  history(@CurrentActor() actor: Actor, @Query() query: unknown) {
+    return this.campaigns.history(actor, parseInput(historyQuery, query));
+  }
+
+  @Get(':id')
+  @Requires('campaigns.read')
+  stats(@CurrentActor() actor: Actor, @Param('id') campaignId: string) {
+    return this.campaigns.stats(actor, parseInput(id, campaignId));
+  }
+}

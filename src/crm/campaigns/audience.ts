@@ -1,0 +1,27 @@
+import type { SqlParams } from '../segments/rule-compiler.js';
+
+export type Channel = 'email' | 'sms';
+export const exclusionReasons = ['unsubscribed', 'no_address', 'frequency_cap'] as const;
+export type ExclusionReason = (typeof exclusionReasons)[number];
+
+export interface FrequencyCap { messages: number; days: number }
+
+/** The address a message goes to, by channel; NULL when the customer has none that can be used. */
+export function addressSql(channel: Channel) {
+  return channel === 'email'
+    ? `case when c.email ~ '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' then lower(c.email) end`
+    : `case when length(regexp_replace(coalesce(c.phone, ''), '\\D', '', 'g')) between 7 and 15 then c.phone end`;
+}
+
+/**
+ * Why a matching customer will not get the message, or NULL when they will. The first reason wins, in this order:
+ * they asked for no campaigns; they have no address for the channel; they already had `cap.messages` messages in the
+ * last `cap.days` days (failed messages do not count: they never reached the person).
+ */
+export function exclusionSql(channel: Channel, cap: FrequencyCap, since: Date, params: SqlParams) {
+  return `case
+    when c.unsubscribed_at is not null then 'unsubscribed'
+    when (${addressSql(channel)}) is null then 'no_address'
+    when (select count(*) from communication_logs m where m.customer_id = c.id and m.status <> 'failed' and m.created_at >= ${params.add(since)}) >= ${params.add(cap.messages)} then 'frequency_cap'
+  end`;
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { ruleJson } from '../segments/rule-parser.js';
+
+const id = z.coerce.number().int().positive();
+
+/** A campaign to plan: an existing draft by id, or a new one from a segment (optionally one version) or inline rules. */
+export const planInput = z.union([
+  z.object({ campaignId: id }).strict(),
+  z.object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    segmentId: id.optional(),
+    segmentVersion: z.number().int().positive().optional(),
+    rules: ruleJson.optional(),
+    channel: z.enum(['email', 'sms']),
+    template: z.string().max(5000),
+  }).strict().refine((v) => (v.segmentId === undefined) !== (v.rules === undefined), 'give either segmentId or rules (one of them)'),
+]);
+export type PlanInput = z.output<typeof planInput>;
+
+export const launchInput = z.object({ approvalId: z.uuid('must be the approval id a plan returned') }).strict();
+export const historyQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().positive().optional(),
+});

@@ -1,0 +1,236 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AuditService } from '../../audit/audit.service.js';
+import type { Actor } from '../../auth/actor.js';
+import { authorize } from '../../auth/authorize.js';
+import type { Config } from '../../config/config.schema.js';
+import { CONFIG } from '../../config/config.token.js';
+import { Sql, type Queryable } from '../../db/sql.js';
+import { JobQueue, queueNames } from '../../jobs/job-queue.js';
+import { Conflict, NotFound, Refused } from '../crm-errors.js';
+import { currencySymbol } from '../money/money-format.js';
+import { compileRule, SqlParams } from '../segments/rule-compiler.js';
+import { SegmentsService } from '../segments/segments.service.js';
+import { DAY_MS } from '../time/clock.js';
+import { exclusionReasons, exclusionSql, addressSql, type Channel, type ExclusionReason, type FrequencyCap } from './audience.js';
+import { deliveryCounts, type DeliveryCounts } from './campaign-stats.js';
+import type { PlanInput } from './campaign-input.js';
+import { parseTemplate, placeholdersWithoutFallback, templateSql } from './message-template.js';
+
+/** What a person approves: exactly what launch will send, with the figures they saw. */
+export interface CampaignPlan {
+  campaignId: number;
+  name: string;
+  channel: Channel;
+  template: string;
+  rules: unknown;
+  segmentId: number | null;
+  segmentVersion: number | null;
+  sentence: string;
+  plannedAt: string;
+  frequencyCap: FrequencyCap;
+  audience: { matching: number; eligible: number; excluded: Record<ExclusionReason, number> };
+  samples: { customerId: number; name: string | null; address: string; message: string }[];
+  warnings: string[];
+  approval: { id: string; expiresAt: string } | null;
+}
+
+interface CampaignRow {
+  id: number; name: string; description: string; channel: Channel; template: string; rules: unknown; status: string;
+  segmentId: number | null; segmentVersion: number | null; audienceSize: number | null; plan: CampaignPlan | null;
+  createdBy: string | null; launchedBy: string | null; createdAt: string; launchedAt: string | null; completedAt: string | null;
+}
+
+const campaignColumns = `c.id, c.name, c.description, c.channel, c.template, c.rules, c.status, c.segment_id as "segmentId",
+  c.segment_version as "segmentVersion", c.audience_size as "audienceSize", c.plan, cu.email as "createdBy", lu.email as "launchedBy",
+  c.created_at as "createdAt", c.launched_at as "launchedAt", c.completed_at as "completedAt"`;
+const campaignFrom = `campaigns c left join users cu on cu.id = c.created_by left join users lu on lu.id = c.launched_by`;
+
+/** Campaigns: plan (audience, exclusions, samples, approval), launch with that approval, and what happened since. */
+@Injectable()
+export class CampaignsService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly audit: AuditService,
+    private readonly segments: SegmentsService,
+    @Inject(CONFIG) private readonly config: Config,
+    @Optional() private readonly queue?: JobQueue,
+  ) {}
+
+  private get cap(): FrequencyCap {
+    return { messages: this.config.FREQUENCY_CAP_MESSAGES, days: this.config.FREQUENCY_CAP_DAYS };
+  }
+
+  /** The SQL pieces of a definition at one moment: the audience rule, the exclusion reason and the rendered message. */
+  // PostgreSQL refuses a parameter no statement mentions, so the message is compiled only for the statements that render it.
+  private compile(definition: { rules: unknown; channel: Channel; template: string; frequencyCap: FrequencyCap }, now: Date, withMessage = true) {
+    const params = new SqlParams();
+    const rule = this.segments.checkRule(definition.rules);
+    const parts = parseTemplate(definition.template);
+    const ctx = { now, zone: this.config.TIME_ZONE };
+    const where = compileRule(rule, params, ctx);
+    const since = new Date(now.getTime() - definition.frequencyCap.days * DAY_MS);
+    const excluded = exclusionSql(definition.channel, definition.frequencyCap, since, params);
+    const message = withMessage ? templateSql(parts, params, {
+      channel: definition.channel, currency: this.config.CURRENCY, currencySymbol: currencySymbol(this.config.CURRENCY), zone: this.config.TIME_ZONE,
+    }) : '';
+    return { params, where, excluded, message, address: addressSql(definition.channel), sentence: this.segments.describe(rule), parts };
+  }
+
+  /**
+   * Works out who would receive the campaign and what they would read, without sending anything, and issues the
+   * approval a marketer or admin redeems to launch. Analysts may plan; the plan changes no customer.
+   */
+  async plan(actor: Actor, input: PlanInput): Promise<CampaignPlan> {
+    authorize(actor, 'campaigns.plan');
+    const draft = 'campaignId' in input ? await this.draft(input.campaignId) : await this.newDraft(actor, input);
+    const now = this.segments.context().now;
+    const definition = { rules: draft.rules, channel: draft.channel, template: draft.template, frequencyCap: this.cap };
+    const compiled = this.compile(definition, now);
+    const { params, where, excluded, message, address } = compiled;
+    const counting = this.compile(definition, now, false);
+    const [counts, samples] = await Promise.all([
+      this.sql.rows(
+        `select count(*) as matching, count(*) filter (where x.reason is null) as eligible,
+           ${exclusionReasons.map((r) => `count(*) filter (where x.reason = '${r}') as "${r}"`).join(', ')}
+         from (select ${counting.excluded} as reason from customers c where ${counting.where}) x`,
+        counting.params.values,
+      ),
+      this.sql.rows(
+        `select c.id as "customerId", c.name, ${address} as address, ${message} as message
+         from customers c where ${where} and (${excluded}) is null order by c.id limit 5`,
+        params.values,
+      ),
+    ]);
+    const row = counts[0];
+    const warnings: string[] = [];
+    const gaps = placeholdersWithoutFallback(compiled.parts);
+    if (gaps.length) warnings.push(`{{${gaps.join('}}, {{')}}} has no fallback; customers without that value get an empty gap. Write {{${gaps[0]} | "…"}} to choose the words.`);
+    if (row.eligible === 0) warnings.push('No customer would receive this campaign, so there is nothing to approve.');
+    const plan: CampaignPlan = {
+      campaignId: draft.id, name: draft.name, channel: draft.channel, template: draft.template, rules: draft.rules,
+      segmentId: draft.segmentId, segmentVersion: draft.segmentVersion, sentence: compiled.sentence, plannedAt: now.toISOString(),
+      frequencyCap: this.cap,
+      audience: { matching: row.matching, eligible: row.eligible, excluded: Object.fromEntries(exclusionReasons.map((r) => [r, row[r]])) as Record<ExclusionReason, number> },
+      samples, warnings, approval: null,
+    };
+    if (row.eligible > 0) {
+      const id = randomUUID();
+      const expiresAt = new Date(Date.now() + this.config.APPROVAL_TTL_MINUTES * 60_000);
+      plan.approval = { id, expiresAt: expiresAt.toISOString() };
+      await this.sql.query(
+        `insert into campaign_approvals (id, campaign_id, plan, created_by, expires_at) values ($1, $2, $3, $4, $5)`,
+        [id, draft.id, JSON.stringify(plan), actor.userId, expiresAt],
+      );
+    }
+    await this.audit.record(actor, 'campaign.plan', `campaign:${draft.id}`, { eligible: row.eligible, approval: plan.approval?.id ?? null });
+    return plan;
+  }
+
+  /**
+   * Redeems an approval: freezes the audience into one communication log per recipient (unique per campaign and
+   * customer), marks the approval used and the campaign sending, all in one transaction, then queues delivery.
+   */
+  async launch(actor: Actor, approvalId: string) {
+    authorize(actor, 'campaigns.launch');
+    const launched = await this.sql.transaction(async (client) => {
+      const approval = (await client.query(
+        `select a.plan, a.expires_at as "expiresAt", a.redeemed_at as "redeemedAt", u.email as "redeemedBy", c.status, c.id as "campaignId"
+         from campaign_approvals a join campaigns c on c.id = a.campaign_id left join users u on u.id = a.redeemed_by
+         where a.id = $1 for update of a, c`,
+        [approvalId],
+      )).rows[0];
+      if (!approval) throw new NotFound(`There is no approval ${approvalId}; plan the campaign to get one.`);
+      if (approval.redeemedAt) throw new Conflict(`This approval was already used by ${approval.redeemedBy ?? 'someone'} at ${new Date(approval.redeemedAt).toISOString()}; the campaign was launched then.`);
+      if (new Date(approval.expiresAt).getTime() <= Date.now()) throw new Refused(`This approval expired at ${new Date(approval.expiresAt).toISOString()}; plan the campaign again to see today's audience and approve that.`);
+      if (approval.status !== 'draft') throw new Conflict(`Campaign ${approval.campaignId} is already ${approval.status}; a campaign is launched once.`);
+      const plan = approval.plan as CampaignPlan;
+      // The audience is evaluated at the moment the plan was made, so relative dates mean what the person saw.
+      const { params, where, excluded, message, address } = this.compile(plan, new Date(plan.plannedAt));
+      const campaignParam = params.add(plan.campaignId);
+      const channelParam = params.add(plan.channel);
+      const inserted = await client.query(
+        `insert into communication_logs (campaign_id, customer_id, channel, address, message)
+         select ${campaignParam}, c.id, ${channelParam}, ${address}, ${message}
+         from customers c where ${where} and (${excluded}) is null
+         order by c.id
+         on conflict (campaign_id, customer_id) do nothing`,
+        params.values,
+      );
+      const audience = inserted.rowCount ?? 0;
+      if (audience === 0) throw new Refused('Nobody would receive this campaign now (everyone matching is excluded or the audience is empty); nothing was sent.');
+      await client.query(`update campaign_approvals set redeemed_at = now(), redeemed_by = $2 where id = $1`, [approvalId, actor.userId]);
+      await client.query(
+        `update campaigns set status = 'sending', audience_size = $2, launched_by = $3, launched_at = now(), plan = $4,
+           rules = $5, channel = $6, template = $7 where id = $1`,
+        [plan.campaignId, audience, actor.userId, JSON.stringify(plan), JSON.stringify(plan.rules), plan.channel, plan.template],
+      );
+      await this.audit.record(actor, 'campaign.launch', `campaign:${plan.campaignId}`, { approvalId, audience, planned: plan.audience.eligible }, client);
+      return { campaignId: plan.campaignId, audience, planned: plan.audience.eligible };
+    });
+    await this.queue?.send(queueNames.deliveryDispatch, { campaignId: launched.campaignId }, `dispatch:${launched.campaignId}`);
+    return { ...launched, status: 'sending' as const };
+  }
+
+  /** Campaigns newest first, with delivery figures counted from their messages. */
+  async history(actor: Actor, options: { limit: number; before?: number }) {
+    authorize(actor, 'campaigns.read');
+    const rows = await this.sql.rows<CampaignRow>(
+      `select ${campaignColumns} from ${campaignFrom} where ($1::bigint is null or c.id < $1) order by c.created_at desc, c.id desc limit $2`,
+      [options.before ?? null, options.limit],
+    );
+    const counts = await deliveryCounts(this.sql, rows.map((r) => r.id));
+    return rows.map((row) => this.summary(row, counts.get(row.id)!));
+  }
+
+  async stats(actor: Actor, id: number) {
+    authorize(actor, 'campaigns.read');
+    const row = await this.find(this.sql, id);
+    const counts = (await deliveryCounts(this.sql, [id])).get(id)!;
+    const failures = await this.sql.rows(
+      `select coalesce(failure_reason, 'unknown') as reason, count(*) as count from communication_logs where campaign_id = $1 and status = 'failed' group by 1 order by 2 desc limit 10`,
+      [id],
+    );
+    return { ...this.summary(row, counts), template: row.template, rules: row.rules, plan: row.plan, failures };
+  }
+
+  private summary(row: CampaignRow, counts: DeliveryCounts) {
+    return {
+      id: row.id, name: row.name, description: row.description, channel: row.channel, status: row.status,
+      segmentId: row.segmentId, segmentVersion: row.segmentVersion, createdBy: row.createdBy, createdAt: row.createdAt,
+      launchedBy: row.launchedBy, launchedAt: row.launchedAt, completedAt: row.completedAt, ...counts,
+      audience: row.audienceSize ?? counts.audience,
+    };
+  }
+
+  private async draft(id: number) {
+    const row = await this.find(this.sql, id);
+    if (row.status !== 'draft') throw new Conflict(`Campaign ${id} is already ${row.status}; plan a new campaign to send again.`);
+    return row;
+  }
+
+  private async newDraft(actor: Actor, input: Exclude<PlanInput, { campaignId: number }>) {
+    // Everything is checked before the draft is stored, so a bad rule or template leaves nothing behind.
+    let rules: unknown = input.rules;
+    let segmentVersion: number | null = null;
+    if (input.segmentId !== undefined) {
+      authorize(actor, 'segments.read');
+      const segment = await this.segments.rulesOf(input.segmentId, input.segmentVersion);
+      rules = segment.rules;
+      segmentVersion = segment.version;
+    }
+    this.compile({ rules, channel: input.channel, template: input.template, frequencyCap: this.cap }, new Date());
+    const { rows } = await this.sql.query<{ id: number }>(
+      `insert into campaigns (name, description, segment_id, segment_version, rules, channel, template, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+      [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, input.template, actor.userId],
+    );
+    return this.find(this.sql, rows[0].id);
+  }
+
+  private async find(db: Queryable, id: number): Promise<CampaignRow> {
+    const row = (await db.query<CampaignRow>(`select ${campaignColumns} from ${campaignFrom} where c.id = $1`, [id])).rows[0];
+    if (!row) throw new NotFound(`There is no campaign ${id}.`);
+    return row;
+  }
+}

@@ -1,0 +1,36 @@
+import type { Sql } from '../../db/sql.js';
+import { JobQueue, queueNames } from '../../jobs/job-queue.js';
+import { logger } from '../../logging/logger.js';
+import type { CampaignProgress } from './campaign-progress.js';
+import { completeFinishedCampaigns } from './receipts.js';
+
+/**
+ * Runs now and then in every worker process; an advisory lock lets one of them do the work. It marks messages
+ * whose receipt is overdue as unconfirmed (a late receipt still settles them), completes campaigns with nothing
+ * left to wait for, and queues the dispatch again for a campaign whose messages sit queued (a crash right after
+ * launch, before its dispatch job was stored).
+ */
+export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignProgress, receiptTimeoutSeconds: number) {
+  const result = await sql.transaction(async (client) => {
+    const { rows: lock } = await client.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext('crm.reconciler')) as locked`);
+    if (!lock[0].locked) return null;
+    const overdue = await client.query<{ campaign_id: number }>(
+      `update communication_logs set status = 'unconfirmed'
+       where status = 'submitted' and sent_at < now() - make_interval(secs => $1) returning campaign_id`,
+      [receiptTimeoutSeconds],
+    );
+    const sending = await client.query<{ id: number; queued: boolean }>(
+      `select c.id, exists (select 1 from communication_logs m where m.campaign_id = c.id and m.status = 'queued' and m.created_at < now() - interval '30 seconds') as queued
+       from campaigns c where c.status = 'sending'`,
+    );
+    const completed = await completeFinishedCampaigns(client, sending.rows.map((r) => r.id));
+    return { unconfirmed: overdue.rows, stalled: sending.rows.filter((r) => r.queued).map((r) => r.id), completed };
+  });
+  if (!result) return;
+  for (const id of result.stalled) await queue.send(queueNames.deliveryDispatch, { campaignId: id }, `dispatch:${id}`);
+  const touched = new Set([...result.unconfirmed.map((r) => r.campaign_id), ...result.completed]);
+  progress.touch(touched);
+  if (result.unconfirmed.length || result.stalled.length) {
+    logger.info('reconciler', { unconfirmed: result.unconfirmed.length, redispatched: result.stalled.length, completed: result.completed.length });
+  }
+}

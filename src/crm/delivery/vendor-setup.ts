@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../../config/config.schema.js';
+import { logger } from '../../logging/logger.js';
+import { vendorOptions } from '../../vendor/vendor-options.js';
+import { VendorSimulator } from '../../vendor/vendor-simulator.js';
+import type { VendorConnection } from './vendor-connection.js';
+
+export function receiptsUrl(config: Config) {
+  return config.RECEIPTS_URL ?? new URL('/api/delivery-receipts', config.PUBLIC_URL).toString();
+}
+
+/**
+ * The vendor this process delivers through: the one at VENDOR_URL, or a simulator started here on VENDOR_PORT (or
+ * any free port when that one is taken, so a second CRM on the machine still starts).
+ */
+export async function connectVendor(config: Config): Promise<{ connection: VendorConnection; simulator?: VendorSimulator }> {
+  if (config.VENDOR_URL) return { connection: { url: config.VENDOR_URL.replace(/\/$/, ''), secret: config.VENDOR_SECRET!, receiptsUrl: receiptsUrl(config) } };
+  const secret = config.VENDOR_SECRET ?? randomBytes(32).toString('base64url');
+  const simulator = new VendorSimulator(vendorOptions(config, secret));
+  let url: string;
+  try {
+    url = await simulator.start(config.VENDOR_PORT);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    url = await simulator.start(0);
+    logger.info('vendor simulator port taken, using another', { wanted: config.VENDOR_PORT, url });
+  }
+  logger.info('vendor simulator started', { url });
+  return { connection: { url, secret, receiptsUrl: receiptsUrl(config) }, simulator };
+}
