@@ -15,6 +15,9 @@ export const queueNames = {
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 const exclusiveQueues = new Set<QueueName>([queueNames.deliveryDispatch, queueNames.deliverySend]);
 
+// NOTIFY wakes an idle worker at once, but a busy one misses it; it must still look again soon, not after 30 seconds.
+const polling = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 };
+
 export interface JobQueueOptions { superviseSeconds: number }
 
 export class JobQueue {
@@ -46,14 +49,14 @@ export class JobQueue {
   }
 
   async work<T>(queue: QueueName, handler: (data: T) => Promise<void>, options: { concurrency?: number } = {}) {
-    await this.boss.work<T>(queue, { pollingIntervalSeconds: 0.5, localConcurrency: options.concurrency ?? 1 }, async (jobs) => {
+    await this.boss.work<T>(queue, { ...polling, localConcurrency: options.concurrency ?? 1 }, async (jobs) => {
       for (const job of jobs) await handler(job.data);
     });
   }
 
   /** Takes up to `batchSize` jobs at a time and hands them over together (receipts are applied a batch at a time). */
   async workBatch<T>(queue: QueueName, batchSize: number, handler: (data: T[]) => Promise<void>) {
-    await this.boss.work<T>(queue, { pollingIntervalSeconds: 0.5, batchSize, burstWhenBatchFull: true }, async (jobs) => {
+    await this.boss.work<T>(queue, { ...polling, batchSize, burstWhenBatchFull: true }, async (jobs) => {
       await handler(jobs.map((job) => job.data));
     });
   }

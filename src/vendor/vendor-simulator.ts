@@ -16,6 +16,7 @@ export interface VendorOptions {
   acceptDelayMs: number;
 }
 
+// `at` is on the monotonic clock (performance.now()): the wall clock may be set back while receipts wait.
 interface Due { at: number; url: string; receipt: Receipt; attempt: number }
 
 const failureReasons = ['mailbox unavailable', 'number not reachable', 'rejected as spam', 'invalid address'];
@@ -36,7 +37,7 @@ export class VendorSimulator {
   // Receipts waiting for their moment, in buckets of one tick, so each tick touches only what is due.
   private readonly due = new Map<number, Due[]>();
   private waiting = 0;
-  private nextBucket = Math.floor(Date.now() / TICK_MS);
+  private nextBucket = Math.floor(performance.now() / TICK_MS);
   private sequence = 0;
   private inFlight = 0;
   private readonly counters = { batches: 0, submissions: 0, repeatedSubmissions: 0, sent: 0, failed: 0, receiptsPosted: 0, receiptsRejected: 0, callbackErrors: 0 };
@@ -66,7 +67,7 @@ export class VendorSimulator {
   stats() {
     let maxSubmissionsPerKey = 0;
     for (const m of this.messages.values()) maxSubmissionsPerKey = Math.max(maxSubmissionsPerKey, m.submissions);
-    return { messages: this.messages.size, ...this.counters, maxSubmissionsPerKey, receiptsWaiting: this.waiting + this.inFlight };
+    return { messages: this.messages.size, ...this.counters, maxSubmissionsPerKey, receiptsWaiting: this.waiting, receiptsInFlight: this.inFlight };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -110,10 +111,10 @@ export class VendorSimulator {
     const failed = random.chance(o.failureRate);
     failed ? this.counters.failed++ : this.counters.sent++;
     const delay = random.int(o.minDelayMs, Math.max(o.minDelayMs, o.maxDelayMs));
-    const at = Date.now() + delay;
+    const at = performance.now() + delay;
     const receipt: Receipt = {
       idempotencyKey: key, vendorMessageId, status: failed ? 'FAILED' : 'SENT',
-      reason: failed ? random.pick(failureReasons) : null, occurredAt: new Date(at).toISOString(),
+      reason: failed ? random.pick(failureReasons) : null, occurredAt: new Date(Date.now() + delay).toISOString(),
     };
     this.enqueue({ at, url, receipt, attempt: 0 });
     if (random.chance(o.duplicateRate)) this.enqueue({ at: at + random.int(0, Math.max(1, o.maxDelayMs)), url, receipt, attempt: 0 });
@@ -129,7 +130,7 @@ export class VendorSimulator {
 
   /** Posts every receipt that is due, grouped by callback address, in signed requests of up to a thousand. */
   private async flush() {
-    const current = Math.floor(Date.now() / TICK_MS);
+    const current = Math.floor(performance.now() / TICK_MS);
     const byUrl = new Map<string, Due[]>();
     for (; this.nextBucket <= current; this.nextBucket++) {
       for (const d of this.due.get(this.nextBucket) ?? []) {
@@ -157,7 +158,7 @@ export class VendorSimulator {
     } catch (error) {
       // The CRM is down or busy: try again later, as a real provider would, backing off up to a minute.
       this.counters.callbackErrors++;
-      for (const d of items) this.enqueue({ ...d, at: Date.now() + Math.min(60_000, 500 * 2 ** d.attempt), attempt: d.attempt + 1 });
+      for (const d of items) this.enqueue({ ...d, at: performance.now() + Math.min(60_000, 500 * 2 ** d.attempt), attempt: d.attempt + 1 });
       logger.debug('receipts not delivered, will retry', { url, reason: (error as Error).message });
     } finally {
       this.inFlight -= items.length;

@@ -17,7 +17,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = withDatabase(adminUrl(), name);
   const orm = await MikroORM.init(ormConfig(url, { poolMax: 4 }));
-  const sql = new Sql(url, { max: 4 });
+  const sql = new Sql(url, { max: 10 });
   return {
     name, url, orm, sql,
     async drop() {

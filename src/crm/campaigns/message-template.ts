@@ -69,9 +69,9 @@ function valueSql(placeholder: Placeholder, params: SqlParams, settings: RenderS
     const column = sql.slice(6);
     // Rupees are grouped in lakhs and crores (1,00,000); other currencies in thousands. Whole amounts lose ".00".
     const pattern = settings.currency === 'INR' ? 'FM99,99,99,99,99,990.00' : 'FM999,999,999,999,990.00';
-    return `case when ${column} is null then null else ${params.add(settings.currencySymbol)} || regexp_replace(to_char(${column}, '${pattern}'), '\\.00$', '') end`;
+    return `case when ${column} is null then null else ${params.add(settings.currencySymbol)}::text || regexp_replace(to_char(${column}, '${pattern}'), '\\.00$', '') end`;
   }
-  if (sql.startsWith('date:')) return `to_char(${sql.slice(5)} at time zone ${params.add(settings.zone)}, 'FMDD Mon YYYY')`;
+  if (sql.startsWith('date:')) return `to_char(${sql.slice(5)} at time zone ${params.add(settings.zone)}::text, 'FMDD Mon YYYY')`;
   return sql;
 }
 
@@ -87,9 +87,10 @@ function escapeSql(value: string, channel: RenderSettings['channel']) {
 /** One SQL text expression over the customers row `c` that renders the message. */
 export function templateSql(parts: TemplatePart[], params: SqlParams, settings: RenderSettings): string {
   const pieces = parts.map((part) => {
-    if ('text' in part) return params.add(part.text);
+    // concat() takes any type, so each parameter says it is text.
+    if ('text' in part) return `${params.add(part.text)}::text`;
     const value = escapeSql(valueSql(part.placeholder, params, settings), settings.channel);
-    return `coalesce(${value}, ${params.add(part.fallback ?? '')})`;
+    return `coalesce(${value}, ${params.add(part.fallback ?? '')}::text)`;
   });
   return `concat(${pieces.join(', ')})`;
 }
