@@ -40,6 +40,7 @@ export class VendorSimulator {
   private nextBucket = Math.floor(performance.now() / TICK_MS);
   private sequence = 0;
   private inFlight = 0;
+  private batchesBeingAccepted = 0;
   private readonly counters = { batches: 0, submissions: 0, repeatedSubmissions: 0, sent: 0, failed: 0, receiptsPosted: 0, receiptsRejected: 0, callbackErrors: 0 };
 
   constructor(private readonly options: VendorOptions) {}
@@ -67,7 +68,7 @@ export class VendorSimulator {
   stats() {
     let maxSubmissionsPerKey = 0;
     for (const m of this.messages.values()) maxSubmissionsPerKey = Math.max(maxSubmissionsPerKey, m.submissions);
-    return { messages: this.messages.size, ...this.counters, maxSubmissionsPerKey, receiptsWaiting: this.waiting, receiptsInFlight: this.inFlight };
+    return { messages: this.messages.size, ...this.counters, maxSubmissionsPerKey, receiptsWaiting: this.waiting, receiptsInFlight: this.inFlight, batchesBeingAccepted: this.batchesBeingAccepted };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -85,7 +86,11 @@ export class VendorSimulator {
       return reply(400, { error: 'body is not JSON' });
     }
     if (!parsed.success) return reply(400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-    if (this.options.acceptDelayMs) await new Promise((r) => setTimeout(r, this.options.acceptDelayMs));
+    if (this.options.acceptDelayMs) {
+      this.batchesBeingAccepted++;
+      await new Promise((r) => setTimeout(r, this.options.acceptDelayMs));
+      this.batchesBeingAccepted--;
+    }
     this.counters.batches++;
     const accepted: SubmitResponse['accepted'] = [];
     for (const message of parsed.data.messages) {
