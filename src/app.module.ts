@@ -23,6 +23,8 @@ import { JobQueue } from './jobs/job-queue.js';
 import { CampaignsController } from './channels/http/campaigns.controller.js';
 import { DeliveryReceiptsController } from './channels/http/delivery-receipts.controller.js';
 import { SegmentsController } from './channels/http/segments.controller.js';
+import { AnalyticsController } from './channels/http/analytics.controller.js';
+import { AnalyticsService } from './crm/analytics/analytics.service.js';
 import { CampaignsService } from './crm/campaigns/campaigns.service.js';
 import { ReceiptsService } from './crm/delivery/receipts.service.js';
 import { VENDOR_CONNECTION, type VendorConnection } from './crm/delivery/vendor-connection.js';
@@ -43,7 +45,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController, AuthController, TokensController, UsersController, ImportsController, SegmentsController, CampaignsController,
-        DeliveryReceiptsController,
+        DeliveryReceiptsController, AnalyticsController,
       ],
       providers: [
         { provide: CONFIG, useValue: deps.config },
@@ -53,7 +55,7 @@ export class AppModule {
         { provide: EventBus, useValue: deps.events },
         { provide: VENDOR_CONNECTION, useValue: deps.vendor },
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
-        SegmentsService, CampaignsService, ReceiptsService,
+        SegmentsService, CampaignsService, ReceiptsService, AnalyticsService,
         IngestionService, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },
