@@ -31,7 +31,7 @@ export async function benchDatabase(name) {
   const sql = new Sql(url.toString(), { max: 12 });
   const version = (await sql.rows('show server_version'))[0].server_version;
   return {
-    url: url.toString(), sql, version,
+    url: url.toString(), sql, version, orm: database.orm,
     machine: `${cpus().length} cores (${cpus()[0].model}), node ${process.version}, PostgreSQL ${version}`,
     async close() {
       await sql.close();

@@ -5,6 +5,9 @@ import { signInBody } from './auth.controller.js';
 import { uploadFields } from './imports.controller.js';
 import { createTokenBody } from './tokens.controller.js';
 import { createUserBody } from './users.controller.js';
+import { launchInput, planInput } from '../../crm/campaigns/campaign-input.js';
+import { receiptBatch } from '../../vendor/vendor-protocol.js';
+import { previewInput, segmentInput } from './segments.controller.js';
 
 // The API described from the same zod schemas that check each request, so the document cannot drift from the code.
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -15,12 +18,13 @@ const accepted = {
   description: 'Queued; follow statusUrl',
   content: { 'application/json': { schema: { type: 'object', properties: { importId: { type: 'string', format: 'uuid' }, status: { type: 'string' }, received: { type: 'integer' }, rejected: { type: 'integer' }, repeated: { type: 'boolean' }, statusUrl: { type: 'string' } } } } },
 };
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
 const idempotency = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'Repeating a request with the same key returns the first import and changes nothing.' };
 
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
-    info: { title: 'CRM API', version: '0.1.0', description: 'Customers, orders and imports. Authenticate with `Authorization: Bearer crm_…` (make a token with `npm run crm -- token create`) or a web session plus `X-CSRF-Token` for writes.' },
+    info: { title: 'CRM API', version: '0.1.0', description: 'Customers, orders, imports, segments, campaigns and analytics. Authenticate with `Authorization: Bearer crm_…` (make a token with `npm run crm -- token create`) or a web session plus `X-CSRF-Token` for writes.' },
     components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
     security: [{ token: [] }],
     paths: {
@@ -57,6 +61,25 @@ export function openApiDocument() {
           responses: { 200: { description: 'The import' }, 404: error },
         },
       },
+      '/api/segments/fields': { get: { summary: 'Fields a rule may name, with their operators (see docs/rules.md)', responses: { 200: { description: 'The fields' } } } },
+      '/api/segments/preview': { post: { summary: 'Count, funnel, ten samples and the English sentence of a rule', requestBody: json(previewInput), responses: { 200: { description: 'The preview' }, 400: error } } },
+      '/api/segments': {
+        get: { summary: 'Saved segments, most recently changed first', responses: { 200: { description: 'The segments' } } },
+        post: { summary: 'Save a segment (version 1)', requestBody: json(segmentInput), responses: { 201: { description: 'The segment' }, 400: error, 409: error } },
+      },
+      '/api/segments/{id}': {
+        get: { summary: 'A segment with every version of its rule', parameters: [idParam], responses: { 200: { description: 'The segment' }, 404: error } },
+        patch: { summary: 'Rename, describe, or change the rule (a new version)', parameters: [idParam], requestBody: json(segmentInput.partial()), responses: { 200: { description: 'The segment' }, 400: error, 404: error } },
+        delete: { summary: 'Delete a segment', parameters: [idParam], responses: { 204: { description: 'Deleted' }, 404: error } },
+      },
+      '/api/segments/{id}/diff': { get: { summary: 'Who joins and who leaves between two versions, on today\'s customers', parameters: [idParam, { name: 'from', in: 'query', required: true, schema: { type: 'integer' } }, { name: 'to', in: 'query', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Added and removed' }, 404: error } } },
+      '/api/campaigns/plan': { post: { summary: 'Audience, exclusions, five rendered messages and an approval id; sends nothing', requestBody: json(planInput), responses: { 200: { description: 'The plan' }, 400: error, 404: error } } },
+      '/api/campaigns/launch': { post: { summary: 'Redeem an approval (once, before it expires): freeze the audience and start delivery', requestBody: json(launchInput), responses: { 202: { description: 'Sending' }, 403: error, 404: error, 409: error, 422: error } } },
+      '/api/campaigns': { get: { summary: 'Campaigns newest first with audience, sent, failed, pending and delivery rate', parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer' } }, { name: 'before', in: 'query', schema: { type: 'integer' } }], responses: { 200: { description: 'The campaigns' } } } },
+      '/api/campaigns/{id}': { get: { summary: 'One campaign: figures, plan and failure reasons', parameters: [idParam], responses: { 200: { description: 'The campaign' }, 404: error } } },
+      '/api/delivery-receipts': { post: { summary: 'Receipts from the messaging vendor, signed with X-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")', security: [], requestBody: json(receiptBatch), responses: { 202: { description: 'Queued' }, 400: error, 401: error, 404: error } } },
+      '/api/analytics/overview': { get: { summary: 'Customers, revenue and orders by month, top customers, RFM groups, campaign performance', responses: { 200: { description: 'The overview' } } } },
+      '/api/analytics/insights': { get: { summary: 'Churn risk, lifetime value, best hour to send — each with its figures, or declined', responses: { 200: { description: 'The insights' } } } },
     },
   };
 }
