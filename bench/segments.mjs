@@ -21,7 +21,7 @@ const random = new SeededRandom(3);
 const cities = ['Mumbai', 'Delhi', 'Bengaluru', 'Pune', 'Chennai', 'Kolkata', 'Jaipur', 'London'];
 function* customerRows(orders) {
   for (let id = 1; id <= CUSTOMERS; id++) {
-    const count = Math.floor(random.next() * 10); // 0–9 orders, about 5 on average
+    const count = Math.floor(random.next() * 11); // 0–10 orders, 5 on average
     let spend = 0, first = null, last = null;
     for (let k = 0; k < count; k++) {
       const placed = now.getTime() - Math.floor(random.next() * 730 * DAY);
