@@ -33,6 +33,6 @@ export class AnalyticsService {
   async insights(actor: Actor) {
     authorize(actor, 'analytics.read');
     const now = this.clock();
-    return Promise.all([churnRisk(this.sql, now), lifetimeValue(this.sql), bestHour(this.sql, now, this.config.TIME_ZONE)]);
+    return Promise.all([churnRisk(this.sql, now), lifetimeValue(this.sql, this.config.CURRENCY), bestHour(this.sql, now, this.config.TIME_ZONE)]);
   }
 }

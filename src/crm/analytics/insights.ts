@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/sql.js';
+import { formatMoney } from '../money/money-format.js';
 
 /**
  * An insight carries the figures it was computed from. When the data cannot support it, it says so and why, with
@@ -41,7 +42,7 @@ export async function churnRisk(db: Queryable, now: Date): Promise<Insight> {
 }
 
 /** Average order value × orders per customer per year × years a customer stays, from the order history itself. */
-export async function lifetimeValue(db: Queryable): Promise<Insight> {
+export async function lifetimeValue(db: Queryable, currency: string): Promise<Insight> {
   const [row] = (await db.query(
     `select count(*) as customers,
             sum(total_spend) / nullif(sum(order_count), 0) as average_order_value,
@@ -65,7 +66,7 @@ export async function lifetimeValue(db: Queryable): Promise<Insight> {
   return {
     kind: 'lifetime_value', title: 'Lifetime value', status: 'ok',
     figures: { ...base, averageOrderValue: round(aov), ordersPerCustomerPerYear: round(ordersPerYear), expectedLifespanYears: round(lifespanYears), lifetimeValue: round(ltv), repeatCustomerShare: round(Number(row.repeat_share), 3) },
-    message: `An average customer is worth about ${round(ltv, 0)}: ${round(aov)} per order × ${round(ordersPerYear)} orders a year × ${round(lifespanYears)} years.`,
+    message: `An average customer is worth about ${formatMoney(round(ltv, 0), currency)}: ${formatMoney(round(aov), currency)} per order × ${round(ordersPerYear)} orders a year × ${round(lifespanYears)} years.`,
   };
 }
 
