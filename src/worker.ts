@@ -10,7 +10,7 @@ import { JobQueue } from './jobs/job-queue.js';
 import { logger } from './logging/logger.js';
 import { onStopSignal } from './process-signals.js';
 import { startDelivery } from './crm/delivery/start-delivery.js';
-import { receiptsUrl } from './crm/delivery/vendor-setup.js';
+import { configuredVendor } from './crm/delivery/vendor-setup.js';
 
 // A worker process of its own (`npm run worker`): takes queued imports from the same PostgreSQL as the server.
 // Start as many as the machine allows; a job whose worker dies is taken up by another.
@@ -21,14 +21,13 @@ try {
   logger.setLevel(config.LOG_LEVEL);
   const database = await openDatabase(config, { share: true, poolMax: 2 });
   await migrate(database.orm, false);
-  const sql = new Sql(database.url, { max: 4 });
+  const sql = new Sql(database.url, { max: 8 });
   const queue = await JobQueue.start(database.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
   const events = new EventBus(sql);
   await startImportWorker(queue, new IngestionService(sql, new AuditService(sql), config, queue, events));
   // A worker apart from the server reaches the vendor by address; without one it takes imports only.
-  const stopDelivery = config.VENDOR_URL
-    ? await startDelivery(config, queue, sql, events, { url: config.VENDOR_URL.replace(/\/$/, ''), secret: config.VENDOR_SECRET!, receiptsUrl: receiptsUrl(config) })
-    : undefined;
+  const vendor = configuredVendor(config);
+  const stopDelivery = vendor ? await startDelivery(config, queue, sql, events, vendor) : undefined;
   if (!stopDelivery) logger.warn('this worker delivers no campaigns: set VENDOR_URL and VENDOR_SECRET (the vendor run with `npm run vendor`)');
   stop = async () => {
     stopDelivery?.();

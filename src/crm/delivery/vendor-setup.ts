@@ -9,12 +9,18 @@ export function receiptsUrl(config: Config) {
   return config.RECEIPTS_URL ?? new URL('/api/delivery-receipts', config.PUBLIC_URL).toString();
 }
 
+/** The vendor at VENDOR_URL, or null when this process has none configured. */
+export function configuredVendor(config: Config): VendorConnection | null {
+  return config.VENDOR_URL ? { url: config.VENDOR_URL.replace(/\/$/, ''), secret: config.VENDOR_SECRET!, receiptsUrl: receiptsUrl(config) } : null;
+}
+
 /**
  * The vendor this process delivers through: the one at VENDOR_URL, or a simulator started here on VENDOR_PORT (or
  * any free port when that one is taken, so a second CRM on the machine still starts).
  */
 export async function connectVendor(config: Config): Promise<{ connection: VendorConnection; simulator?: VendorSimulator }> {
-  if (config.VENDOR_URL) return { connection: { url: config.VENDOR_URL.replace(/\/$/, ''), secret: config.VENDOR_SECRET!, receiptsUrl: receiptsUrl(config) } };
+  const configured = configuredVendor(config);
+  if (configured) return { connection: configured };
   const secret = config.VENDOR_SECRET ?? randomBytes(32).toString('base64url');
   const simulator = new VendorSimulator(vendorOptions(config, secret));
   let url: string;
