@@ -25,6 +25,9 @@ import { DeliveryReceiptsController } from './channels/http/delivery-receipts.co
 import { SegmentsController } from './channels/http/segments.controller.js';
 import { AnalyticsController } from './channels/http/analytics.controller.js';
 import { AnalyticsService } from './crm/analytics/analytics.service.js';
+import { ToolsController } from './channels/http/tools.controller.js';
+import { CustomersService } from './crm/customers/customers.service.js';
+import { ToolRunner } from './tools/tool-runner.js';
 import { CampaignsService } from './crm/campaigns/campaigns.service.js';
 import { ReceiptsService } from './crm/delivery/receipts.service.js';
 import { VENDOR_CONNECTION, type VendorConnection } from './crm/delivery/vendor-connection.js';
@@ -45,7 +48,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController, AuthController, TokensController, UsersController, ImportsController, SegmentsController, CampaignsController,
-        DeliveryReceiptsController, AnalyticsController,
+        DeliveryReceiptsController, AnalyticsController, ToolsController,
       ],
       providers: [
         { provide: CONFIG, useValue: deps.config },
@@ -55,7 +58,7 @@ export class AppModule {
         { provide: EventBus, useValue: deps.events },
         { provide: VENDOR_CONNECTION, useValue: deps.vendor },
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
-        SegmentsService, CampaignsService, ReceiptsService, AnalyticsService,
+        SegmentsService, CampaignsService, ReceiptsService, AnalyticsService, CustomersService, ToolRunner,
         IngestionService, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

@@ -12,6 +12,7 @@ import { Conflict, NotFound, Refused } from '../../crm/crm-errors.js';
 import { RuleError } from '../../crm/segments/rule.js';
 import { TemplateError } from '../../crm/campaigns/message-template.js';
 import { BadSignature, UnknownMessages } from '../../crm/delivery/receipts.service.js';
+import { UnknownTool } from '../../tools/tool-runner.js';
 
 /**
  * Turns every failure into a JSON answer with a sentence a person can act on. Unexpected errors are logged with
@@ -37,6 +38,7 @@ export class ErrorsFilter implements ExceptionFilter {
     if (error instanceof ImportNotFound) return [404, { error: 'not_found', message: error.message }];
     if (error instanceof RuleError) return [400, { error: 'bad_rule', message: error.message, problems: error.problems }];
     if (error instanceof TemplateError) return [400, { error: 'bad_template', message: error.message, problems: error.problems }];
+    if (error instanceof UnknownTool) return [404, { error: 'unknown_tool', message: error.message }];
     if (error instanceof NotFound) return [404, { error: 'not_found', message: error.message }];
     if (error instanceof Conflict) return [409, { error: 'conflict', message: error.message }];
     if (error instanceof Refused) return [422, { error: 'refused', message: error.message }];

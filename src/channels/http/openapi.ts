@@ -8,6 +8,7 @@ import { createUserBody } from './users.controller.js';
 import { launchInput, planInput } from '../../crm/campaigns/campaign-input.js';
 import { receiptBatch } from '../../vendor/vendor-protocol.js';
 import { previewInput, segmentInput } from './segments.controller.js';
+import { toolCatalogue } from '../../tools/catalogue.js';
 
 // The API described from the same zod schemas that check each request, so the document cannot drift from the code.
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -79,6 +80,13 @@ export function openApiDocument() {
       '/api/campaigns/{id}': { get: { summary: 'One campaign: figures, plan and failure reasons', parameters: [idParam], responses: { 200: { description: 'The campaign' }, 404: error } } },
       '/api/delivery-receipts': { post: { summary: 'Receipts from the messaging vendor, signed with X-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")', security: [], requestBody: json(receiptBatch), responses: { 202: { description: 'Queued' }, 400: error, 401: error, 404: error } } },
       '/api/analytics/overview': { get: { summary: 'Customers, revenue and orders by month, top customers, RFM groups, campaign performance', responses: { 200: { description: 'The overview' } } } },
+      '/api/tools': { get: { summary: 'The tool catalogue: name, description, risk, permission and input schema of each tool', responses: { 200: { description: 'The tools' } } } },
+      ...Object.fromEntries(toolCatalogue.map((t) => [`/api/tools/${t.name}`, {
+        post: {
+          summary: `${t.description} (risk: ${t.risk}; needs ${t.permission})`, requestBody: json(t.input),
+          responses: { 200: { description: 'The result', content: { 'application/json': { schema: schema(t.output) } } }, 400: error, 403: error, 404: error },
+        },
+      }])),
       '/api/analytics/insights': { get: { summary: 'Churn risk, lifetime value, best hour to send — each with its figures, or declined', responses: { 200: { description: 'The insights' } } } },
     },
   };

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../../auth/actor.js';
+import { authorize } from '../../auth/authorize.js';
+import { Sql } from '../../db/sql.js';
+import { NotFound } from '../crm-errors.js';
+
+const customerColumns = `c.id, c.external_id as "externalId", c.name, c.email, c.phone, c.city, c.country, c.tags,
+  c.total_spend as "totalSpend", c.order_count as "orderCount", c.last_order_at as "lastOrderAt", c.unsubscribed_at is not null as unsubscribed`;
+
+/** Finding customers by name, email, phone or external id, and one customer with their recent orders and messages. */
+@Injectable()
+export class CustomersService {
+  constructor(private readonly sql: Sql) {}
+
+  async search(actor: Actor, query: string, limit: number) {
+    authorize(actor, 'customers.read');
+    const like = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const where = `lower(c.name) like $1 or lower(c.email) like $1 or c.phone like $1 or lower(c.external_id) like $1`;
+    const [rows, total] = await Promise.all([
+      this.sql.rows(`select ${customerColumns} from customers c where ${where} order by c.total_spend desc, c.id limit $2`, [like, limit]),
+      this.sql.rows<{ n: number }>(`select count(*) as n from customers c where ${where}`, [like]),
+    ]);
+    return { total: total[0].n, customers: rows };
+  }
+
+  async get(actor: Actor, id: number) {
+    authorize(actor, 'customers.read');
+    const customer = (await this.sql.rows(`select ${customerColumns}, c.first_order_at as "firstOrderAt", c.average_order_value as "averageOrderValue", c.created_at as "createdAt" from customers c where c.id = $1`, [id]))[0];
+    if (!customer) throw new NotFound(`There is no customer ${id}.`);
+    const [orders, messages] = await Promise.all([
+      this.sql.rows(`select external_id as "externalId", placed_at as "placedAt", status, total from orders where customer_id = $1 order by placed_at desc limit 10`, [id]),
+      this.sql.rows(`select m.campaign_id as "campaignId", k.name as campaign, m.status, m.created_at as "at" from communication_logs m join campaigns k on k.id = m.campaign_id where m.customer_id = $1 order by m.id desc limit 10`, [id]),
+    ]);
+    return { ...customer, recentOrders: orders, recentMessages: messages };
+  }
+}

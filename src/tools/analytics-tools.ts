@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { defineTool } from './crm-tool.js';
+
+export const getOverview = defineTool({
+  name: 'get_overview',
+  description: 'The CRM at a glance: customers, revenue and orders by month (12 months), the top 5 customers, recency-frequency-spend groups and recent campaigns.',
+  input: z.object({}),
+  output: z.object({ currency: z.string(), customers: z.record(z.string(), z.unknown()), revenueByMonth: z.array(z.unknown()), topCustomers: z.array(z.unknown()), rfmGroups: z.array(z.unknown()), campaignPerformance: z.array(z.unknown()) }),
+  risk: 'read',
+  permission: 'analytics.read',
+  execute: async (_, { actor, services }) => {
+    const overview = await services.analytics.overview(actor);
+    return { ...overview, topCustomers: overview.topCustomers.slice(0, 5) };
+  },
+});
+
+export const getInsights = defineTool({
+  name: 'get_insights',
+  description: 'Churn risk, lifetime value and the best hour to send, each with the figures it is computed from, or a statement that the data is too thin.',
+  input: z.object({}),
+  output: z.object({ insights: z.array(z.object({ kind: z.string(), title: z.string(), status: z.enum(['ok', 'not_enough_data']), message: z.string(), figures: z.record(z.string(), z.unknown()) })) }),
+  risk: 'read',
+  permission: 'analytics.read',
+  execute: async (_, { actor, services }) => ({
+    // The hour-by-hour counts are for charts; a model needs the best hour, which the figures state.
+    insights: (await services.analytics.insights(actor)).map((i) => ({ ...i, figures: { ...i.figures, ordersByHour: undefined } })),
+  }),
+});

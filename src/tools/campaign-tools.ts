@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { planInput } from '../crm/campaigns/campaign-input.js';
+import { defineTool } from './crm-tool.js';
+
+const counts = { audience: z.number(), sent: z.number(), failed: z.number(), pending: z.number(), unconfirmed: z.number(), deliveryRate: z.number().nullable() };
+
+export const planCampaign = defineTool({
+  name: 'plan_campaign',
+  description: 'Work out a campaign without sending anything: audience, who is left out and why (unsubscribed, no address, frequency cap), five rendered sample messages and an approval id. Give either segmentId or rules, a channel (email or sms) and a template with placeholders like {{first_name | "there"}}, {{total_spend}}, {{last_order_date}}.',
+  input: planInput,
+  output: z.object({
+    campaignId: z.number(), name: z.string(), channel: z.string(), sentence: z.string(),
+    audience: z.object({ matching: z.number(), eligible: z.number(), excluded: z.record(z.string(), z.number()) }),
+    samples: z.array(z.object({ customerId: z.number(), name: z.string().nullable(), address: z.string(), message: z.string() })),
+    warnings: z.array(z.string()),
+    approval: z.object({ id: z.string(), expiresAt: z.string() }).nullable().describe('Pass approval.id to launch_campaign once a person has approved'),
+  }),
+  risk: 'read',
+  permission: 'campaigns.plan',
+  execute: (input, { actor, services }) => services.campaigns.plan(actor, input),
+});
+
+export const launchCampaign = defineTool({
+  name: 'launch_campaign',
+  description: 'Send a planned campaign to its audience. Needs the approval id from plan_campaign and a person\'s approval; the approval works once and expires.',
+  input: z.object({ approvalId: z.uuid() }),
+  output: z.object({ campaignId: z.number(), audience: z.number(), planned: z.number(), status: z.string() }),
+  risk: 'send',
+  permission: 'campaigns.launch',
+  execute: ({ approvalId }, { actor, services }) => services.campaigns.launch(actor, approvalId),
+});
+
+export const listCampaigns = defineTool({
+  name: 'list_campaigns',
+  description: 'Campaign history, newest first (at most 20): audience, sent, failed, pending, delivery rate, who launched it and when.',
+  input: z.object({ limit: z.number().int().min(1).max(20).default(10) }),
+  output: z.object({ campaigns: z.array(z.object({ id: z.number(), name: z.string(), channel: z.string(), status: z.string(), launchedBy: z.string().nullable(), launchedAt: z.string().nullable(), ...counts })) }),
+  risk: 'read',
+  permission: 'campaigns.read',
+  execute: async ({ limit }, { actor, services }) => ({ campaigns: await services.campaigns.history(actor, { limit }) }),
+});
+
+export const getCampaignStats = defineTool({
+  name: 'get_campaign_stats',
+  description: 'Delivery figures of one campaign: audience, sent, failed, pending, unconfirmed, delivery rate and the main failure reasons.',
+  input: z.object({ campaignId: z.number().int().positive() }),
+  output: z.object({ id: z.number(), name: z.string(), status: z.string(), launchedAt: z.string().nullable(), ...counts, failures: z.array(z.object({ reason: z.string(), count: z.number() })) }),
+  risk: 'read',
+  permission: 'campaigns.read',
+  execute: (input, { actor, services }) => services.campaigns.stats(actor, input.campaignId),
+});

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { Actor } from '../auth/actor.js';
+import type { Action } from '../auth/permissions.js';
+import type { AnalyticsService } from '../crm/analytics/analytics.service.js';
+import type { CampaignsService } from '../crm/campaigns/campaigns.service.js';
+import type { CustomersService } from '../crm/customers/customers.service.js';
+import type { IngestionService } from '../crm/ingestion/ingestion.service.js';
+import type { SegmentsService } from '../crm/segments/segments.service.js';
+
+/** read: looks only; write: changes CRM data; send: reaches customers (always needs a person's approval). */
+export type ToolRisk = 'read' | 'write' | 'send';
+
+export interface ToolServices {
+  segments: SegmentsService;
+  campaigns: CampaignsService;
+  customers: CustomersService;
+  analytics: AnalyticsService;
+  ingestion: IngestionService;
+}
+
+/** Who is acting (from the surface, never from a model) and the CRM services a tool calls. */
+export interface ToolContext { actor: Actor; services: ToolServices }
+
+/**
+ * One CRM operation, defined once and served on every surface (HTTP, the agent, MCP, Slack): its name, a
+ * description written for a model, zod input and output, its risk and the permission it needs.
+ */
+export interface CrmTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  input: I;
+  output: O;
+  risk: ToolRisk;
+  permission: Action;
+  execute(input: z.output<I>, ctx: ToolContext): Promise<z.input<O>>;
+}
+
+export const defineTool = <I extends z.ZodType, O extends z.ZodType>(tool: CrmTool<I, O>) => tool;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { ruleJson } from '../crm/segments/rule-parser.js';
+import { defineTool } from './crm-tool.js';
+
+const sample = z.object({ id: z.number(), name: z.string().nullable(), city: z.string().nullable(), totalSpend: z.string(), orderCount: z.number() });
+const preview = z.object({
+  count: z.number().describe('Customers matching the rule'),
+  totalCustomers: z.number(),
+  sentence: z.string().describe('The rule in plain English; show it to the person'),
+  funnel: z.array(z.object({ condition: z.string(), alone: z.number(), together: z.number() })),
+  samples: z.array(sample).describe('Up to ten matching customers'),
+});
+const rules = ruleJson.describe('The audience rule in the CRM rule language, e.g. {"any":[{"all":[{"field":"total_spend","op":">","value":10000},{"field":"order_count","op":"<","value":3}]},{"field":"days_since_last_order","op":">=","value":90}]}');
+const trimSamples = <T extends { samples: unknown[] }>(p: T) => ({ ...p, samples: p.samples.slice(0, 10) });
+
+export const previewSegment = defineTool({
+  name: 'preview_segment',
+  description: 'Count the customers matching a rule, with a funnel per top-level condition, ten sample customers and the rule in plain English. Changes nothing. Use it before saving a segment or planning a campaign.',
+  input: z.object({ rules }),
+  output: preview,
+  risk: 'read',
+  permission: 'segments.preview',
+  execute: async ({ rules }, { actor, services }) => trimSamples(await services.segments.preview(actor, rules)),
+});
+
+export const createSegment = defineTool({
+  name: 'create_segment',
+  description: 'Save a rule as a named segment (evaluated each time it is used). Names are unique.',
+  input: z.object({ name: z.string().min(1).max(200), description: z.string().max(2000).optional(), rules }),
+  output: z.object({ id: z.number(), name: z.string(), version: z.number(), sentence: z.string() }),
+  risk: 'write',
+  permission: 'segments.write',
+  execute: async (input, { actor, services }) => {
+    const s = await services.segments.create(actor, input);
+    return { id: s.id, name: s.name, version: s.version, sentence: s.sentence };
+  },
+});
+
+export const listSegments = defineTool({
+  name: 'list_segments',
+  description: 'Saved segments, most recently changed first (at most 50), each with its rule in plain English.',
+  input: z.object({}),
+  output: z.object({ total: z.number(), segments: z.array(z.object({ id: z.number(), name: z.string(), description: z.string(), version: z.number(), sentence: z.string() })) }),
+  risk: 'read',
+  permission: 'segments.read',
+  execute: async (_, { actor, services }) => {
+    const all = await services.segments.list(actor);
+    return { total: all.length, segments: all.slice(0, 50).map((s) => ({ id: s.id, name: s.name, description: s.description, version: s.version, sentence: s.sentence })) };
+  },
+});
+
+export const getSegment = defineTool({
+  name: 'get_segment',
+  description: 'One saved segment: its rule, versions, and a fresh preview of who matches it now.',
+  input: z.object({ segmentId: z.number().int().positive() }),
+  output: z.object({ id: z.number(), name: z.string(), description: z.string(), version: z.number(), rules: z.unknown(), versions: z.number(), preview }),
+  risk: 'read',
+  permission: 'segments.read',
+  execute: async ({ segmentId }, { actor, services }) => {
+    const s = await services.segments.get(actor, segmentId);
+    return { id: s.id, name: s.name, description: s.description, version: s.version, rules: s.rules, versions: s.versions.length, preview: trimSamples(await services.segments.preview(actor, s.rules)) };
+  },
+});
