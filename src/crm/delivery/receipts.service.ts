@@ -43,7 +43,8 @@ export class ReceiptsService {
       // A receipt naming another vendor message than the one recorded for this key is not about this message.
       return vid === null || vid === r.vendorMessageId;
     });
-    const rejected = receipts.filter((r) => !accepted.includes(r)).map((r) => r.idempotencyKey);
+    const acceptedSet = new Set(accepted);
+    const rejected = receipts.filter((r) => !acceptedSet.has(r)).map((r) => r.idempotencyKey);
     if (!accepted.length) throw new UnknownMessages(rejected);
     if (!this.queue) throw new BadInput([{ path: '', message: 'receipts cannot be queued: this server has no job queue' }]);
     await this.queue.send(queueNames.deliveryReceipts, { receipts: accepted });
