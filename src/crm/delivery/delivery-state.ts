@@ -11,9 +11,4 @@ export function canMove(from: DeliveryState, to: DeliveryState): boolean {
   return deliveryRank[to] > deliveryRank[from];
 }
 
-/** The states a message can leave towards `to`, for the WHERE clause of the set-wise update. */
-export function statesBefore(to: DeliveryState): DeliveryState[] {
-  return (Object.keys(deliveryRank) as DeliveryState[]).filter((from) => canMove(from, to));
-}
-
 export const receiptState = { SENT: 'sent', FAILED: 'failed' } as const satisfies Record<string, DeliveryState>;

@@ -74,7 +74,12 @@ function phrase(node: RuleNode, currency: string, nested: boolean): string {
   }
 }
 
+/** Part of a rule as a clause, e.g. "total spend is more than ₹10,000" (a funnel step's label). */
+export function describeClause(node: RuleNode, currency: string): string {
+  return phrase(node, currency, false);
+}
+
 /** The whole rule as a sentence a marketer can check: "Customers where total spend is more than ₹10,000 and …". */
 export function describeRule(node: RuleNode, currency: string): string {
-  return `Customers where ${phrase(node, currency, false)}.`;
+  return `Customers where ${describeClause(node, currency)}.`;
 }

@@ -27,5 +27,3 @@ export class RuleError extends Error {
     super(`The rule is not valid: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ')}`);
   }
 }
-
-export const isGroup = (node: RuleNode): node is GroupNode => node.kind === 'all' || node.kind === 'any';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/sql.js';
 import type { RuleContext } from './condition-range.js';
 import { compileRule, SqlParams, topLevelConditions } from './rule-compiler.js';
-import { describeRule } from './rule-sentence.js';
+import { describeClause, describeRule } from './rule-sentence.js';
 import type { RuleNode } from './rule.js';
 
 export interface SampleCustomer {
@@ -44,7 +44,7 @@ export async function previewRule(db: Queryable, rule: RuleNode, ctx: RuleContex
   ]);
   const row = counts.rows[0];
   const funnel = steps.map((step, i) => ({
-    condition: describeRule(step, currency).replace(/^Customers where /, '').replace(/\.$/, ''),
+    condition: describeClause(step, currency),
     alone: steps.length > 1 ? row[`alone${i}`] : row.count,
     together: steps.length > 1 ? row[`together${i}`] : row.count,
   }));
