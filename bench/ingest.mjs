@@ -2,44 +2,22 @@
 // times a plain PostgreSQL COPY of the same CSV into an unindexed table, and checks every customer's figures against
 // a from-scratch computation over the CSV written here. Run: npm run bench:ingest  (DATABASE_URL or embedded PostgreSQL)
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { benchDatabase, dist, root } from './bench-database.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const file = process.env.RETAIL_FILE ?? join(root, '..', 'shared', 'data', 'online_retail.csv.gz');
-const { logger } = await import(join(root, 'dist/src/logging/logger.js'));
-const { startEmbeddedPostgres } = await import(join(root, 'dist/src/db/embedded-postgres.js'));
-const { openDatabase, migrate } = await import(join(root, 'dist/src/db/database.js'));
-const { Sql } = await import(join(root, 'dist/src/db/sql.js'));
-const { AuditService } = await import(join(root, 'dist/src/audit/audit.service.js'));
-const { IngestionService } = await import(join(root, 'dist/src/crm/ingestion/ingestion.service.js'));
-const { loadConfig } = await import(join(root, 'dist/src/config/load-config.js'));
-logger.setLevel('warn');
-
-let server = process.env.DATABASE_URL ? null : await (async () => {
-  await rm(join(root, '.data', 'bench-ingest'), { recursive: true, force: true });
-  return startEmbeddedPostgres({ dataDir: join(root, '.data', 'bench-ingest') });
-})();
-const baseUrl = process.env.DATABASE_URL ?? server.url;
-const admin = new pg.Client({ connectionString: baseUrl });
-await admin.connect();
-await admin.query('drop database if exists crm_bench_ingest with (force)');
-await admin.query('create database crm_bench_ingest');
-const url = new URL(baseUrl); url.pathname = '/crm_bench_ingest';
-const database = await openDatabase({ DATABASE_URL: url.toString(), DATA_DIR: '' });
-await migrate(database.orm, true);
-const sql = new Sql(url.toString());
-const version = (await sql.rows('show server_version'))[0].server_version;
+const { AuditService } = await dist('src/audit/audit.service.js');
+const { IngestionService } = await dist('src/crm/ingestion/ingestion.service.js');
+const { loadConfig } = await dist('src/config/load-config.js');
+const db = await benchDatabase('crm_bench_ingest');
+const { sql, url } = db;
 
 // 1. The import, through the same service and options as `crm import <file>`.
-const config = loadConfig({ ...process.env, DATABASE_URL: url.toString() });
+const config = loadConfig({ ...process.env, DATABASE_URL: url });
 const service = new IngestionService(sql, new AuditService(sql), config);
 const actor = { userId: null, email: 'bench', role: 'admin', surface: 'cli' };
 const created = await service.createFileImport(actor, { path: file, fileName: 'online_retail.csv.gz', source: 'cli', options: {} });
@@ -89,17 +67,12 @@ for (const row of actual) {
 }
 
 const rate = Math.round(result.received / importSeconds);
-console.log(`machine: ${cpus().length} cores (${cpus()[0].model}), node ${process.version}, PostgreSQL ${version}${server ? ' (embedded)' : ''}`);
+console.log(`machine: ${db.machine}`);
 console.log(`file: ${result.received.toLocaleString('en')} lines; ${result.inserted.toLocaleString('en')} order lines imported, ${result.skipped.toLocaleString('en')} skipped (no customer), ${result.rejected} rejected; status ${result.status}`);
 console.log(`import: ${importSeconds.toFixed(2)} s, ${rate.toLocaleString('en')} lines/s`);
 console.log(`plain COPY of the same CSV into an unindexed table: ${copySeconds.toFixed(2)} s  → import / COPY = ${(importSeconds / copySeconds).toFixed(2)}×`);
 console.log(`peak memory of the import (max RSS of this process up to the end of the import): ${importPeakMb.toFixed(0)} MB`);
 console.log(`figures checked from scratch: ${actual.length.toLocaleString('en')} customers (expected ${expected.size.toLocaleString('en')}), ${mismatches} mismatches in total spend, order count or last order date`);
 
-await sql.close();
-await database.close();
-await admin.query('drop database if exists crm_bench_ingest with (force)');
-await admin.end();
-await server?.stop();
-if (server) await rm(join(root, '.data', 'bench-ingest'), { recursive: true, force: true });
+await db.close();
 process.exit(mismatches ? 1 : 0);
