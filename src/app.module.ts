@@ -33,11 +33,17 @@ import { ReceiptsService } from './crm/delivery/receipts.service.js';
 import { VENDOR_CONNECTION, type VendorConnection } from './crm/delivery/vendor-connection.js';
 import { SegmentsService } from './crm/segments/segments.service.js';
 import { CLOCK, systemClock, type Clock } from './crm/time/clock.js';
+import { ChatService } from './agent/chat.service.js';
+import { ConversationsService } from './agent/conversations.service.js';
+import { AGENT_MODEL, chooseModel, type ChosenModel } from './agent/model-choice.js';
+import { ChatController } from './channels/http/chat.controller.js';
 
 export interface AppDependencies {
   config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
   /** "Now" for relative rules; tests fix it. */
   clock?: Clock;
+  /** The agent's model; chosen from the configuration when not given (tests give a mock or a local Gemini). */
+  model?: ChosenModel;
 }
 
 @Module({})
@@ -48,7 +54,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController, AuthController, TokensController, UsersController, ImportsController, SegmentsController, CampaignsController,
-        DeliveryReceiptsController, AnalyticsController, ToolsController,
+        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController,
       ],
       providers: [
         { provide: CONFIG, useValue: deps.config },
@@ -58,6 +64,8 @@ export class AppModule {
         { provide: EventBus, useValue: deps.events },
         { provide: VENDOR_CONNECTION, useValue: deps.vendor },
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
+        { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock) },
+        ChatService, ConversationsService,
         SegmentsService, CampaignsService, ReceiptsService, AnalyticsService, CustomersService, ToolRunner,
         IngestionService, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -9,7 +9,9 @@ const ConversationMessageSchema = defineEntity({
     position: p.integer(),
     role: p.enum(['system', 'user', 'assistant', 'tool'] as const),
     parts: p.json<unknown[]>(),
+    messageId: p.string().default(''),
     usage: p.json<Record<string, number>>().nullable(),
+    metadata: p.json<Record<string, unknown>>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -65,6 +65,17 @@ export const configSchema = z
     VENDOR_MIN_DELAY_MS: z.coerce.number().int().min(0).default(100).describe('Shortest delay before the simulator sends a receipt, in milliseconds.'),
     VENDOR_MAX_DELAY_MS: z.coerce.number().int().min(0).default(3000).describe('Longest delay before the simulator sends a receipt, in milliseconds; random delays make receipts arrive out of order.'),
     VENDOR_ACCEPT_DELAY_MS: z.coerce.number().int().min(0).default(0).describe('How long the simulator takes to accept a batch, in milliseconds (a slow vendor).'),
+    AGENT_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['gemini', 'openai-compatible', 'offline']).optional()).describe('Which model the agent uses: gemini, openai-compatible or offline. When unset: gemini if GOOGLE_GENERATIVE_AI_API_KEY is set, otherwise the built-in offline model.'),
+    GOOGLE_GENERATIVE_AI_API_KEY: optionalText().describe('Gemini API key (Google AI Studio). Never logged or shown to a model.'),
+    GEMINI_MODEL: z.string().default('gemini-2.5-flash').describe('Gemini model name used when AGENT_MODEL is gemini.'),
+    GEMINI_BASE_URL: optionalText().pipe(z.url().optional()).describe('Gemini API address; leave unset for Google\'s own (tests point it at a local stand-in).'),
+    OPENAI_COMPATIBLE_BASE_URL: optionalText().pipe(z.url().optional()).describe('Base URL of an OpenAI-compatible server (Ollama http://localhost:11434/v1, vLLM, llama.cpp) for AGENT_MODEL=openai-compatible.'),
+    OPENAI_COMPATIBLE_MODEL: z.string().default('llama3.1').describe('Model name on that OpenAI-compatible server.'),
+    OPENAI_COMPATIBLE_API_KEY: optionalText().describe('API key for that server, if it wants one.'),
+    AGENT_MAX_STEPS: z.coerce.number().int().min(1).max(50).default(8).describe('Most model steps (each a reply or a round of tool calls) in one chat turn.'),
+    AGENT_MAX_TOKENS: z.coerce.number().int().min(1000).default(60_000).describe('Most tokens (input and output) one chat turn may use; the turn stops with a message when it is reached.'),
+    AGENT_TURN_SECONDS: z.coerce.number().int().min(1).max(600).default(60).describe('Longest a chat turn may run, in seconds; it then stops with a message.'),
+    AGENT_APPROVE_WRITES: flag(false).describe('Ask a person before the agent runs any tool that changes data (saving a segment, importing), not only before sends (true/false).'),
     OIDC_ISSUER_URL: optionalText().pipe(z.url().optional()).describe('OpenID Connect issuer, e.g. https://accounts.google.com. Enables "Sign in with" on the web.'),
     OIDC_CLIENT_ID: optionalText().describe('OpenID Connect client id issued by the provider.'),
     OIDC_CLIENT_SECRET: optionalText().describe('OpenID Connect client secret issued by the provider.'),
@@ -90,6 +101,8 @@ export function crossFieldProblems(raw: Record<string, string | undefined>): { k
   }
   if (set('VENDOR_URL') && !set('VENDOR_SECRET')) problems.push({ key: 'VENDOR_SECRET', message: 'must be set when VENDOR_URL is set (the same value the vendor uses)' });
   if (Number(raw.VENDOR_MIN_DELAY_MS ?? 0) > Number(raw.VENDOR_MAX_DELAY_MS ?? 3000)) problems.push({ key: 'VENDOR_MIN_DELAY_MS', message: 'must not be more than VENDOR_MAX_DELAY_MS' });
+  if (raw.AGENT_MODEL === 'gemini' && !set('GOOGLE_GENERATIVE_AI_API_KEY')) problems.push({ key: 'GOOGLE_GENERATIVE_AI_API_KEY', message: 'must be set when AGENT_MODEL is gemini' });
+  if (raw.AGENT_MODEL === 'openai-compatible' && !set('OPENAI_COMPATIBLE_BASE_URL')) problems.push({ key: 'OPENAI_COMPATIBLE_BASE_URL', message: 'must be set when AGENT_MODEL is openai-compatible' });
   if (set('ADMIN_PASSWORD') && !set('ADMIN_EMAIL')) problems.push({ key: 'ADMIN_EMAIL', message: 'must be set when ADMIN_PASSWORD is set' });
   return problems;
 }

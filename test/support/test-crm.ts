@@ -15,6 +15,7 @@ import { JobQueue } from '../../src/jobs/job-queue.js';
 import { connectVendor } from '../../src/crm/delivery/vendor-setup.js';
 import { startDelivery } from '../../src/crm/delivery/start-delivery.js';
 import type { Clock } from '../../src/crm/time/clock.js';
+import type { ChosenModel } from '../../src/agent/model-choice.js';
 import type { VendorSimulator } from '../../src/vendor/vendor-simulator.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -34,7 +35,7 @@ const operator: Actor = { userId: null, email: 'test', role: 'admin', surface: '
 let people = 0;
 
 /** The real HTTP application on a loopback port, over a database of its own. */
-export async function startTestCrm(env: Record<string, string> = {}, chosenPort?: number, clock?: Clock): Promise<TestCrm> {
+export async function startTestCrm(env: Record<string, string> = {}, chosenPort?: number, clock?: Clock, model?: ChosenModel): Promise<TestCrm> {
   logger.setLevel('warn');
   const db = await createTestDatabase();
   // The port is chosen first so PUBLIC_URL (where sign-in providers send people back) is the real address.
@@ -44,7 +45,7 @@ export async function startTestCrm(env: Record<string, string> = {}, chosenPort?
   const queue = await JobQueue.start(db.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
   const vendor = await connectVendor(config);
   const events = new EventBus(db.sql);
-  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events, vendor: vendor.connection, clock });
+  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events, vendor: vendor.connection, clock, model });
   let stopDelivery: (() => void) | undefined;
   if (config.RUN_WORKERS) {
     await startImportWorker(queue, app.get(IngestionService));

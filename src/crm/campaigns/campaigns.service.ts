@@ -127,6 +127,13 @@ export class CampaignsService {
     return plan;
   }
 
+  /** The plan an approval stands for, so that whoever is asked to approve sees exactly what would be sent. */
+  async approvalPlan(actor: Actor, approvalId: string): Promise<CampaignPlan | null> {
+    authorize(actor, 'campaigns.read');
+    const row = (await this.sql.rows(`select plan from campaign_approvals where id = $1`, [approvalId]))[0];
+    return (row?.plan as CampaignPlan | undefined) ?? null;
+  }
+
   /**
    * Redeems an approval: freezes the audience into one communication log per recipient (unique per campaign and
    * customer), marks the approval used and the campaign sending, all in one transaction, then queues delivery.

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { convertToModelMessages, createUIMessageStream, generateId, isStepCount, streamText, toUIMessageStream, type StopCondition, type ToolSet, type UIMessage, type UIMessageChunk } from 'ai';
+import type { Actor } from '../auth/actor.js';
+import { authorize } from '../auth/authorize.js';
+import type { Config } from '../config/config.schema.js';
+import { CONFIG } from '../config/config.token.js';
+import { CampaignsService } from '../crm/campaigns/campaigns.service.js';
+import { Conflict, NotFound } from '../crm/crm-errors.js';
+import { CLOCK, type Clock } from '../crm/time/clock.js';
+import { logger } from '../logging/logger.js';
+import { toolCatalogue } from '../tools/catalogue.js';
+import { ToolRunner } from '../tools/tool-runner.js';
+import { agentTools, approvalPolicy } from './agent-tools.js';
+import type { ChatTurn, TurnMetadata } from './chat-turn.js';
+import { ConversationsService } from './conversations.service.js';
+import { agentInstructions } from './instructions.js';
+import { AGENT_MODEL, type ChosenModel } from './model-choice.js';
+import { planSummary } from './plan-summary.js';
+
+const limitMessages = {
+  steps: (n: number) => `I stopped after ${n} steps, the most one turn may take. Tell me how to go on, or narrow the request.`,
+  tokens: (n: number) => `I stopped because this turn used its ${n.toLocaleString('en-IN')} tokens. Ask again with a narrower request.`,
+  time: (s: number) => `I stopped because this turn ran for ${s} seconds, the most it may. Nothing further was done.`,
+};
+
+/** Marks the approvals a person answered; only approvals waiting in this conversation can be answered. */
+function answerApprovals(messages: UIMessage[], approvals: { id: string; approved: boolean; reason?: string }[]) {
+  const waiting = new Map<string, any>();
+  for (const m of messages) for (const p of m.parts as any[]) if (p.approval?.id) waiting.set(p.approval.id, p);
+  for (const answer of approvals) {
+    const part = waiting.get(answer.id);
+    if (!part) throw new NotFound(`There is no approval ${answer.id} in this conversation.`);
+    if (part.state !== 'approval-requested') throw new Conflict(`Approval ${answer.id} was already answered.`);
+    part.state = 'approval-responded';
+    part.approval = { ...part.approval, approved: answer.approved, ...(answer.reason ? { reason: answer.reason } : {}) };
+  }
+}
+
+/**
+ * One chat turn: load the person's conversation, add their message (or their approval answers), let the model work
+ * through the tools within the step, token and time limits, stream the answer, and store the conversation.
+ */
+@Injectable()
+export class ChatService {
+  constructor(
+    @Inject(AGENT_MODEL) private readonly chosen: ChosenModel,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly conversations: ConversationsService,
+    private readonly runner: ToolRunner,
+    private readonly campaigns: CampaignsService,
+  ) {}
+
+  get modelName() {
+    return this.chosen.name;
+  }
+
+  async turn(actor: Actor, turn: ChatTurn): Promise<ReadableStream<UIMessageChunk>> {
+    authorize(actor, 'agent.chat');
+    const conversation = await this.conversations.open(actor, turn.conversationId);
+    const messages = conversation.messages;
+    const stored = messages.length;
+    if ('text' in turn.message) messages.push({ id: generateId(), role: 'user', parts: [{ type: 'text', text: turn.message.text }] });
+    else answerApprovals(messages, turn.message.approvals);
+    // A turn that answers approvals continues the agent's last message; a new message starts a new one.
+    const from = 'text' in turn.message ? stored : Math.max(stored - 1, 0);
+    return this.run(actor, conversation.id, messages, from);
+  }
+
+  private async run(actor: Actor, conversationId: string, messages: UIMessage[], from: number) {
+    const started = performance.now();
+    const tools = agentTools(this.runner, actor);
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.config.AGENT_TURN_SECONDS * 1000);
+    const maxTokens = this.config.AGENT_MAX_TOKENS;
+    const tokenBudget: StopCondition<ToolSet> = ({ steps }) => steps.reduce((sum, s) => sum + (s.usage.totalTokens ?? 0), 0) >= maxTokens;
+    const result = streamText({
+      model: this.chosen.model,
+      instructions: agentInstructions({ today: this.today(), timeZone: this.config.TIME_ZONE, currency: this.config.CURRENCY, tools: toolCatalogue }),
+      messages: await convertToModelMessages(messages, { tools }),
+      tools,
+      toolApproval: approvalPolicy(actor, { approveWrites: this.config.AGENT_APPROVE_WRITES, planSummary: (id) => planSummary(this.campaigns, actor, id) }),
+      stopWhen: [isStepCount(this.config.AGENT_MAX_STEPS), tokenBudget],
+      abortSignal: abort.signal,
+    });
+    const model = this.chosen.name;
+    return createUIMessageStream<UIMessage<TurnMetadata>>({
+      originalMessages: messages as UIMessage<TurnMetadata>[],
+      generateId,
+      onError: (error) => {
+        logger.warn('chat turn failed', { conversationId, reason: error instanceof Error ? error.message : String(error) });
+        return 'The model could not answer just now. Nothing was changed; try again in a moment.';
+      },
+      execute: async ({ writer }) => {
+        try {
+          for await (const chunk of toUIMessageStream<ToolSet, UIMessage<TurnMetadata>>({ stream: result.stream, tools, sendFinish: false, messageMetadata: ({ part }) => (part.type === 'start' ? { model } : undefined) })) writer.write(chunk);
+          const steps = abort.signal.aborted ? [] : await result.steps;
+          const usage = abort.signal.aborted ? undefined : await result.totalUsage;
+          const last = steps.at(-1);
+          const waitingForPerson = last?.content.some((p) => p.type === 'tool-approval-request') ?? false;
+          let stoppedBy: TurnMetadata['stoppedBy'];
+          if (abort.signal.aborted) stoppedBy = 'time';
+          else if (last?.finishReason === 'tool-calls' && !waitingForPerson) stoppedBy = (usage?.totalTokens ?? 0) >= maxTokens ? 'tokens' : 'steps';
+          if (stoppedBy) {
+            const text = stoppedBy === 'time' ? limitMessages.time(this.config.AGENT_TURN_SECONDS) : stoppedBy === 'tokens' ? limitMessages.tokens(maxTokens) : limitMessages.steps(this.config.AGENT_MAX_STEPS);
+            const id = generateId();
+            writer.write({ type: 'text-start', id });
+            writer.write({ type: 'text-delta', id, delta: text });
+            writer.write({ type: 'text-end', id });
+          }
+          writer.write({ type: 'finish', messageMetadata: {
+            model, steps: steps.length, milliseconds: Math.round(performance.now() - started), stoppedBy,
+            usage: usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens },
+          } });
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      onEnd: async ({ messages: all }) => {
+        await this.conversations.save(conversationId, all, from).catch((error) => logger.error('conversation not saved', { conversationId, reason: error.message }));
+      },
+    });
+  }
+
+  private today() {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: this.config.TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.clock());
+  }
+}

@@ -1,0 +1,70 @@
+// What the offline model says about tool results: short, with the figures a marketer asked for.
+
+type Json = Record<string, any>;
+
+const n = (v: unknown) => Number(v ?? 0).toLocaleString('en-IN');
+const money = (v: unknown) => `₹${Number(v ?? 0).toLocaleString('en-IN', { maximumFractionDigits: 0 })}`;
+const pct = (v: unknown) => (v === null || v === undefined ? 'not known yet' : `${Math.round(Number(v) * 1000) / 10}%`);
+
+export const offlineIntro = 'I am the CRM\'s built-in offline model (no AI service is configured), so I understand everyday CRM requests written plainly.';
+
+export const helpText = `${offlineIntro} Try:
+- "How many customers spent over 10k but ordered fewer than 3 times, or haven't ordered in 90 days?"
+- "Customers in Mumbai or Pune with at least 5 orders — save as segment Loyal west"
+- "Send them an email saying \\"Hi {{first_name | \\"there\\"}}, here is 10% off\\""
+- "Show the overview", "campaign history", "how did the last campaign do?", "insights"`;
+
+export function clarify(understood: string | null, unknown: string[]) {
+  const words = [...new Set(unknown)].slice(0, 6).map((w) => `"${w}"`).join(', ');
+  const what = understood ? `I understood: ${understood}. But I do not know what ${words} means here.` : words ? `I could not tell which customers or what action you mean (${words}).` : 'I could not tell what you would like me to do.';
+  return `${what} Could you say it with amounts, order counts, dates or places — for example "customers in Pune who spent over 5,000 and haven't ordered in 60 days"? (${offlineIntro})`;
+}
+
+export function previewReply(p: Json) {
+  const funnel = p.funnel?.length > 1 ? ` Step by step: ${p.funnel.map((f: Json) => `${f.condition} — ${n(f.together)}`).join('; ')}.` : '';
+  return `**${n(p.count)}** of ${n(p.totalCustomers)} customers match. ${String(p.sentence).replace(/\.$/, '')}.${funnel}`;
+}
+
+export function planReply(p: Json) {
+  const excluded = Object.entries(p.audience?.excluded ?? {}).filter(([, v]) => Number(v) > 0).map(([k, v]) => `${n(v)} ${k.replace(/_/g, ' ')}`);
+  const left = excluded.length ? ` Left out: ${excluded.join(', ')}.` : '';
+  const sample = p.samples?.[0] ? ` For example, to ${p.samples[0].name ?? 'a customer'}: "${String(p.samples[0].message).slice(0, 160)}"` : '';
+  const warnings = p.warnings?.length ? ` Note: ${p.warnings.join(' ')}` : '';
+  return `Planned ${p.channel} campaign "${p.name}": **${n(p.audience?.eligible)}** of ${n(p.audience?.matching)} matching customers would receive it.${left}${sample}${warnings}`;
+}
+
+export const launchReply = (l: Json) => `Campaign ${l.campaignId} is on its way to ${n(l.audience)} customers. Its delivery figures update as receipts arrive; ask "how did campaign ${l.campaignId} do?" any time.`;
+
+export const deniedReply = (reason?: string) => `Nothing was sent: the launch was not approved${reason ? ` (${reason})` : ''}. The plan stays as a draft; ask me to send it again when you are ready.`;
+
+export function statsReply(s: Json) {
+  const failures = s.failures?.length ? ` Main failure reasons: ${s.failures.slice(0, 3).map((f: Json) => `${f.reason} (${n(f.count)})`).join(', ')}.` : '';
+  return `Campaign ${s.id} "${s.name}" (${s.status}): ${n(s.audience)} recipients — ${n(s.sent)} sent, ${n(s.failed)} failed, ${n(s.pending)} pending, ${n(s.unconfirmed)} unconfirmed; delivery rate ${pct(s.deliveryRate)}.${failures}`;
+}
+
+export function historyReply(h: Json) {
+  if (!h.campaigns?.length) return 'No campaigns yet. Describe an audience and a message, and I will plan one.';
+  return `The latest ${h.campaigns.length} campaigns:\n${h.campaigns.map((c: Json) => `- #${c.id} ${c.name} (${c.channel}, ${c.status}): ${n(c.audience)} recipients, ${n(c.sent)} sent, ${n(c.failed)} failed, delivery rate ${pct(c.deliveryRate)}`).join('\n')}`;
+}
+
+export function segmentsReply(s: Json) {
+  if (!s.total) return 'No saved segments yet. Describe an audience and add "save as segment <name>".';
+  return `${n(s.total)} saved segments:\n${s.segments.slice(0, 10).map((x: Json) => `- #${x.id} ${x.name}: ${x.sentence}`).join('\n')}`;
+}
+
+export function overviewReply(o: Json) {
+  const top = o.topCustomers?.[0];
+  const year = (o.revenueByMonth ?? []).reduce((s: number, m: Json) => s + Number(m.revenue ?? 0), 0);
+  return `${n(o.customers?.total)} customers, ${n(o.customers?.orders)} orders, ${money(o.customers?.revenue)} revenue in all (${money(year)} in the last ${o.revenueByMonth?.length ?? 0} months).${top ? ` Top customer: ${top.name ?? `#${top.id}`} (${money(top.totalSpend)}).` : ''} The dashboard shows months, top customers and RFM groups.`;
+}
+
+export const insightsReply = (i: Json) => `Insights:\n${(i.insights ?? []).map((x: Json) => `- ${x.title}: ${x.message}`).join('\n')}`;
+
+export function customersReply(c: Json) {
+  if (!c.total) return 'No customer matches that name, email, phone or id.';
+  return `${n(c.total)} found${c.total > c.customers.length ? ` (showing ${c.customers.length})` : ''}:\n${c.customers.map((x: Json) => `- #${x.id} ${x.name ?? '(no name)'}, ${x.city ?? 'no city'} — ${money(x.totalSpend)} over ${n(x.orderCount)} orders`).join('\n')}`;
+}
+
+export const savedReply = (s: Json) => `Saved as segment #${s.id} "${s.name}": ${s.sentence}.`;
+
+export const failedReply = (tool: string, error: string) => `That did not work (${tool.replace(/_/g, ' ')}): ${error}`;

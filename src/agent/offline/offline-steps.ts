@@ -1,0 +1,106 @@
+import { parseRule } from '../../crm/segments/rule-parser.js';
+import { describeRule } from '../../crm/segments/rule-sentence.js';
+import type { RuleJson } from './audience-grammar.js';
+import * as reply from './offline-replies.js';
+import type { CampaignWish, ChatRequest } from './request-grammar.js';
+
+/** A tool call made earlier in this turn, with what came back. */
+export interface DoneCall { toolName: string; input: any; output?: any; error?: string; denied?: { reason?: string } }
+
+/** What earlier turns left behind, so "save it" and "launch it" know what "it" is. */
+export interface Memory { rules?: RuleJson; approvalId?: string; campaignId?: number; firstTurn: boolean }
+
+export type Step = { call: string; input: Record<string, unknown> } | { say: string };
+
+const sentenceOf = (rules: RuleJson) => {
+  try {
+    return describeRule(parseRule(rules), 'INR');
+  } catch {
+    return null;
+  }
+};
+
+const goalTitles = { win_back: 'Win-back', thank_you: 'Thank you', new_arrivals: 'New arrivals', offer: 'Offer' } as const;
+
+const find = (done: DoneCall[], name: string) => [...done].reverse().find((d) => d.toolName === name);
+
+function summary(done: DoneCall[]): string {
+  const lines: string[] = [];
+  for (const d of done) {
+    if (d.denied) lines.push(reply.deniedReply(d.denied.reason));
+    else if (d.error) lines.push(reply.failedReply(d.toolName, d.error));
+    else if (d.toolName === 'preview_segment') lines.push(reply.previewReply(d.output));
+    else if (d.toolName === 'create_segment') lines.push(reply.savedReply(d.output));
+    else if (d.toolName === 'plan_campaign') lines.push(reply.planReply(d.output));
+    else if (d.toolName === 'launch_campaign') lines.push(reply.launchReply(d.output));
+    else if (d.toolName === 'get_campaign_stats') lines.push(reply.statsReply(d.output));
+    else if (d.toolName === 'list_campaigns' && !find(done, 'get_campaign_stats')) lines.push(reply.historyReply(d.output));
+    else if (d.toolName === 'list_segments') lines.push(reply.segmentsReply(d.output));
+    else if (d.toolName === 'get_overview') lines.push(reply.overviewReply(d.output));
+    else if (d.toolName === 'get_insights') lines.push(reply.insightsReply(d.output));
+    else if (d.toolName === 'search_customers') lines.push(reply.customersReply(d.output));
+  }
+  return lines.join('\n\n');
+}
+
+// The campaign part of a request: draft a message when none was quoted, plan, then ask to launch.
+function campaignSteps(wish: CampaignWish, audience: { rules?: RuleJson; segmentId?: number }, done: DoneCall[], today: string): Step | null {
+  let template = wish.template;
+  if (!template) {
+    const drafts = find(done, 'suggest_messages');
+    if (!drafts) return { call: 'suggest_messages', input: { goal: wish.goal, channel: wish.channel, ...(wish.discountPercent ? { discountPercent: wish.discountPercent } : {}) } };
+    template = drafts.output?.templates?.[0];
+    if (!template) return null;
+  }
+  const plan = find(done, 'plan_campaign');
+  if (!plan) {
+    const name = wish.name ?? `${goalTitles[wish.goal]}${wish.discountPercent ? ` ${wish.discountPercent}%` : ''} ${wish.channel} ${today}`;
+    return { call: 'plan_campaign', input: { name, channel: wish.channel, template, ...audience } };
+  }
+  if (!wish.send || !plan.output?.approval || find(done, 'launch_campaign')) return null;
+  return { call: 'launch_campaign', input: { approvalId: plan.output.approval.id } };
+}
+
+/**
+ * The offline model's whole policy: given the request and the calls already made this turn, the next tool call or
+ * the answer. A failed call ends the turn with its error, so the person sees exactly what went wrong.
+ */
+export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory, today: string): Step {
+  const failed = done.find((d) => d.error || d.denied);
+  const finish = () => ({ say: (memory.firstTurn ? `${reply.offlineIntro}\n\n` : '') + summary(done) });
+  if (failed) return finish();
+  const once = (name: string, input: Record<string, unknown> = {}): Step => (find(done, name) ? finish() : { call: name, input });
+  switch (request.kind) {
+    case 'help': return { say: reply.helpText };
+    case 'unclear': return { say: reply.clarify(request.understood ? sentenceOf(request.understood) : null, request.unknown) };
+    case 'overview': return once('get_overview');
+    case 'insights': return once('get_insights');
+    case 'campaigns': return once('list_campaigns', { limit: 10 });
+    case 'segments': return once('list_segments');
+    case 'customer_search': return once('search_customers', { query: request.query, limit: 10 });
+    case 'campaign_stats': {
+      if (request.campaignId) return once('get_campaign_stats', { campaignId: request.campaignId });
+      const list = find(done, 'list_campaigns');
+      if (!list) return { call: 'list_campaigns', input: { limit: 1 } };
+      const latest = list.output?.campaigns?.[0];
+      if (!latest) return { say: reply.historyReply(list.output) };
+      return once('get_campaign_stats', { campaignId: latest.id });
+    }
+    case 'launch_previous':
+      if (!memory.approvalId) return { say: 'There is no planned campaign waiting in this conversation. Describe the audience and the message, and I will plan one first.' };
+      return once('launch_campaign', { approvalId: memory.approvalId });
+    case 'save_previous':
+    case 'campaign_previous': {
+      if (!memory.rules) return { say: 'Which customers? Describe the audience first (for example "customers in Delhi who spent over 5,000"), then ask again.' };
+      return audienceSteps(memory.rules, request.kind === 'save_previous' ? request.saveAs : undefined, request.campaign, done, today) ?? finish();
+    }
+    case 'audience':
+      return audienceSteps(request.rules, request.saveAs, request.campaign, done, today) ?? finish();
+  }
+}
+
+function audienceSteps(rules: RuleJson, saveAs: string | undefined, campaign: CampaignWish | undefined, done: DoneCall[], today: string): Step | null {
+  if (!find(done, 'preview_segment')) return { call: 'preview_segment', input: { rules } };
+  if (saveAs && !find(done, 'create_segment')) return { call: 'create_segment', input: { name: saveAs, rules } };
+  return campaign ? campaignSteps(campaign, { rules }, done, today) : null;
+}

@@ -1,0 +1,13 @@
+import type { Actor } from '../auth/actor.js';
+import type { CampaignsService } from '../crm/campaigns/campaigns.service.js';
+
+const n = (v: number) => v.toLocaleString('en-IN');
+
+/** The plan behind an approval in a few lines, for the person deciding: who receives what, and who is left out. */
+export async function planSummary(campaigns: CampaignsService, actor: Actor, approvalId: string): Promise<string> {
+  const plan = await campaigns.approvalPlan(actor, approvalId).catch(() => null);
+  if (!plan) return `Launch with approval ${approvalId} (no such plan: the launch will be refused).`;
+  const excluded = Object.entries(plan.audience.excluded).filter(([, v]) => v > 0).map(([k, v]) => `${n(v)} ${k.replace(/_/g, ' ')}`);
+  const sample = plan.samples[0] ? ` Sample to ${plan.samples[0].name ?? plan.samples[0].address}: "${plan.samples[0].message.slice(0, 200)}"` : '';
+  return `Send ${plan.channel} campaign "${plan.name}" to ${n(plan.audience.eligible)} customers (${plan.sentence}).${excluded.length ? ` Left out: ${excluded.join(', ')}.` : ''}${sample}`;
+}

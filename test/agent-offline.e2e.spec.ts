@@ -1,0 +1,109 @@
+import { startTestCrm, call, type TestCrm } from './support/test-crm.js';
+import { addCustomers, waitForCampaign } from './support/campaign-helpers.js';
+import { chatTurn, newConversation, toolCalls } from './support/chat-client.js';
+
+const sentCount = async (crm: TestCrm) => (await crm.db.sql.rows<{ n: number }>(`select count(*) as n from communication_logs`))[0].n;
+
+describe('the agent with the offline model, over /api/chat', () => {
+  let crm: TestCrm;
+  let marketer: { token: string };
+  let analyst: { token: string };
+  beforeAll(async () => {
+    crm = await startTestCrm({ VENDOR_MIN_DELAY_MS: '0', VENDOR_MAX_DELAY_MS: '50' });
+    marketer = await crm.person('marketer');
+    analyst = await crm.person('analyst');
+    await addCustomers(crm, Array.from({ length: 30 }, (_, i) => ({ name: `Customer ${i}`, email: `c${i}@example.com`, spend: i * 100, city: i % 2 ? 'Mumbai' : 'Pune' })));
+  });
+  afterAll(() => crm?.stop());
+
+  it('previews an audience described in words and says it is the offline model', async () => {
+    const turn = await chatTurn(crm.url, marketer.token, newConversation(), { text: 'How many customers in Mumbai spent over 1k?' });
+    expect(turn.status).toBe(200);
+    const [preview] = toolCalls(turn.chunks);
+    expect(preview.toolName).toBe('preview_segment');
+    const expected = (await crm.db.sql.rows(`select count(*) as n from customers where city = 'Mumbai' and total_spend > 1000`))[0].n;
+    expect(preview.output.count).toBe(expected);
+    expect(turn.text).toContain('offline model');
+    expect(turn.text).toContain(`**${expected}**`);
+  });
+
+  it('plans, waits for approval, and sends only after a person approves; the conversation is stored and resumable', async () => {
+    const conversationId = newConversation();
+    const first = await chatTurn(crm.url, marketer.token, conversationId, { text: 'customers who spent at least 2,500 — send them an email saying "Hi {{first_name | "there"}}, 10% off this week"' });
+    const calls = toolCalls(first.chunks);
+    expect(calls.map((c) => c.toolName)).toEqual(['preview_segment', 'plan_campaign', 'launch_campaign']);
+    const launch = calls[2];
+    expect(launch.approvalId).toBeTruthy();
+    expect(launch.output).toBeUndefined();
+    expect(await sentCount(crm)).toBe(0);
+    // The approval request carries the plan the person is deciding on.
+    const request = first.chunks.find((c) => c.type === 'tool-approval-request')!;
+    expect(request.reason ?? JSON.stringify(request)).toMatch(/to 5 customers/);
+
+    // Someone else cannot answer this approval, and nothing changes.
+    const intruder = await chatTurn(crm.url, analyst.token, conversationId, { approvals: [{ id: launch.approvalId!, approved: true }] });
+    expect(intruder.status).toBe(404);
+    expect(await sentCount(crm)).toBe(0);
+
+    const approved = await chatTurn(crm.url, marketer.token, conversationId, { approvals: [{ id: launch.approvalId!, approved: true }] });
+    const launched = toolCalls(approved.chunks).find((c) => c.toolName === 'launch_campaign' || c.output?.campaignId);
+    expect(approved.text).toMatch(/on its way to 5 customers/);
+    const campaignId = launched?.output?.campaignId ?? (await crm.db.sql.rows(`select max(id) as id from campaigns`))[0].id;
+    const done = await waitForCampaign(crm, marketer.token, campaignId);
+    expect(done.sent + done.failed).toBe(5);
+
+    // A second answer to the same approval changes nothing.
+    const again = await chatTurn(crm.url, marketer.token, conversationId, { approvals: [{ id: launch.approvalId!, approved: true }] });
+    expect(again.status).toBe(409);
+    expect(await sentCount(crm)).toBe(5);
+
+    const stored = await call(`${crm.url}/api/conversations/${conversationId}`, { token: marketer.token });
+    expect(stored.body.messages.map((m: any) => m.role)).toEqual(['user', 'assistant']);
+    expect(stored.body.messages[1].parts.some((p: any) => p.state === 'output-available' && p.output?.campaignId === campaignId)).toBe(true);
+    expect(stored.body.messages[1].metadata.usage.totalTokens).toBeGreaterThan(0);
+    const list = await call(`${crm.url}/api/conversations`, { token: marketer.token });
+    expect(list.body.map((c: any) => c.id)).toContain(conversationId);
+    expect((await call(`${crm.url}/api/conversations/${conversationId}`, { token: analyst.token })).status).toBe(404);
+  });
+
+  it('a rejected launch sends nothing and says so', async () => {
+    const before = await sentCount(crm);
+    const conversationId = newConversation();
+    const first = await chatTurn(crm.url, marketer.token, conversationId, { text: 'email customers in Pune: "Hello from the shop"' });
+    const launch = toolCalls(first.chunks).find((c) => c.toolName === 'launch_campaign')!;
+    const rejected = await chatTurn(crm.url, marketer.token, conversationId, { approvals: [{ id: launch.approvalId!, approved: false, reason: 'wrong audience' }] });
+    expect(rejected.text).toMatch(/Nothing was sent/);
+    expect(await sentCount(crm)).toBe(before);
+  });
+
+  it('remembers the audience: "save it as a segment", then "launch it" after a plan', async () => {
+    const conversationId = newConversation();
+    await chatTurn(crm.url, marketer.token, conversationId, { text: 'customers with a total spend under 500' });
+    const saved = await chatTurn(crm.url, marketer.token, conversationId, { text: 'save it as segment Small spenders' });
+    const created = toolCalls(saved.chunks).find((c) => c.toolName === 'create_segment')!;
+    expect(created.output.name).toBe('Small spenders');
+    expect(created.input.rules).toEqual({ field: 'total_spend', op: 'lt', value: 500 });
+  });
+
+  it('an analyst is refused a launch without anyone being asked, and nothing is sent', async () => {
+    const before = await sentCount(crm);
+    const turn = await chatTurn(crm.url, analyst.token, newConversation(), { text: 'send an email to customers in Mumbai saying "Hi there"' });
+    const launch = toolCalls(turn.chunks).find((c) => c.toolName === 'launch_campaign')!;
+    expect(launch.denied).toBe(true);
+    expect(turn.text).toMatch(/does not allow campaigns.launch/);
+    expect(await sentCount(crm)).toBe(before);
+  });
+
+  it('asks a clarifying question instead of guessing', async () => {
+    const turn = await chatTurn(crm.url, marketer.token, newConversation(), { text: 'customers with purple hats' });
+    expect(toolCalls(turn.chunks)).toEqual([]);
+    expect(turn.text).toMatch(/"purple", "hats"/);
+    expect(turn.text).toMatch(/\?/);
+  });
+
+  it('bad turns are refused with clear errors', async () => {
+    expect((await chatTurn(crm.url, marketer.token, 'not-a-uuid', { text: 'hi' })).error.message).toMatch(/conversationId/);
+    expect((await chatTurn(crm.url, marketer.token, newConversation(), { text: '' })).status).toBe(400);
+    expect((await chatTurn(crm.url, marketer.token, newConversation(), { approvals: [{ id: 'nope', approved: true }] })).status).toBe(404);
+  });
+});
