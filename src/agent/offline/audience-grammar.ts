@@ -152,7 +152,7 @@ const filler = new Set(`customers customer people users user buyers buyer shoppe
   number total what about any in on at by just let's lets know tell look up ones still ever yet so far this these out who've they've
   us your their it its whether here now currently right then both either who're been were where if ok okay hey hi hello and/or plus
   mean i'm i'd what's how's fine sure kindly quick quickly size ordered went gone placed made bought purchased shopped spent spend
-  order orders times`.split(/\s+/));
+  order orders times living live lives based located residing staying`.split(/\s+/));
 
 const everyone = /\b(everyone|everybody|all (?:of )?(?:our |my |the )?customers|every customer|whole (?:customer )?(?:base|list)|entire (?:customer )?(?:base|list))\b/i;
 

@@ -1,0 +1,75 @@
+import { readRequest } from './request-grammar.js';
+
+const today = '2026-11-21';
+const audience = (text: string) => {
+  const r = readRequest(text, today);
+  if (r.kind !== 'audience') throw new Error(`${text} → ${JSON.stringify(r)}`);
+  return r.rules;
+};
+const f = (field: string, op: string, value?: unknown) => (value === undefined ? { field, op } : { field, op, value });
+
+describe('the offline model reads audiences', () => {
+  it.each([
+    ['customers who spent over 10k', f('total_spend', 'gt', 10000)],
+    ['people whose lifetime spend is at least ₹25,000', f('total_spend', 'gte', 25000)],
+    ['shoppers spending less than 1.5 lakh', f('total_spend', 'lt', 150000)],
+    ['buyers who spent between 5k and 20k', f('total_spend', 'between', [5000, 20000])],
+    ['at least 5 orders', f('order_count', 'gte', 5)],
+    ['customers with 3 or more purchases', f('order_count', 'gte', 3)],
+    ['who ordered fewer than three times', f('order_count', 'lt', 3)],
+    ['customers who ordered only once', f('order_count', 'eq', 1)],
+    ['repeat customers', f('order_count', 'gte', 2)],
+    ['people who never ordered', f('order_count', 'eq', 0)],
+    ["customers who haven't ordered in 3 months", f('last_order_date', 'more_than_ago', { amount: 3, unit: 'months' })],
+    ['customers who have not bought anything for 60 days', f('days_since_last_order', 'gte', 60)],
+    ['lapsed for 90 days', f('days_since_last_order', 'gte', 90)],
+    ['last purchase more than 2 weeks ago', f('last_order_date', 'more_than_ago', { amount: 2, unit: 'weeks' })],
+    ['ordered within the last 30 days', f('last_order_date', 'within_last', { amount: 30, unit: 'days' })],
+    ['last order before 1 March', f('last_order_date', 'before', '2026-03-01')],
+    ['last order after March 5th 2025', f('last_order_date', 'after', '2025-03-05')],
+    ["customers who haven't ordered since December", f('last_order_date', 'before', '2025-12-01')],
+    ['first order in the last 2 months', f('first_order_date', 'within_last', { amount: 2, unit: 'months' })],
+    ['customers who joined before 2026-01-15', f('created_at', 'before', '2026-01-15')],
+    ['average order value above 2,000', f('average_order_value', 'gt', 2000)],
+    ['in Mumbai', f('city', 'equals', 'Mumbai')],
+    ['customers from Pune or Nashik', f('city', 'in', ['Pune', 'Nashik'])],
+    ['living outside Delhi', { not: f('city', 'equals', 'Delhi') }],
+    ['customers from the United Kingdom', f('country', 'equals', 'United Kingdom')],
+    ['with gmail addresses', f('email_domain', 'equals', 'gmail.com')],
+    ['tagged vip', f('tags', 'contains', 'vip')],
+    ['who bought candles in the last 90 days', { bought: { contains: 'candle', withinDays: 90 } }],
+    ['who never bought lanterns', { not: { bought: { contains: 'lantern' } } }],
+    ['who received campaign 12', { received: { campaign: 12 } }],
+    ['subscribed customers in Goa', { all: [f('unsubscribed', 'is', false), f('city', 'equals', 'Goa')] }],
+  ])('%s', (text, rule) => expect(audience(text)).toEqual(rule));
+
+  it('joins with "and"/"but" inside "or"', () => {
+    expect(audience('customers who spent over ₹10,000 but ordered fewer than 3 times, or went quiet for 90 days')).toEqual({
+      any: [{ all: [f('total_spend', 'gt', 10000), f('order_count', 'lt', 3)] }, f('days_since_last_order', 'gte', 90)],
+    });
+    expect(audience('in Mumbai and spent over 5000 or in Pune with at least 2 orders')).toEqual({
+      any: [{ all: [f('city', 'equals', 'Mumbai'), f('total_spend', 'gt', 5000)] }, { all: [f('city', 'equals', 'Pune'), f('order_count', 'gte', 2)] }],
+    });
+  });
+});
+
+describe('the offline model reads requests', () => {
+  it.each([
+    ['show me the overview', 'overview'], ['how is the business doing?', 'overview'], ['any insights?', 'insights'],
+    ['when should we send?', 'insights'], ['campaign history', 'campaigns'], ['list our segments', 'segments'],
+    ['how did the last campaign do?', 'campaign_stats'], ['go ahead and launch it', 'launch_previous'], ['hi', 'help'],
+    ['find customer Asha', 'customer_search'], ['save it as a segment called Lapsed VIPs', 'save_previous'],
+  ])('%s → %s', (text, kind) => expect(readRequest(text, today).kind).toBe(kind));
+
+  it('reads a campaign: quoted message with fallbacks, channel, discount, send or only plan', () => {
+    const send = readRequest('customers in Pune — text them "Hi {{first_name | "there"}}, 15% off today"', today);
+    expect(send).toMatchObject({ kind: 'audience', campaign: { channel: 'sms', template: 'Hi {{first_name | "there"}}, 15% off today', send: true } });
+    const plan = readRequest('plan a win-back email with 10% off for customers quiet for 60 days', today);
+    expect(plan).toMatchObject({ kind: 'audience', campaign: { channel: 'email', goal: 'win_back', discountPercent: 10, send: false } });
+  });
+
+  it('asks instead of guessing when a word is not understood', () => {
+    expect(readRequest('customers with purple hats in Pune', today)).toEqual({ kind: 'unclear', understood: f('city', 'equals', 'Pune'), unknown: ['purple', 'hats'] });
+    expect(readRequest('blorp the flibbers', today)).toMatchObject({ kind: 'unclear', understood: null });
+  });
+});
