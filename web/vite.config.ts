@@ -6,5 +6,5 @@ export default defineConfig({
   root: 'web',
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true },
-  server: { proxy: { '/api': 'http://localhost:3000', '/healthz': 'http://localhost:3000' } },
+  server: { proxy: { '/api': 'http://localhost:3000', '/healthz': 'http://localhost:3000', '/ws': { target: 'ws://localhost:3000', ws: true } } },
 });

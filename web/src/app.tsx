@@ -1,18 +1,72 @@
-import { useEffect, useState } from 'react';
+import type { UIMessage } from 'ai';
+import { useCallback, useEffect, useState } from 'react';
+import { api, setCsrfToken, type Me } from './api.js';
+import { Chat } from './chat.js';
+import { HistoryPage } from './history-page.js';
+import { SignIn } from './sign-in.js';
 
-interface Health { status: string; database: string; migrations?: string }
+interface Conversation { id: string; title: string; updatedAt: string }
+type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' };
 
-// The chat arrives with the agent; for now the page says whether the CRM is up and where the API lives.
+const fresh = (): Page => ({ kind: 'chat', id: crypto.randomUUID(), messages: [] });
+
+/** The web app: sign-in, then the chat with the person's conversations beside it, and campaign history. */
 export function App() {
-  const [health, setHealth] = useState<Health | null>(null);
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [agent, setAgent] = useState<{ model: string; offline: boolean } | null>(null);
+  const [conversations, setConversations] = useState<Conversation[]>([]);
+  const [page, setPage] = useState<Page>(() => (location.hash === '#history' ? { kind: 'history' } : fresh()));
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  const signedIn = (m: Me) => {
+    setCsrfToken(m.csrfToken);
+    setMe(m.user ? m : null);
+  };
+  useEffect(() => { api<Me>('/api/auth/me').then(signedIn, () => setMe(null)); }, []);
+  const refresh = useCallback(() => { api<Conversation[]>('/api/conversations').then(setConversations, () => {}); }, []);
   useEffect(() => {
-    fetch('/healthz').then((r) => r.json()).then(setHealth, () => setHealth({ status: 'unreachable', database: 'unknown' }));
-  }, []);
+    if (!me) return;
+    refresh();
+    api('/api/agent').then(setAgent, () => {});
+  }, [me, refresh]);
+
+  async function open(id: string) {
+    const c = await api<{ messages: UIMessage[] }>(`/api/conversations/${id}`);
+    setPage({ kind: 'chat', id, messages: c.messages });
+    setMenuOpen(false);
+    location.hash = '';
+  }
+  async function signOut() {
+    await api('/api/auth/sign-out', {});
+    setMe(null);
+  }
+
+  if (me === undefined) return <p className="loading" aria-busy="true">Loading…</p>;
+  if (me === null) return <SignIn onSignedIn={signedIn} />;
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '4rem auto', padding: '0 1rem' }}>
-      <h1>CRM</h1>
-      <p role="status">Server: {health ? `${health.status} (database ${health.database})` : 'checking…'}</p>
-      <p>Sign in through the API at <code>POST /api/auth/sign-in</code>; the chat comes next.</p>
-    </main>
+    <div className="layout">
+      <header>
+        <button type="button" className="menu" aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpen(!menuOpen)}>Conversations</button>
+        <h1>CRM</h1>
+        {agent && <span className="badge" title="The model answering in the chat">{agent.offline ? 'offline model' : agent.model}</span>}
+        <nav aria-label="Pages">
+          <a href="#" aria-current={page.kind === 'chat' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); location.hash = ''; setPage(fresh()); }}>New chat</a>
+          <a href="#history" aria-current={page.kind === 'history' ? 'page' : undefined} onClick={() => setPage({ kind: 'history' })}>Campaign history</a>
+        </nav>
+        <span className="who">{me.user!.email} ({me.role})</span>
+        <button type="button" className="link" onClick={signOut}>Sign out</button>
+      </header>
+      <aside id="sidebar" className={menuOpen ? 'open' : ''} aria-label="Your conversations">
+        <ul>
+          {conversations.map((c) => (
+            <li key={c.id}><button type="button" aria-current={page.kind === 'chat' && page.id === c.id ? 'true' : undefined} onClick={() => open(c.id)}>{c.title || 'Untitled'}</button></li>
+          ))}
+          {conversations.length === 0 && <li className="empty">No conversations yet.</li>}
+        </ul>
+      </aside>
+      <main>
+        {page.kind === 'history' ? <HistoryPage /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
+      </main>
+    </div>
   );
 }

@@ -68,6 +68,10 @@ describe('the offline model reads requests', () => {
     expect(plan).toMatchObject({ kind: 'audience', campaign: { channel: 'email', goal: 'win_back', discountPercent: 10, send: false } });
   });
 
+  it('takes a rule written as JSON as it is', () => {
+    expect(readRequest('Preview this rule instead: {"all":[{"field":"city","op":"equals","value":"Pune"}]}', today)).toEqual({ kind: 'audience', rules: { all: [f('city', 'equals', 'Pune')] }, saveAs: undefined, campaign: undefined });
+  });
+
   it('asks instead of guessing when a word is not understood', () => {
     expect(readRequest('customers with purple hats in Pune', today)).toEqual({ kind: 'unclear', understood: f('city', 'equals', 'Pune'), unknown: ['purple', 'hats'] });
     expect(readRequest('blorp the flibbers', today)).toMatchObject({ kind: 'unclear', understood: null });

@@ -58,8 +58,31 @@ function campaignWish(text: string, template: string | undefined): CampaignWish 
 // Sentences that ask for a campaign may hold words the audience reader does not know ("a 10% win-back offer").
 const sentences = (text: string) => text.split(/(?<=[.?!;])\s+|\s+[—–]\s+|\s+-\s+/).filter((s) => s.trim());
 
+const ruleKeys = ['all', 'any', 'not', 'field', 'bought', 'received', 'deliveryFailed'];
+
+// A rule written out as JSON (the web chat's rule form sends the corrected rule this way).
+function ruleIn(raw: string): { rules: RuleJson; rest: string } | null {
+  const start = raw.indexOf('{"');
+  const end = raw.lastIndexOf('}');
+  if (start < 0 || end < start) return null;
+  try {
+    const rules = JSON.parse(raw.slice(start, end + 1));
+    if (!rules || typeof rules !== 'object' || !Object.keys(rules).some((k) => ruleKeys.includes(k))) return null;
+    return { rules, rest: raw.slice(0, start) + raw.slice(end + 1) };
+  } catch {
+    return null;
+  }
+}
+
 /** Reads one chat message. `today` is YYYY-MM-DD in the business time zone. */
-export function readRequest(raw: string, today: string): ChatRequest {
+export function readRequest(message: string, today: string): ChatRequest {
+  const written = ruleIn(message);
+  if (written) {
+    const rest = readRequest(written.rest, today);
+    const wish = rest.kind === 'audience' || rest.kind === 'campaign_previous' || rest.kind === 'save_previous' ? rest : null;
+    return { kind: 'audience', rules: written.rules, saveAs: wish && 'saveAs' in wish ? wish.saveAs : undefined, campaign: wish?.campaign };
+  }
+  const raw = message;
   const save = SAVE.exec(raw);
   const saveAs = save ? (save[1] ?? save[2] ?? save[3] ?? save[4] ?? '').trim() || undefined : undefined;
   const unsaved = raw.replace(SAVE, ' ');

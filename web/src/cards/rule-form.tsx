@@ -1,0 +1,90 @@
+import { useState } from 'react';
+
+// The fields and operators of the rule language (docs/rules.md), for the form's pick lists.
+const fieldOps: Record<string, string[]> = {
+  total_spend: ['gt', 'gte', 'lt', 'lte', 'eq', 'between'], order_count: ['gt', 'gte', 'lt', 'lte', 'eq', 'between'],
+  average_order_value: ['gt', 'gte', 'lt', 'lte', 'between'], days_since_last_order: ['gt', 'gte', 'lt', 'lte', 'between'],
+  last_order_date: ['before', 'after', 'between', 'within_last', 'more_than_ago', 'is_empty'],
+  first_order_date: ['before', 'after', 'between', 'within_last', 'more_than_ago'], created_at: ['before', 'after', 'between', 'within_last'],
+  city: ['equals', 'in', 'contains', 'starts_with'], country: ['equals', 'in'], name: ['contains', 'starts_with', 'equals'],
+  email_domain: ['equals', 'in'], tags: ['contains', 'in'], unsubscribed: ['is'], email: ['is_set', 'is_empty'], phone: ['is_set', 'is_empty'],
+};
+const opLabels: Record<string, string> = { gt: 'more than', gte: 'at least', lt: 'less than', lte: 'at most', eq: 'exactly', between: 'between', before: 'before', after: 'after', within_last: 'within the last', more_than_ago: 'more than … ago', is_empty: 'is empty', is_set: 'is set', equals: 'is', in: 'is one of', contains: 'contains', starts_with: 'starts with', is: 'is' };
+
+interface Condition { field: string; op: string; value?: unknown }
+type Rule = Record<string, any>;
+
+// Values are edited as text: "10000", "2026-03-01", "3 months", "Mumbai, Pune", "5000 to 10000".
+function valueText(v: unknown): string {
+  if (v === undefined) return '';
+  if (Array.isArray(v)) return v.join(v.length === 2 && typeof v[0] !== 'string' ? ' to ' : ', ');
+  if (v && typeof v === 'object' && 'amount' in v) return `${(v as any).amount} ${(v as any).unit}`;
+  return String(v);
+}
+function parseValue(op: string, text: string): unknown {
+  const t = text.trim();
+  if (op === 'is_set' || op === 'is_empty') return undefined;
+  if (op === 'is') return t === 'true' || t === 'yes';
+  if (op === 'within_last' || op === 'more_than_ago') {
+    const [amount, unit = 'days'] = t.split(/\s+/);
+    return { amount: Number(amount), unit: unit.endsWith('s') ? unit : `${unit}s` };
+  }
+  if (op === 'between') return t.split(/\s*(?:to|and|,)\s*/).map((x) => (/^-?\d+(\.\d+)?$/.test(x) ? Number(x) : x));
+  if (op === 'in') return t.split(/\s*,\s*/).filter(Boolean);
+  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+}
+
+/** A flat rule (one group of conditions) as a form; deeper rules are edited as their JSON. */
+export function RuleForm({ rules, onPreview }: { rules: Rule; onPreview: (rules: Rule) => void }) {
+  const flat = 'field' in rules ? { join: 'all', conditions: [rules as Condition] }
+    : (rules.all ?? rules.any)?.every((c: Rule) => 'field' in c) ? { join: rules.all ? 'all' : 'any', conditions: (rules.all ?? rules.any) as Condition[] } : null;
+  const [join, setJoin] = useState(flat?.join ?? 'all');
+  const [rows, setRows] = useState(flat?.conditions.map((c) => ({ field: c.field, op: c.op, text: valueText(c.value) })) ?? []);
+  const [json, setJson] = useState(JSON.stringify(rules, null, 2));
+  const [error, setError] = useState<string | null>(null);
+
+  function submit() {
+    setError(null);
+    if (!flat) {
+      try {
+        return onPreview(JSON.parse(json));
+      } catch {
+        return setError('That is not valid JSON.');
+      }
+    }
+    const conditions = rows.map((r) => {
+      const value = parseValue(r.op, r.text);
+      return value === undefined ? { field: r.field, op: r.op } : { field: r.field, op: r.op, value };
+    });
+    onPreview(conditions.length === 1 ? conditions[0] : { [join]: conditions });
+  }
+  const set = (i: number, patch: Partial<(typeof rows)[number]>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+
+  return (
+    <form className="rule-form" onSubmit={(e) => { e.preventDefault(); submit(); }} aria-label="Edit the rule">
+      {flat ? (
+        <>
+          <label>Match <select value={join} onChange={(e) => setJoin(e.target.value)}><option value="all">all of</option><option value="any">any of</option></select> these conditions</label>
+          {rows.map((r, i) => (
+            <fieldset key={i} className="condition">
+              <legend className="visually-hidden">Condition {i + 1}</legend>
+              <select aria-label={`Field of condition ${i + 1}`} value={r.field} onChange={(e) => set(i, { field: e.target.value, op: fieldOps[e.target.value][0] })}>
+                {Object.keys(fieldOps).map((f) => <option key={f} value={f}>{f.replace(/_/g, ' ')}</option>)}
+              </select>
+              <select aria-label={`Operator of condition ${i + 1}`} value={r.op} onChange={(e) => set(i, { op: e.target.value })}>
+                {(fieldOps[r.field] ?? [r.op]).map((o) => <option key={o} value={o}>{opLabels[o] ?? o}</option>)}
+              </select>
+              <input aria-label={`Value of condition ${i + 1}`} value={r.text} onChange={(e) => set(i, { text: e.target.value })} />
+              <button type="button" className="link" onClick={() => setRows(rows.filter((_, j) => j !== i))} aria-label={`Remove condition ${i + 1}`}>Remove</button>
+            </fieldset>
+          ))}
+          <button type="button" className="link" onClick={() => setRows([...rows, { field: 'total_spend', op: 'gt', text: '' }])}>Add a condition</button>
+        </>
+      ) : (
+        <label>Rule (JSON)<textarea rows={8} value={json} onChange={(e) => setJson(e.target.value)} /></label>
+      )}
+      <button type="submit">Preview this rule</button>
+      {error && <p role="alert" className="error">{error}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,39 @@
+import { useEffect, useState } from 'react';
+import { api, count } from './api.js';
+import { useCampaignProgress } from './live-campaigns.js';
+
+interface Row { id: number; name: string; channel: string; status: string; audience: number; sent: number; failed: number; pending: number; deliveryRate: number | null; launchedBy: string | null; launchedAt: string | null }
+
+function CampaignRow({ row }: { row: Row }) {
+  const live = useCampaignProgress(row.status === 'sending' ? row.id : undefined);
+  const r = live ? { ...row, ...live } : row;
+  return (
+    <tr>
+      <th scope="row">#{r.id} {r.name}</th><td>{r.channel}</td><td>{r.status}</td><td>{count(r.audience)}</td><td>{count(r.sent)}</td><td>{count(r.failed)}</td>
+      <td>{count(r.pending)}</td><td>{r.deliveryRate === null ? '—' : `${Math.round(r.deliveryRate * 1000) / 10}%`}</td>
+      <td>{r.launchedBy ?? '—'}{r.launchedAt && <><br /><small>{new Date(r.launchedAt).toLocaleString('en-IN')}</small></>}</td>
+    </tr>
+  );
+}
+
+/** Every campaign, newest first, with delivery figures that move while a campaign is sending. */
+export function HistoryPage() {
+  const [rows, setRows] = useState<Row[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { api<Row[]>('/api/campaigns?limit=50').then(setRows, (e) => setError(e.message)); }, []);
+  return (
+    <section className="history" aria-labelledby="history-title">
+      <h2 id="history-title">Campaign history</h2>
+      {error && <p role="alert" className="error">{error}</p>}
+      {rows && rows.length === 0 && <p>No campaigns yet. Ask the assistant to plan one.</p>}
+      {rows && rows.length > 0 && (
+        <div className="table-scroll">
+          <table>
+            <thead><tr><th scope="col">Campaign</th><th scope="col">Channel</th><th scope="col">Status</th><th scope="col">Audience</th><th scope="col">Sent</th><th scope="col">Failed</th><th scope="col">Pending</th><th scope="col">Delivery rate</th><th scope="col">Launched</th></tr></thead>
+            <tbody>{rows.map((r) => <CampaignRow key={r.id} row={r} />)}</tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
