@@ -80,6 +80,10 @@ export function openApiDocument() {
       '/api/campaigns/{id}': { get: { summary: 'One campaign: figures, plan and failure reasons', parameters: [idParam], responses: { 200: { description: 'The campaign' }, 404: error } } },
       '/api/delivery-receipts': { post: { summary: 'Receipts from the messaging vendor, signed with X-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")', security: [], requestBody: json(receiptBatch), responses: { 202: { description: 'Queued' }, 400: error, 401: error, 404: error } } },
       '/api/analytics/overview': { get: { summary: 'Customers, revenue and orders by month, top customers, RFM groups, campaign performance', responses: { 200: { description: 'The overview' } } } },
+      '/api/chat': { post: { summary: 'One chat turn: {conversationId, message: {text} | {approvals: [{id, approved, reason?}]}}; streams AI SDK UI message chunks (server-sent events)', responses: { 200: { description: 'The streamed answer' }, 400: { description: 'Bad turn' }, 404: { description: 'No such conversation or approval for this person' }, 409: { description: 'Approval already answered' } } } },
+      '/api/conversations': { get: { summary: 'Your conversations with the agent, most recent first', responses: { 200: { description: 'Conversations' } } } },
+      '/api/conversations/{id}': { get: { summary: 'One of your conversations with every message, tool call, approval and token usage', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'The conversation' }, 404: { description: 'Not yours, or no such conversation' } } } },
+      '/api/agent': { get: { summary: 'Which model answers in the chat', responses: { 200: { description: '{model, offline}' } } } },
       '/api/tools': { get: { summary: 'The tool catalogue: name, description, risk, permission and input schema of each tool', responses: { 200: { description: 'The tools' } } } },
       ...Object.fromEntries(toolCatalogue.map((t) => [`/api/tools/${t.name}`, {
         post: {
