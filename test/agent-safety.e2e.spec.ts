@@ -58,7 +58,7 @@ describe('the agent with a mock model: safety and limits', () => {
     expect(shown).toContain('shoe_size');
   });
 
-  it('a tool the user may not use is refused by name, and an unknown tool is reported to the model', async () => {
+  it('a tool the user may not use is refused by name before it runs, and nothing changes', async () => {
     const model = scriptedModel((options) => {
       const results = toolResultsIn(options);
       if (!results.length) return { call: 'create_segment', input: { name: 'X', rules: { field: 'order_count', op: '>', value: 0 } } };
