@@ -7,6 +7,7 @@ import { CONFIG } from '../config/config.token.js';
 import { CampaignsService } from '../crm/campaigns/campaigns.service.js';
 import { Conflict, NotFound } from '../crm/crm-errors.js';
 import { CLOCK, type Clock } from '../crm/time/clock.js';
+import { dayIn } from '../crm/time/time-zone.js';
 import { logger } from '../logging/logger.js';
 import { toolCatalogue } from '../tools/catalogue.js';
 import { ToolRunner } from '../tools/tool-runner.js';
@@ -51,8 +52,9 @@ export class ChatService {
     private readonly campaigns: CampaignsService,
   ) {}
 
-  get modelName() {
-    return this.chosen.name;
+  /** Which model answers, for the page's badge. */
+  get model() {
+    return { model: this.chosen.name, offline: this.chosen.offline };
   }
 
   async turn(actor: Actor, turn: ChatTurn): Promise<ReadableStream<UIMessageChunk>> {
@@ -76,7 +78,7 @@ export class ChatService {
     const tokenBudget: StopCondition<ToolSet> = ({ steps }) => steps.reduce((sum, s) => sum + (s.usage.totalTokens ?? 0), 0) >= maxTokens;
     const result = streamText({
       model: this.chosen.model,
-      instructions: agentInstructions({ today: this.today(), timeZone: this.config.TIME_ZONE, currency: this.config.CURRENCY, tools: toolCatalogue }),
+      instructions: agentInstructions({ today: dayIn(this.clock(), this.config.TIME_ZONE), timeZone: this.config.TIME_ZONE, currency: this.config.CURRENCY, tools: toolCatalogue }),
       messages: await convertToModelMessages(messages, { tools }),
       tools,
       toolApproval: approvalPolicy(actor, { approveWrites: this.config.AGENT_APPROVE_WRITES, planSummary: (id) => planSummary(this.campaigns, actor, id) }),
@@ -120,9 +122,5 @@ export class ChatService {
         await this.conversations.save(conversationId, all, from).catch((error) => logger.error('conversation not saved', { conversationId, reason: error.message }));
       },
     });
-  }
-
-  private today() {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: this.config.TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.clock());
   }
 }

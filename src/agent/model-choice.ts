@@ -18,7 +18,7 @@ export function chooseModel(config: Config, clock: Clock): ChosenModel {
     const provider = createOpenAICompatible({ name: 'local', baseURL: config.OPENAI_COMPATIBLE_BASE_URL!, apiKey: config.OPENAI_COMPATIBLE_API_KEY });
     return { model: provider(config.OPENAI_COMPATIBLE_MODEL), name: `openai-compatible:${config.OPENAI_COMPATIBLE_MODEL}`, offline: false };
   }
-  return { model: new OfflineModel(clock, config.TIME_ZONE), name: 'offline', offline: true };
+  return { model: new OfflineModel(clock, config.TIME_ZONE, config.CURRENCY), name: 'offline', offline: true };
 }
 
 /** Nest token for the chosen model; tests provide a mock or a Gemini pointed at a local stand-in. */

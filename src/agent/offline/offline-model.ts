@@ -1,9 +1,9 @@
 import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Content, LanguageModelV4Prompt, LanguageModelV4StreamPart, LanguageModelV4Usage } from '@ai-sdk/provider';
 import type { Clock } from '../../crm/time/clock.js';
+import { dayIn } from '../../crm/time/time-zone.js';
 import { nextStep, type DoneCall, type Memory, type Step } from './offline-steps.js';
 import { readRequest } from './request-grammar.js';
 
-const today = (now: Date, zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -79,12 +79,13 @@ export class OfflineModel implements LanguageModelV4 {
   readonly supportedUrls = {};
   private calls = 0;
 
-  constructor(private readonly clock: Clock, private readonly zone: string) {}
+  constructor(private readonly clock: Clock, private readonly zone: string, private readonly currency: string) {}
 
   decide(prompt: LanguageModelV4Prompt): Step {
     const lastUser = prompt.map((m) => m.role).lastIndexOf('user');
-    const request = readRequest(lastUser >= 0 ? textOf(prompt[lastUser].content) : '', today(this.clock(), this.zone));
-    return nextStep(request, callsIn(prompt.slice(lastUser + 1)), memoryOf(prompt.slice(0, Math.max(lastUser, 0))), today(this.clock(), this.zone));
+    const today = dayIn(this.clock(), this.zone);
+    const request = readRequest(lastUser >= 0 ? textOf(prompt[lastUser].content) : '', today);
+    return nextStep(request, callsIn(prompt.slice(lastUser + 1)), memoryOf(prompt.slice(0, Math.max(lastUser, 0))), { today, currency: this.currency });
   }
 
   private content(options: LanguageModelV4CallOptions): { step: Step; content: LanguageModelV4Content[]; usage: LanguageModelV4Usage } {

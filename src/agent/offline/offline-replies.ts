@@ -1,9 +1,10 @@
 // What the offline model says about tool results: short, with the figures a marketer asked for.
+import { formatMoney } from '../../crm/money/money-format.js';
 
 type Json = Record<string, any>;
 
 const n = (v: unknown) => Number(v ?? 0).toLocaleString('en-IN');
-const money = (v: unknown) => `₹${Number(v ?? 0).toLocaleString('en-IN', { maximumFractionDigits: 0 })}`;
+const money = (v: unknown, currency: string) => formatMoney(Number(v ?? 0), currency);
 const pct = (v: unknown) => (v === null || v === undefined ? 'not known yet' : `${Math.round(Number(v) * 1000) / 10}%`);
 
 export const offlineIntro = 'I am the CRM\'s built-in offline model (no AI service is configured), so I understand everyday CRM requests written plainly.';
@@ -52,17 +53,17 @@ export function segmentsReply(s: Json) {
   return `${n(s.total)} saved segments:\n${s.segments.slice(0, 10).map((x: Json) => `- #${x.id} ${x.name}: ${x.sentence}`).join('\n')}`;
 }
 
-export function overviewReply(o: Json) {
+export function overviewReply(o: Json, currency: string) {
   const top = o.topCustomers?.[0];
   const year = (o.revenueByMonth ?? []).reduce((s: number, m: Json) => s + Number(m.revenue ?? 0), 0);
-  return `${n(o.customers?.total)} customers, ${n(o.customers?.orders)} orders, ${money(o.customers?.revenue)} revenue in all (${money(year)} in the last ${o.revenueByMonth?.length ?? 0} months).${top ? ` Top customer: ${top.name ?? `#${top.id}`} (${money(top.totalSpend)}).` : ''} The dashboard shows months, top customers and RFM groups.`;
+  return `${n(o.customers?.total)} customers, ${n(o.customers?.orders)} orders, ${money(o.customers?.revenue, currency)} revenue in all (${money(year, currency)} in the last ${o.revenueByMonth?.length ?? 0} months).${top ? ` Top customer: ${top.name ?? `#${top.id}`} (${money(top.totalSpend, currency)}).` : ''} The dashboard shows months, top customers and RFM groups.`;
 }
 
 export const insightsReply = (i: Json) => `Insights:\n${(i.insights ?? []).map((x: Json) => `- ${x.title}: ${x.message}`).join('\n')}`;
 
-export function customersReply(c: Json) {
+export function customersReply(c: Json, currency: string) {
   if (!c.total) return 'No customer matches that name, email, phone or id.';
-  return `${n(c.total)} found${c.total > c.customers.length ? ` (showing ${c.customers.length})` : ''}:\n${c.customers.map((x: Json) => `- #${x.id} ${x.name ?? '(no name)'}, ${x.city ?? 'no city'} — ${money(x.totalSpend)} over ${n(x.orderCount)} orders`).join('\n')}`;
+  return `${n(c.total)} found${c.total > c.customers.length ? ` (showing ${c.customers.length})` : ''}:\n${c.customers.map((x: Json) => `- #${x.id} ${x.name ?? '(no name)'}, ${x.city ?? 'no city'} — ${money(x.totalSpend, currency)} over ${n(x.orderCount)} orders`).join('\n')}`;
 }
 
 export const savedReply = (s: Json) => `Saved as segment #${s.id} "${s.name}": ${s.sentence}.`;

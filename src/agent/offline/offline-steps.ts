@@ -12,9 +12,12 @@ export interface Memory { rules?: RuleJson; approvalId?: string; campaignId?: nu
 
 export type Step = { call: string; input: Record<string, unknown> } | { say: string };
 
-const sentenceOf = (rules: RuleJson) => {
+/** The day (YYYY-MM-DD, business time zone) and the CRM's currency, which answers and campaign names use. */
+export interface StepContext { today: string; currency: string }
+
+const sentenceOf = (rules: RuleJson, currency: string) => {
   try {
-    return describeRule(parseRule(rules), 'INR');
+    return describeRule(parseRule(rules), currency);
   } catch {
     return null;
   }
@@ -24,7 +27,7 @@ const goalTitles = { win_back: 'Win-back', thank_you: 'Thank you', new_arrivals:
 
 const find = (done: DoneCall[], name: string) => [...done].reverse().find((d) => d.toolName === name);
 
-function summary(done: DoneCall[]): string {
+function summary(done: DoneCall[], currency: string): string {
   const lines: string[] = [];
   for (const d of done) {
     if (d.denied) lines.push(reply.deniedReply(d.denied.reason));
@@ -36,9 +39,9 @@ function summary(done: DoneCall[]): string {
     else if (d.toolName === 'get_campaign_stats') lines.push(reply.statsReply(d.output));
     else if (d.toolName === 'list_campaigns' && !find(done, 'get_campaign_stats')) lines.push(reply.historyReply(d.output));
     else if (d.toolName === 'list_segments') lines.push(reply.segmentsReply(d.output));
-    else if (d.toolName === 'get_overview') lines.push(reply.overviewReply(d.output));
+    else if (d.toolName === 'get_overview') lines.push(reply.overviewReply(d.output, currency));
     else if (d.toolName === 'get_insights') lines.push(reply.insightsReply(d.output));
-    else if (d.toolName === 'search_customers') lines.push(reply.customersReply(d.output));
+    else if (d.toolName === 'search_customers') lines.push(reply.customersReply(d.output, currency));
   }
   return lines.join('\n\n');
 }
@@ -65,14 +68,14 @@ function campaignSteps(wish: CampaignWish, audience: { rules?: RuleJson; segment
  * The offline model's whole policy: given the request and the calls already made this turn, the next tool call or
  * the answer. A failed call ends the turn with its error, so the person sees exactly what went wrong.
  */
-export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory, today: string): Step {
+export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory, { today, currency }: StepContext): Step {
   const failed = done.find((d) => d.error || d.denied);
-  const finish = () => ({ say: (memory.firstTurn ? `${reply.offlineIntro}\n\n` : '') + summary(done) });
+  const finish = () => ({ say: (memory.firstTurn ? `${reply.offlineIntro}\n\n` : '') + summary(done, currency) });
   if (failed) return finish();
   const once = (name: string, input: Record<string, unknown> = {}): Step => (find(done, name) ? finish() : { call: name, input });
   switch (request.kind) {
     case 'help': return { say: reply.helpText };
-    case 'unclear': return { say: reply.clarify(request.understood ? sentenceOf(request.understood) : null, request.unknown) };
+    case 'unclear': return { say: reply.clarify(request.understood ? sentenceOf(request.understood, currency) : null, request.unknown) };
     case 'overview': return once('get_overview');
     case 'insights': return once('get_insights');
     case 'campaigns': return once('list_campaigns', { limit: 10 });

@@ -40,17 +40,18 @@ function goalOf(text: string): MessageGoal {
   return 'offer';
 }
 
+// `text` is the request with its quoted message already taken out, so words inside the message decide nothing here.
 function campaignWish(text: string, template: string | undefined): CampaignWish | undefined {
-  if (!CAMPAIGN.test(text.replace(QUOTED, ' ')) && !template) return undefined;
-  const discount = /(\d{1,2})\s*%/.exec(text.replace(QUOTED, ' '));
+  if (!CAMPAIGN.test(text) && !template) return undefined;
+  const discount = /(\d{1,2})\s*%/.exec(text);
   const named = /\bcampaign\s+(?:called|named)\s+(?:"([^"]+)"|'([^']+)'|([\w -]{3,40}?))(?=[.,;!?]|\s+(?:to|for|with|saying)\b|$)/i.exec(text);
   return {
-    channel: /\b(sms|text message|texts?\b(?! them about)|text them)/i.test(text.replace(QUOTED, ' ')) ? 'sms' : 'email',
+    channel: /\b(sms|text message|texts?\b(?! them about)|text them)/i.test(text) ? 'sms' : 'email',
     template,
     goal: goalOf(text),
     discountPercent: discount ? Number(discount[1]) : undefined,
     // Asking for a campaign means sending it (after approval), unless the person only wants a plan or a draft.
-    send: !/\b(plan|draft|prepare|preview|would)\b/i.test(text.replace(QUOTED, ' ')),
+    send: !/\b(plan|draft|prepare|preview|would)\b/i.test(text),
     name: named ? (named[1] ?? named[2] ?? named[3]).trim() : undefined,
   };
 }

@@ -17,7 +17,7 @@ export class ChatController {
   @Get('agent')
   @Requires('agent.chat')
   agent() {
-    return { model: this.chat.modelName, offline: this.chat.modelName === 'offline' };
+    return this.chat.model;
   }
 
   // Errors before the stream starts (bad body, someone else's conversation or approval) are ordinary JSON errors.

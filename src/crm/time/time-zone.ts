@@ -38,6 +38,18 @@ export function startOfDay(day: string, zone: string): Date {
   return new Date(t);
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day (YYYY-MM-DD) an instant falls on in the zone. */
+export function dayIn(instant: Date, zone: string): string {
+  let f = dayFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(zone, f);
+  }
+  return f.format(instant);
+}
+
 /** The calendar day after `day`. */
 export function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
