@@ -37,6 +37,7 @@ import { ChatService } from './agent/chat.service.js';
 import { ConversationsService } from './agent/conversations.service.js';
 import { AGENT_MODEL, chooseModel, type ChosenModel } from './agent/model-choice.js';
 import { ChatController } from './channels/http/chat.controller.js';
+import { McpEndpoint } from './channels/mcp/mcp-endpoint.js';
 
 export interface AppDependencies {
   config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
@@ -65,7 +66,7 @@ export class AppModule {
         { provide: VENDOR_CONNECTION, useValue: deps.vendor },
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
         { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock) },
-        ChatService, ConversationsService,
+        ChatService, ConversationsService, McpEndpoint,
         SegmentsService, CampaignsService, ReceiptsService, AnalyticsService, CustomersService, ToolRunner,
         IngestionService, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },

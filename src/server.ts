@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule, type AppDependencies } from './app.module.js';
 import { requestLog } from './channels/http/request-log.middleware.js';
+import { McpEndpoint } from './channels/mcp/mcp-endpoint.js';
 import { NestJsonLogger } from './logging/logger.js';
 import { projectRoot } from './project-root.js';
 
@@ -33,6 +34,10 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
       if (req.url?.startsWith('/api/delivery-receipts')) (req as { rawBody?: Buffer }).rawBody = buf;
     },
   }));
+
+  // MCP for AI assistants: plain Express in front of Nest's routes, since the SDK's transport writes the response itself.
+  const mcp = app.get(McpEndpoint);
+  app.use('/mcp', (req: express.Request, res: express.Response, next: express.NextFunction) => { mcp.handle(req, res).catch(next); });
 
   // /api/docs for people, /api/docs-json for tools.
   SwaggerModule.setup('api/docs', app, openApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/docs-json' });

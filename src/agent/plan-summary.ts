@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor.js';
-import type { CampaignsService } from '../crm/campaigns/campaigns.service.js';
+import type { CampaignPlan, CampaignsService } from '../crm/campaigns/campaigns.service.js';
 
 const n = (v: number) => v.toLocaleString('en-IN');
 
@@ -7,6 +7,11 @@ const n = (v: number) => v.toLocaleString('en-IN');
 export async function planSummary(campaigns: CampaignsService, actor: Actor, approvalId: string): Promise<string> {
   const plan = await campaigns.approvalPlan(actor, approvalId).catch(() => null);
   if (!plan) return `Launch with approval ${approvalId} (no such plan: the launch will be refused).`;
+  return describePlan(plan);
+}
+
+/** Who receives what, who is left out, and one sample message. */
+export function describePlan(plan: CampaignPlan): string {
   const excluded = Object.entries(plan.audience.excluded).filter(([, v]) => v > 0).map(([k, v]) => `${n(v)} ${k.replace(/_/g, ' ')}`);
   const sample = plan.samples[0] ? ` Sample to ${plan.samples[0].name ?? plan.samples[0].address}: "${plan.samples[0].message.slice(0, 200)}"` : '';
   return `Send ${plan.channel} campaign "${plan.name}" to ${n(plan.audience.eligible)} customers (${plan.sentence}).${excluded.length ? ` Left out: ${excluded.join(', ')}.` : ''}${sample}`;

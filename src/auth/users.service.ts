@@ -3,9 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config/config.schema.js';
 import { CONFIG } from '../config/config.token.js';
-import type { Actor } from './actor.js';
+import type { Actor, Surface } from './actor.js';
 import { authorize } from './authorize.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
+import { lesserRole } from './permissions.js';
 import type { Role } from './roles.js';
 import { User } from './user.entity.js';
 
@@ -21,8 +22,32 @@ export class UsersService {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  // Exact (case-insensitive) match: "_" and "%" in an address are letters, not wildcards, or one person could
+  // be taken for another when an email links a Slack user or a loopback MCP caller.
   findByEmail(email: string) {
-    return this.orm.em.fork().findOne(User, { email: { $ilike: email.trim() } });
+    return this.orm.em.fork().findOne(User, { email: { $ilike: email.trim().replace(/[\\%_]/g, (c) => `\\${c}`) } });
+  }
+
+  /** The actor an active user stands for on a surface, at most `maxRole`; null when there is no such active user. */
+  async actorFor(user: User | null, surface: Surface, maxRole: Role = 'admin'): Promise<Actor | null> {
+    if (!user || user.disabledAt) return null;
+    return { userId: user.id, email: user.email, role: lesserRole(user.role, maxRole), surface };
+  }
+
+  findBySlackId(slackUserId: string) {
+    return this.orm.em.fork().findOne(User, { slackUserId });
+  }
+
+  /** Ties a Slack user to a CRM user (an admin's decision, or a verified email match); one Slack user, one CRM user. */
+  async linkSlack(actor: Actor, userId: number, slackUserId: string | null) {
+    if (actor.surface !== 'slack' || actor.userId !== userId) authorize(actor, 'users.manage');
+    const em = this.orm.em.fork();
+    if (slackUserId) await em.nativeUpdate(User, { slackUserId, id: { $ne: userId } }, { slackUserId: null });
+    const user = await em.findOneOrFail(User, { id: userId });
+    user.slackUserId = slackUserId;
+    await em.flush();
+    await this.audit.record(actor, 'user.link_slack', `user:${userId}`, { slackUserId });
+    return publicUser(user);
   }
 
   findById(id: number) {

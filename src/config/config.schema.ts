@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone } from '../crm/time/time-zone.js';
+import { isLoopbackName } from '../channels/mcp/request-origin.js';
 
 // Environment values arrive as strings; these helpers turn "" into "not set" so that an empty line in .env means the default.
 const optionalText = () => z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -76,6 +77,18 @@ export const configSchema = z
     AGENT_MAX_TOKENS: z.coerce.number().int().min(1000).default(60_000).describe('Most tokens (input and output) one chat turn may use; the turn stops with a message when it is reached.'),
     AGENT_TURN_SECONDS: z.coerce.number().int().min(1).max(600).default(60).describe('Longest a chat turn may run, in seconds; it then stops with a message.'),
     AGENT_APPROVE_WRITES: flag(false).describe('Ask a person before the agent runs any tool that changes data (saving a segment, importing), not only before sends (true/false).'),
+    MCP_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+      .describe('Comma-separated host names the MCP endpoint answers besides localhost and PUBLIC_URL\'s host (protection against DNS rebinding).'),
+    MCP_LOOPBACK_USER: optionalText()
+      .pipe(z.email().optional())
+      .describe('Off by default. Email of a CRM user whom MCP requests without a token act as, with at most the analyst role, and only when they come from this machine to a loopback address. For the MCP conformance suite; refused unless HOST is a loopback address.'),
+    SLACK_BOT_TOKEN: optionalText().describe('Slack bot token (xoxb-…) of the installed app. Enables the Slack bot.'),
+    SLACK_SIGNING_SECRET: optionalText().describe('Slack signing secret; every request to /slack/events must be signed with it.'),
+    SLACK_APP_TOKEN: optionalText().describe('Slack app-level token (xapp-…). When set, the bot uses Socket Mode instead of /slack/events.'),
+    SLACK_API_URL: optionalText().pipe(z.url().optional()).describe('Slack Web API address; leave unset for Slack\'s own (tests point it at a local stand-in).'),
     OIDC_ISSUER_URL: optionalText().pipe(z.url().optional()).describe('OpenID Connect issuer, e.g. https://accounts.google.com. Enables "Sign in with" on the web.'),
     OIDC_CLIENT_ID: optionalText().describe('OpenID Connect client id issued by the provider.'),
     OIDC_CLIENT_SECRET: optionalText().describe('OpenID Connect client secret issued by the provider.'),
@@ -103,6 +116,9 @@ export function crossFieldProblems(raw: Record<string, string | undefined>): { k
   if (Number(raw.VENDOR_MIN_DELAY_MS ?? 0) > Number(raw.VENDOR_MAX_DELAY_MS ?? 3000)) problems.push({ key: 'VENDOR_MIN_DELAY_MS', message: 'must not be more than VENDOR_MAX_DELAY_MS' });
   if (raw.AGENT_MODEL === 'gemini' && !set('GOOGLE_GENERATIVE_AI_API_KEY')) problems.push({ key: 'GOOGLE_GENERATIVE_AI_API_KEY', message: 'must be set when AGENT_MODEL is gemini' });
   if (raw.AGENT_MODEL === 'openai-compatible' && !set('OPENAI_COMPATIBLE_BASE_URL')) problems.push({ key: 'OPENAI_COMPATIBLE_BASE_URL', message: 'must be set when AGENT_MODEL is openai-compatible' });
+  if (set('MCP_LOOPBACK_USER') && !isLoopbackName((raw.HOST ?? '127.0.0.1').trim())) problems.push({ key: 'MCP_LOOPBACK_USER', message: 'may only be set when HOST is a loopback address (127.0.0.1, localhost or ::1): tokenless MCP access must never reach the network' });
+  if (set('SLACK_BOT_TOKEN') && !set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN')) problems.push({ key: 'SLACK_SIGNING_SECRET', message: 'must be set with SLACK_BOT_TOKEN (or use Socket Mode with SLACK_APP_TOKEN)' });
+  if ((set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN')) && !set('SLACK_BOT_TOKEN')) problems.push({ key: 'SLACK_BOT_TOKEN', message: 'must be set to run the Slack bot' });
   if (set('ADMIN_PASSWORD') && !set('ADMIN_EMAIL')) problems.push({ key: 'ADMIN_EMAIL', message: 'must be set when ADMIN_PASSWORD is set' });
   return problems;
 }

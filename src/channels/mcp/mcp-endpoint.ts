@@ -1,0 +1,105 @@
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../auth/actor.js';
+import { TokensService } from '../../auth/tokens.service.js';
+import { UsersService } from '../../auth/users.service.js';
+import type { Config } from '../../config/config.schema.js';
+import { CONFIG } from '../../config/config.token.js';
+import { CampaignsService } from '../../crm/campaigns/campaigns.service.js';
+import { logger } from '../../logging/logger.js';
+import { ToolRunner } from '../../tools/tool-runner.js';
+import { mcpServerFor } from './mcp-session-server.js';
+import { AllowedOrigins, fromThisMachine } from './request-origin.js';
+
+interface Session { transport: StreamableHTTPServerTransport; caller: string; lastSeen: number }
+
+const IDLE_MS = 30 * 60_000;
+const VERSION = '0.1.0';
+
+// JSON-RPC error bodies, as MCP clients expect them even for HTTP-level refusals.
+const refuse = (res: Response, status: number, message: string, headers: Record<string, string> = {}) => {
+  res.status(status).set(headers).json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+};
+
+/**
+ * The Streamable HTTP transport at /mcp. Order of checks: Host and Origin (DNS rebinding), then the caller (API
+ * token, or the loopback setting), then the session, which belongs to the caller who opened it.
+ */
+@Injectable()
+export class McpEndpoint implements OnModuleDestroy {
+  private readonly sessions = new Map<string, Session>();
+  private readonly origins: AllowedOrigins;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly tokens: TokensService,
+    private readonly users: UsersService,
+    private readonly runner: ToolRunner,
+    private readonly campaigns: CampaignsService,
+  ) {
+    this.origins = new AllowedOrigins(config.PUBLIC_URL, config.MCP_ALLOWED_HOSTS);
+    this.sweeper = setInterval(() => this.closeIdle(), 60_000).unref();
+  }
+
+  readonly handle = async (req: Request, res: Response) => {
+    const refusal = this.origins.refusal(req);
+    if (refusal) return refuse(res, 403, refusal);
+    const caller = await this.identify(req);
+    if (!caller) {
+      return refuse(res, 401, 'Send a CRM API token as "Authorization: Bearer <token>" (create one with `npm run crm -- token create --role marketer`).', { 'WWW-Authenticate': 'Bearer realm="crm"' });
+    }
+    const key = caller.tokenId ? `token:${caller.tokenId}` : `loopback:${caller.userId}`;
+    const sessionId = req.header('mcp-session-id');
+    if (sessionId) {
+      const session = this.sessions.get(sessionId);
+      // Someone else's session id is as unknown as a made-up one.
+      if (!session || session.caller !== key) return refuse(res, 404, 'This MCP session is unknown or has ended; initialize a new one.');
+      session.lastSeen = Date.now();
+      return session.transport.handleRequest(req, res, req.body);
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(req.body)) return refuse(res, 400, 'Start with an initialize request; later requests carry its Mcp-Session-Id header.');
+    await this.open(caller, key).handleRequest(req, res, req.body);
+  };
+
+  private open(actor: Actor, caller: string) {
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id) => { this.sessions.set(id, { transport, caller, lastSeen: Date.now() }); },
+    });
+    transport.onclose = () => { if (transport.sessionId) this.sessions.delete(transport.sessionId); };
+    const server = mcpServerFor(actor, this.runner, { campaigns: this.campaigns, publicUrl: this.config.PUBLIC_URL }, VERSION);
+    void server.connect(transport);
+    return transport;
+  }
+
+  /** The token's user and role; without a token, the loopback user when that setting is on and the request is local. */
+  private async identify(req: Request): Promise<Actor | null> {
+    const header = req.header('authorization');
+    if (header) {
+      const [scheme, token] = header.split(' ');
+      return scheme?.toLowerCase() === 'bearer' && token ? this.tokens.verify(token.trim(), 'mcp') : null;
+    }
+    if (!this.config.MCP_LOOPBACK_USER || !fromThisMachine(req)) return null;
+    return this.users.actorFor(await this.users.findByEmail(this.config.MCP_LOOPBACK_USER), 'mcp', 'analyst');
+  }
+
+  private closeIdle() {
+    const cutoff = Date.now() - IDLE_MS;
+    for (const [id, session] of this.sessions) {
+      if (session.lastSeen < cutoff) {
+        this.sessions.delete(id);
+        session.transport.close().catch((error) => logger.warn('mcp session close failed', { error }));
+      }
+    }
+  }
+
+  async onModuleDestroy() {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+    this.sessions.clear();
+  }
+}

@@ -1,0 +1,58 @@
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { ElicitResultSchema, type CallToolResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { Actor } from '../../auth/actor.js';
+import { authorize } from '../../auth/authorize.js';
+import { describePlan } from '../../agent/plan-summary.js';
+import type { CampaignsService } from '../../crm/campaigns/campaigns.service.js';
+import { launchCampaign } from '../../tools/campaign-tools.js';
+
+export interface SendApprovalDeps { campaigns: CampaignsService; publicUrl: string }
+
+/** Where a person approves a plan when the assistant cannot ask them itself. */
+export const approvalPlaces = (publicUrl: string, approvalId: string) =>
+  `open ${new URL(`/approvals/${approvalId}`, publicUrl).href} in the CRM's web app, or type \`/crm approve ${approvalId}\` in Slack`;
+
+const notSent = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text }] });
+
+/**
+ * Before a send tool runs over MCP, a person must say yes. With a client that supports elicitation the person at
+ * the assistant is shown the plan and must tick "send"; anything else (decline, cancel, no answer) sends nothing.
+ * Without elicitation nothing is sent here at all: the answer is the plan and where a person can approve it.
+ * Returns null when the send may go ahead; the runner then checks permission and input again as for any tool.
+ */
+export async function askPersonToSend(
+  server: Server,
+  extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
+  actor: Actor,
+  args: Record<string, unknown>,
+  deps: SendApprovalDeps,
+): Promise<CallToolResult | null> {
+  authorize(actor, launchCampaign.permission);
+  const input = launchCampaign.input.safeParse(args);
+  if (!input.success) return null; // the runner reports the bad input in the usual words
+  const plan = await deps.campaigns.approvalPlan(actor, input.data.approvalId);
+  if (!plan) return null; // likewise "there is no approval …"
+  const summary = describePlan(plan);
+
+  if (!server.getClientCapabilities()?.elicitation) {
+    return notSent(`Nothing was sent. ${summary}\nA person must approve this send: ${approvalPlaces(deps.publicUrl, input.data.approvalId)}.`);
+  }
+  const answer = await extra.sendRequest(
+    {
+      method: 'elicitation/create',
+      params: {
+        message: `${summary}\n\nSend this campaign now? Messages cannot be recalled once sent.`,
+        requestedSchema: {
+          type: 'object',
+          properties: { send: { type: 'boolean', title: `Send ${plan.audience.eligible.toLocaleString('en-IN')} ${plan.channel} messages now` } },
+          required: ['send'],
+        },
+      },
+    },
+    ElicitResultSchema,
+  );
+  if (answer.action === 'accept' && answer.content?.send === true) return null;
+  const why = answer.action === 'accept' ? 'the person did not tick "send"' : `the person chose ${answer.action}`;
+  return notSent(`Nothing was sent: ${why}. The campaign is still a draft; its approval can be used until it expires.`);
+}
