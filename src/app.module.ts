@@ -19,6 +19,7 @@ import { ImportsController } from './channels/http/imports.controller.js';
 import { EventsGateway } from './channels/http/events.gateway.js';
 import { IngestionService } from './crm/ingestion/ingestion.service.js';
 import { EventBus } from './events/crm-events.js';
+import { CrmEventsListener } from './events/crm-events-listener.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { CampaignsController } from './channels/http/campaigns.controller.js';
 import { DeliveryReceiptsController } from './channels/http/delivery-receipts.controller.js';
@@ -38,6 +39,7 @@ import { ConversationsService } from './agent/conversations.service.js';
 import { AGENT_MODEL, chooseModel, type ChosenModel } from './agent/model-choice.js';
 import { ChatController } from './channels/http/chat.controller.js';
 import { McpEndpoint } from './channels/mcp/mcp-endpoint.js';
+import { SlackBot } from './channels/slack/slack-bot.js';
 
 export interface AppDependencies {
   config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
@@ -66,9 +68,9 @@ export class AppModule {
         { provide: VENDOR_CONNECTION, useValue: deps.vendor },
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
         { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock) },
-        ChatService, ConversationsService, McpEndpoint,
+        ChatService, ConversationsService, McpEndpoint, SlackBot,
         SegmentsService, CampaignsService, ReceiptsService, AnalyticsService, CustomersService, ToolRunner,
-        IngestionService, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
+        IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],

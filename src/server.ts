@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AppModule, type AppDependencies } from './app.module.js';
 import { requestLog } from './channels/http/request-log.middleware.js';
 import { McpEndpoint } from './channels/mcp/mcp-endpoint.js';
+import { SlackBot } from './channels/slack/slack-bot.js';
 import { NestJsonLogger } from './logging/logger.js';
 import { projectRoot } from './project-root.js';
 
@@ -27,17 +28,21 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
   app.set('trust proxy', 'loopback');
   app.use(requestLog);
   // Large enough for a 10,000-record import batch; bigger files go through multipart upload.
-  // Receipts are signed over their exact bytes, so those keep the raw body beside the parsed one.
+  // Receipts and Slack requests are signed over their exact bytes, so those keep the raw body beside the parsed one.
   app.use(express.json({
     limit: '32mb',
     verify: (req, _res, buf) => {
-      if (req.url?.startsWith('/api/delivery-receipts')) (req as { rawBody?: Buffer }).rawBody = buf;
+      if (req.url?.startsWith('/api/delivery-receipts') || req.url?.startsWith('/slack/')) (req as { rawBody?: Buffer }).rawBody = buf;
     },
   }));
 
   // MCP for AI assistants: plain Express in front of Nest's routes, since the SDK's transport writes the response itself.
   const mcp = app.get(McpEndpoint);
   app.use('/mcp', (req: express.Request, res: express.Response, next: express.NextFunction) => { mcp.handle(req, res).catch(next); });
+
+  // Slack's events, commands and button presses (HTTP mode); Bolt checks each signature before anything else.
+  const slack = app.get(SlackBot).router;
+  if (slack) app.use(slack);
 
   // /api/docs for people, /api/docs-json for tools.
   SwaggerModule.setup('api/docs', app, openApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/docs-json' });

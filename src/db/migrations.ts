@@ -2,6 +2,7 @@ import { Migration20261120000000_initial } from '../../migrations/Migration20261
 import { Migration20261121000000_imports } from '../../migrations/Migration20261121000000_imports.js';
 import { Migration20261122000000_campaigns } from '../../migrations/Migration20261122000000_campaigns.js';
 import { Migration20261123000000_conversations } from '../../migrations/Migration20261123000000_conversations.js';
+import { Migration20261124000000_slack } from '../../migrations/Migration20261124000000_slack.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   { name: 'Migration20261121000000_imports', class: Migration20261121000000_imports },
   { name: 'Migration20261122000000_campaigns', class: Migration20261122000000_campaigns },
   { name: 'Migration20261123000000_conversations', class: Migration20261123000000_conversations },
+  { name: 'Migration20261124000000_slack', class: Migration20261124000000_slack },
 ];

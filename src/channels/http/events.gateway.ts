@@ -1,15 +1,14 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
-import type pg from 'pg';
 import type { WebSocket } from 'ws';
 import type { Actor } from '../../auth/actor.js';
 import { can } from '../../auth/authorize.js';
 import type { Action } from '../../auth/permissions.js';
 import { SessionsService } from '../../auth/sessions.service.js';
 import { TokensService } from '../../auth/tokens.service.js';
-import { Sql } from '../../db/sql.js';
-import { EVENTS_CHANNEL, type CrmEventName, type CrmEvents, type EventEnvelope } from '../../events/crm-events.js';
+import { CrmEventsListener } from '../../events/crm-events-listener.js';
+import { type CrmEventName, type CrmEvents, type EventEnvelope } from '../../events/crm-events.js';
 import { logger } from '../../logging/logger.js';
 import { readCookies, SESSION_COOKIE } from './cookies.js';
 
@@ -21,26 +20,21 @@ import { readCookies, SESSION_COOKIE } from './cookies.js';
 @WebSocketGateway({ path: '/ws' })
 export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
   private readonly clients = new Map<WebSocket, Actor>();
-  private listener?: pg.PoolClient;
+  private unsubscribe?: () => void;
 
-  constructor(private readonly sql: Sql, private readonly tokens: TokensService, private readonly sessions: SessionsService) {}
+  constructor(private readonly listener: CrmEventsListener, private readonly tokens: TokensService, private readonly sessions: SessionsService) {}
 
-  async onModuleInit() {
-    this.listener = await this.sql.pool.connect();
-    this.listener.on('notification', (message) => {
-      if (message.channel !== EVENTS_CHANNEL || !message.payload) return;
-      const envelope = JSON.parse(message.payload) as EventEnvelope;
+  onModuleInit() {
+    this.unsubscribe = this.listener.subscribe((envelope) => {
       for (const [client, actor] of this.clients) {
         if (mayReceive(actor, envelope)) this.send(client, envelope.event, envelope.data);
       }
     });
-    await this.listener.query(`listen ${EVENTS_CHANNEL}`);
   }
 
-  async onModuleDestroy() {
+  onModuleDestroy() {
+    this.unsubscribe?.();
     for (const client of this.clients.keys()) client.close(1001, 'server stopping');
-    await this.listener?.query(`unlisten ${EVENTS_CHANNEL}`).catch(() => {});
-    this.listener?.release();
   }
 
   async handleConnection(client: WebSocket, req: IncomingMessage) {

@@ -1,0 +1,58 @@
+import type { webApi } from '@slack/bolt';
+import type { CrmEventsListener } from '../../events/crm-events-listener.js';
+import type { CrmEvents } from '../../events/crm-events.js';
+import { logger } from '../../logging/logger.js';
+import { statsBlocks, type CampaignFigures } from './slack-blocks.js';
+
+interface Posted { channel: string; ts: string; name: string }
+
+const UPDATE_EVERY_MS = 1000;
+
+/**
+ * Campaign figures posted in Slack, kept current in place (chat.update) as delivery receipts arrive. Updates are
+ * at most one a second per campaign, and the last figures always land, so a finished campaign reads "completed".
+ */
+export class SlackStatsBoard {
+  private readonly posted = new Map<number, Posted[]>();
+  private readonly waiting = new Map<number, CrmEvents['campaign.progress']>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly client: webApi.WebClient, listener: CrmEventsListener) {
+    this.unsubscribe = listener.subscribe((envelope) => {
+      if (envelope.event !== 'campaign.progress') return;
+      const progress = envelope.data as CrmEvents['campaign.progress'];
+      if (this.posted.has(progress.campaignId)) this.schedule(progress);
+    });
+  }
+
+  /** Posts the figures into a thread and follows them from then on. */
+  async post(channel: string, threadTs: string, name: string, campaignId: number, figures: CampaignFigures) {
+    const sent = await this.client.chat.postMessage({ channel, thread_ts: threadTs, text: `${name}: ${figures.status}`, blocks: statsBlocks(name, campaignId, figures) });
+    if (!sent.ts) return;
+    this.posted.set(campaignId, [...(this.posted.get(campaignId) ?? []), { channel, ts: sent.ts, name }]);
+  }
+
+  private schedule(progress: CrmEvents['campaign.progress']) {
+    this.waiting.set(progress.campaignId, progress);
+    if (this.timers.has(progress.campaignId)) return;
+    this.timers.set(progress.campaignId, setTimeout(() => void this.flush(progress.campaignId), UPDATE_EVERY_MS).unref());
+  }
+
+  private async flush(campaignId: number) {
+    this.timers.delete(campaignId);
+    const progress = this.waiting.get(campaignId);
+    this.waiting.delete(campaignId);
+    if (!progress) return;
+    for (const message of this.posted.get(campaignId) ?? []) {
+      await this.client.chat.update({ channel: message.channel, ts: message.ts, text: `${message.name}: ${progress.status}`, blocks: statsBlocks(message.name, campaignId, progress) })
+        .catch((error: Error) => logger.warn('slack stats update failed', { campaignId, reason: error.message }));
+    }
+    if (progress.status === 'completed') this.posted.delete(campaignId);
+  }
+
+  stop() {
+    this.unsubscribe();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+  }
+}
