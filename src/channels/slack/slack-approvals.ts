@@ -44,6 +44,8 @@ export class SlackApprovals {
         const turn = await readTurn(await this.deps.chat.turn(actor, { conversationId: button.conversationId!, message: { approvals: [{ id: button.toolApprovalId!, approved }] } }));
         await this.markDecided(client, pressed, approved);
         await this.deps.threads.postTurn(client, actor, pressed.thread, turn, button.conversationId!);
+        // The agent's launch continues a tool call from an earlier message, so its result is found by the approval.
+        if (approved) await this.deps.threads.postFiguresOfApproval(client, actor, pressed.thread, button.approvalId);
         return;
       }
       if (!approved) return this.markDecided(client, pressed, false);

@@ -63,6 +63,14 @@ export class SlackThreads {
     }
   }
 
+  /** Figures of the campaign an approval launched, if it was launched. */
+  async postFiguresOfApproval(client: webApi.WebClient, actor: Actor, thread: SlackThread, approvalId: string) {
+    const plan = await this.deps.campaigns.approvalPlan(actor, approvalId).catch(() => null);
+    if (!plan) return;
+    const stats = await this.deps.campaigns.stats(actor, plan.campaignId);
+    if (stats.status !== 'draft') await this.deps.board.post(thread.channel, thread.threadTs, stats.name, plan.campaignId, stats);
+  }
+
   async postFigures(client: webApi.WebClient, actor: Actor, thread: SlackThread, campaignId: number) {
     const stats = await this.deps.campaigns.stats(actor, campaignId);
     await this.deps.board.post(thread.channel, thread.threadTs, stats.name, campaignId, stats);
