@@ -115,6 +115,13 @@ describe('the MCP server over Streamable HTTP', () => {
     expect(text).toContain(`${crm.url}/approvals/${planned.approval.id}`);
     expect(text).toContain(`/crm approve ${planned.approval.id}`);
     expect(await messagesOf(planned.campaignId)).toBe(0);
+
+    // The approval page's API: the person sees the same plan and approves it there; it is sent once.
+    const shown = await call(`${crm.url}/api/campaigns/approvals/${planned.approval.id}`, { token: analyst.token });
+    expect(shown.body).toMatchObject({ campaignId: planned.campaignId, audience: { eligible: planned.audience.eligible } });
+    expect((await call(`${crm.url}/api/campaigns/launch`, { token: analyst.token, body: { approvalId: planned.approval.id } })).status).toBe(403);
+    expect((await call(`${crm.url}/api/campaigns/launch`, { token: marketer.token, body: { approvalId: planned.approval.id } })).status).toBe(202);
+    expect(await messagesOf(planned.campaignId)).toBe(planned.audience.eligible);
   });
 
   it('refuses callers without a valid token, foreign Host or Origin, and another caller\'s session', async () => {

@@ -1,21 +1,25 @@
 import type { UIMessage } from 'ai';
 import { useCallback, useEffect, useState } from 'react';
 import { api, setCsrfToken, type Me } from './api.js';
+import { ApprovalPage } from './approval-page.js';
 import { Chat } from './chat.js';
 import { HistoryPage } from './history-page.js';
 import { SignIn } from './sign-in.js';
 
 interface Conversation { id: string; title: string; updatedAt: string }
-type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' };
+type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' } | { kind: 'approval'; id: string };
 
 const fresh = (): Page => ({ kind: 'chat', id: crypto.randomUUID(), messages: [] });
+// A link from an AI assistant (MCP) or Slack: /approvals/<approval id>.
+const approvalLink = /^\/approvals\/([0-9a-f-]{36})$/i.exec(location.pathname)?.[1];
+const firstPage = (): Page => (approvalLink ? { kind: 'approval', id: approvalLink } : location.hash === '#history' ? { kind: 'history' } : fresh());
 
 /** The web app: sign-in, then the chat with the person's conversations beside it, and campaign history. */
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [agent, setAgent] = useState<{ model: string; offline: boolean } | null>(null);
   const [conversations, setConversations] = useState<Conversation[]>([]);
-  const [page, setPage] = useState<Page>(() => (location.hash === '#history' ? { kind: 'history' } : fresh()));
+  const [page, setPage] = useState<Page>(firstPage);
   const [menuOpen, setMenuOpen] = useState(false);
 
   const signedIn = (m: Me) => {
@@ -65,7 +69,7 @@ export function App() {
         </ul>
       </aside>
       <main>
-        {page.kind === 'history' ? <HistoryPage /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
+        {page.kind === 'approval' ? <ApprovalPage approvalId={page.id} role={me.role} /> : page.kind === 'history' ? <HistoryPage /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
       </main>
     </div>
   );

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
 import { historyQuery, launchInput, planInput } from '../../crm/campaigns/campaign-input.js';
 import { CampaignsService } from '../../crm/campaigns/campaigns.service.js';
+import { NotFound } from '../../crm/crm-errors.js';
 import { parseInput } from './bad-input.js';
 import { CurrentActor, Requires } from './decorators.js';
 
@@ -25,6 +26,15 @@ export class CampaignsController {
   @Requires('campaigns.launch')
   launch(@CurrentActor() actor: Actor, @Body() body: unknown) {
     return this.campaigns.launch(actor, parseInput(launchInput, body).approvalId);
+  }
+
+  // The plan behind an approval, for the page where a person approves a send an AI assistant asked for over MCP.
+  @Get('approvals/:approvalId')
+  @Requires('campaigns.read')
+  async approval(@CurrentActor() actor: Actor, @Param('approvalId') approvalId: string) {
+    const plan = await this.campaigns.approvalPlan(actor, parseInput(z.uuid('must be an approval id'), approvalId));
+    if (!plan) throw new NotFound(`There is no campaign plan with approval ${approvalId}; plan the campaign again to get one.`);
+    return plan;
   }
 
   @Get()
