@@ -8,7 +8,7 @@ const blocksText = (blocks: unknown) => JSON.stringify(blocks ?? []);
 describe('the Slack bot at /slack/events', () => {
   let crm: TestCrm;
   let slack: Awaited<ReturnType<typeof startFakeSlack>>;
-  let marketer: { email: string; token: string };
+  let marketer: { email: string; token: string; userId: number };
   let seq = 0;
   const newTs = () => `1800000${String(++seq).padStart(3, '0')}.000100`;
   const send = (body: string, options?: Parameters<typeof postToSlackEndpoint>[3]) => postToSlackEndpoint(crm.url, SECRET, body, options);
@@ -69,6 +69,18 @@ describe('the Slack bot at /slack/events', () => {
     }
     const linked = await crm.db.sql.rows(`select slack_user_id from users where slack_user_id in ('USTRANGER', 'UUNCONFIRMED')`);
     expect(linked).toHaveLength(0);
+  });
+
+  it('lets an admin link a Slack member whose profile email differs, and that member is then answered', async () => {
+    const admin = await crm.person('admin');
+    const colleague = await crm.person('analyst', 'colleague@example.com');
+    expect((await call(`${crm.url}/api/users/${colleague.userId}/slack`, { token: marketer.token, method: 'PUT', body: { slackUserId: 'ULINKED' } })).status).toBe(403);
+    expect((await call(`${crm.url}/api/users/${colleague.userId}/slack`, { token: admin.token, method: 'PUT', body: { slackUserId: 'not an id' } })).status).toBe(400);
+    expect((await call(`${crm.url}/api/users/${colleague.userId}/slack`, { token: admin.token, method: 'PUT', body: { slackUserId: 'ULINKED' } })).status).toBe(200);
+    const ts = newTs();
+    await send(mentionEvent('EvLinked', 'ULINKED', 'customers who went quiet for 90 days — how many?', ts));
+    const [reply] = await slack.waitFor(() => repliesIn(ts).length > 0 && repliesIn(ts), 'answer to the linked member');
+    expect(blocksText(reply!.args.blocks)).toContain('*Audience: ');
   });
 
   it('plans in a thread; Approve by an unlinked user or an analyst sends nothing, by the linked marketer exactly one campaign', async () => {

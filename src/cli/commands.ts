@@ -111,6 +111,22 @@ export const commands: Record<string, Command> = {
       for (const u of await users(ctx).list(ctx.actor)) out(`${String(u.id).padStart(4)}  ${u.role.padEnd(8)}  ${u.email}${u.disabled ? '  (disabled)' : ''}`);
     },
   },
+  'user link-slack': {
+    usage: 'crm user link-slack --email person@example.com --slack U0123ABCD   (--slack none removes the link)',
+    summary: 'Let a Slack member act as this person in the Slack bot (for a Slack profile whose email differs).',
+    needsMigratedDatabase: true,
+    async run(ctx, args, out) {
+      const { values } = parseArgs({ args, options: { email: { type: 'string' }, slack: { type: 'string' } } });
+      if (!values.email || !values.slack) throw new UsageError('--email and --slack are required.');
+      const slackUserId = values.slack === 'none' ? null : values.slack.toUpperCase();
+      if (slackUserId && !/^[UW][A-Z0-9]{2,30}$/.test(slackUserId)) throw new UsageError('--slack must be a Slack member id such as U0123ABCD (Slack: profile, ⋮, Copy member ID).');
+      const service = users(ctx);
+      const user = await service.findByEmail(values.email);
+      if (!user) throw new UserInputError(`There is no user ${values.email}.`);
+      await service.linkSlack(ctx.actor, user.id, slackUserId);
+      out(slackUserId ? `Slack member ${slackUserId} now acts as ${user.email} (${user.role}).` : `${user.email} has no Slack link now.`);
+    },
+  },
   'token create': {
     usage: 'crm token create --role marketer [--email person@example.com] [--name "nightly import"]',
     summary: "Create an API token bound to a user (the first admin when no email is given) and a role; it is shown once.",

@@ -4,7 +4,7 @@ import { customerRecord } from '../../crm/ingestion/records.js';
 import { signInBody } from './auth.controller.js';
 import { uploadFields } from './imports.controller.js';
 import { createTokenBody } from './tokens.controller.js';
-import { createUserBody } from './users.controller.js';
+import { createUserBody, slackLinkBody } from './users.controller.js';
 import { launchInput, planInput } from '../../crm/campaigns/campaign-input.js';
 import { receiptBatch } from '../../vendor/vendor-protocol.js';
 import { previewInput, segmentInput } from './segments.controller.js';
@@ -41,6 +41,7 @@ export function openApiDocument() {
         get: { summary: 'People and roles (admin)', responses: { 200: { description: 'Users' }, 403: error } },
         post: { summary: 'Create a person (admin)', requestBody: json(createUserBody), responses: { 201: { description: 'Created; a generated password is shown once' }, 403: error } },
       },
+      '/api/users/{id}/slack': { put: { summary: 'Link a Slack member to this person (admin); they then act as this person in Slack', parameters: [idParam], requestBody: json(slackLinkBody), responses: { 200: { description: 'Linked' }, 400: error, 403: error } } },
       '/api/customers': {
         post: { summary: 'Import customers: one record or up to 10,000, queued for a worker', parameters: [idempotency], requestBody: oneOrMany(customerRecord), responses: { 202: accepted, 400: error, 403: error, 413: error } },
       },
@@ -76,6 +77,7 @@ export function openApiDocument() {
       '/api/segments/{id}/diff': { get: { summary: 'Who joins and who leaves between two versions, on today\'s customers', parameters: [idParam, { name: 'from', in: 'query', required: true, schema: { type: 'integer' } }, { name: 'to', in: 'query', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Added and removed' }, 404: error } } },
       '/api/campaigns/plan': { post: { summary: 'Audience, exclusions, five rendered messages and an approval id; sends nothing', requestBody: json(planInput), responses: { 200: { description: 'The plan' }, 400: error, 404: error } } },
       '/api/campaigns/launch': { post: { summary: 'Redeem an approval (once, before it expires): freeze the audience and start delivery', requestBody: json(launchInput), responses: { 202: { description: 'Sending' }, 403: error, 404: error, 409: error, 422: error } } },
+      '/api/campaigns/approvals/{approvalId}': { get: { summary: 'The plan an approval stands for (what would be sent), for a person deciding on a send an AI assistant asked for', parameters: [{ name: 'approvalId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'The plan' }, 404: error } } },
       '/api/campaigns': { get: { summary: 'Campaigns newest first with audience, sent, failed, pending and delivery rate', parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer' } }, { name: 'before', in: 'query', schema: { type: 'integer' } }], responses: { 200: { description: 'The campaigns' } } } },
       '/api/campaigns/{id}': { get: { summary: 'One campaign: figures, plan and failure reasons', parameters: [idParam], responses: { 200: { description: 'The campaign' }, 404: error } } },
       '/api/delivery-receipts': { post: { summary: 'Receipts from the messaging vendor, signed with X-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")', security: [], requestBody: json(receiptBatch), responses: { 202: { description: 'Queued' }, 400: error, 401: error, 404: error } } },

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Put } from '@nestjs/common';
 import { z } from 'zod';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Actor } from '../../auth/actor.js';
@@ -14,6 +14,8 @@ export const createUserBody = z.object({
   password: z.string().min(12).max(1000).optional(),
 });
 const roleBody = z.object({ role: z.enum(roles) });
+// A Slack member id (U…, or W… in Enterprise Grid); null removes the link.
+export const slackLinkBody = z.object({ slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,30}$/, 'must be a Slack member id such as U0123ABCD').nullable() });
 
 @Controller('api')
 export class UsersController {
@@ -35,6 +37,13 @@ export class UsersController {
   @Requires('users.manage')
   setRole(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() body: unknown) {
     return this.users.setRole(actor, id, parseInput(roleBody, body).role);
+  }
+
+  // An admin ties a Slack member to this person, for Slack profiles whose email differs from the CRM's.
+  @Put('users/:id/slack')
+  @Requires('users.manage')
+  linkSlack(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() body: unknown) {
+    return this.users.linkSlack(actor, id, parseInput(slackLinkBody, body).slackUserId);
   }
 
   @Get('audit-events')
