@@ -35,7 +35,9 @@ export class SlackApprovals {
     const tell = (text: string) => client.chat.postEphemeral({ channel: pressed.thread.channel, user: pressed.presser, thread_ts: pressed.thread.threadTs, text });
     if (!actor) return tell(howToGetAccess);
     if (!can(actor, 'campaigns.launch')) return tell(`Only a marketer or admin can ${approved ? 'approve' : 'reject'} a send; your CRM role is ${actor.role}. Nothing was sent.`);
-    const parsed = approvalButton.safeParse(JSON.parse(pressed.value || '{}'));
+    let value: unknown = null;
+    try { value = JSON.parse(pressed.value); } catch { /* reported just below as not one of ours */ }
+    const parsed = approvalButton.safeParse(value);
     if (!parsed.success) return tell('This button is not one of the CRM\'s; nothing was sent.');
     const button = parsed.data;
     try {
