@@ -2,7 +2,7 @@
 // tool's own time, and the offline model's time to a first answer, on the demo data (5,000 customers).
 import { randomUUID } from 'node:crypto';
 import { MockLanguageModelV4 } from 'ai/test';
-import { benchDatabase, dist, percentile } from './bench-database.mjs';
+import { benchDatabase, benchServer, dist, percentile } from './bench-database.mjs';
 
 const TURNS = Number(process.env.TURNS ?? 300);
 const rules = { any: [{ all: [{ field: 'total_spend', op: '>', value: 10000 }, { field: 'order_count', op: '<', value: 3 }] }, { field: 'days_since_last_order', op: '>=', value: 90 }] };
@@ -21,39 +21,16 @@ const mock = new MockLanguageModelV4({
 
 const db = await benchDatabase('crm_bench_agent');
 const { seedDemoData } = await dist('src/db/seed/seeder.js');
-const { loadConfig } = await dist('src/config/load-config.js');
-const { createHttpApp, listen } = await dist('src/server.js');
-const { JobQueue } = await dist('src/jobs/job-queue.js');
-const { EventBus } = await dist('src/events/crm-events.js');
-const { connectVendor } = await dist('src/crm/delivery/vendor-setup.js');
-const { UsersService } = await dist('src/auth/users.service.js');
-const { TokensService } = await dist('src/auth/tokens.service.js');
 const { ToolRunner } = await dist('src/tools/tool-runner.js');
 const { chooseModel } = await dist('src/agent/model-choice.js');
-const { freePort } = await dist('src/db/free-port.js');
-
 const seeded = await seedDemoData(db.sql, { seed: 42, customers: 5000 });
-const config = loadConfig({ DATABASE_URL: db.url, VENDOR_PORT: '0', RUN_WORKERS: 'false', LOG_LEVEL: 'warn' });
-const queue = await JobQueue.start(db.url, { superviseSeconds: 60 });
-const vendor = await connectVendor(config);
-const events = new EventBus(db.sql);
-const operator = { userId: null, email: 'bench', role: 'admin', surface: 'system' };
-
-async function serve(model) {
-  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events, vendor: vendor.connection, model });
-  const port = await freePort();
-  await listen(app, port, '127.0.0.1');
-  return { app, url: `http://127.0.0.1:${port}` };
-}
 
 const timed = async (work) => { const t = performance.now(); const out = await work(); return [performance.now() - t, out]; };
 const stats = (xs) => ({ p50: percentile(xs, 0.5), p95: percentile(xs, 0.95) });
 const ms = (x) => `${x.toFixed(1)} ms`;
 
-const mocked = await serve({ model: mock, name: 'mock', offline: false });
-const { user } = await mocked.app.get(UsersService).create(operator, { email: 'bench@example.com', role: 'marketer', password: 'bench-password-long' });
-const { token } = await mocked.app.get(TokensService).create(operator, { userId: user.id, role: 'marketer' });
-const actor = { userId: user.id, email: user.email, role: 'marketer', surface: 'api' };
+const mocked = await benchServer(db, { model: { model: mock, name: 'mock', offline: false } });
+const { token, actor } = await mocked.person('marketer');
 const turn = (url, text) => fetch(`${url}/api/chat`, {
   method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
   body: JSON.stringify({ conversationId: randomUUID(), message: { text } }),
@@ -71,7 +48,7 @@ const tool = stats(toolTimes);
 const chat = stats(turnTimes);
 
 // The offline model on the brief's own request: time until the first word of the answer reaches the client.
-const offline = await serve(chooseModel(config, () => new Date()));
+const offline = await benchServer(db, { model: (config) => chooseModel(config, () => new Date()) });
 const question = "customers who spent over ₹10,000 but ordered fewer than 3 times, or went quiet for 90 days — how many are there?";
 const firstAnswer = [];
 for (let i = 0; i < 30; i++) {
@@ -97,8 +74,6 @@ console.log(`chat turn (HTTP, mock model):   p50 ${ms(chat.p50)}, p95 ${ms(chat.
 console.log(`turn beyond the tool:           p50 ${ms(chat.p50 - tool.p50)} (goal < 30 ms), p95 ${ms(chat.p95 - tool.p95)}`);
 console.log(`offline model, first answer:    p50 ${ms(offlineFirst.p50)}, p95 ${ms(offlineFirst.p95)} (request to first word, incl. preview_segment)`);
 
-await mocked.app.close();
-await offline.app.close();
-await queue.stop();
-await vendor.simulator?.stop();
+await mocked.close();
+await offline.close();
 await db.close();

@@ -46,3 +46,42 @@ export async function benchDatabase(name) {
 }
 
 export const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
+/**
+ * The real HTTP application on a loopback port over a bench database (workers off), and API tokens for it. `model`
+ * is the agent's model, or a function of the configuration that chooses one.
+ */
+export async function benchServer(db, { model } = {}) {
+  const { loadConfig } = await dist('src/config/load-config.js');
+  const { createHttpApp, listen } = await dist('src/server.js');
+  const { JobQueue } = await dist('src/jobs/job-queue.js');
+  const { EventBus } = await dist('src/events/crm-events.js');
+  const { connectVendor } = await dist('src/crm/delivery/vendor-setup.js');
+  const { UsersService } = await dist('src/auth/users.service.js');
+  const { TokensService } = await dist('src/auth/tokens.service.js');
+  const { freePort } = await dist('src/db/free-port.js');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: url, VENDOR_PORT: '0', RUN_WORKERS: 'false', LOG_LEVEL: 'warn' });
+  const queue = await JobQueue.start(db.url, { superviseSeconds: 60 });
+  const vendor = await connectVendor(config);
+  const chosen = typeof model === 'function' ? model(config) : model;
+  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events: new EventBus(db.sql), vendor: vendor.connection, model: chosen });
+  await listen(app, port, '127.0.0.1');
+  const operator = { userId: null, email: 'bench', role: 'admin', surface: 'system' };
+  let people = 0;
+  return {
+    app, url, config,
+    /** A new person of this role with an API token, and the actor that token stands for. */
+    async person(role) {
+      const { user } = await app.get(UsersService).create(operator, { email: `bench-${role}-${++people}-${port}@example.com`, role, password: 'bench-password-long' });
+      const { token } = await app.get(TokensService).create(operator, { userId: user.id, role });
+      return { token, actor: { userId: user.id, email: user.email, role, surface: 'api' } };
+    },
+    async close() {
+      await app.close();
+      await queue.stop();
+      await vendor.simulator?.stop();
+    },
+  };
+}

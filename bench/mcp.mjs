@@ -2,7 +2,7 @@
 // data (5,000 customers): latency one call at a time, then throughput with 8 clients calling at once.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { benchDatabase, dist, percentile } from './bench-database.mjs';
+import { benchDatabase, benchServer, dist, percentile } from './bench-database.mjs';
 
 const CALLS = Number(process.env.CALLS ?? 500);
 const CLIENTS = 8;
@@ -11,26 +11,10 @@ const rules = { any: [{ all: [{ field: 'total_spend', op: '>', value: 10000 }, {
 
 const db = await benchDatabase('crm_bench_mcp');
 const { seedDemoData } = await dist('src/db/seed/seeder.js');
-const { loadConfig } = await dist('src/config/load-config.js');
-const { createHttpApp, listen } = await dist('src/server.js');
-const { JobQueue } = await dist('src/jobs/job-queue.js');
-const { EventBus } = await dist('src/events/crm-events.js');
-const { connectVendor } = await dist('src/crm/delivery/vendor-setup.js');
-const { UsersService } = await dist('src/auth/users.service.js');
-const { TokensService } = await dist('src/auth/tokens.service.js');
-const { freePort } = await dist('src/db/free-port.js');
-
 const seeded = await seedDemoData(db.sql, { seed: 42, customers: 5000 });
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: url, VENDOR_PORT: '0', RUN_WORKERS: 'false', LOG_LEVEL: 'warn' });
-const queue = await JobQueue.start(db.url, { superviseSeconds: 60 });
-const vendor = await connectVendor(config);
-const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events: new EventBus(db.sql), vendor: vendor.connection });
-await listen(app, port, '127.0.0.1');
-const operator = { userId: null, email: 'bench', role: 'admin', surface: 'system' };
-const { user } = await app.get(UsersService).create(operator, { email: 'bench@example.com', role: 'analyst', password: 'bench-password-long' });
-const { token } = await app.get(TokensService).create(operator, { userId: user.id, role: 'analyst' });
+const server = await benchServer(db);
+const { url } = server;
+const { token } = await server.person('analyst');
 
 async function connect() {
   const client = new Client({ name: 'bench', version: '1.0.0' });
@@ -64,7 +48,5 @@ console.log(`tools/call preview_segment, one client, ${CALLS} calls: p50 ${perce
 console.log(`${CLIENTS} clients at once for ${SECONDS} s: ${(done / elapsed).toFixed(0)} calls/s (${done} calls)`);
 
 await Promise.all([one, ...clients].map((c) => c.close()));
-await app.close();
-await queue.stop();
-await vendor.simulator?.stop();
+await server.close();
 await db.close();

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
 import { can } from '../../auth/authorize.js';
 import type { CrmTool, ToolRisk } from '../../tools/crm-tool.js';
-import { toolCatalogue } from '../../tools/catalogue.js';
+import { toolCatalogue, toolsByName } from '../../tools/catalogue.js';
 import type { ToolRunner } from '../../tools/tool-runner.js';
 import { askPersonToSend, type SendApprovalDeps } from './mcp-send-approval.js';
 import { toolFailure } from './tool-failure.js';
@@ -43,18 +43,20 @@ function shortText(name: string, output: Record<string, unknown>): string {
  * Serves the tool catalogue on one MCP session: the same definitions, permission checks and answers as every other
  * surface. Tools the caller's role cannot use are not listed; calling one anyway is refused by the runner.
  */
+// The schemas are the same for every session: converted once, on the first session.
+let listed: { tool: Tool; permission: CrmTool['permission'] }[] | undefined;
+const mcpTools = () => (listed ??= toolCatalogue.map((t) => ({ tool: mcpToolOf(t), permission: t.permission })));
+
 export function serveTools(server: Server, actor: Actor, runner: ToolRunner, sends: SendApprovalDeps) {
-  const tools = toolCatalogue.map(mcpToolOf);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: tools.filter((_, i) => can(actor, toolCatalogue[i]!.permission)),
+    tools: mcpTools().filter((t) => can(actor, t.permission)).map((t) => t.tool),
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
     const started = performance.now();
     try {
-      const tool = toolCatalogue.find((t) => t.name === name);
-      if (tool?.risk === 'send') {
+      if (toolsByName.get(name)?.risk === 'send') {
         const refused = await askPersonToSend(server, extra, actor, args ?? {}, sends);
         if (refused) return refused;
       }

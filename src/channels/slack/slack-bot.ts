@@ -47,6 +47,8 @@ export class SlackBot implements OnModuleInit, OnModuleDestroy {
   readonly router?: express.Router;
   private readonly app?: App;
   private board?: SlackStatsBoard;
+  private threads!: SlackThreads;
+  private approvals!: SlackApprovals;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -73,16 +75,14 @@ export class SlackBot implements OnModuleInit, OnModuleDestroy {
   async onModuleInit() {
     if (!this.app) return;
     this.board = new SlackStatsBoard(this.app.client, this.listener);
+    this.threads = new SlackThreads({ chat: this.chat, conversations: this.conversations, campaigns: this.campaigns, board: this.board, currency: this.config.CURRENCY });
+    this.approvals = new SlackApprovals({ chat: this.chat, conversations: this.conversations, runner: this.runner, threads: this.threads });
     if (this.config.SLACK_APP_TOKEN) await this.app.start();
   }
 
   async onModuleDestroy() {
     this.board?.stop();
     if (this.app && this.config.SLACK_APP_TOKEN) await this.app.stop().catch(() => undefined);
-  }
-
-  private get threads() {
-    return new SlackThreads({ chat: this.chat, conversations: this.conversations, campaigns: this.campaigns, board: this.board!, currency: this.config.CURRENCY });
   }
 
   private listen(app: App) {
@@ -119,8 +119,7 @@ export class SlackBot implements OnModuleInit, OnModuleDestroy {
         const actor = await slackActor(this.users, client, user.id);
         const thread: SlackThread = { team: team?.id ?? '', channel: channel.id, threadTs: message.thread_ts ?? message.ts };
         const value = (action as { value?: string }).value ?? '';
-        await new SlackApprovals({ chat: this.chat, conversations: this.conversations, runner: this.runner, threads: this.threads })
-          .decide(client, actor, { presser: user.id, value, thread, messageTs: message.ts, blocks: message.blocks as types.KnownBlock[] }, approved, howToGetAccess(user.id));
+        await this.approvals.decide(client, actor, { presser: user.id, value, thread, messageTs: message.ts, blocks: message.blocks as types.KnownBlock[] }, approved, howToGetAccess(user.id));
       });
     }
 
