@@ -27,7 +27,7 @@ export interface RunningCrm {
 /** Database up, schema current, first admin and demo data in place, then the HTTP server listening. */
 export async function boot(config: Config): Promise<RunningCrm> {
   const database = await openDatabase(config);
-  const sql = new Sql(database.url);
+  const sql = new Sql(database.url, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_SECONDS * 1000 });
   let app: NestExpressApplication | undefined;
   let queue: JobQueue | undefined;
   let simulator: VendorSimulator | undefined;

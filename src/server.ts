@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule, type AppDependencies } from './app.module.js';
 import { requestLog } from './channels/http/request-log.middleware.js';
+import { securityHeaders } from './channels/http/security-headers.js';
 import { McpEndpoint } from './channels/mcp/mcp-endpoint.js';
 import { SlackBot } from './channels/slack/slack-bot.js';
 import { NestJsonLogger } from './logging/logger.js';
@@ -27,6 +28,7 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestLog);
+  app.use(securityHeaders);
   // Large enough for a 10,000-record import batch; bigger files go through multipart upload.
   // Receipts and Slack requests are signed over their exact bytes, so those keep the raw body beside the parsed one.
   app.use(express.json({

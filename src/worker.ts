@@ -21,7 +21,7 @@ try {
   logger.setLevel(config.LOG_LEVEL);
   const database = await openDatabase(config, { share: true, poolMax: 2 });
   await migrate(database.orm, false);
-  const sql = new Sql(database.url, { max: 8 });
+  const sql = new Sql(database.url, { max: 8, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_SECONDS * 1000 });
   const queue = await JobQueue.start(database.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
   const events = new EventBus(sql);
   await startImportWorker(queue, new IngestionService(sql, new AuditService(sql), config, queue, events));

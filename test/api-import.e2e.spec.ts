@@ -53,11 +53,15 @@ describe('imports through the API', () => {
     ]);
   });
 
-  it('answers a repeated Idempotency-Key with the first import', async () => {
+  it('answers a repeated Idempotency-Key with the first import, and refuses the key with different data', async () => {
     const headers = { 'idempotency-key': 'nightly-2026-03-01' };
-    const first = await call(`${crm.url}/api/customers`, { token: marketer.token, headers, body: { externalId: 'meera', name: 'Meera Iyer', email: 'meera@example.com' } });
+    const body = { externalId: 'meera', name: 'Meera Iyer', email: 'meera@example.com' };
+    const first = await call(`${crm.url}/api/customers`, { token: marketer.token, headers, body });
+    const retry = await call(`${crm.url}/api/customers`, { token: marketer.token, headers, body });
+    expect(retry.body).toMatchObject({ importId: first.body.importId, repeated: true });
     const second = await call(`${crm.url}/api/customers`, { token: marketer.token, headers, body: { externalId: 'meera', name: 'Someone Else' } });
-    expect(second.body).toMatchObject({ importId: first.body.importId, repeated: true });
+    expect(second.status).toBe(409);
+    expect(second.body.message).toContain('already used for a different import');
     await finished(crm, marketer.token, first.body.importId);
     expect(await crm.db.sql.rows(`select name from customers where external_id = 'meera'`)).toEqual([{ name: 'Meera Iyer' }]);
   });

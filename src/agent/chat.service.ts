@@ -6,6 +6,8 @@ import type { Config } from '../config/config.schema.js';
 import { CONFIG } from '../config/config.token.js';
 import { CampaignsService } from '../crm/campaigns/campaigns.service.js';
 import { Conflict, NotFound } from '../crm/crm-errors.js';
+import { findTextProblem } from '../crm/text.js';
+import { BadInput } from '../channels/http/bad-input.js';
 import { CLOCK, type Clock } from '../crm/time/clock.js';
 import { dayIn } from '../crm/time/time-zone.js';
 import { logger } from '../logging/logger.js';
@@ -59,6 +61,9 @@ export class ChatService {
 
   async turn(actor: Actor, turn: ChatTurn): Promise<ReadableStream<UIMessageChunk>> {
     authorize(actor, 'agent.chat');
+    // Every surface's message passes here (web, Slack): text that cannot be stored is refused before anything is.
+    const text = findTextProblem(turn);
+    if (text) throw new BadInput([text]);
     const conversation = await this.conversations.open(actor, turn.conversationId);
     const messages = conversation.messages;
     const stored = messages.length;

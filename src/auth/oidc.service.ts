@@ -11,6 +11,23 @@ export class SignInRefused extends Error {}
 
 type Identity = { iss: string; sub: string; email?: unknown; email_verified?: unknown; name?: unknown };
 
+/**
+ * Where to land after signing in: a path on this CRM and nothing else. "//host/x" and "/\\host/x" are read by
+ * browsers as another site, so the path is resolved against a placeholder origin and kept only if it stays there.
+ */
+export function samePagePath(returnTo: string): string {
+  const base = 'http://crm.invalid';
+  try {
+    if (!returnTo.startsWith('/') || /[\\\0-\x1f]/.test(returnTo)) return '/';
+    const url = new URL(returnTo, base);
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    // "/.//host" resolves to the path "//host", which a Location header would send to that host.
+    return url.origin === base && !path.startsWith('//') ? path : '/';
+  } catch {
+    return '/';
+  }
+}
+
 interface PendingSignIn { verifier: string; nonce: string; returnTo: string; expires: number }
 
 const isLoopback = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
@@ -58,7 +75,7 @@ export class OidcService {
     const nonce = oidc.randomNonce();
     const now = Date.now();
     for (const [key, value] of this.pending) if (value.expires < now) this.pending.delete(key);
-    this.pending.set(state, { verifier, nonce, returnTo: returnTo.startsWith('/') ? returnTo : '/', expires: now + 600_000 });
+    this.pending.set(state, { verifier, nonce, returnTo: samePagePath(returnTo), expires: now + 600_000 });
     const url = oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: this.redirectUri,
       scope: 'openid email profile',

@@ -5,7 +5,9 @@ import type { Config } from '../config/config.schema.js';
 import { CONFIG } from '../config/config.token.js';
 import type { Actor, Surface } from './actor.js';
 import { authorize } from './authorize.js';
+import { NotFound, Refused } from '../crm/crm-errors.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
+import { Session } from './session.entity.js';
 import { lesserRole } from './permissions.js';
 import type { Role } from './roles.js';
 import { User } from './user.entity.js';
@@ -43,11 +45,17 @@ export class UsersService {
     if (actor.surface !== 'slack' || actor.userId !== userId) authorize(actor, 'users.manage');
     const em = this.orm.em.fork();
     if (slackUserId) await em.nativeUpdate(User, { slackUserId, id: { $ne: userId } }, { slackUserId: null });
-    const user = await em.findOneOrFail(User, { id: userId });
+    const user = await this.existing(em, userId);
     user.slackUserId = slackUserId;
     await em.flush();
     await this.audit.record(actor, 'user.link_slack', `user:${userId}`, { slackUserId });
     return publicUser(user);
+  }
+
+  private async existing(em: ReturnType<MikroORM['em']['fork']>, userId: number) {
+    const user = await em.findOne(User, { id: userId });
+    if (!user) throw new NotFound(`There is no user ${userId}.`);
+    return user;
   }
 
   findById(id: number) {
@@ -77,21 +85,29 @@ export class UsersService {
   async setRole(actor: Actor, userId: number, role: Role) {
     authorize(actor, 'users.manage');
     const em = this.orm.em.fork();
-    const user = await em.findOneOrFail(User, { id: userId });
+    const user = await this.existing(em, userId);
     user.role = role;
     await em.flush();
     await this.audit.record(actor, 'user.set_role', `user:${userId}`, { role });
     return publicUser(user);
   }
 
-  async setPassword(actor: Actor, userId: number, password: string) {
-    if (actor.userId !== userId) authorize(actor, 'users.manage');
+  /**
+   * A person changes their own password: only signed in on the web (an API token, however strong, never stands in
+   * for the person), only with the current password, and every other sign-in of theirs ends with it.
+   */
+  async changeOwnPassword(actor: Actor, signedIn: { sessionId: string } | null, current: string, password: string) {
+    if (actor.userId === null || actor.tokenId !== undefined || actor.surface !== 'web' || !signedIn) {
+      throw new Refused('A password can be changed only by its owner, signed in on the web page with the current password; an API token cannot change it.');
+    }
     if (password.length < 12) throw new UserInputError('A password needs at least 12 characters.');
     const em = this.orm.em.fork();
-    const user = await em.findOneOrFail(User, { id: userId });
+    const user = await em.findOne(User, { id: actor.userId });
+    if (!user || !(await verifyPassword(current, user.passwordHash))) throw new UserInputError('The current password is not right.');
     user.passwordHash = await hashPassword(password);
     await em.flush();
-    await this.audit.record(actor, 'user.set_password', `user:${userId}`);
+    const ended = await em.nativeDelete(Session, { user: user.id, id: { $ne: signedIn.sessionId } });
+    await this.audit.record(actor, 'user.set_password', `user:${user.id}`, { otherSessionsEnded: ended });
   }
 
   /** The user whose password matches, or null; the same answer and about the same time for a wrong email as a wrong password. */

@@ -19,8 +19,9 @@ export interface Queryable {
 export class Sql {
   readonly pool: pg.Pool;
 
-  constructor(url: string, options: { max?: number } = {}) {
-    this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  /** `statementTimeoutMs`: PostgreSQL cancels any statement of this pool that runs longer (none when unset). */
+  constructor(readonly url: string, options: { max?: number; statementTimeoutMs?: number } = {}) {
+    this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, statement_timeout: options.statementTimeoutMs });
     // An idle connection dropped by the server (a restart, or Ctrl-C reaching PostgreSQL too) is replaced on next
     // use; without a listener it would crash the process.
     this.pool.on('error', (error) => logger.warn('database connection lost', { reason: error.message }));
@@ -34,18 +35,36 @@ export class Sql {
     return (await this.pool.query<T>(text, params)).rows;
   }
 
-  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * A client of the pool for several statements. The pool stops watching a client while it is lent out; a
+   * connection dropped between two statements would then be an unhandled 'error' event, so it is watched here.
+   */
+  async checkout(): Promise<pg.PoolClient> {
     const client = await this.pool.connect();
+    const lost = (error: Error) => logger.warn('database connection lost while in use', { reason: error.message });
+    client.on('error', lost);
+    const release = client.release.bind(client);
+    client.release = (error?: Error | boolean) => {
+      client.removeListener('error', lost);
+      return release(error);
+    };
+    return client;
+  }
+
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.checkout();
+    let broken: Error | undefined;
     try {
       await client.query('begin');
       const result = await work(client);
       await client.query('commit');
       return result;
     } catch (error) {
-      await client.query('rollback').catch(() => {});
+      // A client that cannot even roll back has lost its connection: it is destroyed, not returned to the pool.
+      await client.query('rollback').catch((lost: Error) => { broken = lost; });
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

@@ -17,7 +17,7 @@ export const planCampaign = defineTool({
   }),
   risk: 'read',
   permission: 'campaigns.plan',
-  execute: (input, { actor, services }) => services.campaigns.plan(actor, input),
+  execute: (input, { actor, services, signal }) => services.campaigns.plan(actor, input, signal),
 });
 
 export const launchCampaign = defineTool({

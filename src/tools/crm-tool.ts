@@ -18,8 +18,11 @@ export interface ToolServices {
   ingestion: IngestionService;
 }
 
-/** Who is acting (from the surface, never from a model) and the CRM services a tool calls. */
-export interface ToolContext { actor: Actor; services: ToolServices }
+/**
+ * Who is acting (from the surface, never from a model), the CRM services a tool calls, and the surface's signal that
+ * the caller went away (long counts are cancelled by it).
+ */
+export interface ToolContext { actor: Actor; services: ToolServices; signal?: AbortSignal }
 
 /**
  * One CRM operation, defined once and served on every surface (HTTP, the agent, MCP, Slack): its name, a
@@ -32,6 +35,8 @@ export interface CrmTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = 
   output: O;
   risk: ToolRisk;
   permission: Action;
+  /** The input field holding a batch of records that the CRM checks one by one, keeping the good ones. */
+  checksRecordsItself?: string;
   execute(input: z.output<I>, ctx: ToolContext): Promise<z.input<O>>;
 }
 

@@ -17,6 +17,7 @@ export const importRecords = defineTool({
   output: z.object({ importId: z.string(), status: z.string(), received: z.number(), rejected: z.number(), repeated: z.boolean() }),
   risk: 'write',
   permission: 'imports.write',
+  checksRecordsItself: 'records',
   execute: async ({ layout, records, idempotencyKey }, { actor, services }) => {
     const { import: row, repeated } = await services.ingestion.acceptRecords(actor, layout, records, idempotencyKey);
     return { importId: row.id, status: row.status, received: row.received, rejected: row.rejected, repeated };

@@ -20,7 +20,7 @@ export const previewSegment = defineTool({
   output: preview,
   risk: 'read',
   permission: 'segments.preview',
-  execute: async ({ rules }, { actor, services }) => trimSamples(await services.segments.preview(actor, rules)),
+  execute: async ({ rules }, { actor, services, signal }) => trimSamples(await services.segments.preview(actor, rules, signal)),
 });
 
 export const createSegment = defineTool({
@@ -56,8 +56,8 @@ export const getSegment = defineTool({
   output: z.object({ id: z.number(), name: z.string(), description: z.string(), version: z.number(), rules: z.unknown(), versions: z.number(), preview }),
   risk: 'read',
   permission: 'segments.read',
-  execute: async ({ segmentId }, { actor, services }) => {
+  execute: async ({ segmentId }, { actor, services, signal }) => {
     const s = await services.segments.get(actor, segmentId);
-    return { id: s.id, name: s.name, description: s.description, version: s.version, rules: s.rules, versions: s.versions.length, preview: trimSamples(await services.segments.preview(actor, s.rules)) };
+    return { id: s.id, name: s.name, description: s.description, version: s.version, rules: s.rules, versions: s.versions.length, preview: trimSamples(await services.segments.preview(actor, s.rules, signal)) };
   },
 });

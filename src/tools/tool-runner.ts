@@ -7,6 +7,7 @@ import { CustomersService } from '../crm/customers/customers.service.js';
 import { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import { SegmentsService } from '../crm/segments/segments.service.js';
 import { BadInput } from '../channels/http/bad-input.js';
+import { findTextProblem } from '../crm/text.js';
 import { toolsByName } from './catalogue.js';
 import type { ToolServices } from './crm-tool.js';
 
@@ -28,13 +29,16 @@ export class ToolRunner {
     this.services = { segments, campaigns, customers, analytics, ingestion };
   }
 
-  async run(actor: Actor, name: string, rawInput: unknown): Promise<unknown> {
+  async run(actor: Actor, name: string, rawInput: unknown, signal?: AbortSignal): Promise<unknown> {
     const tool = toolsByName.get(name);
     if (!tool) throw new UnknownTool(name);
     authorize(actor, tool.permission);
+    // Batches of records are checked record by record by the importer, so one bad record does not refuse the rest.
+    const text = findTextProblem(rawInput, [], tool.checksRecordsItself ? (path) => path[0] === tool.checksRecordsItself : undefined);
+    if (text) throw new BadInput([text]);
     const input = tool.input.safeParse(rawInput ?? {});
     if (!input.success) throw new BadInput(input.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    const output = await tool.execute(input.data, { actor, services: this.services });
+    const output = await tool.execute(input.data, { actor, services: this.services, signal });
     return tool.output.parse(JSON.parse(JSON.stringify(output)));
   }
 }

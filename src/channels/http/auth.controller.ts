@@ -14,7 +14,7 @@ import { CSRF_COOKIE, OIDC_STATE_COOKIE, readCookies, SESSION_COOKIE, setCookie 
 import { CurrentActor, Public } from './decorators.js';
 
 export const signInBody = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1000) });
-const passwordBody = z.object({ password: z.string().min(12, 'needs at least 12 characters').max(1000) });
+const passwordBody = z.object({ currentPassword: z.string().min(1, 'is needed to change the password').max(1000), password: z.string().min(12, 'needs at least 12 characters').max(1000) });
 
 @Controller('api/auth')
 export class AuthController {
@@ -62,10 +62,10 @@ export class AuthController {
 
   @Post('password')
   @HttpCode(204)
-  async changePassword(@CurrentActor() actor: Actor, @Body() body: unknown) {
-    const { password } = parseInput(passwordBody, body);
-    if (actor.userId === null) throw new NotSignedIn();
-    await this.users.setPassword(actor, actor.userId, password);
+  async changePassword(@CurrentActor() actor: Actor, @Req() req: Request, @Body() body: unknown) {
+    const { currentPassword, password } = parseInput(passwordBody, body);
+    const signedIn = actor.tokenId === undefined ? await this.sessions.find(readCookies(req.header('cookie'))[SESSION_COOKIE]) : null;
+    await this.users.changeOwnPassword(actor, signedIn, currentPassword, password);
   }
 
   @Public()

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { findTextProblem } from '../../crm/text.js';
 
 /** A request whose body, query or parameters do not fit; carries each problem with where it is. */
 export class BadInput extends Error {
@@ -8,6 +9,8 @@ export class BadInput extends Error {
 }
 
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const text = findTextProblem(value);
+  if (text) throw new BadInput([text]);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new BadInput(result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));

@@ -5,7 +5,7 @@ import { historyQuery, launchInput, planInput } from '../../crm/campaigns/campai
 import { CampaignsService } from '../../crm/campaigns/campaigns.service.js';
 import { NotFound } from '../../crm/crm-errors.js';
 import { parseInput } from './bad-input.js';
-import { CurrentActor, Requires } from './decorators.js';
+import { CallerGone, CurrentActor, Requires } from './decorators.js';
 
 const id = z.coerce.number().int().positive();
 
@@ -17,8 +17,8 @@ export class CampaignsController {
   @Post('plan')
   @HttpCode(200)
   @Requires('campaigns.plan')
-  plan(@CurrentActor() actor: Actor, @Body() body: unknown) {
-    return this.campaigns.plan(actor, parseInput(planInput, body));
+  plan(@CurrentActor() actor: Actor, @Body() body: unknown, @CallerGone() gone: AbortSignal) {
+    return this.campaigns.plan(actor, parseInput(planInput, body), gone);
   }
 
   @Post('launch')

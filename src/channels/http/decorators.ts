@@ -1,4 +1,5 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Response } from 'express';
 import type { Actor } from '../../auth/actor.js';
 import type { Action } from '../../auth/permissions.js';
 
@@ -11,3 +12,13 @@ export const Public = () => SetMetadata(PUBLIC, true);
 export const Requires = (action: Action) => SetMetadata(REQUIRES, action);
 /** The signed-in caller, as the guard verified it. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => ctx.switchToHttp().getRequest().actor);
+/**
+ * Aborted when the caller goes away before the answer is written (a closed tab, a dropped connection), so a long
+ * count is cancelled in the database instead of running on for nobody.
+ */
+export const CallerGone = createParamDecorator((_: unknown, ctx: ExecutionContext): AbortSignal => {
+  const res = ctx.switchToHttp().getResponse<Response>();
+  const gone = new AbortController();
+  res.on('close', () => { if (!res.writableFinished) gone.abort(); });
+  return gone.signal;
+});

@@ -10,6 +10,7 @@ import { ImportNotFound } from '../../crm/ingestion/ingestion.service.js';
 import { NoValidRecord, TooManyRecords } from '../../crm/ingestion/record-batch.js';
 import { Conflict, NotFound, Refused } from '../../crm/crm-errors.js';
 import { RuleError } from '../../crm/segments/rule.js';
+import { ReadAbandoned } from '../../crm/segments/bounded-read.js';
 import { TemplateError } from '../../crm/campaigns/message-template.js';
 import { BadSignature, UnknownMessages } from '../../crm/delivery/receipts.service.js';
 import { UnknownTool } from '../../tools/tool-runner.js';
@@ -47,6 +48,8 @@ export function describeError(error: unknown): [number, { error: string; message
   if (error instanceof BadSignature) return [401, { error: 'bad_signature', message: error.message }];
   if (error instanceof UnknownMessages) return [404, { error: 'unknown_messages', message: error.message, unknown: error.unknown }];
   if (error instanceof UserInputError) return [422, { error: 'rejected', message: error.message }];
+  // Nobody is left to read it; nginx's 499 keeps it out of the server-error figures.
+  if (error instanceof ReadAbandoned) return [499, { error: 'cancelled', message: error.message }];
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const message = status === 404 ? 'There is nothing at this address.' : error.message;

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
@@ -7,6 +7,8 @@ import { can } from '../../auth/authorize.js';
 import type { Action } from '../../auth/permissions.js';
 import { SessionsService } from '../../auth/sessions.service.js';
 import { TokensService } from '../../auth/tokens.service.js';
+import type { Config } from '../../config/config.schema.js';
+import { CONFIG } from '../../config/config.token.js';
 import { CrmEventsListener } from '../../events/crm-events-listener.js';
 import { type CrmEventName, type CrmEvents, type EventEnvelope } from '../../events/crm-events.js';
 import { logger } from '../../logging/logger.js';
@@ -19,20 +21,31 @@ import { readCookies, SESSION_COOKIE } from './cookies.js';
 @Injectable()
 @WebSocketGateway({ path: '/ws' })
 export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
-  private readonly clients = new Map<WebSocket, Actor>();
+  private readonly clients = new Map<WebSocket, { actor: Actor; req: IncomingMessage }>();
   private unsubscribe?: () => void;
+  private recheck?: NodeJS.Timeout;
 
-  constructor(private readonly listener: CrmEventsListener, private readonly tokens: TokensService, private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly listener: CrmEventsListener,
+    private readonly tokens: TokensService,
+    private readonly sessions: SessionsService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   onModuleInit() {
+    // A token revoked, a session ended or a role changed after the socket opened: checked again on a timer, since
+    // nothing else would ever ask the socket for its credentials again.
+    this.recheck = setInterval(() => void this.checkClients(), this.config.WS_RECHECK_SECONDS * 1000);
+    this.recheck.unref();
     this.unsubscribe = this.listener.subscribe((envelope) => {
-      for (const [client, actor] of this.clients) {
+      for (const [client, { actor }] of this.clients) {
         if (mayReceive(actor, envelope)) this.send(client, envelope.event, envelope.data);
       }
     });
   }
 
   onModuleDestroy() {
+    clearInterval(this.recheck);
     this.unsubscribe?.();
     for (const client of this.clients.keys()) client.close(1001, 'server stopping');
   }
@@ -40,8 +53,20 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   async handleConnection(client: WebSocket, req: IncomingMessage) {
     const actor = await this.identify(req).catch(() => null);
     if (!actor || !can(actor, 'imports.read')) return client.close(4401, 'Sign in first, or send an API token.');
-    this.clients.set(client, actor);
+    this.clients.set(client, { actor, req });
     this.send(client, 'connected', { role: actor.role });
+  }
+
+  private async checkClients() {
+    for (const [client, entry] of this.clients) {
+      const actor = await this.identify(entry.req).catch(() => undefined);
+      // undefined: the database did not answer; the check is tried again next time rather than disconnecting everyone.
+      if (actor === undefined || !this.clients.has(client)) continue;
+      if (!actor || !can(actor, 'imports.read')) {
+        this.clients.delete(client);
+        client.close(4401, 'Your sign-in has ended or the token was revoked.');
+      } else entry.actor = actor;
+    }
   }
 
   handleDisconnect(client: WebSocket) {

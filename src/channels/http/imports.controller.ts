@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
@@ -59,13 +60,20 @@ export class ImportsController {
   @Requires('imports.write')
   async upload(@CurrentActor() actor: Actor, @Req() req: Request, @Headers('idempotency-key') key?: string) {
     const upload = await receiveUpload(req, join(resolve(this.config.DATA_DIR), 'uploads'), this.config.IMPORT_MAX_FILE_BYTES);
-    const options = parseInput(uploadFields, upload.fields);
-    const row = await this.ingestion.createFileImport(actor, {
-      path: upload.path, fileName: upload.fileName, source: 'upload', idempotencyKey: parseInput(idempotencyKey, key),
-      options: { layout: options.layout, map: options.map, dateFormat: options.dateFormat, refundPrefix: options.refundPrefix },
-    });
-    await this.ingestion.queueFileImport(row.id);
-    return accepted(row, false);
+    try {
+      const options = parseInput(uploadFields, upload.fields);
+      const row = await this.ingestion.createFileImport(actor, {
+        path: upload.path, fileName: upload.fileName, source: 'upload', idempotencyKey: parseInput(idempotencyKey, key), fileDigest: upload.digest,
+        options: { layout: options.layout, map: options.map, dateFormat: options.dateFormat, refundPrefix: options.refundPrefix },
+      });
+      if (row.repeated) await rm(upload.path, { force: true });
+      else await this.ingestion.queueFileImport(row.id);
+      return accepted(row, row.repeated);
+    } catch (error) {
+      // Refused before it was queued: nobody will ever read this copy.
+      await rm(upload.path, { force: true });
+      throw error;
+    }
   }
 
   @Get('imports/:id')

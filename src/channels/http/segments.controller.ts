@@ -5,7 +5,7 @@ import { fields, operatorsByType } from '../../crm/segments/rule-fields.js';
 import { ruleJson } from '../../crm/segments/rule-parser.js';
 import { SegmentsService } from '../../crm/segments/segments.service.js';
 import { parseInput } from './bad-input.js';
-import { CurrentActor, Requires } from './decorators.js';
+import { CallerGone, CurrentActor, Requires } from './decorators.js';
 
 const id = z.coerce.number().int().positive();
 export const segmentInput = z.object({
@@ -30,8 +30,8 @@ export class SegmentsController {
   @Post('preview')
   @HttpCode(200)
   @Requires('segments.preview')
-  preview(@CurrentActor() actor: Actor, @Body() body: unknown) {
-    return this.segments.preview(actor, parseInput(previewInput, body).rules);
+  preview(@CurrentActor() actor: Actor, @Body() body: unknown, @CallerGone() gone: AbortSignal) {
+    return this.segments.preview(actor, parseInput(previewInput, body).rules, gone);
   }
 
   @Get()
@@ -67,8 +67,8 @@ export class SegmentsController {
 
   @Get(':id/diff')
   @Requires('segments.read')
-  diff(@CurrentActor() actor: Actor, @Param('id') segmentId: string, @Query() query: unknown) {
+  diff(@CurrentActor() actor: Actor, @Param('id') segmentId: string, @Query() query: unknown, @CallerGone() gone: AbortSignal) {
     const { from, to } = parseInput(diffQuery, query);
-    return this.segments.diff(actor, parseInput(id, segmentId), from, to);
+    return this.segments.diff(actor, parseInput(id, segmentId), from, to, gone);
   }
 }

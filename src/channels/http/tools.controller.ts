@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
 import { toolCatalogue } from '../../tools/catalogue.js';
 import { ToolRunner } from '../../tools/tool-runner.js';
-import { CurrentActor, Requires } from './decorators.js';
+import { CallerGone, CurrentActor, Requires } from './decorators.js';
 
 /** The tool catalogue over HTTP: the same tools, checks and answers the agent, MCP and Slack use. */
 @Controller('api/tools')
@@ -20,7 +20,7 @@ export class ToolsController {
   @Post(':name')
   @HttpCode(200)
   @Requires('agent.chat')
-  run(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: unknown) {
-    return this.tools.run(actor, name, body);
+  run(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: unknown, @CallerGone() gone: AbortSignal) {
+    return this.tools.run(actor, name, body, gone);
   }
 }

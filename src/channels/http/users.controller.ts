@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Put } from '@nestjs/common';
 import { z } from 'zod';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Actor } from '../../auth/actor.js';
@@ -14,6 +14,8 @@ export const createUserBody = z.object({
   password: z.string().min(12).max(1000).optional(),
 });
 const roleBody = z.object({ role: z.enum(roles) });
+// A user id as the database keeps it (a 32-bit integer); anything else is bad input, not a server error.
+const userId = z.coerce.number({ error: 'must be a user id' }).int('must be a user id').min(1, 'must be a user id').max(2 ** 31 - 1, 'must be a user id');
 // A Slack member id (U…, or W… in Enterprise Grid); null removes the link.
 export const slackLinkBody = z.object({ slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,30}$/, 'must be a Slack member id such as U0123ABCD').nullable() });
 
@@ -35,15 +37,15 @@ export class UsersController {
 
   @Patch('users/:id')
   @Requires('users.manage')
-  setRole(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() body: unknown) {
-    return this.users.setRole(actor, id, parseInput(roleBody, body).role);
+  setRole(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: unknown) {
+    return this.users.setRole(actor, parseInput(userId, id), parseInput(roleBody, body).role);
   }
 
   // An admin ties a Slack member to this person, for Slack profiles whose email differs from the CRM's.
   @Put('users/:id/slack')
   @Requires('users.manage')
-  linkSlack(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() body: unknown) {
-    return this.users.linkSlack(actor, id, parseInput(slackLinkBody, body).slackUserId);
+  linkSlack(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: unknown) {
+    return this.users.linkSlack(actor, parseInput(userId, id), parseInput(slackLinkBody, body).slackUserId);
   }
 
   @Get('audit-events')

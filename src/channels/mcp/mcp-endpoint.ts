@@ -14,7 +14,8 @@ import { ToolRunner } from '../../tools/tool-runner.js';
 import { mcpServerFor } from './mcp-session-server.js';
 import { AllowedOrigins, fromThisMachine } from './request-origin.js';
 
-interface Session { transport: StreamableHTTPServerTransport; caller: string; lastSeen: number }
+// `actor` is replaced on every request by what the token stands for now (its user's current role, at most the token's).
+interface Session { transport: StreamableHTTPServerTransport; caller: string; current: { actor: Actor }; lastSeen: number }
 
 const IDLE_MS = 30 * 60_000;
 const VERSION = '0.1.0';
@@ -59,6 +60,7 @@ export class McpEndpoint implements OnModuleDestroy {
       // Someone else's session id is as unknown as a made-up one.
       if (!session || session.caller !== key) return refuse(res, 404, 'This MCP session is unknown or has ended; initialize a new one.');
       session.lastSeen = Date.now();
+      session.current.actor = caller;
       return session.transport.handleRequest(req, res, req.body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(req.body)) return refuse(res, 400, 'Start with an initialize request; later requests carry its Mcp-Session-Id header.');
@@ -66,12 +68,13 @@ export class McpEndpoint implements OnModuleDestroy {
   };
 
   private open(actor: Actor, caller: string) {
+    const current = { actor };
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
-      onsessioninitialized: (id) => { this.sessions.set(id, { transport, caller, lastSeen: Date.now() }); },
+      onsessioninitialized: (id) => { this.sessions.set(id, { transport, caller, current, lastSeen: Date.now() }); },
     });
     transport.onclose = () => { if (transport.sessionId) this.sessions.delete(transport.sessionId); };
-    const server = mcpServerFor(actor, this.runner, { campaigns: this.campaigns, publicUrl: this.config.PUBLIC_URL }, VERSION);
+    const server = mcpServerFor(() => current.actor, this.runner, { campaigns: this.campaigns, publicUrl: this.config.PUBLIC_URL }, VERSION);
     void server.connect(transport);
     return transport;
   }

@@ -17,31 +17,31 @@ const idOf = (value: string | string[] | undefined) => Number(Array.isArray(valu
  * Saved segments and campaigns as resources an assistant can attach to its context, read through the same tools
  * (and so the same permission checks) as everything else, plus the rule language's reference.
  */
-export function serveResources(mcp: McpServer, actor: Actor, runner: ToolRunner) {
+export function serveResources(mcp: McpServer, caller: () => Actor, runner: ToolRunner) {
   mcp.registerResource(
     'segment',
     new ResourceTemplate('crm://segments/{id}', {
       list: async () => {
-        if (!can(actor, 'segments.read')) return { resources: [] };
-        const { segments } = (await runner.run(actor, 'list_segments', {})) as { segments: { id: number; name: string; sentence: string }[] };
+        if (!can(caller(), 'segments.read')) return { resources: [] };
+        const { segments } = (await runner.run(caller(), 'list_segments', {})) as { segments: { id: number; name: string; sentence: string }[] };
         return { resources: segments.map((s) => ({ uri: `crm://segments/${s.id}`, name: s.name, description: s.sentence, mimeType: 'application/json' })) };
       },
     }),
     { title: 'Saved segment', description: 'A saved audience: its rule, the rule in words, its size and a sample of customers.', mimeType: 'application/json' },
-    async (uri, { id }) => json(uri, await runner.run(actor, 'get_segment', { segmentId: idOf(id) })),
+    async (uri, { id }) => json(uri, await runner.run(caller(), 'get_segment', { segmentId: idOf(id) })),
   );
 
   mcp.registerResource(
     'campaign',
     new ResourceTemplate('crm://campaigns/{id}', {
       list: async () => {
-        if (!can(actor, 'campaigns.read')) return { resources: [] };
-        const { campaigns } = (await runner.run(actor, 'list_campaigns', { limit: 20 })) as { campaigns: { id: number; name: string; status: string; audience: number }[] };
+        if (!can(caller(), 'campaigns.read')) return { resources: [] };
+        const { campaigns } = (await runner.run(caller(), 'list_campaigns', { limit: 20 })) as { campaigns: { id: number; name: string; status: string; audience: number }[] };
         return { resources: campaigns.map((c) => ({ uri: `crm://campaigns/${c.id}`, name: c.name, description: `${c.status}, ${c.audience} recipients`, mimeType: 'application/json' })) };
       },
     }),
     { title: 'Campaign', description: 'A campaign\'s delivery figures: audience, sent, failed, pending, delivery rate and failure reasons.', mimeType: 'application/json' },
-    async (uri, { id }) => json(uri, await runner.run(actor, 'get_campaign_stats', { campaignId: idOf(id) })),
+    async (uri, { id }) => json(uri, await runner.run(caller(), 'get_campaign_stats', { campaignId: idOf(id) })),
   );
 
   mcp.registerResource(

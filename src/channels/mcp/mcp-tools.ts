@@ -47,20 +47,22 @@ function shortText(name: string, output: Record<string, unknown>): string {
 let listed: { tool: Tool; permission: CrmTool['permission'] }[] | undefined;
 const mcpTools = () => (listed ??= toolCatalogue.map((t) => ({ tool: mcpToolOf(t), permission: t.permission })));
 
-export function serveTools(server: Server, actor: Actor, runner: ToolRunner, sends: SendApprovalDeps) {
+/** `caller` answers who is asking now: the role is read on every request, so a demotion takes effect mid-session. */
+export function serveTools(server: Server, caller: () => Actor, runner: ToolRunner, sends: SendApprovalDeps) {
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: mcpTools().filter((t) => can(actor, t.permission)).map((t) => t.tool),
+    tools: mcpTools().filter((t) => can(caller(), t.permission)).map((t) => t.tool),
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
     const started = performance.now();
+    const actor = caller();
     try {
       if (toolsByName.get(name)?.risk === 'send') {
         const refused = await askPersonToSend(server, extra, actor, args ?? {}, sends);
         if (refused) return refused;
       }
-      const output = (await runner.run(actor, name, args ?? {})) as Record<string, unknown>;
+      const output = (await runner.run(actor, name, args ?? {}, extra.signal)) as Record<string, unknown>;
       await server.sendLoggingMessage({ level: 'info', logger: 'crm.tools', data: `${name} answered in ${Math.round(performance.now() - started)} ms` }, extra.sessionId);
       return { content: [{ type: 'text', text: shortText(name, output) }], structuredContent: output };
     } catch (error) {

@@ -10,6 +10,7 @@ import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { Conflict, NotFound, Refused } from '../crm-errors.js';
 import { currencySymbol } from '../money/money-format.js';
 import { compileRule, SqlParams } from '../segments/rule-compiler.js';
+import { boundedRows } from '../segments/bounded-read.js';
 import { SegmentsService } from '../segments/segments.service.js';
 import { DAY_MS } from '../time/clock.js';
 import { exclusionReasons, exclusionSql, addressSql, type Channel, type ExclusionReason, type FrequencyCap } from './audience.js';
@@ -81,7 +82,7 @@ export class CampaignsService {
    * Works out who would receive the campaign and what they would read, without sending anything, and issues the
    * approval a marketer or admin redeems to launch. Analysts may plan; the plan changes no customer.
    */
-  async plan(actor: Actor, input: PlanInput): Promise<CampaignPlan> {
+  async plan(actor: Actor, input: PlanInput, signal?: AbortSignal): Promise<CampaignPlan> {
     authorize(actor, 'campaigns.plan');
     const draft = 'campaignId' in input ? await this.draft(input.campaignId) : await this.newDraft(actor, input);
     const now = this.segments.context().now;
@@ -89,19 +90,16 @@ export class CampaignsService {
     const compiled = this.compile(definition, now);
     const { params, where, excluded, message, address } = compiled;
     const counting = this.compile(definition, now, false);
-    const [counts, samples] = await Promise.all([
-      this.sql.rows(
-        `select count(*) as matching, count(*) filter (where x.reason is null) as eligible,
-           ${exclusionReasons.map((r) => `count(*) filter (where x.reason = '${r}') as "${r}"`).join(', ')}
-         from (select ${counting.excluded} as reason from customers c where ${counting.where}) x`,
-        counting.params.values,
-      ),
-      this.sql.rows(
-        `select c.id as "customerId", c.name, ${address} as address, ${message} as message
-         from customers c where ${where} and (${excluded}) is null order by c.id limit 5`,
-        params.values,
-      ),
-    ]);
+    const limits = this.segments.readLimits(signal);
+    const counts = await boundedRows(this.sql,
+      `select count(*) as matching, count(*) filter (where x.reason is null) as eligible,
+         ${exclusionReasons.map((r) => `count(*) filter (where x.reason = '${r}') as "${r}"`).join(', ')}
+       from (select ${counting.excluded} as reason from customers c where ${counting.where}) x`,
+      counting.params.values, limits);
+    const samples = await boundedRows<CampaignPlan['samples'][number] & Record<string, unknown>>(this.sql,
+      `select c.id as "customerId", c.name, ${address} as address, ${message} as message
+       from customers c where ${where} and (${excluded}) is null order by c.id limit 5`,
+      params.values, { timeoutMs: limits.timeoutMs, signal });
     const row = counts[0];
     const warnings: string[] = [];
     const gaps = placeholdersWithoutFallback(compiled.parts);

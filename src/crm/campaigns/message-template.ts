@@ -42,7 +42,7 @@ export function parseTemplate(template: string): TemplatePart[] {
   for (const match of template.matchAll(token)) {
     if (match.index > at) parts.push({ text: template.slice(at, match.index) });
     const name = match[1];
-    if (!(name in placeholders)) problems.push(`unknown placeholder {{${name}}}; valid placeholders: ${placeholderNames.join(', ')}`);
+    if (!Object.hasOwn(placeholders, name)) problems.push(`unknown placeholder {{${name}}}; valid placeholders: ${placeholderNames.join(', ')}`);
     else parts.push({ placeholder: name as Placeholder, fallback: match[2] ?? match[3] ?? null });
     at = match.index + match[0].length;
   }

@@ -1,10 +1,11 @@
 import type { Sql } from '../../db/sql.js';
 import { detectLayout, mapColumns, requiredFields, type Layout } from './columns.js';
-import { importsRepository, type CountsDelta, type Rejection } from './imports.repository.js';
+import { importsRepository, MAX_STORED_REJECTIONS, type CountsDelta, type Rejection } from './imports.repository.js';
 import { writeOrderBatch, writeOrderLineBatch, upsertCustomers, type BatchCounts, type PositionedLine } from './import-writer.js';
 import { FileRejected, readLines, type SourceProgress } from './line-source.js';
 import type { CustomerRecord, OrderRecord } from './records.js';
 import { rowMapper } from './row-mapper.js';
+import { textProblem } from '../text.js';
 import { cached, detach, formatDateParser, isoDateParser } from './values.js';
 
 export interface FileImportOptions {
@@ -17,6 +18,15 @@ export interface FileImportOptions {
 export interface ImportLimits { maxLineBytes: number; maxFileBytes: number; batchSize: number }
 
 export interface ImportProgress { importId: string; lines: number; bytesRead: number; totalBytes: number; linesPerSecond: number; secondsLeft: number | null; counts: CountsDelta }
+
+/** The first cell of a line that breaks the CRM's text rule, named by its column. */
+function brokenCell(cells: string[], header: string[]): { field: string | null; reason: string } | null {
+  for (let i = 0; i < cells.length; i++) {
+    const reason = textProblem(cells[i]);
+    if (reason) return { field: header[i]?.trim() || `column ${i + 1}`, reason };
+  }
+  return null;
+}
 
 const emptyCounts = (): CountsDelta => ({ received: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, skipped: 0 });
 
@@ -37,7 +47,11 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
   const total = emptyCounts();
   let pending = emptyCounts();
   let rejections: Rejection[] = [];
+  // Rejected lines are all counted, but only the first MAX_STORED_REJECTIONS are kept, in memory as in the database:
+  // a file of nothing but bad lines must cost no more than a file of good ones.
+  let rejectionsKept = Math.min(record.rejected, MAX_STORED_REJECTIONS);
   let mapper: ReturnType<typeof rowMapper> | undefined;
+  let header: string[] = [];
   let layout: Layout | undefined;
   let lastLine = 0;
 
@@ -90,6 +104,7 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
     for (const parsed of chunk) {
       if (!mapper) {
         if ('error' in parsed) throw new FileRejected(`The header line cannot be read: ${parsed.error}.`);
+        header = parsed.fields;
         const columns = mapColumns(parsed.fields, options.map);
         layout = options.layout ?? detectLayout(columns.columns) ?? undefined;
         if (!layout) {
@@ -103,7 +118,9 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
         mapper = rowMapper({ layout, columns: columns.columns, header: parsed.fields, parseDate, refundPrefix: options.refundPrefix === undefined ? (layout === 'order-lines' ? 'C' : null) : options.refundPrefix });
         continue;
       }
-      const mapped = 'error' in parsed ? { kind: 'reject' as const, field: null, reason: parsed.error } : mapper(parsed.fields);
+      const broken = 'error' in parsed ? null : brokenCell(parsed.fields, header);
+      const mapped = 'error' in parsed ? { kind: 'reject' as const, field: null, reason: parsed.error }
+        : broken ? { kind: 'reject' as const, ...broken } : mapper(parsed.fields);
       // Positions count every line of an invoice, committed or not, so a resumed import numbers lines the same way.
       if (mapped.kind === 'line') {
         const known = positions.get(mapped.record.orderId);
@@ -120,11 +137,16 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
       pending.received++;
       if (mapped.kind === 'reject') {
         pending.rejected++;
-        rejections.push({ position: parsed.line, field: mapped.field, reason: mapped.reason });
+        if (rejectionsKept < MAX_STORED_REJECTIONS) {
+          rejectionsKept++;
+          rejections.push({ position: parsed.line, field: mapped.field, reason: mapped.reason });
+        }
       } else if (mapped.kind === 'skip') pending.skipped++;
       else if (mapped.kind === 'customer') customers.push(mapped.record);
       else if (mapped.kind === 'order') orders.push(mapped.record);
-      if (mapped.kind !== 'line' && customers.length + orders.length >= limits.batchSize) await flush();
+      // Every kind of line fills the batch, rejected and skipped ones too, so the checkpoint and the counts move
+      // on however few lines are good; order lines are left to the invoice boundary above.
+      if (mapped.kind !== 'line' && pending.received >= limits.batchSize) await flush();
     }
   }
   if (!mapper) throw new FileRejected('The file has no header line.');

@@ -6,6 +6,7 @@ import type { Queryable } from '../../db/sql.js';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
 import { fromThousandths, toThousandths } from '../orders/money.js';
 import { previousOwners, upsertOrders } from '../orders/order-writer.js';
+import { supersededCopies } from './batch-repeats.js';
 import type { CustomerRecord, OrderLineRecord, OrderRecord } from './records.js';
 
 export interface BatchCounts { inserted: number; updated: number; unchanged: number }
@@ -54,7 +55,7 @@ export async function upsertCustomers(db: Queryable, records: (Profile & { exter
     `select id, external_id from customers where external_id = any($1)`, [keys],
   )).rows.map((r) => [r.external_id, r.id]));
   const updated = changed.filter((k) => !created.has(k)).length;
-  return { ids, inserted: created.size, updated, unchanged: rows.length - created.size - updated };
+  return { ids, inserted: created.size, updated, unchanged: rows.length - created.size - updated + supersededCopies(records, (r) => r.externalId) };
 }
 
 /** Writes orders from an "orders" file or API batch (one record per order, with its amount). Runs inside a transaction. */
@@ -68,7 +69,7 @@ export async function writeOrderBatch(db: Queryable, records: OrderRecord[]): Pr
   })));
   await refreshCustomerAggregates(db, [...new Set([...before, ...customers.ids.values()])]);
   const inserted = written.filter((r) => r.inserted).length;
-  return { inserted, updated: written.length - inserted, unchanged: unique.length - written.length };
+  return { inserted, updated: written.length - inserted, unchanged: unique.length - written.length + supersededCopies(records, (r) => r.orderId) };
 }
 
 /**

@@ -10,22 +10,22 @@ export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export interface ImportRow {
   id: string; layout: Layout | null; source: string; fileName: string | null; filePath: string | null; options: Record<string, unknown>;
   status: ImportStatus; received: number; inserted: number; updated: number; unchanged: number; rejected: number; skipped: number;
-  linesDone: number; ignoredColumns: string[]; error: string | null; createdBy: number | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null;
+  linesDone: number; ignoredColumns: string[]; error: string | null; requestDigest: string | null; createdBy: number | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null;
 }
 
 const columns = `id, layout, source, file_name as "fileName", file_path as "filePath", options, status, received, inserted, updated, unchanged,
-  rejected, skipped, lines_done as "linesDone", ignored_columns as "ignoredColumns", error, created_by as "createdBy",
+  rejected, skipped, lines_done as "linesDone", ignored_columns as "ignoredColumns", error, request_digest as "requestDigest", created_by as "createdBy",
   created_at as "createdAt", started_at as "startedAt", finished_at as "finishedAt"`;
 
 /** Imports and their rejected lines: fetch and store only; the rules live in the importer and the service. */
 export const importsRepository = {
-  async create(db: Queryable, row: { id: string; layout: Layout | null; source: string; fileName?: string | null; filePath?: string | null; options?: object; createdBy: number | null; idempotencyKey?: string | null }) {
+  async create(db: Queryable, row: { id: string; layout: Layout | null; source: string; fileName?: string | null; filePath?: string | null; options?: object; createdBy: number | null; idempotencyKey?: string | null; requestDigest?: string | null }) {
     const result = await db.query<ImportRow>(
-      `insert into imports (id, layout, source, file_name, file_path, options, created_by, idempotency_key)
-       values ($1, $2, $3, $4, $5, $6, $7, $8)
+      `insert into imports (id, layout, source, file_name, file_path, options, created_by, idempotency_key, request_digest)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        on conflict (created_by, idempotency_key) where idempotency_key is not null do nothing
        returning ${columns}`,
-      [row.id, row.layout, row.source, row.fileName ?? null, row.filePath ?? null, JSON.stringify(row.options ?? {}), row.createdBy, row.idempotencyKey ?? null],
+      [row.id, row.layout, row.source, row.fileName ?? null, row.filePath ?? null, JSON.stringify(row.options ?? {}), row.createdBy, row.idempotencyKey ?? null, row.requestDigest ?? null],
     );
     return result.rows[0] ?? null;
   },
@@ -61,7 +61,7 @@ export const importsRepository = {
       await db.query(
         `insert into import_rejections (import_id, position, field, reason)
          select $1, p, f, r from unnest($2::int[], $3::text[], $4::text[]) as x(p, f, r)
-         where (select count(*) from import_rejections where import_id = $1) < ${MAX_STORED_REJECTIONS}
+         limit greatest(0, ${MAX_STORED_REJECTIONS} - (select count(*) from import_rejections where import_id = $1))
          on conflict do nothing`,
         [id, rejections.map((r) => r.position), rejections.map((r) => r.field), rejections.map((r) => r.reason)],
       );

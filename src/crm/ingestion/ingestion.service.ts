@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Actor } from '../../auth/actor.js';
 import { authorize } from '../../auth/authorize.js';
@@ -15,6 +16,7 @@ import { CellError } from './values.js';
 import { EventBus } from '../../events/crm-events.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { writeOrders } from '../orders/order-writer.js';
+import { Conflict } from '../crm-errors.js';
 import type { OrderInput } from '../orders/order-input.js';
 import { upsertCustomers } from './import-writer.js';
 import { checkRecords, NoValidRecord, type RecordLayout } from './record-batch.js';
@@ -22,7 +24,12 @@ import type { CustomerRecord } from './records.js';
 
 export class ImportNotFound extends Error {}
 
-export interface ImportReport extends Omit<ImportRow, 'filePath' | 'linesDone' | 'createdBy'> { rejections: { position: number; field: string | null; reason: string }[] }
+const keyReused = (key: string) => new Conflict(`The Idempotency-Key "${key}" was already used for a different import; use a new key for new data.`);
+
+/** Tells a retry of the same request from a different one sent under the same Idempotency-Key. */
+export const requestDigest = (value: unknown) => createHash('sha256').update(JSON.stringify(value) ?? '').digest('hex');
+
+export interface ImportReport extends Omit<ImportRow, 'filePath' | 'linesDone' | 'createdBy' | 'requestDigest'> { rejections: { position: number; field: string | null; reason: string }[] }
 
 /** Imports of customers and orders: who may, what is recorded, and how a file is run and reported. */
 @Injectable()
@@ -41,15 +48,16 @@ export class IngestionService {
    */
   async acceptRecords(actor: Actor, layout: RecordLayout, body: unknown, idempotencyKey?: string | null) {
     authorize(actor, 'imports.write');
+    const digest = requestDigest({ layout, body });
     if (idempotencyKey) {
-      const earlier = await importsRepository.byIdempotencyKey(this.sql, actor.userId, idempotencyKey);
+      const earlier = await this.earlier(actor, idempotencyKey, digest);
       if (earlier) return { import: earlier, repeated: true };
     }
     const { valid, problems } = checkRecords(layout, body, this.config.IMPORT_MAX_RECORDS);
     if (!valid.length) throw new NoValidRecord(problems);
     const id = randomUUID();
     const created = await this.sql.transaction(async (client) => {
-      const row = await importsRepository.create(client, { id, layout, source: 'api', createdBy: actor.userId, idempotencyKey });
+      const row = await importsRepository.create(client, { id, layout, source: 'api', createdBy: actor.userId, idempotencyKey, requestDigest: digest });
       if (!row) return null;
       await client.query(`insert into import_payloads (import_id, records) values ($1, $2)`, [id, JSON.stringify(valid.map((v) => v.record))]);
       await importsRepository.recordBatch(client, id, { received: valid.length + problems.length, inserted: 0, updated: 0, unchanged: 0, rejected: problems.length, skipped: 0 }, 0,
@@ -58,7 +66,7 @@ export class IngestionService {
       return row;
     });
     // Two requests with one key at the same moment: the second finds the first's import.
-    if (!created) return { import: (await importsRepository.byIdempotencyKey(this.sql, actor.userId, idempotencyKey!))!, repeated: true };
+    if (!created) return { import: (await this.earlier(actor, idempotencyKey!, digest))!, repeated: true };
     await this.queue?.send(queueNames.importRecords, { importId: id }, id);
     return { import: (await importsRepository.get(this.sql, id))!, repeated: false };
   }
@@ -102,16 +110,32 @@ export class IngestionService {
     return { maxLineBytes: this.config.IMPORT_MAX_LINE_BYTES, maxFileBytes: this.config.IMPORT_MAX_FILE_BYTES, batchSize: this.config.IMPORT_BATCH_SIZE };
   }
 
-  async createFileImport(actor: Actor, input: { path: string; fileName: string; source: 'upload' | 'cli'; options: FileImportOptions; idempotencyKey?: string | null }) {
+  /** The import an earlier request with this key made, or null; a different request under the same key is refused. */
+  private async earlier(actor: Actor, key: string, digest: string) {
+    const row = await importsRepository.byIdempotencyKey(this.sql, actor.userId, key);
+    if (row && row.requestDigest !== null && row.requestDigest !== digest) throw keyReused(key);
+    return row;
+  }
+
+  /**
+   * Records a file import. With an Idempotency-Key already used for the same file and options, answers the earlier
+   * import (`repeated`); the caller then owns the new copy of the file and removes it.
+   */
+  async createFileImport(actor: Actor, input: { path: string; fileName: string; source: 'upload' | 'cli'; options: FileImportOptions; idempotencyKey?: string | null; fileDigest?: string }) {
     authorize(actor, 'imports.write');
+    const digest = input.fileDigest ? requestDigest({ file: input.fileDigest, options: input.options }) : null;
+    if (input.idempotencyKey) {
+      const earlier = await this.earlier(actor, input.idempotencyKey, digest ?? '');
+      if (earlier) return { ...earlier, repeated: true };
+    }
     const id = randomUUID();
     const row = await importsRepository.create(this.sql, {
       id, layout: input.options.layout ?? null, source: input.source, fileName: input.fileName, filePath: input.path,
-      options: input.options, createdBy: actor.userId, idempotencyKey: input.idempotencyKey,
+      options: input.options, createdBy: actor.userId, idempotencyKey: input.idempotencyKey, requestDigest: digest,
     });
-    if (!row) return (await importsRepository.byIdempotencyKey(this.sql, actor.userId, input.idempotencyKey!))!;
+    if (!row) return { ...(await this.earlier(actor, input.idempotencyKey!, digest ?? ''))!, repeated: true };
     await this.audit.record(actor, 'import.create', `import:${id}`, { fileName: input.fileName, source: input.source, options: input.options });
-    return row;
+    return { ...row, repeated: false };
   }
 
   /** Runs (or resumes) a file import to its end; a file that cannot be imported ends the import as failed with the reason. */
@@ -138,6 +162,8 @@ export class IngestionService {
       logger.info('import failed', { importId: id, reason: error.message });
       await importsRepository.finish(this.sql, id, 'failed', error.message);
     }
+    // An uploaded file is the CRM's copy, kept only until its import ends; a CLI import reads the person's own file.
+    if (row.source === 'upload') await rm(row.filePath, { force: true });
     await this.announceFinished(id);
     return (await importsRepository.get(this.sql, id))!;
   }
@@ -145,8 +171,9 @@ export class IngestionService {
   async report(actor: Actor, id: string): Promise<ImportReport> {
     authorize(actor, 'imports.read');
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await importsRepository.get(this.sql, id) : null;
-    if (!row) throw new ImportNotFound(`There is no import ${id}.`);
-    const { filePath: _path, linesDone: _done, createdBy: _by, ...visible } = row;
+    // A report shows the rejected lines as they were sent: it is the sender's (and the admins'), not every reader's.
+    if (!row || (row.createdBy !== actor.userId && actor.role !== 'admin')) throw new ImportNotFound(`There is no import ${id}.`);
+    const { filePath: _path, linesDone: _done, createdBy: _by, requestDigest: _digest, ...visible } = row;
     return { ...visible, rejections: await importsRepository.rejections(this.sql, id) };
   }
 }

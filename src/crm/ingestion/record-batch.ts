@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { orderInput } from '../orders/order-input.js';
 import { customerRecord, firstProblem } from './records.js';
+import { findTextProblem } from '../text.js';
 
 export type RecordLayout = 'customers' | 'orders';
 
@@ -26,6 +27,8 @@ export function checkRecords(layout: RecordLayout, body: unknown, maxRecords: nu
   const valid: { index: number; record: unknown }[] = [];
   const problems: { index: number; field: string | null; reason: string }[] = [];
   items.forEach((item, index) => {
+    const text = findTextProblem(item);
+    if (text) return void problems.push({ index, field: text.path || null, reason: text.message });
     const parsed = schema.safeParse(item);
     if (parsed.success) valid.push({ index, record: parsed.data });
     else problems.push({ index, ...firstProblem(parsed.error) });

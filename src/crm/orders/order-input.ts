@@ -1,5 +1,19 @@
 import { z } from 'zod';
 import { orderStatuses } from './order-status.js';
+import { isoDateParser } from '../ingestion/values.js';
+
+const readIso = isoDateParser();
+// A real moment: 30 February is refused, not rolled over to 2 March as JavaScript's Date would do.
+export const placedAt = z.union([z.date(), z.number(), z.string()]).transform((v, ctx) => {
+  if (typeof v !== 'string') {
+    const date = new Date(v);
+    if (!Number.isNaN(date.getTime())) return date;
+  } else {
+    try { return readIso(v); } catch { /* reported below */ }
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a real date such as 2026-03-01T10:30:00Z' });
+  return z.NEVER;
+});
 
 // Amounts are decimal strings (or numbers) with at most three decimals; they are kept as strings so none is rounded.
 export const money = z
@@ -18,7 +32,7 @@ export const orderInput = z
   .object({
     externalId: z.string().trim().min(1).max(200),
     customerExternalId: z.string().trim().min(1).max(200),
-    placedAt: z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a date such as 2026-03-01T10:30:00Z'),
+    placedAt,
     status: z.enum(orderStatuses).default('completed'),
     total: money.optional(),
     lines: z.array(orderLineInput).max(10_000).default([]),

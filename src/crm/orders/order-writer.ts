@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/sql.js';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
 import type { OrderInput } from './order-input.js';
 import { linesTotal } from './money.js';
+import { supersededCopies } from '../ingestion/batch-repeats.js';
 
 export interface WriteCounts { inserted: number; updated: number; unchanged: number }
 
@@ -39,7 +40,7 @@ export async function writeOrders(db: Queryable, batch: readonly OrderInput[]): 
   const inserted = new Set(written.filter((r) => r.inserted).map((r) => r.id));
   const updated = new Set([...written.filter((r) => !r.inserted).map((r) => r.id), ...lineChanges]);
   for (const id of inserted) updated.delete(id);
-  return { inserted: inserted.size, updated: updated.size, unchanged: orders.length - inserted.size - updated.size };
+  return { inserted: inserted.size, updated: updated.size, unchanged: orders.length - inserted.size - updated.size + supersededCopies(batch, (o) => o.externalId) };
 }
 
 /** Upserts lines by (order, position) and drops positions the new version no longer has; returns orders whose lines changed. */

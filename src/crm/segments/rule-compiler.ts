@@ -65,21 +65,29 @@ function fieldSql(condition: FieldCondition, params: SqlParams, ctx: RuleContext
   return definition.nullable ? `(${column} is not null and ${comparison})` : `(${comparison})`;
 }
 
+// LIKE's own wildcards in what a person typed are letters, not patterns.
+const likeContaining = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Customers who bought a product, as a semi-join that PostgreSQL computes once and hashes, rather than a query per
+ * customer. "contains" first finds the matching products in the catalogue through its trigram index, then their
+ * lines through the index on lower(description): the cost follows the matching lines, not every line.
+ */
 function boughtSql(condition: BoughtCondition, params: SqlParams, ctx: RuleContext) {
   const product = condition.sku !== undefined
     ? `l.sku = ${params.add(condition.sku)}`
-    : `strpos(lower(l.description), ${params.add(condition.contains!.toLowerCase())}) > 0`;
+    : `lower(l.description) = any(array(select p.description_key from products p where p.description_key like ${params.add(likeContaining(condition.contains!))}))`;
   const since = condition.withinDays ? ` and o.placed_at >= ${params.add(new Date(ctx.now.getTime() - condition.withinDays * DAY_MS))}` : '';
-  const from = `from orders o join order_lines l on l.order_id = o.id where o.customer_id = c.id and ${PURCHASED}${since} and ${product}`;
+  const from = `from order_lines l join orders o on o.id = l.order_id where ${product} and ${PURCHASED}${since}`;
   // "At least K times" counts orders, not lines: two lines of the same product in one basket are one purchase.
   return condition.atLeast > 1
-    ? `((select count(distinct o.id) ${from}) >= ${params.add(condition.atLeast)})`
-    : `exists (select 1 ${from})`;
+    ? `(c.id in (select o.customer_id ${from} group by o.customer_id having count(distinct o.id) >= ${params.add(condition.atLeast)}))`
+    : `(c.id in (select o.customer_id ${from}))`;
 }
 
 function failedSql(condition: DeliveryFailedCondition, params: SqlParams, ctx: RuleContext) {
   const since = condition.withinDays ? ` and m.receipt_at >= ${params.add(new Date(ctx.now.getTime() - condition.withinDays * DAY_MS))}` : '';
-  return `exists (select 1 from communication_logs m where m.customer_id = c.id and m.status = 'failed'${since})`;
+  return `(c.id in (select m.customer_id from communication_logs m where m.status = 'failed'${since}))`;
 }
 
 /** A boolean SQL expression over the customers row `c` for the rule. */
@@ -97,7 +105,7 @@ export function compileRule(node: RuleNode, params: SqlParams, ctx: RuleContext)
     case 'bought':
       return boughtSql(node, params, ctx);
     case 'received':
-      return `exists (select 1 from communication_logs m where m.customer_id = c.id and m.campaign_id = ${params.add(node.campaignId)} and m.status in ('sent', 'delivered'))`;
+      return `(c.id in (select m.customer_id from communication_logs m where m.campaign_id = ${params.add(node.campaignId)} and m.status in ('sent', 'delivered')))`;
     case 'delivery_failed':
       return failedSql(node, params, ctx);
   }

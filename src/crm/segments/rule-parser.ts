@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { periodUnits } from '../time/clock.js';
+import { isoDateParser } from '../ingestion/values.js';
 import { fieldNames, fields, operatorAliases, operatorsByType, type FieldDefinition, type FieldName, type Operator } from './rule-fields.js';
 import { RuleError, ruleLimits, type ConditionValue, type RuleNode } from './rule.js';
 
 const ruleKeys = ['all', 'any', 'not', 'field', 'bought', 'received', 'deliveryFailed'];
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'is not a real date');
+const readIso = isoDateParser();
+const realDay = (v: string) => { try { readIso(v); return true; } catch { return false; } };
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD').refine(realDay, 'is not a real date');
 const instant = z.union([day, z.iso.datetime({ offset: true })]);
 const text = z.string().trim().min(1, 'must not be empty').max(ruleLimits.textLength);
 const textList = z.array(text).min(1, 'must list at least one value').max(ruleLimits.listValues, `may list at most ${ruleLimits.listValues} values`);
@@ -54,13 +57,14 @@ function parseField(raw: Record<string, unknown>, path: string, state: State): R
   const extra = Object.keys(raw).filter((k) => !['field', 'op', 'value'].includes(k));
   if (extra.length) state.problems.push({ path, message: `a condition has field, op and value; ${extra.join(', ')} is not allowed` });
   const name = raw.field;
-  if (typeof name !== 'string' || !(name in fields)) {
+  // Own keys only: "constructor" or "__proto__" are names of every object, not fields.
+  if (typeof name !== 'string' || !Object.hasOwn(fields, name)) {
     state.problems.push({ path: `${path}.field`, message: `unknown field ${JSON.stringify(name)}; valid fields: ${fieldNames.join(', ')}` });
     return null;
   }
   const definition: FieldDefinition = fields[name as FieldName];
   const valid = operatorsByType[definition.type] as readonly string[];
-  const op = typeof raw.op === 'string' ? (operatorAliases[raw.op] ?? raw.op) : raw.op;
+  const op = typeof raw.op === 'string' ? ((Object.hasOwn(operatorAliases, raw.op) ? operatorAliases[raw.op] : undefined) ?? raw.op) : raw.op;
   if (typeof op !== 'string' || !valid.includes(op)) {
     state.problems.push({ path: `${path}.op`, message: `unknown operator ${JSON.stringify(raw.op)} for ${name} (${definition.type}); valid operators: ${valid.join(', ')}` });
     return null;
@@ -89,7 +93,7 @@ function parseNode(raw: unknown, path: string, depth: number, state: State): Rul
     return null;
   }
   const record = raw as Record<string, unknown>;
-  const kinds = ruleKeys.filter((k) => k in record);
+  const kinds = ruleKeys.filter((k) => Object.hasOwn(record, k));
   if (kinds.length !== 1) {
     state.problems.push({ path, message: kinds.length ? `has both ${kinds.join(' and ')}; use one per object` : `must have one of: ${ruleKeys.join(', ')}` });
     return null;

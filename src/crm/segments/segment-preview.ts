@@ -1,4 +1,5 @@
-import type { Queryable } from '../../db/sql.js';
+import type { Sql } from '../../db/sql.js';
+import { boundedRows, type ReadLimits } from './bounded-read.js';
 import type { RuleContext } from './condition-range.js';
 import { compileRule, SqlParams, topLevelConditions } from './rule-compiler.js';
 import { describeClause, describeRule } from './rule-sentence.js';
@@ -23,30 +24,32 @@ export interface SegmentPreview { count: number; totalCustomers: number; sentenc
 export const sampleColumns = `c.id, c.name, c.email, c.city, c.country, c.total_spend as "totalSpend", c.order_count as "orderCount", c.last_order_at as "lastOrderAt"`;
 
 /**
- * Count, funnel and sample of a rule. The count and every funnel step come from one pass over the customers (one
- * FILTER per step); the sample is a second query that stops at ten rows.
+ * Count, funnel and sample of a rule. The count and every funnel step come from one pass over the customers: each
+ * condition is evaluated once per customer into a column (`offset 0` keeps PostgreSQL from folding the columns back
+ * into copies of the condition), and the funnel's running totals combine those columns. The sample is a second
+ * query that stops at ten rows. Both run under the preview's limits.
  */
-export async function previewRule(db: Queryable, rule: RuleNode, ctx: RuleContext, currency: string): Promise<SegmentPreview> {
+export async function previewRule(db: Sql, rule: RuleNode, ctx: RuleContext, currency: string, limits: ReadLimits): Promise<SegmentPreview> {
   const params = new SqlParams();
   const steps = topLevelConditions(rule);
   const stepSql = steps.map((step) => compileRule(step, params, ctx));
   const joiner = rule.kind === 'any' ? ' or ' : ' and ';
-  const together = stepSql.map((_, i) => stepSql.slice(0, i + 1).join(joiner));
-  const whole = together[together.length - 1];
+  const flags = steps.map((_, i) => `s${i}`);
+  const together = flags.map((_, i) => flags.slice(0, i + 1).join(joiner));
   const filters = steps.length > 1
-    ? stepSql.map((s, i) => `, count(*) filter (where ${s}) as "alone${i}", count(*) filter (where ${together[i]}) as "together${i}"`).join('')
+    ? flags.map((flag, i) => `, count(*) filter (where ${flag}) as "alone${i}", count(*) filter (where ${together[i]}) as "together${i}"`).join('')
     : '';
-  const countSql = `select count(*) filter (where ${whole}) as count, count(*) as "totalCustomers"${filters} from customers c`;
-  const sampleSql = `select ${sampleColumns} from customers c where ${whole} order by c.id limit 10`;
-  const [counts, samples] = await Promise.all([
-    db.query(countSql, params.values),
-    db.query<SampleCustomer>(sampleSql, params.values),
-  ]);
-  const row = counts.rows[0];
+  const countSql = `select count(*) filter (where ${together[together.length - 1]}) as count, count(*) as "totalCustomers"${filters}
+    from (select ${stepSql.map((s, i) => `${s} as s${i}`).join(', ')} from customers c offset 0) x`;
+  const sampleSql = `select ${sampleColumns} from customers c where ${stepSql.join(joiner)} order by c.id limit 10`;
+  const counts = await boundedRows(db, countSql, params.values, limits);
+  // Read only once the count proved affordable; the sample stops at ten rows, so only the time limit applies.
+  const samples = await boundedRows<SampleCustomer & Record<string, unknown>>(db, sampleSql, params.values, { timeoutMs: limits.timeoutMs, signal: limits.signal });
+  const row = counts[0];
   const funnel = steps.map((step, i) => ({
     condition: describeClause(step, currency),
     alone: steps.length > 1 ? row[`alone${i}`] : row.count,
     together: steps.length > 1 ? row[`together${i}`] : row.count,
   }));
-  return { count: row.count, totalCustomers: row.totalCustomers, sentence: describeRule(rule, currency), funnel, samples: samples.rows };
+  return { count: row.count, totalCustomers: row.totalCustomers, sentence: describeRule(rule, currency), funnel, samples };
 }

@@ -14,6 +14,7 @@ import { parseRule } from './rule-parser.js';
 import { describeRule } from './rule-sentence.js';
 import type { RuleNode } from './rule.js';
 import { previewRule, sampleColumns, type SampleCustomer } from './segment-preview.js';
+import { boundedRows, type ReadLimits } from './bounded-read.js';
 
 export interface SegmentRow {
   id: number; name: string; description: string; rules: unknown; version: number;
@@ -48,9 +49,14 @@ export class SegmentsService {
     return describeRule(rule, this.config.CURRENCY);
   }
 
-  async preview(actor: Actor, json: unknown) {
+  /** The limits of every audience count a person waits for (previews, plans, diffs), with the caller's signal. */
+  readLimits(signal?: AbortSignal): ReadLimits {
+    return { timeoutMs: this.config.PREVIEW_TIMEOUT_SECONDS * 1000, maxCost: this.config.PREVIEW_MAX_COST, signal };
+  }
+
+  async preview(actor: Actor, json: unknown, signal?: AbortSignal) {
     authorize(actor, 'segments.preview');
-    return previewRule(this.sql, this.checkRule(json), this.context(), this.config.CURRENCY);
+    return previewRule(this.sql, this.checkRule(json), this.context(), this.config.CURRENCY, this.readLimits(signal));
   }
 
   async list(actor: Actor): Promise<(SegmentRow & { sentence: string })[]> {
@@ -131,7 +137,7 @@ export class SegmentsService {
    * Who joins and who leaves between two versions of a segment, evaluated on today's customers: the audience a
    * campaign would gain and lose by switching versions.
    */
-  async diff(actor: Actor, id: number, from: number, to: number) {
+  async diff(actor: Actor, id: number, from: number, to: number, signal?: AbortSignal) {
     authorize(actor, 'segments.read');
     const [a, b] = [await this.rulesOf(id, from), await this.rulesOf(id, to)];
     const params = new SqlParams();
@@ -140,10 +146,14 @@ export class SegmentsService {
     const after = compileRule(parseRule(b.rules), params, ctx);
     const added = `(${after}) and not (${before})`;
     const removed = `(${before}) and not (${after})`;
-    const [counts, addedSample, removedSample] = await Promise.all([
-      this.sql.rows(`select count(*) filter (where ${added}) as added, count(*) filter (where ${removed}) as removed, count(*) filter (where ${before}) as "fromCount", count(*) filter (where ${after}) as "toCount" from customers c`, params.values),
-      this.sql.rows<SampleCustomer>(`select ${sampleColumns} from customers c where ${added} order by c.id limit 20`, params.values),
-      this.sql.rows<SampleCustomer>(`select ${sampleColumns} from customers c where ${removed} order by c.id limit 20`, params.values),
+    const limits = this.readLimits(signal);
+    const counts = await boundedRows(this.sql,
+      `select count(*) filter (where a and not b) as removed, count(*) filter (where b and not a) as added, count(*) filter (where a) as "fromCount", count(*) filter (where b) as "toCount"
+       from (select ${before} as a, ${after} as b from customers c offset 0) x`, params.values, limits);
+    const sampleLimits = { timeoutMs: limits.timeoutMs, signal };
+    const [addedSample, removedSample] = await Promise.all([
+      boundedRows<SampleCustomer & Record<string, unknown>>(this.sql, `select ${sampleColumns} from customers c where ${added} order by c.id limit 20`, params.values, sampleLimits),
+      boundedRows<SampleCustomer & Record<string, unknown>>(this.sql, `select ${sampleColumns} from customers c where ${removed} order by c.id limit 20`, params.values, sampleLimits),
     ]);
     return {
       segmentId: id, from: { version: from, count: counts[0].fromCount, sentence: this.describe(parseRule(a.rules)) },
