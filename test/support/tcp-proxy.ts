@@ -26,12 +26,13 @@ export async function tcpProxy(targetPort: number, targetHost = '127.0.0.1'): Pr
     upstream.on('error', end).on('close', end);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const reset = () => {
+    for (const [a, b] of pairs) { a.resetAndDestroy(); b.resetAndDestroy(); }
+    pairs.clear();
+  };
   return {
     port: (server.address() as { port: number }).port,
-    reset() {
-      for (const [a, b] of pairs) { a.resetAndDestroy(); b.resetAndDestroy(); }
-      pairs.clear();
-    },
+    reset,
     stall() {
       stalled = true;
       for (const [a, b] of pairs) { a.pause(); b.pause(); }
@@ -41,7 +42,7 @@ export async function tcpProxy(targetPort: number, targetHost = '127.0.0.1'): Pr
       for (const [a, b] of pairs) { a.resume(); b.resume(); }
     },
     async close() {
-      this.reset();
+      reset();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -7,8 +7,9 @@ import { RuleError, ruleLimits, type ConditionValue, type RuleNode } from './rul
 const ruleKeys = ['all', 'any', 'not', 'field', 'bought', 'received', 'deliveryFailed'];
 const readIso = isoDateParser();
 const realDay = (v: string) => { try { readIso(v); return true; } catch { return false; } };
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD').refine(realDay, 'is not a real date');
-const instant = z.union([day, z.iso.datetime({ offset: true })]);
+const dateTime = z.iso.datetime({ offset: true });
+// One message for both forms: a union would only say "Invalid input".
+const instant = z.string().refine((v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? realDay(v) : dateTime.safeParse(v).success), 'is not a real date written YYYY-MM-DD (or a time such as 2026-03-01T10:30:00Z)');
 const text = z.string().trim().min(1, 'must not be empty').max(ruleLimits.textLength);
 const textList = z.array(text).min(1, 'must list at least one value').max(ruleLimits.listValues, `may list at most ${ruleLimits.listValues} values`);
 const number = z.number().finite().refine((n) => Math.abs(n) < 1e15, 'is too large');
