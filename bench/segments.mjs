@@ -1,6 +1,7 @@
-// Builds 1,000,000 customers and 5,000,000 orders with COPY, then times the preview of the win-back rule (count,
-// funnel and ten samples) against the same count written by hand in SQL. Run: npm run bench:segments
-// CUSTOMERS=… and RUNS=… change the size and the number of timed runs.
+// Builds 1,000,000 customers and 5,000,000 orders (with their lines, from a catalogue of 4,000 products) with COPY,
+// then times the preview of the win-back rule (count, funnel and ten samples) against the same count written by
+// hand in SQL; then a rule with three "bought … contains" conditions, and one with a hundred, under the preview's
+// limits. Run: npm run bench:segments. CUSTOMERS=… and RUNS=… change the size and the number of timed runs.
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -19,7 +20,11 @@ const { SeededRandom } = await dist('src/db/seed/random.js');
 // Orders first (in memory as per-customer aggregates), so customers are written once with their figures.
 const random = new SeededRandom(3);
 const cities = ['Mumbai', 'Delhi', 'Bengaluru', 'Pune', 'Chennai', 'Kolkata', 'Jaipur', 'London'];
-function* customerRows(orders) {
+// 40 × 100 product names in the retail file's style ("RED HEART T-LIGHT HOLDER"): a noun matches 1 % of lines.
+const adjectives = ['RED', 'WHITE', 'PINK', 'BLUE', 'GREEN', 'IVORY', 'VINTAGE', 'RETRO', 'PAPER', 'GLASS', 'WOODEN', 'METAL', 'ENAMEL', 'ZINC', 'FELT', 'LACE', 'SPOTTY', 'STRIPED', 'FLORAL', 'HEART', 'STAR', 'CHRISTMAS', 'EASTER', 'GARDEN', 'KITCHEN', 'PARTY', 'BABY', 'JUMBO', 'MINI', 'SET OF 3', 'SET OF 6', 'ANTIQUE', 'REGENCY', 'BAROQUE', 'DOLLY', 'SPACEBOY', 'ALPHABET', 'SKULL', 'OWL', 'BIRD'];
+const nouns = ['MUG', 'LANTERN', 'CANDLE', 'T-LIGHT HOLDER', 'BUNTING', 'CAKE STAND', 'TEA CUP', 'NAPKINS', 'BAG', 'LUNCH BOX', 'BOTTLE', 'CUSHION COVER', 'DOORMAT', 'CLOCK', 'FRAME', 'MIRROR', 'COASTER', 'TRAY', 'TIN', 'JAR', 'BOWL', 'PLATE', 'SPOON', 'APRON', 'OVEN GLOVE', 'TOWEL', 'PURSE', 'NOTEBOOK', 'PENCILS', 'STICKERS', 'WRAP', 'CARD', 'GARLAND', 'WREATH', 'ORNAMENT', 'BAUBLE', 'DOORSTOP', 'HOOK', 'SIGN', 'PLAQUE', 'KEY RING', 'MAGNET', 'BADGE', 'SOAP', 'DISH', 'VASE', 'PLANTER', 'WATERING CAN', 'BIRD FEEDER', 'CHIME', 'LIGHTS', 'LAMP', 'SHADE', 'BLANKET', 'THROW', 'PICNIC SET', 'PARASOL', 'UMBRELLA', 'RAIN HAT', 'WELLIES', 'SKITTLES', 'DOMINOES', 'JIGSAW', 'PLAYING CARDS', 'SNAKES AND LADDERS', 'PIN CUSHION', 'SEWING KIT', 'BUTTON BOX', 'RIBBON', 'TAPE', 'CRACKERS', 'PARTY CUPS', 'STRAWS', 'BALLOONS', 'CANDY BOX', 'CAKE CASES', 'COOKIE CUTTER', 'BAKING SET', 'MEASURING SPOONS', 'CHOPPING BOARD', 'BREAD BIN', 'STORAGE BOX', 'WASHBAG', 'MAKE UP BAG', 'HAND WARMER', 'HOT WATER BOTTLE', 'SLIPPERS', 'SCARF', 'GLOVES', 'HAT', 'BROOCH', 'NECKLACE', 'BRACELET', 'EARRINGS', 'HAIR CLIP', 'COMB', 'HAND MIRROR', 'PHOTO ALBUM', 'SCRAPBOOK', 'GIFT TAG'];
+const products = adjectives.flatMap((a) => nouns.map((n) => `${a} ${n}`));
+function* customerRows(orders, lines) {
   for (let id = 1; id <= CUSTOMERS; id++) {
     const count = Math.floor(random.next() * 11); // 0–10 orders, 5 on average
     let spend = 0, first = null, last = null;
@@ -29,6 +34,12 @@ function* customerRows(orders) {
       spend += total;
       first = first === null || placed < first ? placed : first;
       last = last === null || placed > last ? placed : last;
+      const orderId = orders.length + 1;
+      const lineCount = 1 + Math.floor(random.next() * 3); // 1–3 lines, 2 on average
+      for (let position = 1; position <= lineCount; position++) {
+        const product = Math.floor(random.next() * products.length);
+        lines.push(`${orderId}\t${position}\tP${product}\t${products[product]}\t1\t${total / lineCount}\n`);
+      }
       orders.push(`${orders.length + 1}\tO${orders.length + 1}\t${id}\t${new Date(placed).toISOString()}\tcompleted\t${total}\n`);
     }
     const aov = count ? (spend / count).toFixed(2) : '\\N';
@@ -39,9 +50,10 @@ function* customerRows(orders) {
 const loadStarted = performance.now();
 const client = await db.sql.pool.connect();
 let orders = [];
+let lines = [];
 const chunks = function* () {
   let buffer = [];
-  for (const row of customerRows(orders)) {
+  for (const row of customerRows(orders, lines)) {
     buffer.push(row);
     if (buffer.length === 10_000) { yield buffer.join(''); buffer = []; }
   }
@@ -54,9 +66,15 @@ const orderChunks = function* () {
 };
 await pipeline(Readable.from(orderChunks()), client.query(copyFrom(`copy orders (id, external_id, customer_id, placed_at, status, total) from stdin`)));
 orders = null;
+const lineCount = lines.length;
+const lineChunks = function* () {
+  for (let i = 0; i < lines.length; i += 20_000) yield lines.slice(i, i + 20_000).join('');
+};
+// The same COPY the importer uses; the catalogue trigger fills products as the lines arrive.
+await pipeline(Readable.from(lineChunks()), client.query(copyFrom(`copy order_lines (order_id, position, sku, description, quantity, unit_price) from stdin`)));
+lines = null;
 await client.query(`select setval('customers_id_seq', $1), setval('orders_id_seq', $2)`, [CUSTOMERS, orderCount]);
-await client.query('vacuum analyze customers');
-await client.query('vacuum analyze orders');
+for (const table of ['customers', 'orders', 'order_lines', 'products']) await client.query(`vacuum analyze ${table}`);
 client.release();
 const loadSeconds = (performance.now() - loadStarted) / 1000;
 
@@ -76,7 +94,7 @@ let preview;
 let hand;
 for (let i = 0; i < RUNS + 3; i++) {
   let t = performance.now();
-  preview = await previewRule(db.sql, rule, { now, zone: 'Asia/Kolkata' }, 'INR');
+  preview = await previewRule(db.sql, rule, { now, zone: 'Asia/Kolkata' }, 'INR', { timeoutMs: 15_000, maxCost: 50_000_000 });
   const p = performance.now() - t;
   t = performance.now();
   hand = (await db.sql.rows(handSql, [cutoff]))[0].count;
@@ -85,11 +103,43 @@ for (let i = 0; i < RUNS + 3; i++) {
 }
 if (preview.count !== hand) throw new Error(`preview counted ${preview.count}, hand-written SQL ${hand}`);
 
+// Three "bought … contains" conditions, through the catalogue's trigram index, against a scan of every line.
+const limits = { timeoutMs: 15_000, maxCost: 50_000_000 };
+const bought = parseRule({ all: [{ bought: { contains: 'heart' } }, { bought: { contains: 'lantern' } }, { bought: { contains: 'mug' } }] });
+const boughtHand = `select count(*) from customers c where ${['heart', 'lantern', 'mug'].map((w) => `exists (select 1 from orders o join order_lines l on l.order_id = o.id where o.customer_id = c.id and o.status in ('pending', 'completed') and strpos(lower(l.description), '${w}') > 0)`).join(' and ')}`;
+const boughtTimes = [];
+let boughtPreview;
+for (let i = 0; i < Math.min(RUNS, 15) + 2; i++) {
+  const t = performance.now();
+  boughtPreview = await previewRule(db.sql, bought, { now, zone: 'Asia/Kolkata' }, 'INR', limits);
+  if (i >= 2) boughtTimes.push(performance.now() - t);
+}
+let t0 = performance.now();
+const boughtReference = (await db.sql.rows(boughtHand))[0].count;
+const boughtHandMs = performance.now() - t0;
+if (boughtPreview.count !== boughtReference) throw new Error(`bought preview counted ${boughtPreview.count}, a scan of every line ${boughtReference}`);
+
+// A hundred of them (the most a rule may hold): finished within the preview limit, or refused with a sentence.
+const words = ['heart', 'lantern', 'mug', 'candle', 'bag', 'tin', 'card', 'lamp', 'vintage', 'set of'];
+const hundred = parseRule({ any: Array.from({ length: 100 }, (_, i) => ({ bought: { contains: words[i % 10] + (i < 10 ? '' : String.fromCharCode(97 + (i % 26))) } })) });
+t0 = performance.now();
+let hundredOutcome;
+try {
+  const p = await previewRule(db.sql, hundred, { now, zone: 'Asia/Kolkata' }, 'INR', limits);
+  hundredOutcome = `finished: ${p.count.toLocaleString('en')} customers`;
+} catch (error) {
+  hundredOutcome = `refused: ${error.message}`;
+}
+const hundredMs = performance.now() - t0;
+
 const f = (ms) => `${ms.toFixed(1)} ms`;
 console.log(`machine: ${db.machine}`);
-console.log(`data: ${CUSTOMERS.toLocaleString('en')} customers, ${orderCount.toLocaleString('en')} orders, loaded with COPY in ${loadSeconds.toFixed(1)} s`);
+console.log(`data: ${CUSTOMERS.toLocaleString('en')} customers, ${orderCount.toLocaleString('en')} orders, ${lineCount.toLocaleString('en')} order lines of ${products.length.toLocaleString('en')} products, loaded with COPY in ${loadSeconds.toFixed(1)} s`);
 console.log(`rule: ${preview.sentence}  →  ${preview.count.toLocaleString('en')} customers`);
 console.log(`preview (count + funnel + 10 samples): p50 ${f(percentile(previewTimes, 0.5))}, p95 ${f(percentile(previewTimes, 0.95))}  (${RUNS} runs)`);
 console.log(`hand-written count:                    p50 ${f(percentile(handTimes, 0.5))}, p95 ${f(percentile(handTimes, 0.95))}`);
 console.log(`ratio of p50s: ${(percentile(previewTimes, 0.5) / percentile(handTimes, 0.5)).toFixed(2)}×`);
+console.log(`rule: ${boughtPreview.sentence}  →  ${boughtPreview.count.toLocaleString('en')} customers`);
+console.log(`preview with three bought-contains conditions: p50 ${f(percentile(boughtTimes, 0.5))}, p95 ${f(percentile(boughtTimes, 0.95))}  (${boughtTimes.length} runs; a scan of every line: ${f(boughtHandMs)})`);
+console.log(`a hundred bought-contains conditions: ${hundredOutcome} in ${f(hundredMs)} (preview limit ${limits.timeoutMs / 1000} s)`);
 await db.close();
