@@ -2,6 +2,10 @@
 // then times the preview of the win-back rule (count, funnel and ten samples) against the same count written by
 // hand in SQL; then a rule with three "bought … contains" conditions, and one with a hundred, under the preview's
 // limits. Run: npm run bench:segments. CUSTOMERS=… and RUNS=… change the size and the number of timed runs.
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -38,7 +42,7 @@ function* customerRows(orders, lines) {
       const lineCount = 1 + Math.floor(random.next() * 3); // 1–3 lines, 2 on average
       for (let position = 1; position <= lineCount; position++) {
         const product = Math.floor(random.next() * products.length);
-        lines.push(`${orderId}\t${position}\tP${product}\t${products[product]}\t1\t${total / lineCount}\n`);
+        lines.write(`${orderId}\t${position}\tP${product}\t${products[product]}\t1\t${total / lineCount}\n`);
       }
       orders.push(`${orders.length + 1}\tO${orders.length + 1}\t${id}\t${new Date(placed).toISOString()}\tcompleted\t${total}\n`);
     }
@@ -50,7 +54,18 @@ function* customerRows(orders, lines) {
 const loadStarted = performance.now();
 const client = await db.sql.pool.connect();
 let orders = [];
-let lines = [];
+// Ten million lines do not fit in memory as strings: they go to a file as they are made, and COPY reads it back.
+const linesPath = join(tmpdir(), `crm-bench-lines-${process.pid}.tsv`);
+const lines = (() => {
+  const fd = openSync(linesPath, 'w');
+  let buffer = '';
+  let count = 0;
+  return {
+    get length() { return count; },
+    write(row) { buffer += row; count++; if (buffer.length > 1 << 20) { writeSync(fd, buffer); buffer = ''; } },
+    close() { writeSync(fd, buffer); closeSync(fd); },
+  };
+})();
 const chunks = function* () {
   let buffer = [];
   for (const row of customerRows(orders, lines)) {
@@ -66,13 +81,11 @@ const orderChunks = function* () {
 };
 await pipeline(Readable.from(orderChunks()), client.query(copyFrom(`copy orders (id, external_id, customer_id, placed_at, status, total) from stdin`)));
 orders = null;
+lines.close();
 const lineCount = lines.length;
-const lineChunks = function* () {
-  for (let i = 0; i < lines.length; i += 20_000) yield lines.slice(i, i + 20_000).join('');
-};
-// The same COPY the importer uses; the catalogue trigger fills products as the lines arrive.
-await pipeline(Readable.from(lineChunks()), client.query(copyFrom(`copy order_lines (order_id, position, sku, description, quantity, unit_price) from stdin`)));
-lines = null;
+// COPY, as the importer writes lines; the statement triggers fill the product catalogue and who bought what.
+await pipeline(createReadStream(linesPath, { highWaterMark: 1 << 20 }), client.query(copyFrom(`copy order_lines (order_id, position, sku, description, quantity, unit_price) from stdin`)));
+await rm(linesPath, { force: true });
 await client.query(`select setval('customers_id_seq', $1), setval('orders_id_seq', $2)`, [CUSTOMERS, orderCount]);
 for (const table of ['customers', 'orders', 'order_lines', 'products']) await client.query(`vacuum analyze ${table}`);
 client.release();
