@@ -1,14 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
-
-async function finished(crm: TestCrm, token: string, importId: string) {
-  for (let i = 0; i < 200; i++) {
-    const res = await call(`${crm.url}/api/imports/${importId}`, { token });
-    if (res.body.status === 'succeeded' || res.body.status === 'failed') return res.body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`import ${importId} did not finish`);
-}
+import { call, importFinished as finished, startTestCrm, type TestCrm } from './support/test-crm.js';
 
 const order = (externalId: string, customer: string, total: string, extra: object = {}) => ({ externalId, customerExternalId: customer, placedAt: '2026-03-01T10:00:00Z', total, ...extra });
 

@@ -1,13 +1,4 @@
-import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
-
-async function finished(crm: TestCrm, token: string, importId: string) {
-  for (let i = 0; i < 200; i++) {
-    const res = await call(`${crm.url}/api/imports/${importId}`, { token });
-    if (res.body.status === 'succeeded' || res.body.status === 'failed') return res.body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`import ${importId} did not finish`);
-}
+import { call, importFinished as finished, startTestCrm, type TestCrm } from './support/test-crm.js';
 
 // Values that used to answer 500 and drop a whole batch, good records included: each is now refused on its own,
 // with its field named, and the rest is kept.

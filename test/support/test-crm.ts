@@ -86,3 +86,13 @@ export async function call(url: string, options: { token?: string; method?: stri
   try { json = text ? JSON.parse(text) : null; } catch { json = text; }
   return { status: res.status, body: json, headers: res.headers };
 }
+
+/** Polls an import's report until it has finished, as a client of the API would. */
+export async function importFinished(crm: TestCrm, token: string, importId: string) {
+  for (let i = 0; i < 200; i++) {
+    const res = await call(`${crm.url}/api/imports/${importId}`, { token });
+    if (res.body.status === 'succeeded' || res.body.status === 'failed') return res.body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`import ${importId} did not finish`);
+}
