@@ -7,7 +7,7 @@ import { CONFIG } from '../config/config.token.js';
 import { CampaignsService } from '../crm/campaigns/campaigns.service.js';
 import { Conflict, NotFound } from '../crm/crm-errors.js';
 import { findTextProblem } from '../crm/text.js';
-import { BadInput } from '../channels/http/bad-input.js';
+import { BadInput } from '../surfaces/http/bad-input.js';
 import { CLOCK, type Clock } from '../crm/time/clock.js';
 import { dayIn } from '../crm/time/time-zone.js';
 import { logger } from '../logging/logger.js';

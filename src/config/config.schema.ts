@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone } from '../crm/time/time-zone.js';
-import { isLoopbackName } from '../channels/mcp/request-origin.js';
+import { isLoopbackName } from '../surfaces/mcp/request-origin.js';
 
 // Environment values arrive as strings; these helpers turn "" into "not set" so that an empty line in .env means the default.
 const optionalText = () => z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());

@@ -6,7 +6,7 @@ import { CampaignsService } from '../crm/campaigns/campaigns.service.js';
 import { CustomersService } from '../crm/customers/customers.service.js';
 import { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import { SegmentsService } from '../crm/segments/segments.service.js';
-import { BadInput } from '../channels/http/bad-input.js';
+import { BadInput } from '../surfaces/http/bad-input.js';
 import { findTextProblem } from '../crm/text.js';
 import { toolsByName } from './catalogue.js';
 import type { ToolServices } from './crm-tool.js';

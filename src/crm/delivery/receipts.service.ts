@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Sql } from '../../db/sql.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { receiptBatch } from '../../vendor/vendor-protocol.js';
-import { BadInput, parseInput } from '../../channels/http/bad-input.js';
+import { BadInput, parseInput } from '../../surfaces/http/bad-input.js';
 import { logIdOf } from './receipts.js';
 import { signatureProblem } from './signature.js';
 import { VENDOR_CONNECTION, type VendorConnection } from './vendor-connection.js';
