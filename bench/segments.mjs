@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import { benchDatabase, dist, percentile } from './bench-database.mjs';
 
@@ -51,6 +51,22 @@ function* customerRows(orders, lines) {
   }
 }
 
+// Whole lines from a text stream, a chunk at a time (each with its count), so a batch never splits a line.
+function splitLines() {
+  let rest = '';
+  return new Transform({
+    readableObjectMode: true,
+    transform(text, _encoding, done) {
+      const all = rest + text;
+      const end = all.lastIndexOf('\n') + 1;
+      rest = all.slice(end);
+      const whole = all.slice(0, end);
+      done(null, whole ? { text: whole, count: whole.split('\n').length - 1 } : undefined);
+    },
+    flush(done) { done(null, rest ? { text: `${rest}\n`, count: 1 } : undefined); },
+  });
+}
+
 const loadStarted = performance.now();
 const client = await db.sql.pool.connect();
 let orders = [];
@@ -83,8 +99,17 @@ await pipeline(Readable.from(orderChunks()), client.query(copyFrom(`copy orders 
 orders = null;
 lines.close();
 const lineCount = lines.length;
-// COPY, as the importer writes lines; the statement triggers fill the product catalogue and who bought what.
-await pipeline(createReadStream(linesPath, { highWaterMark: 1 << 20 }), client.query(copyFrom(`copy order_lines (order_id, position, sku, description, quantity, unit_price) from stdin`)));
+// COPY, as the importer writes lines, a batch at a time as an import does (here 200,000 lines a statement): the
+// statement triggers fill the product catalogue and who bought what from each batch.
+const linesCopy = () => client.query(copyFrom(`copy order_lines (order_id, position, sku, description, quantity, unit_price) from stdin`));
+let batch = [];
+let batchLines = 0;
+for await (const chunk of createReadStream(linesPath, { highWaterMark: 1 << 20, encoding: 'utf8' }).pipe(splitLines())) {
+  batch.push(chunk);
+  batchLines += chunk.count;
+  if (batchLines >= 200_000) { await pipeline(Readable.from(batch.map((c) => c.text)), linesCopy()); batch = []; batchLines = 0; }
+}
+if (batch.length) await pipeline(Readable.from(batch.map((c) => c.text)), linesCopy());
 await rm(linesPath, { force: true });
 await client.query(`select setval('customers_id_seq', $1), setval('orders_id_seq', $2)`, [CUSTOMERS, orderCount]);
 for (const table of ['customers', 'orders', 'order_lines', 'products']) await client.query(`vacuum analyze ${table}`);

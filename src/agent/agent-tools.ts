@@ -15,7 +15,7 @@ export function agentTools(runner: ToolRunner, actor: Actor): ToolSet {
   return Object.fromEntries(toolCatalogue.map((t) => [t.name, tool({
     description: t.description,
     inputSchema: t.input,
-    execute: (input: unknown, { abortSignal }) => runner.run(actor, t.name, input, abortSignal),
+    execute: (input: unknown, { abortSignal }) => runner.runNamed(actor, t.name, input, abortSignal),
   })]));
 }
 

@@ -3,7 +3,7 @@ import type { UIMessage } from 'ai';
 import type { Actor } from '../auth/actor.js';
 import { authorize } from '../auth/authorize.js';
 import { Sql } from '../db/sql.js';
-import { NotFound } from '../crm/crm-errors.js';
+import { NotFound } from '../crm/errors.js';
 
 export interface ConversationSummary { id: string; title: string; surface: string; createdAt: string; updatedAt: string }
 

@@ -1,13 +1,19 @@
+import { CrmError } from '../crm/errors.js';
 import type { Actor } from './actor.js';
 import { permissionTable, type Action } from './permissions.js';
 
-export class PermissionDenied extends Error {
+export class PermissionDenied extends CrmError {
+  readonly kind = 'forbidden';
   constructor(readonly action: Action, readonly role: string) {
     super(`Your role (${role}) does not allow ${action}.`);
   }
+  override details() {
+    return { action: this.action };
+  }
 }
 
-export class NotSignedIn extends Error {
+export class NotSignedIn extends CrmError {
+  readonly kind = 'not_signed_in';
   constructor(message = 'Sign in first, or send an API token as "Authorization: Bearer …".') {
     super(message);
   }

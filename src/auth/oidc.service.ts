@@ -2,12 +2,18 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { AuditService } from '../audit/audit.service.js';
+import { CrmError } from '../crm/errors.js';
 import type { Config } from '../config/config.schema.js';
 import { CONFIG } from '../config/config.token.js';
 import { logger } from '../logging/logger.js';
 import { User } from './user.entity.js';
 
-export class SignInRefused extends Error {}
+export class SignInRefused extends CrmError {
+  readonly kind = 'not_signed_in';
+  override get code() {
+    return 'sign_in_refused';
+  }
+}
 
 type Identity = { iss: string; sub: string; email?: unknown; email_verified?: unknown; name?: unknown };
 

@@ -5,14 +5,19 @@ import type { Config } from '../config/config.schema.js';
 import { CONFIG } from '../config/config.token.js';
 import type { Actor, Surface } from './actor.js';
 import { authorize } from './authorize.js';
-import { NotFound, Refused } from '../crm/crm-errors.js';
+import { NotFound, Refused } from '../crm/errors.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
 import { Session } from './session.entity.js';
 import { lesserRole } from './permissions.js';
 import type { Role } from './roles.js';
 import { User } from './user.entity.js';
 
-export class UserInputError extends Error {}
+/** A request about people or tokens that cannot be done as asked (a taken email, a weak password). */
+export class UserInputError extends Refused {
+  override get code() {
+    return 'rejected';
+  }
+}
 
 export const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, role: u.role, slackUserId: u.slackUserId ?? null, disabled: !!u.disabledAt, createdAt: u.createdAt });
 

@@ -28,8 +28,8 @@ export interface ToolContext { actor: Actor; services: ToolServices; signal?: Ab
  * One CRM operation, defined once and served on every surface (HTTP, the agent, MCP, Slack): its name, a
  * description written for a model, zod input and output, its risk and the permission it needs.
  */
-export interface CrmTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  name: string;
+export interface CrmTool<N extends string = string, I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  name: N;
   description: string;
   input: I;
   output: O;
@@ -40,4 +40,5 @@ export interface CrmTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = 
   execute(input: z.output<I>, ctx: ToolContext): Promise<z.input<O>>;
 }
 
-export const defineTool = <I extends z.ZodType, O extends z.ZodType>(tool: CrmTool<I, O>) => tool;
+// `const N` keeps each tool's name as its literal type, from which the catalogue derives ToolName.
+export const defineTool = <const N extends string, I extends z.ZodType, O extends z.ZodType>(tool: CrmTool<N, I, O>) => tool;

@@ -6,12 +6,16 @@ import { CampaignsService } from '../crm/campaigns/campaigns.service.js';
 import { CustomersService } from '../crm/customers/customers.service.js';
 import { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import { SegmentsService } from '../crm/segments/segments.service.js';
-import { BadInput } from '../surfaces/http/bad-input.js';
+import { BadInput, NotFound } from '../crm/errors.js';
 import { findTextProblem } from '../crm/text.js';
-import { toolsByName } from './catalogue.js';
-import type { ToolServices } from './crm-tool.js';
+import type { z } from 'zod';
+import { toolsByName, type CatalogueTool } from './catalogue.js';
+import type { CrmTool, ToolServices } from './crm-tool.js';
 
-export class UnknownTool extends Error {
+export class UnknownTool extends NotFound {
+  override get code() {
+    return 'unknown_tool';
+  }
   constructor(name: string) {
     super(`There is no tool named "${name}"; the tools are: ${[...toolsByName.keys()].join(', ')}.`);
   }
@@ -29,9 +33,19 @@ export class ToolRunner {
     this.services = { segments, campaigns, customers, analytics, ingestion };
   }
 
-  async run(actor: Actor, name: string, rawInput: unknown, signal?: AbortSignal): Promise<unknown> {
+  /** Runs a tool named by a surface in code: its input and its answer are typed by the tool's own schemas. */
+  run<T extends CatalogueTool>(actor: Actor, tool: T, input: z.input<T['input']>, signal?: AbortSignal): Promise<z.output<T['output']>> {
+    return this.runChecked(actor, tool as unknown as CrmTool, input, signal) as Promise<z.output<T['output']>>;
+  }
+
+  /** Runs a tool named from outside (a URL, an MCP call, a model's tool call), whose input is not known yet. */
+  runNamed(actor: Actor, name: string, rawInput: unknown, signal?: AbortSignal): Promise<unknown> {
     const tool = toolsByName.get(name);
     if (!tool) throw new UnknownTool(name);
+    return this.runChecked(actor, tool, rawInput, signal);
+  }
+
+  private async runChecked(actor: Actor, tool: CrmTool, rawInput: unknown, signal?: AbortSignal): Promise<unknown> {
     authorize(actor, tool.permission);
     // Batches of records are checked record by record by the importer, so one bad record does not refuse the rest.
     const text = findTextProblem(rawInput, [], tool.checksRecordsItself ? (path) => path[0] === tool.checksRecordsItself : undefined);

@@ -3,6 +3,10 @@ import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalRespons
 import { useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { csrfHeaders } from './api.js';
 import type { CampaignPlan } from './cards/plan-card.js';
+import type { ToolName } from '../../src/tools/catalogue.js';
+
+// The AI SDK's part type for a tool's call, from the catalogue's names (a renamed tool fails the type check).
+const toolPartType = (name: ToolName) => `tool-${name}`;
 import { ToolPartView, type ToolPart } from './cards/tool-part.js';
 
 // Models mark figures with **bold**; everything else is shown as plain text (never as HTML).
@@ -63,8 +67,8 @@ export function Chat({ id, initialMessages, onTurnEnd }: { id: string; initialMe
           const plans = new Map<string, CampaignPlan>();
           const launching = new Set<string>();
           for (const p of parts) {
-            if (p.type === 'tool-plan_campaign' && p.output?.approval) plans.set(p.output.approval.id, p.output);
-            if (p.type === 'tool-launch_campaign' && p.input?.approvalId) launching.add(p.input.approvalId);
+            if (p.type === toolPartType('plan_campaign') && p.output?.approval) plans.set(p.output.approval.id, p.output);
+            if (p.type === toolPartType('launch_campaign') && p.input?.approvalId) launching.add(p.input.approvalId);
           }
           return (
             <article key={m.id} className={`message ${m.role}`} aria-label={m.role === 'user' ? 'You' : 'Assistant'}>

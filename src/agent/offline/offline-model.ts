@@ -2,6 +2,7 @@ import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Conten
 import type { Clock } from '../../crm/time/clock.js';
 import { dayIn } from '../../crm/time/time-zone.js';
 import { nextStep, type DoneCall, type Memory, type Step } from './offline-steps.js';
+import { isToolName } from '../../tools/catalogue.js';
 import { readRequest } from './request-grammar.js';
 
 
@@ -32,6 +33,8 @@ function callsIn(messages: LanguageModelV4Prompt): DoneCall[] {
   for (const m of messages) {
     if (m.role !== 'assistant' && m.role !== 'tool') continue;
     for (const part of m.content as any[]) {
+      // Only the catalogue's tools are followed; anything else in the prompt is not this model's doing.
+      if ((part.type === 'tool-call' || part.type === 'tool-result') && !isToolName(part.toolName)) continue;
       if (part.type === 'tool-call') calls.set(part.toolCallId, { toolName: part.toolName, input: typeof part.input === 'string' ? JSON.parse(part.input) : part.input });
       if (part.type === 'tool-result') {
         const call = calls.get(part.toolCallId) ?? { toolName: part.toolName, input: {} };

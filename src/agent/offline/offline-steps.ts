@@ -1,16 +1,18 @@
 import { parseRule } from '../../crm/segments/rule-parser.js';
 import { describeRule } from '../../crm/segments/rule-sentence.js';
+import type { ToolName } from '../../tools/catalogue.js';
 import type { RuleJson } from './audience-grammar.js';
 import * as reply from './offline-replies.js';
 import type { CampaignWish, ChatRequest } from './request-grammar.js';
 
 /** A tool call made earlier in this turn, with what came back. */
-export interface DoneCall { toolName: string; input: any; output?: any; error?: string; denied?: { reason?: string } }
+// Tool names are the catalogue's (ToolName): a renamed tool fails the type check in every comparison below.
+export interface DoneCall { toolName: ToolName; input: any; output?: any; error?: string; denied?: { reason?: string } }
 
 /** What earlier turns left behind, so "save it" and "launch it" know what "it" is. */
 export interface Memory { rules?: RuleJson; approvalId?: string; campaignId?: number; firstTurn: boolean }
 
-export type Step = { call: string; input: Record<string, unknown> } | { say: string };
+export type Step = { call: ToolName; input: Record<string, unknown> } | { say: string };
 
 /** The day (YYYY-MM-DD, business time zone) and the CRM's currency, which answers and campaign names use. */
 export interface StepContext { today: string; currency: string }
@@ -25,7 +27,7 @@ const sentenceOf = (rules: RuleJson, currency: string) => {
 
 const goalTitles = { win_back: 'Win-back', thank_you: 'Thank you', new_arrivals: 'New arrivals', offer: 'Offer' } as const;
 
-const find = (done: DoneCall[], name: string) => [...done].reverse().find((d) => d.toolName === name);
+const find = (done: DoneCall[], name: ToolName) => [...done].reverse().find((d) => d.toolName === name);
 
 function summary(done: DoneCall[], currency: string): string {
   const lines: string[] = [];
@@ -72,7 +74,7 @@ export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory,
   const failed = done.find((d) => d.error || d.denied);
   const finish = () => ({ say: (memory.firstTurn ? `${reply.offlineIntro}\n\n` : '') + summary(done, currency) });
   if (failed) return finish();
-  const once = (name: string, input: Record<string, unknown> = {}): Step => (find(done, name) ? finish() : { call: name, input });
+  const once = (name: ToolName, input: Record<string, unknown> = {}): Step => (find(done, name) ? finish() : { call: name, input });
   switch (request.kind) {
     case 'help': return { say: reply.helpText };
     case 'unclear': return { say: reply.clarify(request.understood ? sentenceOf(request.understood, currency) : null, request.unknown) };

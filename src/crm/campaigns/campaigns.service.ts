@@ -7,7 +7,7 @@ import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
 import { Sql, type Queryable } from '../../db/sql.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
-import { Conflict, NotFound, Refused } from '../crm-errors.js';
+import { Conflict, NotFound, Refused } from '../errors.js';
 import { currencySymbol } from '../money/money-format.js';
 import { compileRule, SqlParams } from '../segments/rule-compiler.js';
 import { boundedRows } from '../segments/bounded-read.js';

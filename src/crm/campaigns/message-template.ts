@@ -1,3 +1,4 @@
+import { CrmError } from '../errors.js';
 import type { SqlParams } from '../segments/rule-compiler.js';
 
 /**
@@ -21,7 +22,14 @@ export const placeholderNames = Object.keys(placeholders) as Placeholder[];
 
 export type TemplatePart = { text: string } | { placeholder: Placeholder; fallback: string | null };
 
-export class TemplateError extends Error {
+export class TemplateError extends CrmError {
+  readonly kind = 'bad_input';
+  override get code() {
+    return 'bad_template';
+  }
+  override details() {
+    return { problems: this.problems };
+  }
   constructor(readonly problems: string[]) {
     super(`The message template is not valid: ${problems.join('; ')}`);
   }

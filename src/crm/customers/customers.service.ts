@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../auth/actor.js';
 import { authorize } from '../../auth/authorize.js';
 import { Sql } from '../../db/sql.js';
-import { NotFound } from '../crm-errors.js';
+import { NotFound } from '../errors.js';
 
 const customerColumns = `c.id, c.external_id as "externalId", c.name, c.email, c.phone, c.city, c.country, c.tags,
   c.total_spend as "totalSpend", c.order_count as "orderCount", c.last_order_at as "lastOrderAt", c.unsubscribed_at is not null as unsubscribed`;

@@ -2,13 +2,24 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Sql } from '../../db/sql.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { receiptBatch } from '../../vendor/vendor-protocol.js';
-import { BadInput, parseInput } from '../../surfaces/http/bad-input.js';
+import { CrmError, NotFound, parseInput, Unavailable } from '../errors.js';
 import { logIdOf } from './receipts.js';
 import { signatureProblem } from './signature.js';
 import { VENDOR_CONNECTION, type VendorConnection } from './vendor-connection.js';
 
-export class BadSignature extends Error {}
-export class UnknownMessages extends Error {
+export class BadSignature extends CrmError {
+  readonly kind = 'not_signed_in';
+  override get code() {
+    return 'bad_signature';
+  }
+}
+export class UnknownMessages extends NotFound {
+  override get code() {
+    return 'unknown_messages';
+  }
+  override details() {
+    return { unknown: this.unknown };
+  }
   constructor(readonly unknown: string[]) {
     super(`No message of this CRM has ${unknown.length === 1 ? 'this key' : 'these keys'}: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ' …' : ''}.`);
   }
@@ -46,7 +57,8 @@ export class ReceiptsService {
     const acceptedSet = new Set(accepted);
     const rejected = receipts.filter((r) => !acceptedSet.has(r)).map((r) => r.idempotencyKey);
     if (!accepted.length) throw new UnknownMessages(rejected);
-    if (!this.queue) throw new BadInput([{ path: '', message: 'receipts cannot be queued: this server has no job queue' }]);
+    // The server's own shortcoming, not the vendor's: answered as unavailable, so the vendor retries later.
+    if (!this.queue) throw new Unavailable('Receipts cannot be queued: this server runs without a job queue.');
     await this.queue.send(queueNames.deliveryReceipts, { receipts: accepted });
     return { accepted: accepted.length, rejected };
   }

@@ -1,3 +1,4 @@
+import { Unavailable } from '../errors.js';
 import { sign, SIGNATURE_HEADER } from './signature.js';
 import { submitResponse, type SubmitRequest, type SubmitResponse } from '../../vendor/vendor-protocol.js';
 
@@ -5,7 +6,7 @@ import { submitResponse, type SubmitRequest, type SubmitResponse } from '../../v
 export interface VendorConnection { url: string; secret: string; receiptsUrl: string }
 export const VENDOR_CONNECTION = Symbol('vendor connection');
 
-export class VendorUnavailable extends Error {}
+export class VendorUnavailable extends Unavailable {}
 
 /** Hands one batch to the vendor and returns its answer for each message. */
 export async function submitBatch(vendor: VendorConnection, messages: SubmitRequest['messages']): Promise<SubmitResponse> {

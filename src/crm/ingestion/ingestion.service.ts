@@ -16,13 +16,13 @@ import { CellError } from './values.js';
 import { EventBus } from '../../events/crm-events.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { writeOrders } from '../orders/order-writer.js';
-import { Conflict } from '../crm-errors.js';
+import { Conflict, NotFound } from '../errors.js';
 import type { OrderInput } from '../orders/order-input.js';
 import { upsertCustomers } from './import-writer.js';
 import { checkRecords, NoValidRecord, type RecordLayout } from './record-batch.js';
 import type { CustomerRecord } from './records.js';
 
-export class ImportNotFound extends Error {}
+export class ImportNotFound extends NotFound {}
 
 const keyReused = (key: string) => new Conflict(`The Idempotency-Key "${key}" was already used for a different import; use a new key for new data.`);
 

@@ -1,19 +1,24 @@
 import { z } from 'zod';
 import { orderInput } from '../orders/order-input.js';
 import { customerRecord, firstProblem } from './records.js';
+import { CrmError, TooLarge } from '../errors.js';
 import { findTextProblem } from '../text.js';
 
 export type RecordLayout = 'customers' | 'orders';
 
 export const recordSchemas = { customers: customerRecord, orders: orderInput } as const;
 
-export class NoValidRecord extends Error {
+export class NoValidRecord extends CrmError {
+  readonly kind = 'bad_input';
+  override details() {
+    return { problems: this.problems };
+  }
   constructor(readonly problems: { index: number; field: string | null; reason: string }[]) {
     super(`No record could be accepted: ${problems.slice(0, 3).map((p) => `record ${p.index}${p.field ? ` (${p.field})` : ''}: ${p.reason}`).join('; ')}${problems.length > 3 ? '; …' : ''}.`);
   }
 }
 
-export class TooManyRecords extends Error {}
+export class TooManyRecords extends TooLarge {}
 
 /**
  * Splits a request body (one record or an array) into valid records and problems, each problem with the record's

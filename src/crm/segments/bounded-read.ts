@@ -1,13 +1,13 @@
 import type pg from 'pg';
 import type { Sql } from '../../db/sql.js';
 import { logger } from '../../logging/logger.js';
-import { Refused } from '../crm-errors.js';
+import { Cancelled, Refused } from '../errors.js';
 
 /** How long an audience count may run, how costly a plan it may have, and the caller's signal that it went away. */
 export interface ReadLimits { timeoutMs: number; maxCost?: number; signal?: AbortSignal }
 
 /** The caller went away (a closed tab, a dropped connection): the query was cancelled and nobody waits for an answer. */
-export class ReadAbandoned extends Error {
+export class ReadAbandoned extends Cancelled {
   constructor() {
     super('The request was cancelled before the count finished.');
   }

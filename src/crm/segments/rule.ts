@@ -1,3 +1,4 @@
+import { CrmError } from '../errors.js';
 import type { PeriodUnit } from '../time/clock.js';
 import type { FieldName, Operator } from './rule-fields.js';
 
@@ -22,7 +23,14 @@ export interface DeliveryFailedCondition { kind: 'delivery_failed'; withinDays?:
 /** What a rule limits, so one request cannot ask PostgreSQL for a query of unbounded size. */
 export const ruleLimits = { depth: 8, conditions: 100, listValues: 1000, textLength: 200 } as const;
 
-export class RuleError extends Error {
+export class RuleError extends CrmError {
+  readonly kind = 'bad_input';
+  override get code() {
+    return 'bad_rule';
+  }
+  override details() {
+    return { problems: this.problems };
+  }
   constructor(readonly problems: { path: string; message: string }[]) {
     super(`The rule is not valid: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ')}`);
   }

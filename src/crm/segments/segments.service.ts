@@ -5,7 +5,7 @@ import { authorize } from '../../auth/authorize.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
 import { Sql } from '../../db/sql.js';
-import { Conflict, NotFound } from '../crm-errors.js';
+import { Conflict, NotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../time/clock.js';
 import type { RuleContext } from './condition-range.js';
 import { assertSatisfiable } from './rule-contradictions.js';

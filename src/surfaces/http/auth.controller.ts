@@ -9,7 +9,7 @@ import { SessionsService } from '../../auth/sessions.service.js';
 import { publicUser, UsersService } from '../../auth/users.service.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
-import { parseInput } from './bad-input.js';
+import { parseInput } from '../../crm/errors.js';
 import { CSRF_COOKIE, OIDC_STATE_COOKIE, readCookies, SESSION_COOKIE, setCookie } from './cookies.js';
 import { CurrentActor, Public } from './decorators.js';
 

@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Actor } from '../../auth/actor.js';
+import { CrmError } from '../../crm/errors.js';
 import { authorize, NotSignedIn } from '../../auth/authorize.js';
 import type { Action } from '../../auth/permissions.js';
 import { SessionsService } from '../../auth/sessions.service.js';
@@ -9,7 +10,11 @@ import { TokensService } from '../../auth/tokens.service.js';
 import { readCookies, SESSION_COOKIE } from './cookies.js';
 import { PUBLIC, REQUIRES } from './decorators.js';
 
-export class CsrfRejected extends Error {
+export class CsrfRejected extends CrmError {
+  readonly kind = 'forbidden';
+  override get code() {
+    return 'csrf';
+  }
   constructor() {
     super('This request lacks the X-CSRF-Token header of your session; reload the page and try again.');
   }

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
 import { historyQuery, launchInput, planInput } from '../../crm/campaigns/campaign-input.js';
 import { CampaignsService } from '../../crm/campaigns/campaigns.service.js';
-import { NotFound } from '../../crm/crm-errors.js';
-import { parseInput } from './bad-input.js';
+import { NotFound, parseInput } from '../../crm/errors.js';
 import { CallerGone, CurrentActor, Requires } from './decorators.js';
 
 const id = z.coerce.number().int().positive();

@@ -6,7 +6,7 @@ import { ChatService } from '../../agent/chat.service.js';
 import { chatTurn } from '../../agent/chat-turn.js';
 import { ConversationsService } from '../../agent/conversations.service.js';
 import type { Actor } from '../../auth/actor.js';
-import { parseInput } from './bad-input.js';
+import { parseInput } from '../../crm/errors.js';
 import { CurrentActor, Requires } from './decorators.js';
 
 /** The web chat's server side: a turn streamed as AI SDK UI message chunks, and the person's conversations. */

@@ -8,7 +8,7 @@ import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
 import type { ImportRow } from '../../crm/ingestion/imports.repository.js';
 import { IngestionService } from '../../crm/ingestion/ingestion.service.js';
-import { parseInput } from './bad-input.js';
+import { parseInput } from '../../crm/errors.js';
 import { CurrentActor, Requires } from './decorators.js';
 import { receiveUpload } from './upload.js';
 

@@ -4,7 +4,7 @@ import type { Actor } from '../../auth/actor.js';
 import { fields, operatorsByType } from '../../crm/segments/rule-fields.js';
 import { ruleJson } from '../../crm/segments/rule-parser.js';
 import { SegmentsService } from '../../crm/segments/segments.service.js';
-import { parseInput } from './bad-input.js';
+import { parseInput } from '../../crm/errors.js';
 import { CallerGone, CurrentActor, Requires } from './decorators.js';
 
 const id = z.coerce.number().int().positive();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
 import { roles } from '../../auth/roles.js';
 import { TokensService } from '../../auth/tokens.service.js';
-import { parseInput } from './bad-input.js';
+import { parseInput } from '../../crm/errors.js';
 import { CurrentActor } from './decorators.js';
 
 export const createTokenBody = z.object({

@@ -21,6 +21,6 @@ export class ToolsController {
   @HttpCode(200)
   @Requires('agent.chat')
   run(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: unknown, @CallerGone() gone: AbortSignal) {
-    return this.tools.run(actor, name, body, gone);
+    return this.tools.runNamed(actor, name, body, gone);
   }
 }

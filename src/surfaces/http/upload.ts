@@ -6,7 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BadInput } from './bad-input.js';
+import { BadInput } from '../../crm/errors.js';
 
 export interface Upload {
   path: string;

@@ -4,7 +4,7 @@ import { AuditService } from '../../audit/audit.service.js';
 import type { Actor } from '../../auth/actor.js';
 import { roles } from '../../auth/roles.js';
 import { UsersService } from '../../auth/users.service.js';
-import { parseInput } from './bad-input.js';
+import { parseInput } from '../../crm/errors.js';
 import { CurrentActor, Requires } from './decorators.js';
 
 export const createUserBody = z.object({

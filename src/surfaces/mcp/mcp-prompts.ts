@@ -1,4 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { launchCampaign, planCampaign } from '../../tools/campaign-tools.js';
+import { suggestMessages } from '../../tools/message-tools.js';
+import { previewSegment } from '../../tools/segment-tools.js';
 import { z } from 'zod';
 
 const user = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] });
@@ -22,10 +25,10 @@ export function servePrompts(mcp: McpServer) {
     },
     ({ quietDays, minSpend, offer, channel }) => user([
       `Plan a win-back ${channel ?? 'email'} campaign for customers whose last order was at least ${quietDays ?? 90} days ago${minSpend ? ` and who spent at least ${minSpend} in total` : ''}.`,
-      '1. Call preview_segment with that rule and tell me how many customers match, with a few examples.',
-      `2. Call suggest_messages for a win-back message offering ${offer ?? 'a 10% discount'}, personalised with {{first_name | "there"}}.`,
-      '3. Call plan_campaign with the rule and the best message, then show me the audience, who is left out and why, and two sample messages.',
-      '4. Do not launch. If I say to send it, call launch_campaign with the plan\'s approval id; the CRM will ask me to confirm.',
+      `1. Call ${previewSegment.name} with that rule and tell me how many customers match, with a few examples.`,
+      `2. Call ${suggestMessages.name} for a win-back message offering ${offer ?? 'a 10% discount'}, personalised with {{first_name | "there"}}.`,
+      `3. Call ${planCampaign.name} with the rule and the best message, then show me the audience, who is left out and why, and two sample messages.`,
+      `4. Do not launch. If I say to send it, call ${launchCampaign.name} with the plan's approval id; the CRM will ask me to confirm.`,
     ].join('\n')),
   );
 

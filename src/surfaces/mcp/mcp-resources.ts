@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Actor } from '../../auth/actor.js';
 import { can } from '../../auth/authorize.js';
 import { projectRoot } from '../../project-root.js';
+import { getCampaignStats, listCampaigns } from '../../tools/campaign-tools.js';
+import { getSegment, listSegments } from '../../tools/segment-tools.js';
 import type { ToolRunner } from '../../tools/tool-runner.js';
 
 const json = (uri: URL, value: unknown): ReadResourceResult => ({
@@ -23,12 +25,12 @@ export function serveResources(mcp: McpServer, caller: () => Actor, runner: Tool
     new ResourceTemplate('crm://segments/{id}', {
       list: async () => {
         if (!can(caller(), 'segments.read')) return { resources: [] };
-        const { segments } = (await runner.run(caller(), 'list_segments', {})) as { segments: { id: number; name: string; sentence: string }[] };
+        const { segments } = await runner.run(caller(), listSegments, {});
         return { resources: segments.map((s) => ({ uri: `crm://segments/${s.id}`, name: s.name, description: s.sentence, mimeType: 'application/json' })) };
       },
     }),
     { title: 'Saved segment', description: 'A saved audience: its rule, the rule in words, its size and a sample of customers.', mimeType: 'application/json' },
-    async (uri, { id }) => json(uri, await runner.run(caller(), 'get_segment', { segmentId: idOf(id) })),
+    async (uri, { id }) => json(uri, await runner.run(caller(), getSegment, { segmentId: idOf(id) })),
   );
 
   mcp.registerResource(
@@ -36,12 +38,12 @@ export function serveResources(mcp: McpServer, caller: () => Actor, runner: Tool
     new ResourceTemplate('crm://campaigns/{id}', {
       list: async () => {
         if (!can(caller(), 'campaigns.read')) return { resources: [] };
-        const { campaigns } = (await runner.run(caller(), 'list_campaigns', { limit: 20 })) as { campaigns: { id: number; name: string; status: string; audience: number }[] };
+        const { campaigns } = await runner.run(caller(), listCampaigns, { limit: 20 });
         return { resources: campaigns.map((c) => ({ uri: `crm://campaigns/${c.id}`, name: c.name, description: `${c.status}, ${c.audience} recipients`, mimeType: 'application/json' })) };
       },
     }),
     { title: 'Campaign', description: 'A campaign\'s delivery figures: audience, sent, failed, pending, delivery rate and failure reasons.', mimeType: 'application/json' },
-    async (uri, { id }) => json(uri, await runner.run(caller(), 'get_campaign_stats', { campaignId: idOf(id) })),
+    async (uri, { id }) => json(uri, await runner.run(caller(), getCampaignStats, { campaignId: idOf(id) })),
   );
 
   mcp.registerResource(

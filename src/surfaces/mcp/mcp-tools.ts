@@ -62,7 +62,7 @@ export function serveTools(server: Server, caller: () => Actor, runner: ToolRunn
         const refused = await askPersonToSend(server, extra, actor, args ?? {}, sends);
         if (refused) return refused;
       }
-      const output = (await runner.run(actor, name, args ?? {}, extra.signal)) as Record<string, unknown>;
+      const output = (await runner.runNamed(actor, name, args ?? {}, extra.signal)) as Record<string, unknown>;
       await server.sendLoggingMessage({ level: 'info', logger: 'crm.tools', data: `${name} answered in ${Math.round(performance.now() - started)} ms` }, extra.sessionId);
       return { content: [{ type: 'text', text: shortText(name, output) }], structuredContent: output };
     } catch (error) {

@@ -4,8 +4,10 @@ import type { Actor } from '../../auth/actor.js';
 import { can } from '../../auth/authorize.js';
 import type { ChatService } from '../../agent/chat.service.js';
 import type { ConversationsService } from '../../agent/conversations.service.js';
+import { launchCampaign } from '../../tools/campaign-tools.js';
 import type { ToolRunner } from '../../tools/tool-runner.js';
-import { describeError } from '../http/errors.filter.js';
+import { errorSentence } from '../../crm/error-sentence.js';
+import { logger } from '../../logging/logger.js';
 import { readTurn } from './read-turn.js';
 import { decidedBlocks } from './slack-blocks.js';
 import type { SlackThread, SlackThreads } from './slack-threads.js';
@@ -51,11 +53,13 @@ export class SlackApprovals {
         return;
       }
       if (!approved) return this.markDecided(client, pressed, false);
-      const launched = (await this.deps.runner.run(actor, 'launch_campaign', { approvalId: button.approvalId })) as { campaignId: number };
+      const launched = await this.deps.runner.run(actor, launchCampaign, { approvalId: button.approvalId });
       await this.markDecided(client, pressed, true);
       await this.deps.threads.postFigures(client, actor, pressed.thread, launched.campaignId);
     } catch (error) {
-      await tell(`Nothing was sent: ${describeError(error)[1].message}`);
+      const { sentence, expected } = errorSentence(error);
+      if (!expected) logger.error('slack approval failed', { error });
+      await tell(`Nothing was sent: ${sentence}`);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { CrmEvents } from '../../events/crm-events.js';
+import type { ToolOutput } from '../../tools/catalogue.js';
 import { formatMoney } from '../../crm/money/money-format.js';
 
 type KnownBlock = types.KnownBlock;
@@ -15,10 +16,9 @@ export const mrkdwn = (markdown: string) => markdown.replace(/\*\*(.+?)\*\*/g, '
 
 export const textBlocks = (markdown: string): KnownBlock[] => (markdown.trim() ? [section(mrkdwn(markdown.trim()))] : []);
 
-export interface AudiencePreview {
-  count: number; totalCustomers: number; sentence: string;
-  samples: { name: string | null; city: string | null; totalSpend: string; orderCount: number }[];
-}
+// The tools' own answers, not copies of their shape: a change to a tool's output is checked here too.
+export type AudiencePreview = ToolOutput<'preview_segment'>;
+export type PlanView = ToolOutput<'plan_campaign'>;
 
 export function previewBlocks(preview: AudiencePreview, currency: string): KnownBlock[] {
   const share = preview.totalCustomers ? ` (${((preview.count / preview.totalCustomers) * 100).toFixed(1)}% of ${n(preview.totalCustomers)})` : '';
@@ -27,13 +27,6 @@ export function previewBlocks(preview: AudiencePreview, currency: string): Known
     section(`*Audience: ${n(preview.count)} customers*${share}\n${preview.sentence}`),
     ...(sample.length ? [context(sample.join('\n'))] : []),
   ];
-}
-
-export interface PlanView {
-  name: string; channel: string; sentence: string;
-  audience: { eligible: number; excluded: Record<string, number> };
-  samples: { name: string | null; address: string; message: string }[];
-  approval: { id: string; expiresAt: string } | null;
 }
 
 /** What a person approves: the button's value says which approval (and, for the agent's request, which conversation). */

@@ -4,8 +4,10 @@ import type { Actor } from '../../auth/actor.js';
 import type { ChatService } from '../../agent/chat.service.js';
 import type { ConversationsService } from '../../agent/conversations.service.js';
 import type { CampaignsService } from '../../crm/campaigns/campaigns.service.js';
-import { NotFound } from '../../crm/crm-errors.js';
+import { NotFound } from '../../crm/errors.js';
 import { readTurn, type TurnRead } from './read-turn.js';
+import { launchCampaign, planCampaign } from '../../tools/campaign-tools.js';
+import { previewSegment } from '../../tools/segment-tools.js';
 import { planBlocks, previewBlocks, textBlocks, type AudiencePreview, type PlanView } from './slack-blocks.js';
 import type { SlackStatsBoard } from './slack-stats-board.js';
 
@@ -41,10 +43,10 @@ export class SlackThreads {
   /** The agent's words, then a card for each result a person acts on: audiences, plans (with buttons), launches. */
   async postTurn(client: webApi.WebClient, actor: Actor, thread: SlackThread, turn: TurnRead, conversationId: string) {
     const blocks: types.KnownBlock[] = [...textBlocks(turn.text)];
-    const asked = new Map(turn.approvals.filter((a) => a.name === 'launch_campaign').map((a) => [(a.input as { approvalId?: string }).approvalId, a]));
+    const asked = new Map(turn.approvals.filter((a) => a.name === launchCampaign.name).map((a) => [(a.input as { approvalId?: string }).approvalId, a]));
     for (const step of turn.tools) {
-      if (step.name === 'preview_segment' && step.output) blocks.push(...previewBlocks(step.output as AudiencePreview, this.deps.currency));
-      if (step.name === 'plan_campaign' && step.output) {
+      if (step.name === previewSegment.name && step.output) blocks.push(...previewBlocks(step.output as AudiencePreview, this.deps.currency));
+      if (step.name === planCampaign.name && step.output) {
         const plan = step.output as PlanView;
         const request = plan.approval ? asked.get(plan.approval.id) : undefined;
         if (plan.approval) asked.delete(plan.approval.id);
@@ -59,7 +61,7 @@ export class SlackThreads {
     await this.post(client, thread, blocks, turn.text || 'Done.');
     for (const step of turn.tools) {
       const campaignId = (step.output as { campaignId?: number } | undefined)?.campaignId;
-      if (step.name === 'launch_campaign' && campaignId) await this.postFigures(client, actor, thread, campaignId);
+      if (step.name === launchCampaign.name && campaignId) await this.postFigures(client, actor, thread, campaignId);
     }
   }
 

@@ -1,12 +1,8 @@
+import type { ToolOutput } from '../../../src/tools/catalogue.js';
 import { count } from '../api.js';
 
-export interface CampaignPlan {
-  campaignId: number; name: string; channel: string; sentence: string;
-  audience: { matching: number; eligible: number; excluded: Record<string, number> };
-  samples: { customerId: number; name: string | null; address: string; message: string }[];
-  warnings: string[];
-  approval: { id: string; expiresAt: string } | null;
-}
+// The plan_campaign tool's answer itself (a type only: nothing of the server reaches the bundle).
+export type CampaignPlan = ToolOutput<'plan_campaign'>;
 
 /** A planned campaign: who receives it, who is left out and why, and sample messages as they will be sent. */
 export function PlanCard({ plan, decision }: { plan: CampaignPlan; decision?: React.ReactNode }) {

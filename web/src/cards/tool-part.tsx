@@ -1,3 +1,4 @@
+import type { ToolName } from '../../../src/tools/catalogue.js';
 import { OverviewCard } from './overview-card.js';
 import { PlanCard, type CampaignPlan } from './plan-card.js';
 import { SegmentCard } from './segment-card.js';
@@ -8,7 +9,8 @@ export interface ToolPart {
   approval?: { id: string; approved?: boolean; reason?: string; requestReason?: string; isAutomatic?: boolean };
 }
 
-const labels: Record<string, string> = {
+// Keyed by the catalogue's tool names: a renamed tool fails the type check here.
+const labels: Partial<Record<ToolName, string>> = {
   preview_segment: 'Finding the audience', plan_campaign: 'Planning the campaign', launch_campaign: 'Launching', get_overview: 'Reading the overview',
   list_campaigns: 'Reading campaign history', get_campaign_stats: 'Reading delivery figures', create_segment: 'Saving the segment',
 };
@@ -18,7 +20,7 @@ export interface ToolPartActions { onDecide: (approvalId: string, approved: bool
 
 export function ToolPartView({ part, plans, launching, actions }: { part: ToolPart; plans: Map<string, CampaignPlan>; launching: Set<string>; actions: ToolPartActions }) {
   const { onDecide } = actions;
-  const name = part.type.slice('tool-'.length);
+  const name = part.type.slice('tool-'.length) as ToolName;
   if (part.state === 'output-error') return <p className="tool error" role="alert">{labels[name] ?? name}: {part.errorText}</p>;
   if (part.state === 'output-denied') return <p className="tool denied">Not done: {part.approval?.reason ?? 'the request was turned down'}.</p>;
   if (name === 'launch_campaign' && part.state === 'approval-requested' && part.approval && !part.approval.isAutomatic) {
