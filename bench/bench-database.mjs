@@ -62,7 +62,7 @@ export async function benchServer(db, { model } = {}) {
   const { freePort } = await dist('src/db/free-port.js');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: url, VENDOR_PORT: '0', RUN_WORKERS: 'false', LOG_LEVEL: 'warn' });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: url, VENDOR_PORT: '0', RUN_WORKERS: 'false', LOG_LEVEL: 'warn' });
   const queue = await JobQueue.start(db.url, { superviseSeconds: 60 });
   const vendor = await connectVendor(config);
   const chosen = typeof model === 'function' ? model(config) : model;

@@ -17,7 +17,7 @@ const { freePort } = await dist('src/db/free-port.js');
 const port = await freePort();
 // Receipts come back quickly (0–500 ms) so the figure is the CRM's own throughput, not the simulated wait.
 const config = loadConfig({
-  ...process.env, DATABASE_URL: db.url, PUBLIC_URL: `http://127.0.0.1:${port}`, VENDOR_PORT: '0',
+  ...process.env, DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, VENDOR_PORT: '0',
   VENDOR_MIN_DELAY_MS: process.env.VENDOR_MIN_DELAY_MS ?? '0', VENDOR_MAX_DELAY_MS: process.env.VENDOR_MAX_DELAY_MS ?? '500',
 });
 const queue = await JobQueue.start(db.url, { superviseSeconds: 10 });

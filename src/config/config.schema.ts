@@ -25,7 +25,7 @@ export const configSchema = z
   .object({
     PORT: port(3000).describe('HTTP port of the web app, API, Slack events and MCP endpoint.'),
     HOST: z.string().default('127.0.0.1').describe('Address to listen on; 0.0.0.0 to accept connections from other machines (containers).'),
-    PUBLIC_URL: z.url().default('http://localhost:3000').describe('The address people use to reach the CRM; OpenID Connect redirects come back here.'),
+    PUBLIC_URL: optionalText().pipe(z.url().optional()).describe('The address people use to reach the CRM; OpenID Connect redirects come back here. When unset, http://localhost:PORT.'),
     DATABASE_URL: optionalText()
       .pipe(postgresUrl.optional())
       .describe('PostgreSQL connection URL. When unset, an embedded PostgreSQL is started with its data under DATA_DIR.'),
@@ -127,4 +127,12 @@ export function crossFieldProblems(raw: Record<string, string | undefined>): { k
   return problems;
 }
 
-export type Config = z.infer<typeof configSchema>;
+/** The configuration as the CRM uses it: PUBLIC_URL is always known (from PORT when it was not given). */
+export type Config = Omit<z.infer<typeof configSchema>, 'PUBLIC_URL'> & { PUBLIC_URL: string };
+
+const anyAddress = new Set(['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost']);
+
+/** Where this CRM is when nobody said otherwise: the port it listens on, on this machine's own name for itself. */
+export function defaultPublicUrl(host: string, port: number) {
+  return `http://${anyAddress.has(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`;
+}

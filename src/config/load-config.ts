@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configSchema, crossFieldProblems, type Config } from './config.schema.js';
+import { configSchema, crossFieldProblems, defaultPublicUrl, type Config } from './config.schema.js';
 
 export class ConfigError extends Error {}
 
@@ -19,7 +19,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input = Object.fromEntries(known.map((key) => [key, env[key]]));
   const result = configSchema.safeParse(input);
   const related = crossFieldProblems(input);
-  if (result.success && !related.length) return result.data;
+  if (result.success && !related.length) {
+    return { ...result.data, PUBLIC_URL: result.data.PUBLIC_URL ?? defaultPublicUrl(result.data.HOST, result.data.PORT) };
+  }
 
   const meanings = describeVariables();
   // Messages come from the rules, never from the values: a mistyped secret must not land in a log.

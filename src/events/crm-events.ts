@@ -8,7 +8,7 @@ export interface CrmEvents {
   'import.finished': { importId: string; status: 'succeeded' | 'failed'; received: number; inserted: number; updated: number; unchanged: number; rejected: number; skipped: number; error: string | null };
   'campaign.progress': {
     campaignId: number; status: string; audience: number; queued: number; submitted: number; sent: number; failed: number;
-    unconfirmed: number; pending: number; deliveryRate: number | null;
+    unconfirmed: number; pending: number; deliveryRate: number | null; stalled: string | null;
   };
 }
 export type CrmEventName = keyof CrmEvents;

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { planInput } from '../crm/campaigns/campaign-input.js';
 import { defineTool } from './crm-tool.js';
 
-const counts = { audience: z.number(), sent: z.number(), failed: z.number(), pending: z.number(), unconfirmed: z.number(), deliveryRate: z.number().nullable() };
+const counts = {
+  audience: z.number(), sent: z.number(), failed: z.number(), pending: z.number(), unconfirmed: z.number(), deliveryRate: z.number().nullable(),
+  stalled: z.string().nullable().describe('Why delivery looks stuck (no receipt has come back at all), or null'),
+};
 
 export const planCampaign = defineTool({
   name: 'plan_campaign',

@@ -41,7 +41,7 @@ export async function startTestCrm(env: Record<string, string> = {}, chosenPort?
   // The port is chosen first so PUBLIC_URL (where sign-in providers send people back) is the real address.
   const port = chosenPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: url, JOB_SUPERVISE_SECONDS: '2', VENDOR_PORT: '0', ...env });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: url, JOB_SUPERVISE_SECONDS: '2', VENDOR_PORT: '0', ...env });
   const queue = await JobQueue.start(db.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
   const vendor = await connectVendor(config);
   const events = new EventBus(db.sql);

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
+import type { CrmEvents } from '../../src/events/crm-events.js';
 
-export interface CampaignProgress {
-  campaignId: number; status: string; audience: number; queued: number; submitted: number; sent: number; failed: number;
-  unconfirmed: number; pending: number; deliveryRate: number | null;
-}
+// The server's own event type (a type only: nothing of the server reaches the bundle).
+export type CampaignProgress = CrmEvents['campaign.progress'];
 
 type Listener = (p: CampaignProgress) => void;
 const listeners = new Set<Listener>();

@@ -14,9 +14,20 @@ export interface DeliveryCounts {
   pending: number;
   /** sent ÷ (sent + failed), or null before the first receipt. */
   deliveryRate: number | null;
+  /** Why delivery looks stuck, in words for the person watching it; null while receipts come back. */
+  stalled: string | null;
 }
 
-const empty = (): DeliveryCounts => ({ audience: 0, queued: 0, submitted: 0, sent: 0, failed: 0, unconfirmed: 0, pending: 0, deliveryRate: null });
+const empty = (): DeliveryCounts => ({ audience: 0, queued: 0, submitted: 0, sent: 0, failed: 0, unconfirmed: 0, pending: 0, deliveryRate: null, stalled: null });
+
+/**
+ * Messages the vendor took whose receipts are overdue, and not one receipt at all: the vendor is not reaching the
+ * CRM (most often PUBLIC_URL or RECEIPTS_URL points somewhere the vendor cannot post to), not a slow day.
+ */
+function stalledReason(counts: DeliveryCounts): string | null {
+  if (counts.unconfirmed === 0 || counts.sent + counts.failed > 0) return null;
+  return `No delivery receipt has come back for any of the ${counts.unconfirmed.toLocaleString('en')} messages the vendor accepted, within RECEIPT_TIMEOUT_SECONDS: the vendor may not be able to reach the CRM (check PUBLIC_URL or RECEIPTS_URL). They are counted as unconfirmed, not sent; a late receipt still settles them.`;
+}
 
 /** Message counts by state for each campaign, from the communication logs themselves (never a cached figure). */
 export async function deliveryCounts(db: Queryable, campaignIds: number[]): Promise<Map<number, DeliveryCounts>> {
@@ -36,6 +47,7 @@ export async function deliveryCounts(db: Queryable, campaignIds: number[]): Prom
     counts.pending = counts.queued + counts.submitted;
     const settled = counts.sent + counts.failed;
     counts.deliveryRate = settled ? Math.round((counts.sent / settled) * 10_000) / 10_000 : null;
+    counts.stalled = stalledReason(counts);
   }
   return result;
 }

@@ -58,7 +58,7 @@ export async function startDeliveryWorker(queue: JobQueue, sql: Sql, vendor: Ven
     progress.touch(campaigns);
   });
   const timer = setInterval(() => {
-    void reconcile(sql, queue, progress, options.receiptTimeoutSeconds).catch((error) => logger.warn('reconciler failed', { reason: (error as Error).message }));
+    void reconcile(sql, queue, progress, options.receiptTimeoutSeconds, vendor.receiptsUrl).catch((error) => logger.warn('reconciler failed', { reason: (error as Error).message }));
   }, options.reconcileSeconds * 1000);
   timer.unref();
   return () => {

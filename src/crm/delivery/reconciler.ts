@@ -2,6 +2,7 @@ import type { Sql } from '../../db/sql.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { logger } from '../../logging/logger.js';
 import type { CampaignProgress } from './campaign-progress.js';
+import { deliveryCounts } from '../campaigns/campaign-stats.js';
 import { completeFinishedCampaigns } from './receipts.js';
 
 /**
@@ -10,7 +11,7 @@ import { completeFinishedCampaigns } from './receipts.js';
  * left to wait for, and queues the dispatch again for a campaign whose messages sit queued (a crash right after
  * launch, before its dispatch job was stored).
  */
-export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignProgress, receiptTimeoutSeconds: number) {
+export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignProgress, receiptTimeoutSeconds: number, receiptsUrl: string) {
   const result = await sql.transaction(async (client) => {
     const { rows: lock } = await client.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext('crm.reconciler')) as locked`);
     if (!lock[0].locked) return null;
@@ -32,5 +33,15 @@ export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignPro
   progress.touch(touched);
   if (result.unconfirmed.length || result.stalled.length) {
     logger.info('reconciler', { unconfirmed: result.unconfirmed.length, redispatched: result.stalled.length, completed: result.completed.length });
+  }
+  // Overdue messages of a campaign that has had no receipt at all: say plainly where the receipts were expected.
+  const overdue = [...new Set(result.unconfirmed.map((r) => r.campaign_id))];
+  for (const [campaignId, counts] of overdue.length ? await deliveryCounts(sql, overdue) : []) {
+    if (counts.stalled) {
+      logger.warn('no delivery receipts have arrived', {
+        campaignId, unconfirmed: counts.unconfirmed, receiptsUrl,
+        reason: `the vendor was told to post receipts to ${receiptsUrl}; if it cannot reach that address, set PUBLIC_URL (or RECEIPTS_URL) to one it can`,
+      });
+    }
   }
 }

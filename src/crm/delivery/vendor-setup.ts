@@ -9,6 +9,15 @@ export function receiptsUrl(config: Config) {
   return config.RECEIPTS_URL ?? new URL('/api/delivery-receipts', config.PUBLIC_URL).toString();
 }
 
+/**
+ * The simulator runs inside this server, so it posts receipts straight to the port the server listens on, whatever
+ * PUBLIC_URL says (a proxy's address, or a port someone forgot to change).
+ */
+function localReceiptsUrl(config: Config) {
+  const host = ['0.0.0.0', '::', 'localhost'].includes(config.HOST) ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return `http://${host}:${config.PORT}/api/delivery-receipts`;
+}
+
 /** The vendor at VENDOR_URL, or null when this process has none configured. */
 export function configuredVendor(config: Config): VendorConnection | null {
   return config.VENDOR_URL ? { url: config.VENDOR_URL.replace(/\/$/, ''), secret: config.VENDOR_SECRET!, receiptsUrl: receiptsUrl(config) } : null;
@@ -32,5 +41,5 @@ export async function connectVendor(config: Config): Promise<{ connection: Vendo
     logger.info('vendor simulator port taken, using another', { wanted: config.VENDOR_PORT, url });
   }
   logger.info('vendor simulator started', { url });
-  return { connection: { url, secret, receiptsUrl: receiptsUrl(config) }, simulator };
+  return { connection: { url, secret, receiptsUrl: config.RECEIPTS_URL ?? localReceiptsUrl(config) }, simulator };
 }

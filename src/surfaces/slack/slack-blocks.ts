@@ -64,7 +64,7 @@ export function planBlocks(plan: PlanView, button: ApprovalButton | null): Known
 export const decidedBlocks = (blocks: KnownBlock[], decision: string): KnownBlock[] =>
   [...blocks.filter((b) => b.type !== 'actions' && !(b.type === 'context' && JSON.stringify(b).includes('Only a marketer or admin can approve'))), context(decision)];
 
-export type CampaignFigures = Pick<CrmEvents['campaign.progress'], 'status' | 'audience' | 'sent' | 'failed' | 'pending' | 'unconfirmed' | 'deliveryRate'>;
+export type CampaignFigures = Pick<CrmEvents['campaign.progress'], 'status' | 'audience' | 'sent' | 'failed' | 'pending' | 'unconfirmed' | 'deliveryRate' | 'stalled'>;
 
 export function statsBlocks(name: string, campaignId: number, figures: CampaignFigures): KnownBlock[] {
   const done = figures.sent + figures.failed + figures.unconfirmed;
@@ -82,5 +82,6 @@ export function statsBlocks(name: string, campaignId: number, figures: CampaignF
         { type: 'mrkdwn', text: `*Progress*\n${figures.audience ? Math.round((done / figures.audience) * 100) : 100}%` },
       ],
     },
+    ...(figures.stalled ? [context(`:warning: ${figures.stalled}`)] : []),
   ];
 }

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import { api, count } from '../api.js';
 import { useCampaignProgress } from '../live-campaigns.js';
+import type { ToolOutput } from '../../../src/tools/catalogue.js';
 
-interface Stats { id?: number; name?: string; status: string; audience: number; sent: number; failed: number; pending: number; unconfirmed: number; deliveryRate: number | null }
+// The get_campaign_stats tool's figures (the websocket's campaign.progress carries the same ones).
+type Stats = Pick<ToolOutput<'get_campaign_stats'>, 'status' | 'audience' | 'sent' | 'failed' | 'pending' | 'unconfirmed' | 'deliveryRate' | 'stalled'> & { id?: number; name?: string };
 
 /** A campaign's delivery as a bar that fills while receipts arrive (figures pushed over the websocket). */
 export function StatsCard({ campaignId, initial }: { campaignId: number; initial?: Stats }) {
@@ -28,6 +30,7 @@ export function StatsCard({ campaignId, initial }: { campaignId: number; initial
         <div><dt>Pending</dt><dd>{count(s.pending)}</dd></div>
         <div><dt>Delivery rate</dt><dd>{s.deliveryRate === null ? '—' : `${Math.round(s.deliveryRate * 1000) / 10}%`}</dd></div>
       </dl>
+      {s.stalled && <p className="stalled" role="alert">{s.stalled}</p>}
     </section>
   );
 }
