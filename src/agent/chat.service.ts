@@ -17,11 +17,12 @@ import type { ChatTurn, TurnMetadata } from './chat-turn.js';
 import { ConversationsService } from './conversations.service.js';
 import { agentInstructions } from './instructions.js';
 import { AGENT_MODEL, type ChosenModel } from './model-choice.js';
+import { formatCount } from '../crm/format.js';
 import { planSummary } from './plan-summary.js';
 
 const limitMessages = {
   steps: (n: number) => `I stopped after ${n} steps, the most one turn may take. Tell me how to go on, or narrow the request.`,
-  tokens: (n: number) => `I stopped because this turn used its ${n.toLocaleString('en-IN')} tokens. Ask again with a narrower request.`,
+  tokens: (n: number) => `I stopped because this turn used its ${formatCount(n)} tokens. Ask again with a narrower request.`,
   time: (s: number) => `I stopped because this turn ran for ${s} seconds, the most it may. Nothing further was done.`,
 };
 

@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor.js';
+import { formatCount as n } from '../crm/format.js';
 import type { CampaignPlan, CampaignsService } from '../crm/campaigns/campaigns.service.js';
 
-const n = (v: number) => v.toLocaleString('en-IN');
 
 /** The plan behind an approval in a few lines, for the person deciding: who receives what, and who is left out. */
 export async function planSummary(campaigns: CampaignsService, actor: Actor, approvalId: string): Promise<string> {

@@ -1,4 +1,5 @@
 // The CRM's HTTP API as the web app uses it: the session cookie travels by itself, writes carry the CSRF token.
+import { formatCount, formatDateTime, formatMoney } from '../../src/crm/format.js';
 
 let csrfToken: string | null = null;
 export const setCsrfToken = (token: string | null) => (csrfToken = token);
@@ -21,7 +22,15 @@ export async function api<T = any>(path: string, body?: unknown, method = body =
   return data as T;
 }
 
-export interface Me { user: { id: number; email: string; name: string; role: string } | null; role: string; csrfToken: string | null }
+export interface Me {
+  user: { id: number; email: string; name: string; role: string } | null; role: string; csrfToken: string | null;
+  currency: string; timeZone: string;
+}
 
-export const money = (v: unknown) => `₹${Number(v ?? 0).toLocaleString('en-IN', { maximumFractionDigits: 0 })}`;
-export const count = (v: unknown) => Number(v ?? 0).toLocaleString('en-IN');
+// The CRM's currency and time zone, as the server reported them with the signed-in person.
+const settings = { currency: 'INR', timeZone: 'Asia/Kolkata' };
+export const adoptServerSettings = (me: Pick<Me, 'currency' | 'timeZone'>) => Object.assign(settings, { currency: me.currency, timeZone: me.timeZone });
+
+export const money = (v: unknown) => formatMoney(Number(v ?? 0), settings.currency, true);
+export const count = (v: unknown) => formatCount(Number(v ?? 0), settings.currency);
+export const dateTime = (v: string | Date) => formatDateTime(v, settings.timeZone);

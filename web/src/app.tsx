@@ -1,6 +1,6 @@
 import type { UIMessage } from 'ai';
 import { useCallback, useEffect, useState } from 'react';
-import { api, setCsrfToken, type Me } from './api.js';
+import { adoptServerSettings, api, setCsrfToken, type Me } from './api.js';
 import { ApprovalPage } from './approval-page.js';
 import { Chat } from './chat.js';
 import { HistoryPage } from './history-page.js';
@@ -24,6 +24,7 @@ export function App() {
 
   const signedIn = (m: Me) => {
     setCsrfToken(m.csrfToken);
+    adoptServerSettings(m);
     setMe(m.user ? m : null);
   };
   useEffect(() => { api<Me>('/api/auth/me').then(signedIn, () => setMe(null)); }, []);

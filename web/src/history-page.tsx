@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, count } from './api.js';
+import { api, count, dateTime } from './api.js';
 import { useCampaignProgress } from './live-campaigns.js';
 
 interface Row { id: number; name: string; channel: string; status: string; audience: number; sent: number; failed: number; pending: number; deliveryRate: number | null; launchedBy: string | null; launchedAt: string | null }
@@ -11,7 +11,7 @@ function CampaignRow({ row }: { row: Row }) {
     <tr>
       <th scope="row">#{r.id} {r.name}</th><td>{r.channel}</td><td>{r.status}</td><td>{count(r.audience)}</td><td>{count(r.sent)}</td><td>{count(r.failed)}</td>
       <td>{count(r.pending)}</td><td>{r.deliveryRate === null ? '—' : `${Math.round(r.deliveryRate * 1000) / 10}%`}</td>
-      <td>{r.launchedBy ?? '—'}{r.launchedAt && <><br /><small>{new Date(r.launchedAt).toLocaleString('en-IN')}</small></>}</td>
+      <td>{r.launchedBy ?? '—'}{r.launchedAt && <><br /><small>{dateTime(r.launchedAt)}</small></>}</td>
     </tr>
   );
 }

@@ -1,9 +1,9 @@
 // What the offline model says about tool results: short, with the figures a marketer asked for.
-import { formatMoney } from '../../crm/money/money-format.js';
+import { formatCount, formatMoney } from '../../crm/format.js';
 
 type Json = Record<string, any>;
 
-const n = (v: unknown) => Number(v ?? 0).toLocaleString('en-IN');
+const n = (v: unknown) => formatCount(Number(v ?? 0));
 const money = (v: unknown, currency: string) => formatMoney(Number(v ?? 0), currency);
 const pct = (v: unknown) => (v === null || v === undefined ? 'not known yet' : `${Math.round(Number(v) * 1000) / 10}%`);
 

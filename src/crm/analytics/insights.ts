@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/sql.js';
-import { formatMoney } from '../money/money-format.js';
+import { formatMoney } from '../format.js';
 
 /**
  * An insight carries the figures it was computed from. When the data cannot support it, it says so and why, with

@@ -1,3 +1,4 @@
+import { formatCount } from '../format.js';
 import type { Queryable } from '../../db/sql.js';
 
 export interface DeliveryCounts {
@@ -26,7 +27,7 @@ const empty = (): DeliveryCounts => ({ audience: 0, queued: 0, submitted: 0, sen
  */
 function stalledReason(counts: DeliveryCounts): string | null {
   if (counts.unconfirmed === 0 || counts.sent + counts.failed > 0) return null;
-  return `No delivery receipt has come back for any of the ${counts.unconfirmed.toLocaleString('en')} messages the vendor accepted, within RECEIPT_TIMEOUT_SECONDS: the vendor may not be able to reach the CRM (check PUBLIC_URL or RECEIPTS_URL). They are counted as unconfirmed, not sent; a late receipt still settles them.`;
+  return `No delivery receipt has come back for any of the ${formatCount(counts.unconfirmed)} messages the vendor accepted, within RECEIPT_TIMEOUT_SECONDS: the vendor may not be able to reach the CRM (check PUBLIC_URL or RECEIPTS_URL). They are counted as unconfirmed, not sent; a late receipt still settles them.`;
 }
 
 /** Message counts by state for each campaign, from the communication logs themselves (never a cached figure). */

@@ -8,7 +8,7 @@ import { CONFIG } from '../../config/config.token.js';
 import { Sql, type Queryable } from '../../db/sql.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { Conflict, NotFound, Refused } from '../errors.js';
-import { currencySymbol } from '../money/money-format.js';
+import { currencySymbol } from '../format.js';
 import { compileRule, SqlParams } from '../segments/rule-compiler.js';
 import { boundedRows } from '../segments/bounded-read.js';
 import { SegmentsService } from '../segments/segments.service.js';

@@ -6,6 +6,7 @@ import { FileRejected, readLines, type SourceProgress } from './line-source.js';
 import type { CustomerRecord, OrderRecord } from './records.js';
 import { rowMapper } from './row-mapper.js';
 import { textProblem } from '../text.js';
+import { formatCount } from '../format.js';
 import { cached, detach, formatDateParser, isoDateParser } from './values.js';
 
 export interface FileImportOptions {
@@ -156,7 +157,7 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
   const final = await importsRepository.get(sql, importId);
   if (final && final.received > 0 && final.received === final.rejected + final.skipped && final.received !== final.skipped) {
     const first = (await importsRepository.rejections(sql, importId, 3)).map((r) => `line ${r.position}${r.field ? ` (${r.field})` : ''}: ${r.reason}`);
-    throw new FileRejected(`No line of this file could be imported; ${final.rejected.toLocaleString('en')} were rejected, for example ${first.join('; ')}.`);
+    throw new FileRejected(`No line of this file could be imported; ${formatCount(final.rejected)} were rejected, for example ${first.join('; ')}.`);
   }
   if (final && final.received === 0) throw new FileRejected('The file has a header but no lines.');
   report();

@@ -1,4 +1,4 @@
-import { formatMoney } from '../money/money-format.js';
+import { formatCount, formatMoney } from '../format.js';
 import { fields } from './rule-fields.js';
 import type { FieldCondition, Period, RuleNode } from './rule.js';
 
@@ -9,7 +9,7 @@ const period = (p: Period) => `${p.amount} ${p.amount === 1 ? p.unit.slice(0, -1
 
 function numberPhrase(c: FieldCondition, currency: string): string {
   const definition = fields[c.field];
-  const show = (v: number) => ('money' in definition && definition.money ? formatMoney(v, currency) : v.toLocaleString('en-IN'));
+  const show = (v: number) => ('money' in definition && definition.money ? formatMoney(v, currency) : formatCount(v, currency));
   const v = c.value as number;
   switch (c.op) {
     case 'eq': return `is ${show(v)}`;

@@ -57,7 +57,11 @@ export class AuthController {
   async me(@CurrentActor() actor: Actor, @Req() req: Request) {
     const signedIn = await this.sessions.find(readCookies(req.header('cookie'))[SESSION_COOKIE]);
     const user = actor.userId ? await this.users.findById(actor.userId) : null;
-    return { user: user ? publicUser(user) : null, role: actor.role, surface: actor.surface, csrfToken: signedIn?.csrfToken ?? null };
+    // The currency and time zone come with the person, so every page writes money and dates as the server does.
+    return {
+      user: user ? publicUser(user) : null, role: actor.role, surface: actor.surface, csrfToken: signedIn?.csrfToken ?? null,
+      currency: this.config.CURRENCY, timeZone: this.config.TIME_ZONE,
+    };
   }
 
   @Post('password')

@@ -5,6 +5,7 @@ import type { Actor } from '../../auth/actor.js';
 import { authorize } from '../../auth/authorize.js';
 import { describePlan } from '../../agent/plan-summary.js';
 import type { CampaignsService } from '../../crm/campaigns/campaigns.service.js';
+import { formatCount } from '../../crm/format.js';
 import { launchCampaign } from '../../tools/campaign-tools.js';
 
 export interface SendApprovalDeps { campaigns: CampaignsService; publicUrl: string }
@@ -45,7 +46,7 @@ export async function askPersonToSend(
         message: `${summary}\n\nSend this campaign now? Messages cannot be recalled once sent.`,
         requestedSchema: {
           type: 'object',
-          properties: { send: { type: 'boolean', title: `Send ${plan.audience.eligible.toLocaleString('en-IN')} ${plan.channel} messages now` } },
+          properties: { send: { type: 'boolean', title: `Send ${formatCount(plan.audience.eligible)} ${plan.channel} messages now` } },
           required: ['send'],
         },
       },

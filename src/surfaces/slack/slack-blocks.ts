@@ -1,12 +1,11 @@
 import type { types } from '@slack/bolt';
 import type { CrmEvents } from '../../events/crm-events.js';
 import type { ToolOutput } from '../../tools/catalogue.js';
-import { formatMoney } from '../../crm/money/money-format.js';
+import { formatCount as n, formatMoney } from '../../crm/format.js';
 
 type KnownBlock = types.KnownBlock;
 
 // Block Kit for the CRM's answers in Slack. Slack caps a section's text at 3,000 characters; we stay well under.
-const n = (v: number) => v.toLocaleString('en-IN');
 const clip = (text: string, max = 2800) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text) } });
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 1900) }] });

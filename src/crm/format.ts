@@ -1,0 +1,44 @@
+// How the CRM writes figures for people, on every surface (server replies, Slack, MCP, the web app, which imports
+// this file): money in the CRM's currency, counts grouped as that currency's people group them, and dates as
+// "3 Dec 2026" in the business time zone. Only Intl, so the web bundle can take it as it is.
+
+// en-US writes other currencies plainly ($100, £100, €100), where en-GB would write US$100.
+const localeOf = (currency: string) => (currency === 'INR' ? 'en-IN' : 'en-US');
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+const countFormats = new Map<string, Intl.NumberFormat>();
+
+/** An amount as people of the CRM's currency write it: ₹1,00,000 for rupees, $100,000 for dollars (paise and cents kept unless `whole`). */
+export function formatMoney(amount: number | string, currency: string, whole = false): string {
+  const key = `${currency}:${whole}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(localeOf(currency), { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: whole ? 0 : 2 });
+    moneyFormats.set(key, format);
+  }
+  return format.format(Number(amount));
+}
+
+/** A count of things: 1,00,000 customers in India, 100,000 elsewhere. */
+export function formatCount(value: number | string, currency = 'INR'): string {
+  let format = countFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat(localeOf(currency), { maximumFractionDigits: 0 });
+    countFormats.set(currency, format);
+  }
+  return format.format(Number(value));
+}
+
+/** A day as people write it, "3 Dec 2026", in the given time zone. */
+export function formatDate(value: Date | string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(new Date(value));
+}
+
+/** A moment, "3 Dec 2026, 14:05", in the given time zone. */
+export function formatDateTime(value: Date | string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(value));
+}
+
+/** The sign of the currency as people write it: ₹ for INR, $ for USD. */
+export function currencySymbol(currency: string): string {
+  return new Intl.NumberFormat(localeOf(currency), { style: 'currency', currency }).formatToParts(0).find((p) => p.type === 'currency')?.value ?? currency;
+}
