@@ -9,7 +9,8 @@ import pg from 'pg';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const dist = (path) => import(join(root, 'dist', path));
 
-export async function benchDatabase(name) {
+/** `keep`: reuse the database a previous run left (with KEEP_DATA=1 on DATABASE_URL's server) instead of starting empty. */
+export async function benchDatabase(name, { keep = false } = {}) {
   const { logger } = await dist('src/logging/logger.js');
   const { startEmbeddedPostgres } = await dist('src/db/embedded-postgres.js');
   const { openDatabase, migrate } = await dist('src/db/database.js');
@@ -23,8 +24,11 @@ export async function benchDatabase(name) {
   const baseUrl = process.env.DATABASE_URL ?? server.url;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
+  const kept = keep && !!server === false && (await admin.query(`select 1 from pg_database where datname = $1`, [name])).rowCount > 0;
+  if (!kept) {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+  }
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ DATABASE_URL: url.toString(), DATA_DIR: '' });
@@ -34,9 +38,11 @@ export async function benchDatabase(name) {
   return {
     url: url.toString(), sql, version, orm: database.orm,
     machine: `${cpus().length} cores (${cpus()[0].model}), node ${process.version}, PostgreSQL ${version}${server ? ' (embedded)' : ''}`,
+    kept,
     async close() {
       await sql.close();
       await database.close();
+      if (keep) return void (await admin.end());
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
       await server?.stop();

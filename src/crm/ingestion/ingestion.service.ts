@@ -162,6 +162,9 @@ export class IngestionService {
       logger.info('import failed', { importId: id, reason: error.message });
       await importsRepository.finish(this.sql, id, 'failed', error.message);
     }
+    // Fresh statistics for the tables "bought" conditions read, so the planner sizes their sets right (a stale
+    // estimate can turn a hashed set into a rescan per customer).
+    await this.sql.query('analyze products, customer_purchases').catch((error) => logger.warn('analyze after import failed', { reason: (error as Error).message }));
     // An uploaded file is the CRM's copy, kept only until its import ends; a CLI import reads the person's own file.
     if (row.source === 'upload') await rm(row.filePath, { force: true });
     await this.announceFinished(id);

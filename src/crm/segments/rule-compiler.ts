@@ -65,6 +65,14 @@ function fieldSql(condition: FieldCondition, params: SqlParams, ctx: RuleContext
   return definition.nullable ? `(${column} is not null and ${comparison})` : `(${comparison})`;
 }
 
+/**
+ * Membership of a set of customers, computed once and hashed. "is true" keeps PostgreSQL from turning it into a
+ * join: as a join it must guess the set's size before the product list is known, and its guesses lead to nested
+ * loops that run for seconds; as a hashed set it costs one probe per customer. (The set holds no NULL, so "is true"
+ * changes no answer.)
+ */
+const inSet = (customerIds: string) => `((c.id in (${customerIds})) is true)`;
+
 // LIKE's own wildcards in what a person typed are letters, not patterns.
 const likeContaining = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -79,20 +87,20 @@ function boughtSql(condition: BoughtCondition, params: SqlParams, ctx: RuleConte
     ? `array(select p.description_key from products p where p.description_key like ${params.add(likeContaining(condition.contains))})`
     : undefined;
   if (matching && !condition.withinDays && condition.atLeast <= 1) {
-    return `(c.id in (select cp.customer_id from customer_purchases cp where cp.description_key = any(${matching})))`;
+    return inSet(`select cp.customer_id from customer_purchases cp where cp.description_key = any(${matching})`);
   }
   const product = matching ? `lower(l.description) = any(${matching})` : `l.sku = ${params.add(condition.sku)}`;
   const since = condition.withinDays ? ` and o.placed_at >= ${params.add(new Date(ctx.now.getTime() - condition.withinDays * DAY_MS))}` : '';
   const from = `from order_lines l join orders o on o.id = l.order_id where ${product} and ${PURCHASED}${since}`;
   // "At least K times" counts orders, not lines: two lines of the same product in one basket are one purchase.
   return condition.atLeast > 1
-    ? `(c.id in (select o.customer_id ${from} group by o.customer_id having count(distinct o.id) >= ${params.add(condition.atLeast)}))`
-    : `(c.id in (select o.customer_id ${from}))`;
+    ? inSet(`select o.customer_id ${from} group by o.customer_id having count(distinct o.id) >= ${params.add(condition.atLeast)}`)
+    : inSet(`select o.customer_id ${from}`);
 }
 
 function failedSql(condition: DeliveryFailedCondition, params: SqlParams, ctx: RuleContext) {
   const since = condition.withinDays ? ` and m.receipt_at >= ${params.add(new Date(ctx.now.getTime() - condition.withinDays * DAY_MS))}` : '';
-  return `(c.id in (select m.customer_id from communication_logs m where m.status = 'failed'${since}))`;
+  return inSet(`select m.customer_id from communication_logs m where m.status = 'failed'${since}`);
 }
 
 /** A boolean SQL expression over the customers row `c` for the rule. */
@@ -110,7 +118,7 @@ export function compileRule(node: RuleNode, params: SqlParams, ctx: RuleContext)
     case 'bought':
       return boughtSql(node, params, ctx);
     case 'received':
-      return `(c.id in (select m.customer_id from communication_logs m where m.campaign_id = ${params.add(node.campaignId)} and m.status in ('sent', 'delivered')))`;
+      return inSet(`select m.customer_id from communication_logs m where m.campaign_id = ${params.add(node.campaignId)} and m.status in ('sent', 'delivered')`);
     case 'delivery_failed':
       return failedSql(node, params, ctx);
   }

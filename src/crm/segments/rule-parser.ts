@@ -45,7 +45,7 @@ const boughtSchema = z.object({
 const receivedSchema = z.object({ campaign: z.number().int().positive() }).strict();
 const failedSchema = z.object({ withinDays: z.number().int().min(1).max(100_000).optional() }).strict();
 
-interface State { problems: { path: string; message: string }[]; conditions: number }
+interface State { problems: { path: string; message: string }[]; conditions: number; behaviour: number }
 
 function issues(state: State, path: string, error: z.ZodError) {
   for (const issue of error.issues) {
@@ -121,6 +121,9 @@ function parseNode(raw: unknown, path: string, depth: number, state: State): Rul
     return null;
   }
   if (kind === 'field') return parseField(record, path, state);
+  if (++state.behaviour === ruleLimits.behaviourConditions + 1) {
+    state.problems.push({ path, message: `a rule may have at most ${ruleLimits.behaviourConditions} bought, received or delivery-failed conditions; split the audience into segments, or use fewer product words` });
+  }
   const schema = kind === 'bought' ? boughtSchema : kind === 'received' ? receivedSchema : failedSchema;
   const parsed = schema.safeParse(record[kind]);
   if (!parsed.success) {
@@ -134,7 +137,7 @@ function parseNode(raw: unknown, path: string, depth: number, state: State): Rul
 
 /** Checks a rule's JSON and returns it parsed, or throws a RuleError naming every problem and where it is. */
 export function parseRule(raw: unknown): RuleNode {
-  const state: State = { problems: [], conditions: 0 };
+  const state: State = { problems: [], conditions: 0, behaviour: 0 };
   const node = parseNode(raw, '', 1, state);
   if (!node || state.problems.length) throw new RuleError(state.problems.length ? state.problems : [{ path: '', message: 'is not a rule' }]);
   return node;

@@ -21,7 +21,9 @@ export interface ReceivedCondition { kind: 'received'; campaignId: number }
 export interface DeliveryFailedCondition { kind: 'delivery_failed'; withinDays?: number }
 
 /** What a rule limits, so one request cannot ask PostgreSQL for a query of unbounded size. */
-export const ruleLimits = { depth: 8, conditions: 100, listValues: 1000, textLength: 200 } as const;
+// Behaviour conditions (bought, received, delivery failed) each hold a set of customers in the database's memory
+// while a rule is counted: ten of them cover any real audience and bound that memory.
+export const ruleLimits = { depth: 8, conditions: 100, behaviourConditions: 10, listValues: 1000, textLength: 200 } as const;
 
 export class RuleError extends CrmError {
   readonly kind = 'bad_input';

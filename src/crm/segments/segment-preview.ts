@@ -41,9 +41,7 @@ export async function previewRule(db: Sql, rule: RuleNode, ctx: RuleContext, cur
     : '';
   const flagColumns = stepSql.map((s, i) => `${s} as s${i}`).join(', ');
   const countSql = `select count(*) filter (where ${together[together.length - 1]}) as count, count(*) as "totalCustomers"${filters} from (select ${flagColumns} from customers c offset 0) x`;
-  // The same shape for the sample: as a plain WHERE, PostgreSQL would turn each condition into a join and guess its
-  // size blind (a product list is known only when the query runs), choosing nested loops that take seconds.
-  const sampleSql = `select ${sampleColumns} from (select c.*, ${flagColumns} from customers c order by c.id offset 0) c where ${together[together.length - 1]} limit 10`;
+  const sampleSql = `select ${sampleColumns} from customers c where ${stepSql.join(joiner)} order by c.id limit 10`;
   const counts = await boundedRows(db, countSql, params.values, limits);
   // Read only once the count proved affordable; the sample stops at ten rows, so only the time limit applies.
   const samples = await boundedRows<SampleCustomer & Record<string, unknown>>(db, sampleSql, params.values, { timeoutMs: limits.timeoutMs, signal: limits.signal });
