@@ -21,6 +21,7 @@ const db = await benchDatabase('crm_bench_segments', { keep: process.env.KEEP_DA
 const { parseRule } = await dist('src/crm/segments/rule-parser.js');
 const { previewRule } = await dist('src/crm/segments/segment-preview.js');
 const { SeededRandom } = await dist('src/db/seed/random.js');
+const { refreshStaleProducts } = await dist('src/crm/orders/stale-products.js');
 
 // Orders first (in memory as per-customer aggregates), so customers are written once with their figures.
 const random = new SeededRandom(3);
@@ -105,7 +106,9 @@ if (!db.kept || !lineCount) {
   lines.close();
   lineCount = lines.length;
   // COPY, as the importer writes lines, a batch at a time as an import does (here 200,000 lines a statement): the
-  // statement triggers fill the product catalogue and who bought what from each batch.
+  // statement trigger fills the product catalogue from each batch, and, as in an import, the customers' lists of
+  // products bought are read once at the end instead of after every batch.
+  await client.query(`set crm.deferred_products = 'on'`);
   const linesCopy = () => client.query(copyFrom(`copy order_lines (order_id, position, sku, description, quantity, unit_price) from stdin`));
   let batch = [];
   let batchLines = 0;
@@ -116,8 +119,11 @@ if (!db.kept || !lineCount) {
   }
   if (batch.length) await pipeline(Readable.from(batch.map((c) => c.text)), linesCopy());
   await rm(linesPath, { force: true });
+  await client.query(`reset crm.deferred_products`);
+  await client.query('insert into customer_products_stale (customer_id) select id from customers');
+  await refreshStaleProducts(db.sql);
   await client.query(`select setval('customers_id_seq', $1), setval('orders_id_seq', $2)`, [CUSTOMERS, orderCount]);
-  for (const table of ['customers', 'orders', 'order_lines', 'products', 'customer_purchases']) await client.query(`vacuum analyze ${table}`);
+  for (const table of ['customers', 'orders', 'order_lines', 'products', 'customer_products']) await client.query(`vacuum analyze ${table}`);
 }
 client.release();
 const loadSeconds = (performance.now() - loadStarted) / 1000;

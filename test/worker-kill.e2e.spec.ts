@@ -56,5 +56,12 @@ describe('a worker killed mid-import', () => {
     expect(await db.sql.rows(figures)).toEqual(await clean.sql.rows(figures));
     const lines = `select count(*)::int as n, sum(quantity * unit_price) as total from order_lines`;
     expect(await db.sql.rows(lines)).toEqual(await clean.sql.rows(lines));
+    // Who bought what ("bought … contains" reads it) survives the kill too: each customer's products, by name.
+    const bought = `select cp.customer_id, array(select p.description_key from products p where p.id = any(cp.product_ids) order by 1) as products
+      from customer_products cp order by 1`;
+    const fromScratch = `select o.customer_id, array_agg(distinct lower(l.description) order by lower(l.description)) as products
+      from orders o join order_lines l on l.order_id = o.id where o.status in ('pending', 'completed') and l.description is not null group by 1 order by 1`;
+    expect(await db.sql.rows(bought)).toEqual(await db.sql.rows(fromScratch));
+    expect(await db.sql.rows(`select count(*)::int as n from customer_products_stale`)).toEqual([{ n: 0 }]);
   }, 120_000);
 });

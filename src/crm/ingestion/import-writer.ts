@@ -78,6 +78,8 @@ export async function writeOrderBatch(db: Queryable, records: OrderRecord[]): Pr
  * nothing. `continued` names invoices whose earlier lines came in an earlier batch: their totals are summed in SQL.
  */
 export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLine[], continued: ReadonlySet<string> = new Set()): Promise<BatchCounts> {
+  // The products each customer bought are brought up to date for this batch's customers when the import ends.
+  await db.query(`set local crm.deferred_products = 'on'`);
   const profiles = new Map<string, Profile & { externalId: string }>();
   for (const l of lines) profiles.set(l.customerId, { ...profiles.get(l.customerId), externalId: l.customerId, ...l.customer });
   const customers = await upsertCustomers(db, [...profiles.values()]);
@@ -124,7 +126,9 @@ export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLi
        where o.id = s.order_id and o.total is distinct from s.total`, [split],
     );
   }
-  await refreshCustomerAggregates(db, [...new Set([...before, ...customers.ids.values()])]);
+  const touched = [...new Set([...before, ...customers.ids.values()])];
+  await refreshCustomerAggregates(db, touched);
+  await db.query(`insert into customer_products_stale (customer_id) select unnest($1::bigint[]) on conflict do nothing`, [touched]);
   const inserted = fresh.length + written.filter((r) => r.inserted).length;
   const updated = written.length - (inserted - fresh.length);
   return { inserted, updated, unchanged: lines.length - inserted - updated };

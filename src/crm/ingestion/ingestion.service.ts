@@ -20,6 +20,7 @@ import { Conflict, NotFound } from '../errors.js';
 import type { OrderInput } from '../orders/order-input.js';
 import { upsertCustomers } from './import-writer.js';
 import { checkRecords, NoValidRecord, type RecordLayout } from './record-batch.js';
+import { refreshStaleProducts } from '../orders/stale-products.js';
 import type { CustomerRecord } from './records.js';
 
 export class ImportNotFound extends NotFound {}
@@ -162,9 +163,10 @@ export class IngestionService {
       logger.info('import failed', { importId: id, reason: error.message });
       await importsRepository.finish(this.sql, id, 'failed', error.message);
     }
-    // Fresh statistics for the tables "bought" conditions read, so the planner sizes their sets right (a stale
-    // estimate can turn a hashed set into a rescan per customer).
-    await this.sql.query('analyze products, customer_purchases').catch((error) => logger.warn('analyze after import failed', { reason: (error as Error).message }));
+    // The products bought of every customer the import marked; then fresh statistics for the tables "bought"
+    // conditions read, so the planner sizes their sets right (a stale estimate turns a hashed set into a rescan).
+    await refreshStaleProducts(this.sql);
+    await this.sql.query('analyze products, customer_products').catch((error) => logger.warn('analyze after import failed', { reason: (error as Error).message }));
     // An uploaded file is the CRM's copy, kept only until its import ends; a CLI import reads the person's own file.
     if (row.source === 'upload') await rm(row.filePath, { force: true });
     await this.announceFinished(id);

@@ -77,19 +77,19 @@ const inSet = (customerIds: string) => `((c.id in (${customerIds})) is true)`;
 const likeContaining = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * Customers who bought a product, as a semi-join that PostgreSQL computes once and hashes, rather than a query per
- * customer. "contains" first finds the matching products in the catalogue through its trigram index; then, for the
- * plain "bought it at all", their buyers straight from customer_purchases (an index range per product), or, with a
- * time window or a number of times, their lines through the index on lower(description) and those lines' orders.
+ * Customers who bought a product, as a set PostgreSQL computes once and hashes. "contains" first finds the matching
+ * products in the catalogue through its trigram index; then, for the plain "bought it at all", their buyers from
+ * customer_products (one GIN index search), or, with a time window or a number of times, their lines through the
+ * index on lower(description) and those lines' orders.
  */
 function boughtSql(condition: BoughtCondition, params: SqlParams, ctx: RuleContext) {
-  const matching = condition.contains !== undefined
-    ? `array(select p.description_key from products p where p.description_key like ${params.add(likeContaining(condition.contains))})`
-    : undefined;
-  if (matching && !condition.withinDays && condition.atLeast <= 1) {
-    return inSet(`select cp.customer_id from customer_purchases cp where cp.description_key = any(${matching})`);
+  const pattern = condition.contains !== undefined ? params.add(likeContaining(condition.contains)) : undefined;
+  if (pattern && !condition.withinDays && condition.atLeast <= 1) {
+    return inSet(`select cp.customer_id from customer_products cp where cp.product_ids && array(select p.id from products p where p.description_key like ${pattern})`);
   }
-  const product = matching ? `lower(l.description) = any(${matching})` : `l.sku = ${params.add(condition.sku)}`;
+  const product = pattern
+    ? `lower(l.description) = any(array(select p.description_key from products p where p.description_key like ${pattern}))`
+    : `l.sku = ${params.add(condition.sku)}`;
   const since = condition.withinDays ? ` and o.placed_at >= ${params.add(new Date(ctx.now.getTime() - condition.withinDays * DAY_MS))}` : '';
   const from = `from order_lines l join orders o on o.id = l.order_id where ${product} and ${PURCHASED}${since}`;
   // "At least K times" counts orders, not lines: two lines of the same product in one basket are one purchase.
