@@ -47,7 +47,7 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
   if (slack) app.use(slack);
 
   // /api/docs for people, /api/docs-json for tools.
-  SwaggerModule.setup('api/docs', app, openApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, openApiDocument(app) as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/docs-json' });
 
   const web = join(projectRoot(), 'web', 'dist');
   if (existsSync(web)) {

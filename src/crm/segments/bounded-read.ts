@@ -35,7 +35,7 @@ export async function boundedRows<T extends pg.QueryResultRow>(sql: Sql, text: s
     await client.query(`set local statement_timeout = ${Math.max(1, Math.round(limits.timeoutMs))}`);
     // A "bought" condition is a set of customer ids that PostgreSQL hashes once and probes per customer; it only
     // hashes when the set fits in work_mem, and otherwise rescans the set for every customer (seconds become
-    // hours). 64 MB holds a million ids; the cost check below still refuses rules whose sets add up too far.
+    // hours). 64 MB holds a million ids; a rule holds at most ten such sets (ruleLimits), which bounds the memory.
     await client.query(`set local work_mem = '64MB'`);
     if (limits.maxCost !== undefined) {
       const plan = (await client.query<{ 'QUERY PLAN': [{ Plan: { 'Total Cost': number; 'Plan Rows': number } }] }>(`explain (format json) ${text}`, params)).rows[0]['QUERY PLAN'][0].Plan;

@@ -53,3 +53,19 @@ export type Operator = (typeof operatorsByType)[FieldType][number];
 export const operatorAliases: Record<string, string> = {
   '=': 'eq', '==': 'eq', '≠': 'neq', '!=': 'neq', '<>': 'neq', '>': 'gt', '≥': 'gte', '>=': 'gte', '<': 'lt', '≤': 'lte', '<=': 'lte',
 };
+
+/** Each operator in the words a form shows beside a field ("total spend" "more than" "10000"). */
+export const operatorLabels: Record<Operator, string> = {
+  eq: 'exactly', neq: 'anything but', gt: 'more than', gte: 'at least', lt: 'less than', lte: 'at most', between: 'between',
+  equals: 'is', in: 'is one of', contains: 'contains', starts_with: 'starts with', before: 'before', after: 'after',
+  within_last: 'within the last', more_than_ago: 'more than … ago', is_set: 'is set', is_empty: 'is empty', is: 'is',
+};
+
+/** One field as the rule form and any client list it: name, words, type and the operators it takes. */
+export interface RuleField { name: FieldName; label: string; type: FieldType; description: string; operators: { op: Operator; label: string }[] }
+
+/** Every field a rule may name, for GET /api/segments/fields: the one list clients build their forms from. */
+export const ruleFieldList = (): RuleField[] => (Object.entries(fields) as [FieldName, FieldDefinition][]).map(([name, f]) => ({
+  name, label: f.label, type: f.type, description: f.description,
+  operators: (operatorsByType[f.type] as readonly Operator[]).map((op) => ({ op, label: operatorLabels[op] })),
+}));

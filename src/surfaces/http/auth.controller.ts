@@ -14,7 +14,7 @@ import { CSRF_COOKIE, OIDC_STATE_COOKIE, readCookies, SESSION_COOKIE, setCookie 
 import { CurrentActor, Public } from './decorators.js';
 
 export const signInBody = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1000) });
-const passwordBody = z.object({ currentPassword: z.string().min(1, 'is needed to change the password').max(1000), password: z.string().min(12, 'needs at least 12 characters').max(1000) });
+export const passwordBody = z.object({ currentPassword: z.string().min(1, 'is needed to change the password').max(1000), password: z.string().min(12, 'needs at least 12 characters').max(1000) });
 
 @Controller('api/auth')
 export class AuthController {

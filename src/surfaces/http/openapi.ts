@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { orderInput } from '../../crm/orders/order-input.js';
 import { customerRecord } from '../../crm/ingestion/records.js';
-import { signInBody } from './auth.controller.js';
+import { passwordBody, signInBody } from './auth.controller.js';
 import { uploadFields } from './imports.controller.js';
 import { createTokenBody } from './tokens.controller.js';
-import { createUserBody, slackLinkBody } from './users.controller.js';
+import { createUserBody, roleBody, slackLinkBody } from './users.controller.js';
 import { launchInput, planInput } from '../../crm/campaigns/campaign-input.js';
 import { receiptBatch } from '../../vendor/vendor-protocol.js';
 import { previewInput, segmentInput } from './segments.controller.js';
 import { toolCatalogue } from '../../tools/catalogue.js';
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 // The API described from the same zod schemas that check each request, so the document cannot drift from the code.
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -22,7 +24,37 @@ const accepted = {
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
 const idempotency = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'Repeating a request with the same key returns the first import and changes nothing.' };
 
-export function openApiDocument() {
+type Operation = { summary?: string } & Record<string, unknown>;
+type Paths = Record<string, Record<string, Operation>>;
+
+/**
+ * The API document: every route the server really has (as Nest's own scan of the controllers finds them), each
+ * described from the zod schemas below. A route without a description here still appears, with no summary, and
+ * the OpenAPI test fails on it, so a new route cannot go unnoticed.
+ */
+export function openApiDocument(app: INestApplication) {
+  const described = describedApi();
+  const scanned = SwaggerModule.createDocument(app, new DocumentBuilder().build()).paths as unknown as Paths;
+  const paths: Paths = {};
+  for (const [path, methods] of Object.entries(scanned)) {
+    // A route with a parameter may be described once for each of its values (POST /api/tools/{name}: one per tool).
+    const template = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    const each = Object.keys(described.paths).filter((p) => p !== path && template.test(p) && !(p in scanned));
+    for (const [method, operation] of Object.entries(methods)) {
+      const instances = each.filter((p) => described.paths[p][method]);
+      if (instances.length && !described.paths[path]?.[method]) for (const p of instances) (paths[p] ??= {})[method] = described.paths[p][method];
+      else (paths[path] ??= {})[method] = described.paths[path]?.[method] ?? { responses: operation.responses };
+    }
+  }
+  // Routes outside Nest's controllers (MCP, Slack) are described by hand and kept.
+  for (const path of outsideNest) paths[path] = described.paths[path];
+  return { ...described, paths };
+}
+
+// Served by plain Express handlers in front of Nest (see server.ts), so no controller scan finds them.
+const outsideNest = ['/mcp', '/slack/events'];
+
+function describedApi(): { paths: Paths } & Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: { title: 'CRM API', version: '0.1.0', description: 'Customers, orders, imports, segments, campaigns and analytics. Authenticate with `Authorization: Bearer crm_…` (make a token with `npm run crm -- token create`) or a web session plus `X-CSRF-Token` for writes.' },
@@ -31,6 +63,12 @@ export function openApiDocument() {
     paths: {
       '/healthz': { get: { summary: 'Database reachable and migrations current', security: [], responses: { 200: { description: 'Healthy' }, 503: { description: 'Unhealthy, with the reason' } } } },
       '/api/auth/sign-in': { post: { summary: 'Sign in with email and password (sets the session cookie)', security: [], requestBody: json(signInBody), responses: { 200: { description: 'Signed in; the body holds the CSRF token' }, 401: error } } },
+      '/api/auth/options': { get: { summary: 'How one may sign in here (password, and the OpenID Connect provider when set)', security: [], responses: { 200: { description: 'The sign-in options' } } } },
+      '/api/auth/sign-out': { post: { summary: 'End this web sign-in (needs the session\'s X-CSRF-Token)', security: [], responses: { 204: { description: 'Signed out' }, 403: error } } },
+      '/api/auth/password': { post: { summary: 'Change your own password: signed in on the web, with the current one (never with an API token); your other sign-ins end', requestBody: json(passwordBody), responses: { 204: { description: 'Changed' }, 400: error, 422: error } } },
+      '/api/auth/oidc/start': { get: { summary: 'Start signing in with the OpenID Connect provider (returnTo: a page of this CRM)', security: [], parameters: [{ name: 'returnTo', in: 'query', required: false, schema: { type: 'string' } }], responses: { 302: { description: 'To the provider' } } } },
+      '/api/auth/oidc/callback': { get: { summary: 'Where the provider sends the person back; opens the session', security: [], responses: { 302: { description: 'To the page they came from, or to sign-in with the reason' } } } },
+      '/api/audit-events': { get: { summary: 'Recent audit events: who did what, through which surface (admins)', responses: { 200: { description: 'The events' }, 403: error } } },
       '/api/auth/me': { get: { summary: 'Who is asking, and the session CSRF token', responses: { 200: { description: 'The caller' }, 401: error } } },
       '/api/tokens': {
         post: { summary: 'Make an API token (shown once)', requestBody: json(createTokenBody), responses: { 201: { description: 'The token' }, 403: error, 422: error } },
@@ -41,6 +79,7 @@ export function openApiDocument() {
         get: { summary: 'People and roles (admin)', responses: { 200: { description: 'Users' }, 403: error } },
         post: { summary: 'Create a person (admin)', requestBody: json(createUserBody), responses: { 201: { description: 'Created; a generated password is shown once' }, 403: error } },
       },
+      '/api/users/{id}': { patch: { summary: 'Change a person\'s role (admin); it takes effect on their next request, on every surface', parameters: [idParam], requestBody: json(roleBody), responses: { 200: { description: 'Changed' }, 400: error, 403: error, 404: error } } },
       '/api/users/{id}/slack': { put: { summary: 'Link a Slack member to this person (admin); they then act as this person in Slack', parameters: [idParam], requestBody: json(slackLinkBody), responses: { 200: { description: 'Linked' }, 400: error, 403: error } } },
       '/api/customers': {
         post: { summary: 'Import customers: one record or up to 10,000, queued for a worker', parameters: [idempotency], requestBody: oneOrMany(customerRecord), responses: { 202: accepted, 400: error, 403: error, 413: error } },
@@ -94,6 +133,12 @@ export function openApiDocument() {
         },
       }])),
       '/api/analytics/insights': { get: { summary: 'Churn risk, lifetime value, best hour to send — each with its figures, or declined', responses: { 200: { description: 'The insights' } } } },
+      '/mcp': {
+        post: { summary: 'MCP over Streamable HTTP for AI assistants: the same tools, with a person\'s confirmation before any send (see the README)', responses: { 200: { description: 'A JSON-RPC answer or an event stream' }, 401: error, 403: error, 404: error } },
+        get: { summary: 'The MCP session\'s event stream', responses: { 200: { description: 'An event stream' }, 401: error, 404: error } },
+        delete: { summary: 'End an MCP session', responses: { 200: { description: 'Ended' }, 404: error } },
+      },
+      '/slack/events': { post: { summary: 'Slack events, slash commands and button presses, each signed by Slack (only when the Slack bot is configured)', security: [], responses: { 200: { description: 'Acknowledged' }, 401: error } } },
     },
   };
 }

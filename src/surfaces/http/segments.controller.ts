@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
-import { fields, operatorsByType } from '../../crm/segments/rule-fields.js';
+import { ruleFieldList } from '../../crm/segments/rule-fields.js';
 import { ruleJson } from '../../crm/segments/rule-parser.js';
 import { SegmentsService } from '../../crm/segments/segments.service.js';
 import { parseInput } from '../../crm/errors.js';
@@ -24,7 +24,7 @@ export class SegmentsController {
   @Get('fields')
   @Requires('segments.read')
   fields() {
-    return Object.entries(fields).map(([name, f]) => ({ name, type: f.type, description: f.description, operators: operatorsByType[f.type] }));
+    return ruleFieldList();
   }
 
   @Post('preview')

@@ -13,7 +13,7 @@ export const createUserBody = z.object({
   role: z.enum(roles),
   password: z.string().min(12).max(1000).optional(),
 });
-const roleBody = z.object({ role: z.enum(roles) });
+export const roleBody = z.object({ role: z.enum(roles) });
 // A user id as the database keeps it (a 32-bit integer); anything else is bad input, not a server error.
 const userId = z.coerce.number({ error: 'must be a user id' }).int('must be a user id').min(1, 'must be a user id').max(2 ** 31 - 1, 'must be a user id');
 // A Slack member id (U…, or W… in Enterprise Grid); null removes the link.

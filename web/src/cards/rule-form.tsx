@@ -1,15 +1,17 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { RuleField } from '../../../src/crm/segments/rule-fields.js';
+import { api } from '../api.js';
 
-// The fields and operators of the rule language (docs/rules.md), for the form's pick lists.
-const fieldOps: Record<string, string[]> = {
-  total_spend: ['gt', 'gte', 'lt', 'lte', 'eq', 'between'], order_count: ['gt', 'gte', 'lt', 'lte', 'eq', 'between'],
-  average_order_value: ['gt', 'gte', 'lt', 'lte', 'between'], days_since_last_order: ['gt', 'gte', 'lt', 'lte', 'between'],
-  last_order_date: ['before', 'after', 'between', 'within_last', 'more_than_ago', 'is_empty'],
-  first_order_date: ['before', 'after', 'between', 'within_last', 'more_than_ago'], created_at: ['before', 'after', 'between', 'within_last'],
-  city: ['equals', 'in', 'contains', 'starts_with'], country: ['equals', 'in'], name: ['contains', 'starts_with', 'equals'],
-  email_domain: ['equals', 'in'], tags: ['contains', 'in'], unsubscribed: ['is'], email: ['is_set', 'is_empty'], phone: ['is_set', 'is_empty'],
-};
-const opLabels: Record<string, string> = { gt: 'more than', gte: 'at least', lt: 'less than', lte: 'at most', eq: 'exactly', between: 'between', before: 'before', after: 'after', within_last: 'within the last', more_than_ago: 'more than … ago', is_empty: 'is empty', is_set: 'is set', equals: 'is', in: 'is one of', contains: 'contains', starts_with: 'starts with', is: 'is' };
+// The fields and operators come from the server (GET /api/segments/fields), never from a copy in the bundle.
+let loading: Promise<RuleField[]> | null = null;
+function useRuleFields(): RuleField[] {
+  const [list, setList] = useState<RuleField[]>([]);
+  useEffect(() => {
+    loading ??= api<RuleField[]>('/api/segments/fields');
+    loading.then(setList, () => { loading = null; });
+  }, []);
+  return list;
+}
 
 interface Condition { field: string; op: string; value?: unknown }
 type Rule = Record<string, any>;
@@ -42,6 +44,8 @@ export function RuleForm({ rules, onPreview }: { rules: Rule; onPreview: (rules:
   const [rows, setRows] = useState(flat?.conditions.map((c) => ({ field: c.field, op: c.op, text: valueText(c.value) })) ?? []);
   const [json, setJson] = useState(JSON.stringify(rules, null, 2));
   const [error, setError] = useState<string | null>(null);
+  const ruleFields = useRuleFields();
+  const fieldNamed = (name: string) => ruleFields.find((f) => f.name === name);
 
   function submit() {
     setError(null);
@@ -68,11 +72,11 @@ export function RuleForm({ rules, onPreview }: { rules: Rule; onPreview: (rules:
           {rows.map((r, i) => (
             <fieldset key={i} className="condition">
               <legend className="visually-hidden">Condition {i + 1}</legend>
-              <select aria-label={`Field of condition ${i + 1}`} value={r.field} onChange={(e) => set(i, { field: e.target.value, op: fieldOps[e.target.value][0] })}>
-                {Object.keys(fieldOps).map((f) => <option key={f} value={f}>{f.replace(/_/g, ' ')}</option>)}
+              <select aria-label={`Field of condition ${i + 1}`} value={r.field} onChange={(e) => set(i, { field: e.target.value, op: fieldNamed(e.target.value)?.operators[0]?.op ?? r.op })}>
+                {(ruleFields.length ? ruleFields : [{ name: r.field, label: r.field.replace(/_/g, ' ') }]).map((f) => <option key={f.name} value={f.name}>{f.label}</option>)}
               </select>
               <select aria-label={`Operator of condition ${i + 1}`} value={r.op} onChange={(e) => set(i, { op: e.target.value })}>
-                {(fieldOps[r.field] ?? [r.op]).map((o) => <option key={o} value={o}>{opLabels[o] ?? o}</option>)}
+                {(fieldNamed(r.field)?.operators ?? [{ op: r.op, label: r.op }]).map((o) => <option key={o.op} value={o.op}>{o.label}</option>)}
               </select>
               <input aria-label={`Value of condition ${i + 1}`} value={r.text} onChange={(e) => set(i, { text: e.target.value })} />
               <button type="button" className="link" onClick={() => setRows(rows.filter((_, j) => j !== i))} aria-label={`Remove condition ${i + 1}`}>Remove</button>
