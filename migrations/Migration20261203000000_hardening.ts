@@ -35,6 +35,11 @@ export class Migration20261203000000_hardening extends Migration {
       create index customer_products_products_idx on customer_products using gin (product_ids);
 
       create function refresh_customer_products(ids bigint[]) returns void language sql as $$
+        insert into products (description_key)
+          select distinct lower(l.description) from orders o join order_lines l on l.order_id = o.id
+          where o.customer_id = any(ids) and l.description is not null
+          order by 1
+          on conflict do nothing;
         delete from customer_products cp where cp.customer_id = any(ids) and not exists (
           select 1 from orders o join order_lines l on l.order_id = o.id
           where o.customer_id = cp.customer_id and o.status in ('pending', 'completed') and l.description is not null);
@@ -67,13 +72,10 @@ export class Migration20261203000000_hardening extends Migration {
         return cardinality(ids);
       end $$;
 
-      -- New lines: their products join the catalogue, and their buyers' lists are read again (unless an import
-      -- said, with crm.deferred_products, that it marks its customers itself).
+      -- New lines: their buyers' lists are read again, which adds their products to the catalogue too (unless an
+      -- import said, with crm.deferred_products, that it marks its customers itself).
       create function order_lines_inserted() returns trigger language plpgsql as $$
       begin
-        insert into products (description_key)
-          select distinct lower(description) from new_lines where description is not null order by 1
-          on conflict do nothing;
         if coalesce(current_setting('crm.deferred_products', true), '') <> 'on' then
           perform refresh_customer_products(array(select distinct o.customer_id from orders o where o.id in (select order_id from new_lines)));
         end if;
@@ -86,9 +88,6 @@ export class Migration20261203000000_hardening extends Migration {
       create function order_lines_changed() returns trigger language plpgsql as $$
       begin
         if tg_op = 'UPDATE' then
-          insert into products (description_key)
-            select distinct lower(description) from new_lines where description is not null
-            on conflict do nothing;
           perform refresh_customer_products(array(
             select distinct o.customer_id from orders o
             where o.id in (select order_id from new_lines union select order_id from old_lines)));
