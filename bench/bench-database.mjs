@@ -59,20 +59,16 @@ export const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.l
  */
 export async function benchServer(db, { model } = {}) {
   const { loadConfig } = await dist('src/config/load-config.js');
-  const { createHttpApp, listen } = await dist('src/server.js');
-  const { JobQueue } = await dist('src/jobs/job-queue.js');
-  const { EventBus } = await dist('src/events/crm-events.js');
-  const { connectVendor } = await dist('src/crm/delivery/vendor-setup.js');
+  const { assembleCrm } = await dist('src/app/assemble-crm.js');
+  const { listen } = await dist('src/server.js');
   const { UsersService } = await dist('src/auth/users.service.js');
   const { TokensService } = await dist('src/auth/tokens.service.js');
   const { freePort } = await dist('src/db/free-port.js');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: url, VENDOR_PORT: '0', RUN_WORKERS: 'false', LOG_LEVEL: 'warn' });
-  const queue = await JobQueue.start(db.url, { superviseSeconds: 60 });
-  const vendor = await connectVendor(config);
-  const chosen = typeof model === 'function' ? model(config) : model;
-  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events: new EventBus(db.sql), vendor: vendor.connection, model: chosen });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: url, VENDOR_PORT: '0', RUN_WORKERS: 'false', LOG_LEVEL: 'warn', JOB_SUPERVISE_SECONDS: '60' });
+  const crm = await assembleCrm(config, db, { http: true, workers: false, vendor: 'any', model });
+  const app = crm.app;
   await listen(app, port, '127.0.0.1');
   const operator = { userId: null, email: 'bench', role: 'admin', surface: 'system' };
   let people = 0;
@@ -84,10 +80,6 @@ export async function benchServer(db, { model } = {}) {
       const { token } = await app.get(TokensService).create(operator, { userId: user.id, role });
       return { token, actor: { userId: user.id, email: user.email, role, surface: 'api' } };
     },
-    async close() {
-      await app.close();
-      await queue.stop();
-      await vendor.simulator?.stop();
-    },
+    close: () => crm.stop(),
   };
 }

@@ -6,11 +6,8 @@ import { benchDatabase, dist } from './bench-database.mjs';
 const sizes = (process.env.SIZES ?? '100000,1000000').split(',').map(Number);
 const db = await benchDatabase('crm_bench_delivery');
 const { loadConfig } = await dist('src/config/load-config.js');
-const { JobQueue } = await dist('src/jobs/job-queue.js');
-const { connectVendor } = await dist('src/crm/delivery/vendor-setup.js');
-const { startDelivery } = await dist('src/crm/delivery/start-delivery.js');
-const { EventBus } = await dist('src/events/crm-events.js');
-const { createHttpApp, listen } = await dist('src/server.js');
+const { assembleCrm } = await dist('src/app/assemble-crm.js');
+const { listen } = await dist('src/server.js');
 const { CampaignsService } = await dist('src/crm/campaigns/campaigns.service.js');
 const { freePort } = await dist('src/db/free-port.js');
 
@@ -20,13 +17,10 @@ const config = loadConfig({
   ...process.env, DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, VENDOR_PORT: '0',
   VENDOR_MIN_DELAY_MS: process.env.VENDOR_MIN_DELAY_MS ?? '0', VENDOR_MAX_DELAY_MS: process.env.VENDOR_MAX_DELAY_MS ?? '500',
 });
-const queue = await JobQueue.start(db.url, { superviseSeconds: 10 });
-const vendor = await connectVendor(config);
-const events = new EventBus(db.sql);
-const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events, vendor: vendor.connection });
-await listen(app, port, '127.0.0.1');
-const stopDelivery = await startDelivery(config, queue, db.sql, events, vendor.connection);
-const campaigns = app.get(CampaignsService);
+// The server as the composition root builds it, with its workers, as `npm start` runs.
+const crm = await assembleCrm(config, db, { http: true, workers: true, vendor: 'any' });
+await listen(crm.app, port, '127.0.0.1');
+const campaigns = crm.app.get(CampaignsService);
 const actor = { userId: null, email: 'bench', role: 'admin', surface: 'cli' };
 
 console.log(`machine: ${db.machine}`);
@@ -53,8 +47,5 @@ for (const size of sizes) {
   const seconds = (performance.now() - started) / 1000;
   console.log(`${audience.toLocaleString('en')} recipients: launch to all receipts applied ${seconds.toFixed(1)} s (${Math.round(audience / seconds).toLocaleString('en')} messages/s; audience frozen in ${frozen.toFixed(1)} s) — sent ${stats.sent.toLocaleString('en')}, failed ${stats.failed.toLocaleString('en')}, unconfirmed ${stats.unconfirmed}`);
 }
-stopDelivery();
-await app.close();
-await queue.stop();
-await vendor.simulator?.stop();
+await crm.stop();
 await db.close();

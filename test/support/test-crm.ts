@@ -7,13 +7,8 @@ import type { Config } from '../../src/config/config.schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { logger } from '../../src/logging/logger.js';
 import { freePort } from '../../src/db/free-port.js';
-import { createHttpApp, listen } from '../../src/server.js';
-import { startImportWorker } from '../../src/crm/ingestion/import-worker.js';
-import { IngestionService } from '../../src/crm/ingestion/ingestion.service.js';
-import { EventBus } from '../../src/events/crm-events.js';
-import { JobQueue } from '../../src/jobs/job-queue.js';
-import { connectVendor } from '../../src/crm/delivery/vendor-setup.js';
-import { startDelivery } from '../../src/crm/delivery/start-delivery.js';
+import { assembleCrm } from '../../src/app/assemble-crm.js';
+import { listen } from '../../src/server.js';
 import type { Clock } from '../../src/crm/time/clock.js';
 import type { ChosenModel } from '../../src/agent/model-choice.js';
 import type { VendorSimulator } from '../../src/vendor/vendor-simulator.js';
@@ -42,18 +37,11 @@ export async function startTestCrm(env: Record<string, string> = {}, chosenPort?
   const port = chosenPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({ DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: url, JOB_SUPERVISE_SECONDS: '2', VENDOR_PORT: '0', ...env });
-  const queue = await JobQueue.start(db.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
-  const vendor = await connectVendor(config);
-  const events = new EventBus(db.sql);
-  const app = await createHttpApp({ config, orm: db.orm, sql: db.sql, queue, events, vendor: vendor.connection, clock, model });
-  let stopDelivery: (() => void) | undefined;
-  if (config.RUN_WORKERS) {
-    await startImportWorker(queue, app.get(IngestionService));
-    stopDelivery = await startDelivery(config, queue, db.sql, events, vendor.connection);
-  }
+  const crm = await assembleCrm(config, db, { http: true, workers: config.RUN_WORKERS, vendor: 'any', clock, model });
+  const app = crm.app!;
   await listen(app, port, '127.0.0.1');
   return {
-    url, db, app, config, vendor: vendor.simulator,
+    url, db, app, config, vendor: crm.simulator,
     async person(role, email = `${role}-${++people}@example.com`) {
       const password = `password-${people}-long-enough`;
       const { user } = await app.get(UsersService).create(operator, { email, role, password });
@@ -61,10 +49,7 @@ export async function startTestCrm(env: Record<string, string> = {}, chosenPort?
       return { userId: user.id, email, token, password };
     },
     async stop() {
-      stopDelivery?.();
-      await app.close();
-      await queue.stop();
-      await vendor.simulator?.stop();
+      await crm.stop();
       await db.drop();
     },
   };
