@@ -90,6 +90,25 @@ describe('imports through the API', () => {
     expect(report.rejections).toEqual([{ position: 3, field: 'Grand Total', reason: '"bad" is not an amount' }]);
     expect(report).not.toHaveProperty('filePath');
   });
+
+  it('answers a re-sent upload with the first import, refuses the same key for another file, and keeps the good lines of a file with a NUL', async () => {
+    const upload = (text: string, key: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([text]), 'customers.ndjson');
+      return fetch(`${crm.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${marketer.token}`, 'idempotency-key': key }, body: form });
+    };
+    // NDJSON may write a NUL as an escape (a raw NUL byte makes the file binary, refused whole).
+    const ndjson = '{"customerId":"U-1","name":"Uma","city":"Pune"}\n{"customerId":"U-2","name":"Ra\\u0000vi","city":"Delhi"}\n{"customerId":"U-3","name":"Isha","city":"Goa"}\n';
+    const first = await (await upload(ndjson, 'weekly-upload-1')).json();
+    const again = await (await upload(ndjson, 'weekly-upload-1')).json();
+    expect(again).toMatchObject({ importId: first.importId, repeated: true });
+    const other = await upload(ndjson.replace('Goa', 'Agra'), 'weekly-upload-1');
+    expect(other.status).toBe(409);
+    const report = await finished(crm, marketer.token, first.importId);
+    expect(report.error).toBeNull();
+    expect(report).toMatchObject({ status: 'succeeded', received: 3, inserted: 2, rejected: 1 });
+    expect(report.rejections).toEqual([{ position: 2, field: 'name', reason: expect.stringContaining('NUL character') }]);
+  });
 });
 
 describe('import events on the websocket', () => {
