@@ -3,6 +3,8 @@ import type { Clock } from '../../crm/time/clock.js';
 import { dayIn } from '../../crm/time/time-zone.js';
 import { nextStep, type DoneCall, type Memory, type Step } from './offline-steps.js';
 import { isToolName } from '../../tools/catalogue.js';
+import { launchCampaign, planCampaign } from '../../tools/campaign-tools.js';
+import { createSegment, previewSegment } from '../../tools/segment-tools.js';
 import { readRequest } from './request-grammar.js';
 
 
@@ -49,13 +51,13 @@ function memoryOf(earlier: LanguageModelV4Prompt): Memory {
   const memory: Memory = { firstTurn: !earlier.some((m) => m.role === 'assistant') };
   for (const call of callsIn(earlier)) {
     if (call.error || call.denied) continue;
-    if ((call.toolName === 'preview_segment' || call.toolName === 'create_segment') && call.input?.rules) memory.rules = call.input.rules;
-    if (call.toolName === 'plan_campaign' && call.output) {
+    if ((call.toolName === previewSegment.name || call.toolName === createSegment.name) && call.input?.rules) memory.rules = call.input.rules;
+    if (call.toolName === planCampaign.name && call.output) {
       if (call.input?.rules) memory.rules = call.input.rules;
       memory.approvalId = call.output.approval?.id;
       memory.campaignId = call.output.campaignId;
     }
-    if (call.toolName === 'launch_campaign' && call.output) {
+    if (call.toolName === launchCampaign.name && call.output) {
       memory.approvalId = undefined;
       memory.campaignId = call.output.campaignId;
     }

@@ -3,10 +3,15 @@ import { describeRule } from '../../crm/segments/rule-sentence.js';
 import type { ToolName } from '../../tools/catalogue.js';
 import type { RuleJson } from './audience-grammar.js';
 import * as reply from './offline-replies.js';
+import { getInsights, getOverview } from '../../tools/analytics-tools.js';
+import { getCampaignStats, launchCampaign, listCampaigns, planCampaign } from '../../tools/campaign-tools.js';
+import { searchCustomers } from '../../tools/customer-tools.js';
+import { suggestMessages } from '../../tools/message-tools.js';
+import { createSegment, listSegments, previewSegment } from '../../tools/segment-tools.js';
 import type { CampaignWish, ChatRequest } from './request-grammar.js';
 
 /** A tool call made earlier in this turn, with what came back. */
-// Tool names are the catalogue's (ToolName): a renamed tool fails the type check in every comparison below.
+// Tool names are the catalogue's (ToolName), named below through each tool's own definition.
 export interface DoneCall { toolName: ToolName; input: any; output?: any; error?: string; denied?: { reason?: string } }
 
 /** What earlier turns left behind, so "save it" and "launch it" know what "it" is. */
@@ -34,16 +39,16 @@ function summary(done: DoneCall[], currency: string): string {
   for (const d of done) {
     if (d.denied) lines.push(reply.deniedReply(d.denied.reason));
     else if (d.error) lines.push(reply.failedReply(d.toolName, d.error));
-    else if (d.toolName === 'preview_segment') lines.push(reply.previewReply(d.output));
-    else if (d.toolName === 'create_segment') lines.push(reply.savedReply(d.output));
-    else if (d.toolName === 'plan_campaign') lines.push(reply.planReply(d.output));
-    else if (d.toolName === 'launch_campaign') lines.push(reply.launchReply(d.output));
-    else if (d.toolName === 'get_campaign_stats') lines.push(reply.statsReply(d.output));
-    else if (d.toolName === 'list_campaigns' && !find(done, 'get_campaign_stats')) lines.push(reply.historyReply(d.output));
-    else if (d.toolName === 'list_segments') lines.push(reply.segmentsReply(d.output));
-    else if (d.toolName === 'get_overview') lines.push(reply.overviewReply(d.output, currency));
-    else if (d.toolName === 'get_insights') lines.push(reply.insightsReply(d.output));
-    else if (d.toolName === 'search_customers') lines.push(reply.customersReply(d.output, currency));
+    else if (d.toolName === previewSegment.name) lines.push(reply.previewReply(d.output));
+    else if (d.toolName === createSegment.name) lines.push(reply.savedReply(d.output));
+    else if (d.toolName === planCampaign.name) lines.push(reply.planReply(d.output));
+    else if (d.toolName === launchCampaign.name) lines.push(reply.launchReply(d.output));
+    else if (d.toolName === getCampaignStats.name) lines.push(reply.statsReply(d.output));
+    else if (d.toolName === listCampaigns.name && !find(done, getCampaignStats.name)) lines.push(reply.historyReply(d.output));
+    else if (d.toolName === listSegments.name) lines.push(reply.segmentsReply(d.output));
+    else if (d.toolName === getOverview.name) lines.push(reply.overviewReply(d.output, currency));
+    else if (d.toolName === getInsights.name) lines.push(reply.insightsReply(d.output));
+    else if (d.toolName === searchCustomers.name) lines.push(reply.customersReply(d.output, currency));
   }
   return lines.join('\n\n');
 }
@@ -52,18 +57,18 @@ function summary(done: DoneCall[], currency: string): string {
 function campaignSteps(wish: CampaignWish, audience: { rules?: RuleJson; segmentId?: number }, done: DoneCall[], today: string): Step | null {
   let template = wish.template;
   if (!template) {
-    const drafts = find(done, 'suggest_messages');
-    if (!drafts) return { call: 'suggest_messages', input: { goal: wish.goal, channel: wish.channel, ...(wish.discountPercent ? { discountPercent: wish.discountPercent } : {}) } };
+    const drafts = find(done, suggestMessages.name);
+    if (!drafts) return { call: suggestMessages.name, input: { goal: wish.goal, channel: wish.channel, ...(wish.discountPercent ? { discountPercent: wish.discountPercent } : {}) } };
     template = drafts.output?.templates?.[0];
     if (!template) return null;
   }
-  const plan = find(done, 'plan_campaign');
+  const plan = find(done, planCampaign.name);
   if (!plan) {
     const name = wish.name ?? `${goalTitles[wish.goal]}${wish.discountPercent ? ` ${wish.discountPercent}%` : ''} ${wish.channel} ${today}`;
-    return { call: 'plan_campaign', input: { name, channel: wish.channel, template, ...audience } };
+    return { call: planCampaign.name, input: { name, channel: wish.channel, template, ...audience } };
   }
-  if (!wish.send || !plan.output?.approval || find(done, 'launch_campaign')) return null;
-  return { call: 'launch_campaign', input: { approvalId: plan.output.approval.id } };
+  if (!wish.send || !plan.output?.approval || find(done, launchCampaign.name)) return null;
+  return { call: launchCampaign.name, input: { approvalId: plan.output.approval.id } };
 }
 
 /**
@@ -78,22 +83,22 @@ export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory,
   switch (request.kind) {
     case 'help': return { say: reply.helpText };
     case 'unclear': return { say: reply.clarify(request.understood ? sentenceOf(request.understood, currency) : null, request.unknown) };
-    case 'overview': return once('get_overview');
-    case 'insights': return once('get_insights');
-    case 'campaigns': return once('list_campaigns', { limit: 10 });
-    case 'segments': return once('list_segments');
-    case 'customer_search': return once('search_customers', { query: request.query, limit: 10 });
+    case 'overview': return once(getOverview.name);
+    case 'insights': return once(getInsights.name);
+    case 'campaigns': return once(listCampaigns.name, { limit: 10 });
+    case 'segments': return once(listSegments.name);
+    case 'customer_search': return once(searchCustomers.name, { query: request.query, limit: 10 });
     case 'campaign_stats': {
-      if (request.campaignId) return once('get_campaign_stats', { campaignId: request.campaignId });
-      const list = find(done, 'list_campaigns');
-      if (!list) return { call: 'list_campaigns', input: { limit: 1 } };
+      if (request.campaignId) return once(getCampaignStats.name, { campaignId: request.campaignId });
+      const list = find(done, listCampaigns.name);
+      if (!list) return { call: listCampaigns.name, input: { limit: 1 } };
       const latest = list.output?.campaigns?.[0];
       if (!latest) return { say: reply.historyReply(list.output) };
-      return once('get_campaign_stats', { campaignId: latest.id });
+      return once(getCampaignStats.name, { campaignId: latest.id });
     }
     case 'launch_previous':
       if (!memory.approvalId) return { say: 'There is no planned campaign waiting in this conversation. Describe the audience and the message, and I will plan one first.' };
-      return once('launch_campaign', { approvalId: memory.approvalId });
+      return once(launchCampaign.name, { approvalId: memory.approvalId });
     case 'save_previous':
     case 'campaign_previous': {
       if (!memory.rules) return { say: 'Which customers? Describe the audience first (for example "customers in Delhi who spent over 5,000"), then ask again.' };
@@ -105,7 +110,7 @@ export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory,
 }
 
 function audienceSteps(rules: RuleJson, saveAs: string | undefined, campaign: CampaignWish | undefined, done: DoneCall[], today: string): Step | null {
-  if (!find(done, 'preview_segment')) return { call: 'preview_segment', input: { rules } };
-  if (saveAs && !find(done, 'create_segment')) return { call: 'create_segment', input: { name: saveAs, rules } };
+  if (!find(done, previewSegment.name)) return { call: previewSegment.name, input: { rules } };
+  if (saveAs && !find(done, createSegment.name)) return { call: createSegment.name, input: { name: saveAs, rules } };
   return campaign ? campaignSteps(campaign, { rules }, done, today) : null;
 }
