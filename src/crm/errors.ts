@@ -25,8 +25,8 @@ export interface Problem { path: string; message: string }
 /** Input whose shape or values do not fit; each problem says where it is. */
 export class BadInput extends CrmError {
   readonly kind = 'bad_input';
-  constructor(readonly problems: Problem[]) {
-    super(`The request is not valid: ${problems.map((p) => (p.path ? `${p.path} ${p.message}` : p.message)).join('; ')}.`);
+  constructor(readonly problems: Problem[], message = `The request is not valid: ${problems.map((p) => (p.path ? `${p.path} ${p.message}` : p.message)).join('; ')}.`) {
+    super(message);
   }
   override details() {
     return { problems: this.problems };

@@ -28,7 +28,7 @@ export class ImportNotFound extends NotFound {}
 const keyReused = (key: string) => new Conflict(`The Idempotency-Key "${key}" was already used for a different import; use a new key for new data.`);
 
 /** Tells a retry of the same request from a different one sent under the same Idempotency-Key. */
-export const requestDigest = (value: unknown) => createHash('sha256').update(JSON.stringify(value) ?? '').digest('hex');
+const requestDigest = (value: unknown) => createHash('sha256').update(JSON.stringify(value) ?? '').digest('hex');
 
 export interface ImportReport extends Omit<ImportRow, 'filePath' | 'linesDone' | 'createdBy' | 'requestDigest'> { rejections: { position: number; field: string | null; reason: string }[] }
 

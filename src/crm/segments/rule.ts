@@ -1,4 +1,4 @@
-import { CrmError } from '../errors.js';
+import { BadInput, type Problem } from '../errors.js';
 import type { PeriodUnit } from '../time/clock.js';
 import type { FieldName, Operator } from './rule-fields.js';
 
@@ -25,15 +25,12 @@ export interface DeliveryFailedCondition { kind: 'delivery_failed'; withinDays?:
 // while a rule is counted: ten of them cover any real audience and bound that memory.
 export const ruleLimits = { depth: 8, conditions: 100, behaviourConditions: 10, listValues: 1000, textLength: 200 } as const;
 
-export class RuleError extends CrmError {
-  readonly kind = 'bad_input';
+/** A rule that does not parse: bad input with its own code and sentence. */
+export class RuleError extends BadInput {
   override get code() {
     return 'bad_rule';
   }
-  override details() {
-    return { problems: this.problems };
-  }
-  constructor(readonly problems: { path: string; message: string }[]) {
-    super(`The rule is not valid: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ')}`);
+  constructor(problems: Problem[]) {
+    super(problems, `The rule is not valid: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ')}`);
   }
 }
