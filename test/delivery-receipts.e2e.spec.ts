@@ -86,12 +86,12 @@ describe('delivery receipts', () => {
     const queue = await JobQueue.start(crm.db.url, { superviseSeconds: 2 });
     try {
       await crm.db.sql.query(`update communication_logs set sent_at = now() - interval '2 hours' where id = any($1)`, [[logs[2], logs[3]]]);
-      await reconcile(crm.db.sql, queue, new CampaignProgress(crm.db.sql), 3600, `${crm.url}/api/delivery-receipts`);
+      await reconcile(crm.db.sql, queue, new CampaignProgress(crm.db.sql), { receiptTimeoutSeconds: 3600, sendingTimeoutSeconds: 3600, receiptsUrl: `${crm.url}/api/delivery-receipts` });
       expect((await state(logs[2])).status).toBe('unconfirmed');
       await post({ receipts: [receipt(logs[2], 'SENT', new Date().toISOString())] });
       expect((await settle(logs[2], 'sent')).status).toBe('sent');
       // Nothing is left submitted, so the reconciler completes the campaign.
-      await reconcile(crm.db.sql, queue, new CampaignProgress(crm.db.sql), 3600, `${crm.url}/api/delivery-receipts`);
+      await reconcile(crm.db.sql, queue, new CampaignProgress(crm.db.sql), { receiptTimeoutSeconds: 3600, sendingTimeoutSeconds: 3600, receiptsUrl: `${crm.url}/api/delivery-receipts` });
       const [campaign] = await crm.db.sql.rows(`select status from campaigns`);
       expect(campaign.status).toBe('completed');
     } finally {

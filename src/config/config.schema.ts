@@ -70,6 +70,28 @@ export const configSchema = z
     VENDOR_MIN_DELAY_MS: z.coerce.number().int().min(0).default(100).describe('Shortest delay before the simulator sends a receipt, in milliseconds.'),
     VENDOR_MAX_DELAY_MS: z.coerce.number().int().min(0).default(3000).describe('Longest delay before the simulator sends a receipt, in milliseconds; random delays make receipts arrive out of order.'),
     VENDOR_ACCEPT_DELAY_MS: z.coerce.number().int().min(0).default(0).describe('How long the simulator takes to accept a batch, in milliseconds (a slow vendor).'),
+    SMTP_URL: optionalText().pipe(z.string().refine((v) => /^smtps?:\/\/.+/.test(v) && URL.canParse(v), 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@email-smtp.eu-west-1.amazonaws.com:465').optional()).describe('Mail server (relay) that email campaigns are handed to: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465. When unset, email goes to the built-in simulator and nothing leaves this machine.'),
+    EMAIL_FROM: optionalText().pipe(z.email('must be an email address such as offers@yourshop.example').optional()).describe('Sender address of campaign emails; must be one the mail server lets you send from. Needed with SMTP_URL.'),
+    EMAIL_FROM_NAME: optionalText().describe('Sender name shown in the inbox beside EMAIL_FROM, e.g. "Your Shop".'),
+    EMAIL_REPLY_TO: optionalText().pipe(z.email().optional()).describe('Where replies to campaign emails go, when not to EMAIL_FROM.'),
+    EMAIL_RATE_PER_SECOND: z.coerce.number().int().min(0).default(0).describe('Most emails handed to the mail server per second (your provider\'s sending rate, e.g. 14 for a new Amazon SES account); 0 for no limit.'),
+    EMAIL_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(8).describe('SMTP connections kept open to the mail server at once.'),
+    DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5).describe('How often one message is tried when the mail server or SMS provider says "try again later" (SMTP 4xx, HTTP 429/5xx) before it counts as failed.'),
+    DELIVERY_RETRY_SECONDS: z.coerce.number().min(0.1).max(3600).default(60).describe('Wait before the first retry of a message, in seconds; each later retry waits four times longer.'),
+    SENDING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300).describe('A message claimed for sending (SMTP or Twilio) with no answer after this many seconds was caught by a crash: it becomes unconfirmed and is never sent again by itself.'),
+    UNSUBSCRIBE_SECRET: optionalText().pipe(z.string().min(32, 'must be at least 32 characters').optional()).describe('Key that signs unsubscribe links. When unset the CRM makes one and keeps it in its database, so links keep working across restarts.'),
+    UNSUBSCRIBE_LINK_DAYS: z.coerce.number().int().min(30).max(3650).default(365).describe('How long an unsubscribe link keeps working, in days (the law asks for at least 30).'),
+    TWILIO_ACCOUNT_SID: optionalText().describe('Twilio account SID (AC…). With TWILIO_AUTH_TOKEN and TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID, SMS campaigns go through Twilio.'),
+    TWILIO_AUTH_TOKEN: optionalText().describe('Twilio auth token; also checks the X-Twilio-Signature of status callbacks and incoming messages. Never logged.'),
+    TWILIO_FROM: optionalText().describe('Phone number (E.164, e.g. +14155550100) or sender id SMS campaigns are sent from.'),
+    TWILIO_MESSAGING_SERVICE_SID: optionalText().describe('Twilio Messaging Service (MG…) to send from instead of TWILIO_FROM.'),
+    TWILIO_API_URL: optionalText().pipe(z.url().optional()).describe('Twilio API address; leave unset for Twilio\'s own (tests point it at a local stand-in).'),
+    SMS_QUIET_HOURS: z.string().regex(/^(\d{2}:\d{2}-\d{2}:\d{2})?$/, 'must look like 21:00-09:00, or be empty for none').default('21:00-09:00').describe('Hours (in TIME_ZONE) when no SMS is sent; messages due then wait until the hours end. Empty for none.'),
+    SMS_OPT_OUT_TEXT: z.string().max(60).default('Reply STOP to opt out').describe('Line appended to every SMS so customers know how to stop them (carriers and many countries require it); empty for none.'),
+    SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(4).describe('Longest SMS a campaign may send, in segments (160 GSM-7 or 70 UCS-2 characters each, fewer when split).'),
+    SENDGRID_WEBHOOK_PUBLIC_KEY: optionalText().describe('SendGrid Event Webhook verification key (the base64 public key from SendGrid\'s Mail Settings); enables /api/webhooks/sendgrid.'),
+    SES_SNS_TOPIC_ARNS: z.string().default('').transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean)).describe('Comma-separated Amazon SNS topic ARNs whose SES bounce and complaint notifications /api/webhooks/ses accepts; empty to accept none.'),
+    SNS_CERT_URL_PATTERN: z.string().default('^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/').describe('Where SNS signing certificates may be fetched from (a regular expression over the URL). Leave the default: only Amazon\'s own addresses.'),
     AGENT_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['gemini', 'openai-compatible', 'offline']).optional()).describe('Which model the agent uses: gemini, openai-compatible or offline. When unset: gemini if GOOGLE_GENERATIVE_AI_API_KEY is set, otherwise the built-in offline model.'),
     GOOGLE_GENERATIVE_AI_API_KEY: optionalText().describe('Gemini API key (Google AI Studio). Never logged or shown to a model.'),
     GEMINI_MODEL: z.string().default('gemini-2.5-flash').describe('Gemini model name used when AGENT_MODEL is gemini.'),
@@ -123,6 +145,11 @@ export function crossFieldProblems(raw: Record<string, string | undefined>): { k
   if (set('MCP_LOOPBACK_USER') && !isLoopbackName((raw.HOST ?? '127.0.0.1').trim())) problems.push({ key: 'MCP_LOOPBACK_USER', message: 'may only be set when HOST is a loopback address (127.0.0.1, localhost or ::1): tokenless MCP access must never reach the network' });
   if (set('SLACK_BOT_TOKEN') && !set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN')) problems.push({ key: 'SLACK_SIGNING_SECRET', message: 'must be set with SLACK_BOT_TOKEN (or use Socket Mode with SLACK_APP_TOKEN)' });
   if ((set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN')) && !set('SLACK_BOT_TOKEN')) problems.push({ key: 'SLACK_BOT_TOKEN', message: 'must be set to run the Slack bot' });
+  if (set('SMTP_URL') && !set('EMAIL_FROM')) problems.push({ key: 'EMAIL_FROM', message: 'must be set with SMTP_URL: the sender address of campaign emails' });
+  if (set('TWILIO_ACCOUNT_SID') || set('TWILIO_AUTH_TOKEN')) {
+    for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']) if (!set(key)) problems.push({ key, message: 'must be set together with the other TWILIO_* values' });
+    if (!set('TWILIO_FROM') && !set('TWILIO_MESSAGING_SERVICE_SID')) problems.push({ key: 'TWILIO_FROM', message: 'must be set (or TWILIO_MESSAGING_SERVICE_SID): the number SMS campaigns are sent from' });
+  }
   if (set('ADMIN_PASSWORD') && !set('ADMIN_EMAIL')) problems.push({ key: 'ADMIN_EMAIL', message: 'must be set when ADMIN_PASSWORD is set' });
   return problems;
 }

@@ -4,6 +4,7 @@ import { Migration20261122000000_campaigns } from '../../migrations/Migration202
 import { Migration20261123000000_conversations } from '../../migrations/Migration20261123000000_conversations.js';
 import { Migration20261124000000_slack } from '../../migrations/Migration20261124000000_slack.js';
 import { Migration20261203000000_hardening } from '../../migrations/Migration20261203000000_hardening.js';
+import { Migration20261204000000_delivery_channels } from '../../migrations/Migration20261204000000_delivery_channels.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   { name: 'Migration20261123000000_conversations', class: Migration20261123000000_conversations },
   { name: 'Migration20261124000000_slack', class: Migration20261124000000_slack },
   { name: 'Migration20261203000000_hardening', class: Migration20261203000000_hardening },
+  { name: 'Migration20261204000000_delivery_channels', class: Migration20261204000000_delivery_channels },
 ];

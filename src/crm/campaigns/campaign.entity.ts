@@ -14,6 +14,8 @@ const CampaignSchema = defineEntity({
     segmentVersion: p.integer().nullable(),
     rules: p.json<unknown>(),
     channel: p.enum(channels),
+    subject: p.text().nullable(),
+    preheader: p.text().nullable(),
     template: p.text(),
     status: p.enum(campaignStatuses).default('draft'),
     audienceSize: p.integer().nullable(),

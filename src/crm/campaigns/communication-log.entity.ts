@@ -1,7 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { channels } from './campaign.entity.js';
 
-export const deliveryStatuses = ['queued', 'submitted', 'sent', 'failed', 'delivered', 'unconfirmed'] as const;
+export const deliveryStatuses = ['queued', 'sending', 'submitted', 'sent', 'failed', 'delivered', 'unconfirmed', 'skipped'] as const;
 
 // One row per campaign and recipient, frozen at launch: the exact message and address that were sent.
 const CommunicationLogSchema = defineEntity({
@@ -13,7 +13,11 @@ const CommunicationLogSchema = defineEntity({
     customerId: p.bigint('number'),
     channel: p.enum(channels),
     address: p.string(),
+    subject: p.text().nullable(),
     message: p.text(),
+    messageId: p.string().nullable(),
+    attempts: p.integer().default(0),
+    nextAttemptAt: p.datetime().nullable(),
     status: p.enum(deliveryStatuses).default('queued'),
     vendorMessageId: p.string().nullable(),
     failureReason: p.string().nullable(),

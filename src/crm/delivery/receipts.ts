@@ -47,7 +47,7 @@ export async function completeFinishedCampaigns(db: Queryable, campaignIds: numb
   const { rows } = await db.query<{ id: number }>(
     `update campaigns c set status = 'completed', completed_at = now()
      where c.id = any($1::bigint[]) and c.status = 'sending'
-       and not exists (select 1 from communication_logs m where m.campaign_id = c.id and m.status in ('queued', 'submitted'))
+       and not exists (select 1 from communication_logs m where m.campaign_id = c.id and m.status in ('queued', 'sending', 'submitted'))
      returning c.id`,
     [campaignIds],
   );

@@ -12,7 +12,10 @@ import { completeFinishedCampaigns } from './receipts.js';
  * left to wait for, and queues the dispatch again for a campaign whose messages sit queued (a crash right after
  * launch, before its dispatch job was stored).
  */
-export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignProgress, receiptTimeoutSeconds: number, receiptsUrl: string) {
+export interface ReconcileOptions { receiptTimeoutSeconds: number; sendingTimeoutSeconds: number; receiptsUrl: string }
+
+export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignProgress, options: ReconcileOptions) {
+  const { receiptTimeoutSeconds, sendingTimeoutSeconds, receiptsUrl } = options;
   const result = await sql.transaction(async (client) => {
     const { rows: lock } = await client.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext('crm.reconciler')) as locked`);
     if (!lock[0].locked) return null;
@@ -21,8 +24,18 @@ export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignPro
        where status = 'submitted' and sent_at < now() - make_interval(secs => $1) returning campaign_id`,
       [receiptTimeoutSeconds],
     );
+    // Claimed for an SMTP or Twilio request that never got its answer recorded: the process died mid-send. The
+    // message may have gone, so it is never sent again; it is shown apart, with the reason.
+    const caught = await client.query<{ campaign_id: number }>(
+      `update communication_logs set status = 'unconfirmed',
+         failure_reason = 'the CRM stopped while handing this message over; it may have arrived, so it is not sent again'
+       where status = 'sending' and sent_at < now() - make_interval(secs => $1) returning campaign_id`,
+      [sendingTimeoutSeconds],
+    );
+    overdue.rows.push(...caught.rows);
     const sending = await client.query<{ id: number; queued: boolean }>(
-      `select c.id, exists (select 1 from communication_logs m where m.campaign_id = c.id and m.status = 'queued' and m.created_at < now() - interval '30 seconds') as queued
+      `select c.id, exists (select 1 from communication_logs m where m.campaign_id = c.id and m.status = 'queued'
+         and (m.next_attempt_at <= now() or (m.next_attempt_at is null and m.created_at < now() - interval '30 seconds'))) as queued
        from campaigns c where c.status = 'sending'`,
     );
     const completed = await completeFinishedCampaigns(client, sending.rows.map((r) => r.id));

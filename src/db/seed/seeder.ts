@@ -35,6 +35,13 @@ export async function seedDemoData(sql: Sql, options: SeedOptions) {
   await sql.transaction(async (client) => {
     for (let i = 0; i < data.customers.length; i += 5000) await writeCustomers(client, data.customers.slice(i, i + 5000));
     for (let i = 0; i < data.orders.length; i += 5000) await writeOrders(client, data.orders.slice(i, i + 5000));
+    // Seven in ten subscribed customers with a phone opted in to SMS when they signed up (SMS needs that consent).
+    await client.query(
+      `insert into customer_consents (customer_id, channel, status, source, changed_at)
+       select id, 'sms', 'granted', 'demo data: opted in at sign-up', created_at from customers
+       where phone is not null and unsubscribed_at is null and abs(hashtext(external_id)) % 10 < 7
+       on conflict do nothing`,
+    );
   });
   logger.info('demo data loaded', { customers: data.customers.length, orders: data.orders.length, ms: Date.now() - started });
   return { customers: data.customers.length, orders: data.orders.length };
