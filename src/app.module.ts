@@ -40,6 +40,10 @@ import { AGENT_MODEL, chooseModel, type ChosenModel } from './agent/model-choice
 import { ChatController } from './surfaces/http/chat.controller.js';
 import { McpEndpoint } from './surfaces/mcp/mcp-endpoint.js';
 import { SlackBot } from './surfaces/slack/slack-bot.js';
+import { ConsentService } from './crm/consent/consent.service.js';
+import { ProviderEventsService } from './crm/delivery/provider-events.service.js';
+import { UnsubscribeController } from './surfaces/http/unsubscribe.controller.js';
+import { TwilioWebhooksController } from './surfaces/http/twilio-webhooks.controller.js';
 
 export interface AppDependencies {
   config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
@@ -57,7 +61,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController, AuthController, TokensController, UsersController, ImportsController, SegmentsController, CampaignsController,
-        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController,
+        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController, UnsubscribeController, TwilioWebhooksController,
       ],
       providers: [
         { provide: CONFIG, useValue: deps.config },
@@ -69,7 +73,7 @@ export class AppModule {
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
         { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock) },
         ChatService, ConversationsService, McpEndpoint, SlackBot,
-        SegmentsService, CampaignsService, ReceiptsService, AnalyticsService, CustomersService, ToolRunner,
+        SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, AnalyticsService, CustomersService, ToolRunner,
         IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

@@ -34,9 +34,13 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
   app.use(express.json({
     limit: '32mb',
     verify: (req, _res, buf) => {
-      if (req.url?.startsWith('/api/delivery-receipts') || req.url?.startsWith('/slack/')) (req as { rawBody?: Buffer }).rawBody = buf;
+      if (req.url?.startsWith('/api/delivery-receipts') || req.url?.startsWith('/api/webhooks/') || req.url?.startsWith('/slack/')) (req as { rawBody?: Buffer }).rawBody = buf;
     },
   }));
+  // Forms: the unsubscribe page and RFC 8058 one-click unsubscribes, and Twilio's webhooks (signed over the fields).
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  // Amazon SNS posts its JSON as text/plain; it is signed over the fields of the parsed message.
+  app.use('/api/webhooks/ses', express.text({ type: 'text/plain', limit: '256kb' }));
 
   // MCP for AI assistants: plain Express in front of Nest's routes, since the SDK's transport writes the response itself.
   const mcp = app.get(McpEndpoint);
@@ -54,7 +58,7 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
     app.useStaticAssets(web, { index: false, maxAge: '1h' });
     // The web app routes on the client: any page that is not the API gets index.html.
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (req.method !== 'GET' || /^\/(api|healthz|mcp|slack|ws)(\/|$)/.test(req.path)) return next();
+      if (req.method !== 'GET' || /^\/(api|healthz|mcp|slack|ws|unsubscribe)(\/|$)/.test(req.path)) return next();
       res.sendFile(join(web, 'index.html'));
     });
   }

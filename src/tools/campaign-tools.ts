@@ -3,18 +3,25 @@ import { planInput } from '../crm/campaigns/campaign-input.js';
 import { defineTool } from './crm-tool.js';
 
 const counts = {
-  audience: z.number(), sent: z.number(), failed: z.number(), pending: z.number(), unconfirmed: z.number(), deliveryRate: z.number().nullable(),
+  audience: z.number(), sent: z.number(), failed: z.number(), pending: z.number(), unconfirmed: z.number(),
+  skipped: z.number().describe('Not sent: the customer opted out, or the address was suppressed, after launch'), deliveryRate: z.number().nullable(),
   stalled: z.string().nullable().describe('Why delivery looks stuck (no receipt has come back at all), or null'),
 };
 
 export const planCampaign = defineTool({
   name: 'plan_campaign',
-  description: 'Work out a campaign without sending anything: audience, who is left out and why (unsubscribed, no address, frequency cap), five rendered sample messages and an approval id. Give either segmentId or rules, a channel (email or sms) and a template with placeholders like {{first_name | "there"}}, {{total_spend}}, {{last_order_date}}.',
+  description: 'Work out a campaign without sending anything: audience, who is left out and why (unsubscribed, no consent, no address, suppressed, frequency cap), which way it would leave (a real carrier or the simulator), five rendered sample messages and an approval id. Give either segmentId or rules, a channel (email or sms), for email a subject, and a template with placeholders like {{first_name | "there"}}, {{total_spend}}, {{last_order_date}}.',
   input: planInput,
   output: z.object({
     campaignId: z.number(), name: z.string(), channel: z.string(), sentence: z.string(),
     audience: z.object({ matching: z.number(), eligible: z.number(), excluded: z.record(z.string(), z.number()) }),
-    samples: z.array(z.object({ customerId: z.number(), name: z.string().nullable(), address: z.string(), message: z.string() })),
+    delivery: z.object({ carrier: z.enum(['smtp', 'twilio', 'simulator']), description: z.string(), real: z.boolean() }).describe('Which way the messages would leave; real is false when nothing reaches customers (the simulator)'),
+    subject: z.string().nullable(), preheader: z.string().nullable(),
+    samples: z.array(z.object({
+      customerId: z.number(), name: z.string().nullable(), address: z.string(), message: z.string(),
+      email: z.object({ from: z.string(), subject: z.string(), html: z.string(), text: z.string() }).optional().describe('The email as it would arrive: sender, subject, HTML and plain-text parts'),
+      sms: z.object({ encoding: z.enum(['GSM-7', 'UCS-2']), characters: z.number(), segments: z.number() }).optional().describe('How the carrier counts this text'),
+    })),
     warnings: z.array(z.string()),
     approval: z.object({ id: z.string(), expiresAt: z.string() }).nullable().describe('Pass approval.id to launch_campaign once a person has approved'),
   }),

@@ -13,8 +13,12 @@ export const planInput = z.union([
     segmentVersion: z.number().int().positive().optional(),
     rules: ruleJson.optional(),
     channel: z.enum(['email', 'sms']),
+    subject: z.string().max(200).optional().describe('Email subject line; placeholders work here too. The campaign name when not given.'),
+    preheader: z.string().max(200).optional().describe('Email preheader: the line an inbox shows after the subject.'),
     template: z.string().max(5000),
-  }).strict().refine((v) => (v.segmentId === undefined) !== (v.rules === undefined), 'give either segmentId or rules (one of them)'),
+  }).strict()
+    .refine((v) => (v.segmentId === undefined) !== (v.rules === undefined), 'give either segmentId or rules (one of them)')
+    .refine((v) => v.channel === 'email' || (v.subject === undefined && v.preheader === undefined), 'subject and preheader are for email campaigns; an SMS has neither'),
 ]);
 export type PlanInput = z.output<typeof planInput>;
 

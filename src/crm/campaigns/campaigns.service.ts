@@ -16,13 +16,20 @@ import { DAY_MS } from '../time/clock.js';
 import { exclusionReasons, exclusionSql, addressSql, type Channel, type ExclusionReason, type FrequencyCap } from './audience.js';
 import { deliveryCounts, type DeliveryCounts } from './campaign-stats.js';
 import type { PlanInput } from './campaign-input.js';
-import { parseTemplate, placeholdersWithoutFallback, templateSql } from './message-template.js';
+import { canRenderEmpty, parseTemplate, placeholdersWithoutFallback, templateSql, TemplateError, type TemplatePart } from './message-template.js';
+import { channelRoutes, type ChannelRoute } from '../delivery/carriers-setup.js';
+import { emailContent } from '../delivery/email/email-content.js';
+import { smsSegmentsSql, smsSize, type SmsSize } from '../delivery/sms/sms-segments.js';
 
 /** What a person approves: exactly what launch will send, with the figures they saw. */
 export interface CampaignPlan {
   campaignId: number;
   name: string;
   channel: Channel;
+  /** Which way the messages would leave: a real carrier, or the simulator (nothing leaves the machine). */
+  delivery: ChannelRoute;
+  subject: string | null;
+  preheader: string | null;
   template: string;
   rules: unknown;
   segmentId: number | null;
@@ -31,18 +38,25 @@ export interface CampaignPlan {
   plannedAt: string;
   frequencyCap: FrequencyCap;
   audience: { matching: number; eligible: number; excluded: Record<ExclusionReason, number> };
-  samples: { customerId: number; name: string | null; address: string; message: string }[];
+  samples: PlanSample[];
   warnings: string[];
   approval: { id: string; expiresAt: string } | null;
 }
 
+/** One rendered message as it would be sent: the email with both parts, or the SMS with its size. */
+export interface PlanSample {
+  customerId: number; name: string | null; address: string; message: string;
+  email?: { from: string; subject: string; html: string; text: string };
+  sms?: SmsSize;
+}
+
 interface CampaignRow {
-  id: number; name: string; description: string; channel: Channel; template: string; rules: unknown; status: string;
+  id: number; name: string; description: string; channel: Channel; subject: string | null; preheader: string | null; template: string; rules: unknown; status: string;
   segmentId: number | null; segmentVersion: number | null; audienceSize: number | null; plan: CampaignPlan | null;
   createdBy: string | null; launchedBy: string | null; createdAt: string; launchedAt: string | null; completedAt: string | null;
 }
 
-const campaignColumns = `c.id, c.name, c.description, c.channel, c.template, c.rules, c.status, c.segment_id as "segmentId",
+const campaignColumns = `c.id, c.name, c.description, c.channel, c.subject, c.preheader, c.template, c.rules, c.status, c.segment_id as "segmentId",
   c.segment_version as "segmentVersion", c.audience_size as "audienceSize", c.plan, cu.email as "createdBy", lu.email as "launchedBy",
   c.created_at as "createdAt", c.launched_at as "launchedAt", c.completed_at as "completedAt"`;
 const campaignFrom = `campaigns c left join users cu on cu.id = c.created_by left join users lu on lu.id = c.launched_by`;
@@ -62,20 +76,49 @@ export class CampaignsService {
     return { messages: this.config.FREQUENCY_CAP_MESSAGES, days: this.config.FREQUENCY_CAP_DAYS };
   }
 
+  /** What a channel's message is made of: the template, and for SMS the opt-out line the operator requires. */
+  private messageParts(channel: Channel, template: string): TemplatePart[] {
+    const parts = parseTemplate(template);
+    const optOut = this.config.SMS_OPT_OUT_TEXT.trim();
+    if (channel === 'sms' && optOut && !/\bSTOP\b/i.test(template)) parts.push({ text: `\n${optOut}` });
+    return parts;
+  }
+
+  /** The subject's parts; refused when every customer would get an empty subject. */
+  private subjectParts(definition: { channel: Channel; subject: string | null }): TemplatePart[] | null {
+    if (definition.channel !== 'email' || definition.subject == null) return null;
+    const parts = parseTemplate(definition.subject);
+    if (canRenderEmpty(parts)) throw new TemplateError(['the subject can come out empty: give its placeholders a fallback, as in {{first_name | "Hello"}}, or add words around them']);
+    return parts;
+  }
+
   /** The SQL pieces of a definition at one moment: the audience rule, the exclusion reason and the rendered message. */
   // PostgreSQL refuses a parameter no statement mentions, so the message is compiled only for the statements that render it.
-  private compile(definition: { rules: unknown; channel: Channel; template: string; frequencyCap: FrequencyCap }, now: Date, withMessage = true) {
+  private compile(definition: { rules: unknown; channel: Channel; subject: string | null; template: string; frequencyCap: FrequencyCap }, now: Date, withMessage = true) {
     const params = new SqlParams();
     const rule = this.segments.checkRule(definition.rules);
-    const parts = parseTemplate(definition.template);
+    const parts = this.messageParts(definition.channel, definition.template);
+    const subjectParts = this.subjectParts(definition);
     const ctx = { now, zone: this.config.TIME_ZONE };
     const where = compileRule(rule, params, ctx);
     const since = new Date(now.getTime() - definition.frequencyCap.days * DAY_MS);
     const excluded = exclusionSql(definition.channel, definition.frequencyCap, since, params);
-    const message = withMessage ? templateSql(parts, params, {
-      channel: definition.channel, currency: this.config.CURRENCY, currencySymbol: currencySymbol(this.config.CURRENCY), zone: this.config.TIME_ZONE,
-    }) : '';
-    return { params, where, excluded, message, address: addressSql(definition.channel), sentence: this.segments.describe(rule), parts };
+    const render = { currency: this.config.CURRENCY, currencySymbol: currencySymbol(this.config.CURRENCY), zone: this.config.TIME_ZONE };
+    const message = withMessage ? templateSql(parts, params, { ...render, format: definition.channel === 'email' ? 'html' : 'plain' }) : '';
+    const subject = withMessage && subjectParts ? templateSql(subjectParts, params, { ...render, format: 'plain' }) : 'null::text';
+    return { params, where, excluded, message, subject, address: addressSql(definition.channel), sentence: this.segments.describe(rule), parts };
+  }
+
+  /** The sample as the customer would get it, rendered by the same code that hands it to the carrier. */
+  private rendered(channel: Channel, sample: PlanSample & { subject: string | null }, preheader: string | null): PlanSample {
+    const { subject, ...rest } = sample;
+    if (channel === 'sms') return { ...rest, sms: smsSize(sample.message) };
+    const from = this.config.EMAIL_FROM ?? 'campaigns@crm.invalid';
+    const email = emailContent({
+      id: 0, campaignId: 0, customerId: sample.customerId, channel, address: sample.address, subject, preheader, message: sample.message,
+      messageId: '<preview@crm.invalid>', unsubscribeUrl: new URL('/unsubscribe/preview', this.config.PUBLIC_URL).toString(),
+    }, { address: from, name: this.config.EMAIL_FROM_NAME ?? null, replyTo: null });
+    return { ...rest, email: { from: `${email.from.name} <${email.from.address}>`, subject: email.subject, html: email.html, text: email.text } };
   }
 
   /**
@@ -86,9 +129,9 @@ export class CampaignsService {
     authorize(actor, 'campaigns.plan');
     const draft = 'campaignId' in input ? await this.draft(input.campaignId) : await this.newDraft(actor, input);
     const now = this.segments.context().now;
-    const definition = { rules: draft.rules, channel: draft.channel, template: draft.template, frequencyCap: this.cap };
+    const definition = { rules: draft.rules, channel: draft.channel, subject: draft.subject, template: draft.template, frequencyCap: this.cap };
     const compiled = this.compile(definition, now);
-    const { params, where, excluded, message, address } = compiled;
+    const { params, where, excluded, message, subject, address } = compiled;
     const counting = this.compile(definition, now, false);
     const limits = this.segments.readLimits(signal);
     const counts = await boundedRows(this.sql,
@@ -96,17 +139,24 @@ export class CampaignsService {
          ${exclusionReasons.map((r) => `count(*) filter (where x.reason = '${r}') as "${r}"`).join(', ')}
        from (select ${counting.excluded} as reason from customers c where ${counting.where}) x`,
       counting.params.values, limits);
-    const samples = await boundedRows<CampaignPlan['samples'][number] & Record<string, unknown>>(this.sql,
-      `select c.id as "customerId", c.name, ${address} as address, ${message} as message
+    const rows = await boundedRows<PlanSample & { subject: string | null } & Record<string, unknown>>(this.sql,
+      `select c.id as "customerId", c.name, ${address} as address, ${message} as message, ${subject} as subject
        from customers c where ${where} and (${excluded}) is null order by c.id limit 5`,
       params.values, { timeoutMs: limits.timeoutMs, signal });
+    const samples = rows.map((r) => this.rendered(draft.channel, r, draft.preheader));
+    const tooLong = samples.find((s) => s.sms && s.sms.segments > this.config.SMS_MAX_SEGMENTS);
+    if (tooLong) throw new TemplateError([`the SMS to ${tooLong.name ?? tooLong.address} would be ${tooLong.sms!.segments} segments (${tooLong.sms!.characters} ${tooLong.sms!.encoding} characters); the limit is ${this.config.SMS_MAX_SEGMENTS} (SMS_MAX_SEGMENTS). Shorten the message${tooLong.sms!.encoding === 'UCS-2' ? ', or leave out characters outside the GSM alphabet (such as ₹ or emoji), which make every segment 70 characters' : ''}`]);
     const row = counts[0];
     const warnings: string[] = [];
     const gaps = placeholdersWithoutFallback(compiled.parts);
     if (gaps.length) warnings.push(`{{${gaps.join('}}, {{')}}} has no fallback; customers without that value get an empty gap. Write {{${gaps[0]} | "…"}} to choose the words.`);
     if (row.eligible === 0) warnings.push('No customer would receive this campaign, so there is nothing to approve.');
+    const delivery = channelRoutes(this.config)[draft.channel];
+    if (!delivery.real) warnings.push(`Nothing will reach customers: ${draft.channel === 'email' ? 'email' : 'SMS'} goes to ${delivery.description}. ${draft.channel === 'email' ? 'Set SMTP_URL and EMAIL_FROM' : 'Set the TWILIO_* settings'} to send for real.`);
+    if (draft.channel === 'email' && draft.subject === null) warnings.push(`No subject was given, so the subject is the campaign's name, "${draft.name}".`);
     const plan: CampaignPlan = {
-      campaignId: draft.id, name: draft.name, channel: draft.channel, template: draft.template, rules: draft.rules,
+      campaignId: draft.id, name: draft.name, channel: draft.channel, delivery, subject: draft.channel === 'email' ? (draft.subject ?? draft.name) : null,
+      preheader: draft.preheader, template: draft.template, rules: draft.rules,
       segmentId: draft.segmentId, segmentVersion: draft.segmentVersion, sentence: compiled.sentence, plannedAt: now.toISOString(),
       frequencyCap: this.cap,
       audience: { matching: row.matching, eligible: row.eligible, excluded: Object.fromEntries(exclusionReasons.map((r) => [r, row[r]])) as Record<ExclusionReason, number> },
@@ -151,12 +201,12 @@ export class CampaignsService {
       if (approval.status !== 'draft') throw new Conflict(`Campaign ${approval.campaignId} is already ${approval.status}; a campaign is launched once.`);
       const plan = approval.plan as CampaignPlan;
       // The audience is evaluated at the moment the plan was made, so relative dates mean what the person saw.
-      const { params, where, excluded, message, address } = this.compile(plan, new Date(plan.plannedAt));
+      const { params, where, excluded, message, subject, address } = this.compile(plan, new Date(plan.plannedAt));
       const campaignParam = params.add(plan.campaignId);
       const channelParam = params.add(plan.channel);
       const inserted = await client.query(
-        `insert into communication_logs (campaign_id, customer_id, channel, address, message)
-         select ${campaignParam}, c.id, ${channelParam}, ${address}, ${message}
+        `insert into communication_logs (campaign_id, customer_id, channel, address, message, subject)
+         select ${campaignParam}, c.id, ${channelParam}, ${address}, ${message}, ${subject}
          from customers c where ${where} and (${excluded}) is null
          order by c.id
          on conflict (campaign_id, customer_id) do nothing`,
@@ -164,17 +214,30 @@ export class CampaignsService {
       );
       const audience = inserted.rowCount ?? 0;
       if (audience === 0) throw new Refused('Nobody would receive this campaign now (everyone matching is excluded or the audience is empty); nothing was sent.');
+      if (plan.channel === 'sms') await this.refuseLongTexts(client, plan.campaignId);
       await client.query(`update campaign_approvals set redeemed_at = now(), redeemed_by = $2 where id = $1`, [approvalId, actor.userId]);
       await client.query(
         `update campaigns set status = 'sending', audience_size = $2, launched_by = $3, launched_at = now(), plan = $4,
-           rules = $5, channel = $6, template = $7 where id = $1`,
-        [plan.campaignId, audience, actor.userId, JSON.stringify(plan), JSON.stringify(plan.rules), plan.channel, plan.template],
+           rules = $5, channel = $6, template = $7, subject = $8, preheader = $9 where id = $1`,
+        [plan.campaignId, audience, actor.userId, JSON.stringify(plan), JSON.stringify(plan.rules), plan.channel, plan.template, plan.subject, plan.preheader],
       );
       await this.audit.record(actor, 'campaign.launch', `campaign:${plan.campaignId}`, { approvalId, audience, planned: plan.audience.eligible }, client);
       return { campaignId: plan.campaignId, audience, planned: plan.audience.eligible };
     });
     await this.queue?.send(queueNames.deliveryDispatch, { campaignId: launched.campaignId }, `dispatch:${launched.campaignId}`);
     return { ...launched, status: 'sending' as const };
+  }
+
+  /**
+   * Every SMS frozen at launch is measured, not only the five samples: a longer name or city can push one customer's
+   * text over the segment limit. One too long refuses the launch, and the transaction leaves nothing behind.
+   */
+  private async refuseLongTexts(db: Queryable, campaignId: number) {
+    const { rows } = await db.query<{ n: number; longest: number }>(
+      `select count(*) as n, max(s) as longest from (select ${smsSegmentsSql('message')} as s from communication_logs where campaign_id = $1) x where s > $2`,
+      [campaignId, this.config.SMS_MAX_SEGMENTS],
+    );
+    if (rows[0].n > 0) throw new Refused(`${rows[0].n} of the texts would be longer than ${this.config.SMS_MAX_SEGMENTS} segments (the longest ${rows[0].longest}); shorten the message and plan again. Nothing was sent.`);
   }
 
   /** Campaigns newest first, with delivery figures counted from their messages. */
@@ -224,11 +287,12 @@ export class CampaignsService {
       rules = segment.rules;
       segmentVersion = segment.version;
     }
-    this.compile({ rules, channel: input.channel, template: input.template, frequencyCap: this.cap }, new Date());
+    const subject = input.subject ?? null;
+    this.compile({ rules, channel: input.channel, subject, template: input.template, frequencyCap: this.cap }, new Date());
     const { rows } = await this.sql.query<{ id: number }>(
-      `insert into campaigns (name, description, segment_id, segment_version, rules, channel, template, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-      [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, input.template, actor.userId],
+      `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
+      [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, subject, input.preheader ?? null, input.template, actor.userId],
     );
     return this.find(this.sql, rows[0].id);
   }

@@ -69,7 +69,8 @@ export function placeholdersWithoutFallback(parts: TemplatePart[]): Placeholder[
   return parts.flatMap((p) => ('placeholder' in p && p.fallback === null ? [p.placeholder] : []));
 }
 
-export interface RenderSettings { channel: 'email' | 'sms'; currencySymbol: string; currency: string; zone: string }
+/** html: an email body (customer data HTML-escaped); plain: an SMS or a subject line (control characters removed). */
+export interface RenderSettings { format: 'html' | 'plain'; currencySymbol: string; currency: string; zone: string }
 
 function valueSql(placeholder: Placeholder, params: SqlParams, settings: RenderSettings): string {
   const sql: string = placeholders[placeholder].sql;
@@ -84,11 +85,11 @@ function valueSql(placeholder: Placeholder, params: SqlParams, settings: RenderS
 }
 
 /**
- * Customer data is escaped for the channel: HTML entities in email (a name like "<script>" arrives as text), and
- * no control characters in SMS. The marketer's own text and fallbacks are used as written.
+ * Customer data is escaped for the format: HTML entities in an email body (a name like "<script>" arrives as text),
+ * and no control characters in plain text (an SMS, a subject line, where a line break would forge a header). The marketer's own text and fallbacks are used as written.
  */
-function escapeSql(value: string, channel: RenderSettings['channel']) {
-  if (channel === 'sms') return `regexp_replace(${value}, '[[:cntrl:]]', ' ', 'g')`;
+function escapeSql(value: string, format: RenderSettings['format']) {
+  if (format === 'plain') return `regexp_replace(${value}, '[[:cntrl:]]', ' ', 'g')`;
   return `replace(replace(replace(replace(replace(${value}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')`;
 }
 
@@ -97,8 +98,16 @@ export function templateSql(parts: TemplatePart[], params: SqlParams, settings: 
   const pieces = parts.map((part) => {
     // concat() takes any type, so each parameter says it is text.
     if ('text' in part) return `${params.add(part.text)}::text`;
-    const value = escapeSql(valueSql(part.placeholder, params, settings), settings.channel);
+    const value = escapeSql(valueSql(part.placeholder, params, settings), settings.format);
     return `coalesce(${value}, ${params.add(part.fallback ?? '')}::text)`;
   });
   return `concat(${pieces.join(', ')})`;
+}
+
+/**
+ * A subject every customer would see empty: nothing but spaces around placeholders that have no fallback. Mail
+ * programs show "(no subject)" and spam filters punish it, so such a template is refused.
+ */
+export function canRenderEmpty(parts: TemplatePart[]): boolean {
+  return parts.every((p) => ('text' in p ? !p.text.trim() : !p.fallback?.trim()));
 }

@@ -5,7 +5,7 @@ import { logger } from '../../logging/logger.js';
 
 // The one place a kind of failure becomes an HTTP status. 499 (nginx's "client closed request") keeps answers
 // nobody waited for out of the server-error figures.
-const statusOf: Record<ErrorKind, number> = {
+export const statusOf: Record<ErrorKind, number> = {
   bad_input: 400, not_signed_in: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, refused: 422,
   cancelled: 499, unavailable: 503,
 };

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../html.js';
 import type { OutgoingMessage } from '../carrier.js';
 
 /** Who campaign emails come from, as configured (EMAIL_FROM, EMAIL_FROM_NAME, EMAIL_REPLY_TO). */
@@ -17,7 +18,6 @@ export interface EmailContent {
 }
 
 const entity: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * The plain-text part: the message without tags and with entities read back. Customer data arrives HTML-escaped

@@ -5,11 +5,15 @@ export interface SmtpError { code?: string; command?: string; responseCode?: num
 
 const words = (e: SmtpError) => (e.response ?? e.message).replace(/\s+/g, ' ').trim().slice(0, 300);
 
+// Failures before any message could be handed over: no connection, no greeting, no TLS, no login.
+const neverConnected = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EAUTH|ETLS|EDNS|Greeting never received|certificate|wrong version number/i;
+
 /**
  * What an SMTP failure means for one message. A 4xx to the recipient or the data is "try again later"; a 5xx to
  * the recipient is a hard bounce (the address is suppressed when the server says it does not exist), and to the data a
  * refusal of this message. Failures of the connection, the login or the sender (MAIL FROM) blame no message: the
- * campaign waits for the server. A connection lost during DATA may have delivered the message, so it is unknown.
+ * campaign waits for the server. A connection lost once it was open may have delivered the message (nodemailer
+ * cannot say whether it broke before or after the data went), so that message is unknown and never sent again.
  */
 export function smtpOutcome(id: number, error: SmtpError, server: string): Outcome {
   const code = error.responseCode;
@@ -28,8 +32,6 @@ export function smtpOutcome(id: number, error: SmtpError, server: string): Outco
     if (command.startsWith('MAIL')) return { id, result: 'wait', reason: `${server} refused the sender address (check EMAIL_FROM): ${words(error)}` };
     return { id, result: 'wait', reason: `${server} refused: ${words(error)}` };
   }
-  if (command === 'DATA' || command === 'MESSAGE') {
-    return { id, result: 'unknown', reason: `the connection to ${server} was lost while the message was being handed over (${words(error)}); it may have arrived, so it is not sent again` };
-  }
-  return { id, result: 'wait', reason: `${server} cannot be reached: ${words(error)}` };
+  if (neverConnected.test(`${error.code ?? ''} ${error.message}`)) return { id, result: 'wait', reason: `${server} cannot be reached: ${words(error)}` };
+  return { id, result: 'unknown', reason: `the connection to ${server} was lost while the message was being handed over (${words(error)}); it may have arrived, so it is not sent again` };
 }
