@@ -23,7 +23,7 @@ try {
     await database.close();
   };
   logger.info('worker started', { pid: process.pid });
-  process.stdout.write(`worker ${process.pid} is taking imports${crm.vendor ? ' and deliveries' : ''}\n`);
+  process.stdout.write(`worker ${process.pid} is taking imports${crm.delivers ? ' and deliveries' : ''}\n`);
 } catch (error) {
   const known = error instanceof ConfigError || error instanceof DatabaseStartError;
   process.stderr.write(`The worker could not start. ${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.schema.js';
 import type { VendorConnection } from '../crm/delivery/vendor-connection.js';
 import { configuredVendor, connectVendor } from '../crm/delivery/vendor-setup.js';
 import { startDelivery } from '../crm/delivery/start-delivery.js';
+import { channelRoutes } from '../crm/delivery/carriers-setup.js';
 import { startImportWorker } from '../crm/ingestion/import-worker.js';
 import { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -41,6 +42,8 @@ export interface AssembledCrm {
   queue: JobQueue;
   events: EventBus;
   vendor: VendorConnection | null;
+  /** Whether this process delivers campaigns (through a carrier or the vendor). */
+  delivers: boolean;
   simulator?: VendorSimulator;
   app?: NestExpressApplication;
   ingestion: IngestionService;
@@ -80,12 +83,15 @@ export async function assembleCrm(config: Config, database: CrmDatabase, options
     } else {
       ingestion = new IngestionService(database.sql, new AuditService(database.sql), config, queue, events);
     }
+    let delivers = false;
     if (options.workers) {
       await startImportWorker(queue, ingestion);
-      if (vendor) stops.push(await startDelivery(config, queue, database.sql, events, vendor));
-      else logger.warn('this worker delivers no campaigns: set VENDOR_URL and VENDOR_SECRET (the vendor run with `npm run vendor`)');
+      const routes = channelRoutes(config);
+      delivers = !!vendor || routes.email.real || routes.sms.real;
+      if (delivers) stops.push(await startDelivery(config, queue, database.sql, events, vendor));
+      else logger.warn('this worker delivers no campaigns: set SMTP_URL or TWILIO_* for real carriers, or VENDOR_URL and VENDOR_SECRET (the vendor run with `npm run vendor`)');
     }
-    return { config, database, queue, events, vendor, simulator, app, ingestion, stop };
+    return { config, database, queue, events, vendor, delivers, simulator, app, ingestion, stop };
   } catch (error) {
     await stop().catch(() => {});
     throw error;

@@ -22,6 +22,8 @@ export class SmtpSink {
   private server?: SMTPServer;
   private readonly sockets = new Set<Socket>();
   port = 0;
+  /** How long the mailbox takes to answer each message (a slow provider keeps messages in flight). */
+  delayMs = 0;
 
   constructor(private readonly login?: { user: string; pass: string }) {}
 
@@ -57,6 +59,7 @@ export class SmtpSink {
         stream.on('end', async () => {
           const raw = Buffer.concat(chunks);
           const parsed = await simpleParser(raw);
+          if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
           for (const address of to) this.received.push({ to: address, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', raw, parsed });
           done(null, `2.0.0 Ok: queued as ${this.received.length}`);
         });

@@ -8,7 +8,8 @@ import { CONFIG } from '../../config/config.token.js';
 import { Sql, type Queryable } from '../../db/sql.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { Conflict, NotFound, Refused } from '../errors.js';
-import { currencySymbol } from '../format.js';
+import { currencySymbol, formatDateTime } from '../format.js';
+import { quietHoursEnd } from '../delivery/sms/quiet-hours.js';
 import { compileRule, SqlParams } from '../segments/rule-compiler.js';
 import { boundedRows } from '../segments/bounded-read.js';
 import { SegmentsService } from '../segments/segments.service.js';
@@ -153,6 +154,8 @@ export class CampaignsService {
     if (row.eligible === 0) warnings.push('No customer would receive this campaign, so there is nothing to approve.');
     const delivery = channelRoutes(this.config)[draft.channel];
     if (!delivery.real) warnings.push(`Nothing will reach customers: ${draft.channel === 'email' ? 'email' : 'SMS'} goes to ${delivery.description}. ${draft.channel === 'email' ? 'Set SMTP_URL and EMAIL_FROM' : 'Set the TWILIO_* settings'} to send for real.`);
+    const quietUntil = draft.channel === 'sms' ? quietHoursEnd(new Date(), this.config.SMS_QUIET_HOURS, this.config.TIME_ZONE) : null;
+    if (quietUntil) warnings.push(`It is SMS quiet hours (${this.config.SMS_QUIET_HOURS}, ${this.config.TIME_ZONE}): the texts will wait until ${formatDateTime(quietUntil, this.config.TIME_ZONE)}, and none is dropped.`);
     if (draft.channel === 'email' && draft.subject === null) warnings.push(`No subject was given, so the subject is the campaign's name, "${draft.name}".`);
     const plan: CampaignPlan = {
       campaignId: draft.id, name: draft.name, channel: draft.channel, delivery, subject: draft.channel === 'email' ? (draft.subject ?? draft.name) : null,

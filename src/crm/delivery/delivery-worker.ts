@@ -11,15 +11,17 @@ import { quietHoursEnd } from './sms/quiet-hours.js';
 import { skipWithdrawn } from './withdrawn-since-launch.js';
 import { reconcile } from './reconciler.js';
 import { applyReceipts, completeFinishedCampaigns, messageKey } from './receipts.js';
-import { submitBatch, type VendorConnection } from './vendor-connection.js';
+import { submitBatch, VendorUnavailable, type VendorConnection } from './vendor-connection.js';
 
 export interface DeliveryWorkerOptions {
   batchSize: number; receiptTimeoutSeconds: number; sendingTimeoutSeconds: number; reconcileSeconds: number;
   smsQuietHours: string; timeZone: string; carrier: CarrierDeliveryOptions;
+  /** Where receipts are expected, for the reconciler's warning when none arrive. */
+  receiptsUrl: string;
 }
 
 /** How each channel reaches people: a real carrier (SMTP, Twilio), or the vendor (the simulator) when none is set. */
-export interface DeliveryRoutes { vendor: VendorConnection; carriers: Partial<Record<Channel, Carrier>>; consent: ConsentService }
+export interface DeliveryRoutes { vendor: VendorConnection | null; carriers: Partial<Record<Channel, Carrier>>; consent: ConsentService }
 
 interface SendJob { campaignId: number; fromId: number; toId: number }
 
@@ -66,13 +68,14 @@ async function send(sql: Sql, routes: DeliveryRoutes, job: SendJob, progress: Ca
  * is recognised by the vendor and sent nothing twice; only messages still queued are submitted, and only queued
  * ones are marked submitted.
  */
-async function sendToVendor(sql: Sql, vendor: VendorConnection, job: SendJob, carried: Channel[]) {
+async function sendToVendor(sql: Sql, vendor: VendorConnection | null, job: SendJob, carried: Channel[]) {
   const rows = await sql.rows<{ id: number; channel: 'email' | 'sms'; address: string; message: string }>(
     `select id, channel, address, message from communication_logs
      where campaign_id = $1 and id between $2 and $3 and status = 'queued' and ${dueSql()} and channel <> all($4::text[]) order by id`,
     [job.campaignId, job.fromId, job.toId, carried],
   );
   if (!rows.length) return;
+  if (!vendor) throw new VendorUnavailable(`No way to send ${rows[0].channel} here: configure its carrier, or VENDOR_URL for the vendor.`);
   const answer = await submitBatch(vendor, rows.map((r) => ({ idempotencyKey: messageKey(r.id), channel: r.channel, to: r.address, body: r.message })));
   const byKey = new Map(answer.accepted.map((a) => [a.idempotencyKey, a.vendorMessageId]));
   const accepted = rows.filter((r) => byKey.has(messageKey(r.id)));
@@ -93,7 +96,7 @@ export async function startDeliveryWorker(queue: JobQueue, sql: Sql, routes: Del
     progress.touch(campaigns);
   });
   const timer = setInterval(() => {
-    void reconcile(sql, queue, progress, { receiptTimeoutSeconds: options.receiptTimeoutSeconds, sendingTimeoutSeconds: options.sendingTimeoutSeconds, receiptsUrl: routes.vendor.receiptsUrl }).catch((error) => logger.warn('reconciler failed', { reason: (error as Error).message }));
+    void reconcile(sql, queue, progress, { receiptTimeoutSeconds: options.receiptTimeoutSeconds, sendingTimeoutSeconds: options.sendingTimeoutSeconds, receiptsUrl: options.receiptsUrl }).catch((error) => logger.warn('reconciler failed', { reason: (error as Error).message }));
   }, options.reconcileSeconds * 1000);
   timer.unref();
   return async () => {

@@ -19,6 +19,7 @@ export class TwilioWebhooksController {
   /** Set as the number's "A message comes in" webhook in Twilio's console. */
   @Public()
   @Post('api/webhooks/twilio/inbound')
+  @HttpCode(200)
   async inbound(@Req() req: Request, @Headers('x-twilio-signature') signature: string | undefined, @Body() body: unknown, @Res() res: Response) {
     res.type('text/xml').send(await this.events.twilioInbound(signature, req.originalUrl, body));
   }
