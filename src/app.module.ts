@@ -44,6 +44,8 @@ import { ConsentService } from './crm/consent/consent.service.js';
 import { ProviderEventsService } from './crm/delivery/provider-events.service.js';
 import { UnsubscribeController } from './surfaces/http/unsubscribe.controller.js';
 import { TwilioWebhooksController } from './surfaces/http/twilio-webhooks.controller.js';
+import { MailWebhooksController } from './surfaces/http/mail-webhooks.controller.js';
+import { MailFeedbackService } from './crm/delivery/feedback/mail-feedback.service.js';
 
 export interface AppDependencies {
   config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
@@ -61,7 +63,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController, AuthController, TokensController, UsersController, ImportsController, SegmentsController, CampaignsController,
-        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController, UnsubscribeController, TwilioWebhooksController,
+        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController, UnsubscribeController, TwilioWebhooksController, MailWebhooksController,
       ],
       providers: [
         { provide: CONFIG, useValue: deps.config },
@@ -73,7 +75,7 @@ export class AppModule {
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
         { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock) },
         ChatService, ConversationsService, McpEndpoint, SlackBot,
-        SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, AnalyticsService, CustomersService, ToolRunner,
+        SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, MailFeedbackService, AnalyticsService, CustomersService, ToolRunner,
         IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

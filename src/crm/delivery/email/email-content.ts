@@ -67,7 +67,11 @@ export function emailContent(m: OutgoingMessage, sender: EmailSender): EmailCont
     html: layout(m, name),
     text: `${plainText(m.message)}\n\n--\nYou get this email as a customer of ${name}. Unsubscribe: ${m.unsubscribeUrl}\n`,
     messageId: m.messageId,
-    headers: { 'List-Unsubscribe': `<${m.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: {
+      'List-Unsubscribe': `<${m.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      // Relays that replace the Message-ID (Amazon SES does) still pass this on, so their bounce reports lead back.
+      'X-CRM-Message-ID': m.messageId,
+    },
   };
 }
 
