@@ -41,10 +41,13 @@ export async function previewRule(db: Sql, rule: RuleNode, ctx: RuleContext, cur
     : '';
   const flagColumns = stepSql.map((s, i) => `${s} as s${i}`).join(', ');
   const countSql = `select count(*) filter (where ${together[together.length - 1]}) as count, count(*) as "totalCustomers"${filters} from (select ${flagColumns} from customers c offset 0) x`;
-  const sampleSql = `select ${sampleColumns} from customers c where ${stepSql.join(joiner)} order by c.id limit 10`;
+  // The sample compiles the rule as a whole, so conditions that combine into one search do (see compileRule); its
+  // parameters are its own, since PostgreSQL refuses a parameter a statement does not mention.
+  const sampleParams = new SqlParams();
+  const sampleSql = `select ${sampleColumns} from customers c where ${compileRule(rule, sampleParams, ctx)} order by c.id limit 10`;
   const counts = await boundedRows(db, countSql, params.values, limits);
   // Read only once the count proved affordable; the sample stops at ten rows, so only the time limit applies.
-  const samples = await boundedRows<SampleCustomer & Record<string, unknown>>(db, sampleSql, params.values, { timeoutMs: limits.timeoutMs, signal: limits.signal });
+  const samples = await boundedRows<SampleCustomer & Record<string, unknown>>(db, sampleSql, sampleParams.values, { timeoutMs: limits.timeoutMs, signal: limits.signal });
   const row = counts[0];
   const funnel = steps.map((step, i) => ({
     condition: describeClause(step, currency),
