@@ -47,13 +47,12 @@ const plan = await campaigns.plan(actor, {
 const started = performance.now();
 const { campaignId, audience } = await campaigns.launch(actor, plan.approval.id);
 const frozen = (performance.now() - started) / 1000;
-let stats;
-for (;;) {
-  stats = await campaigns.stats(actor, campaignId);
-  if (stats.status === 'completed') break;
+// Only the campaign's status is polled: counting 100,000 messages ten times a second would slow what is measured.
+while ((await db.sql.rows('select status from campaigns where id = $1', [campaignId]))[0].status !== 'completed') {
   await new Promise((r) => setTimeout(r, 100));
 }
 const seconds = (performance.now() - started) / 1000;
+const stats = await campaigns.stats(actor, campaignId);
 sink.stdin.write('count\n');
 const [, accepted, bytes] = (await nextLine('accepted')).split(' ').map(Number);
 console.log(`machine: ${db.machine}`);

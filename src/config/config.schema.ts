@@ -75,7 +75,7 @@ export const configSchema = z
     EMAIL_FROM_NAME: optionalText().describe('Sender name shown in the inbox beside EMAIL_FROM, e.g. "Your Shop".'),
     EMAIL_REPLY_TO: optionalText().pipe(z.email().optional()).describe('Where replies to campaign emails go, when not to EMAIL_FROM.'),
     EMAIL_RATE_PER_SECOND: z.coerce.number().int().min(0).default(0).describe('Most emails handed to the mail server per second (your provider\'s sending rate, e.g. 14 for a new Amazon SES account); 0 for no limit.'),
-    EMAIL_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(8).describe('SMTP connections kept open to the mail server at once.'),
+    EMAIL_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(16).describe('SMTP connections kept open to the mail server at once.'),
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5).describe('How often one message is tried when the mail server or SMS provider says "try again later" (SMTP 4xx, HTTP 429/5xx) before it counts as failed.'),
     DELIVERY_RETRY_SECONDS: z.coerce.number().min(0.1).max(3600).default(60).describe('Wait before the first retry of a message, in seconds; each later retry waits four times longer.'),
     SENDING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300).describe('A message claimed for sending (SMTP or Twilio) with no answer after this many seconds was caught by a crash: it becomes unconfirmed and is never sent again by itself.'),
