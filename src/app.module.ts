@@ -46,6 +46,7 @@ import { UnsubscribeController } from './surfaces/http/unsubscribe.controller.js
 import { TwilioWebhooksController } from './surfaces/http/twilio-webhooks.controller.js';
 import { MailWebhooksController } from './surfaces/http/mail-webhooks.controller.js';
 import { MailFeedbackService } from './crm/delivery/feedback/mail-feedback.service.js';
+import { TestMessagesService } from './crm/delivery/test-message.service.js';
 
 export interface AppDependencies {
   config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
@@ -75,7 +76,7 @@ export class AppModule {
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
         { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock) },
         ChatService, ConversationsService, McpEndpoint, SlackBot,
-        SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, MailFeedbackService, AnalyticsService, CustomersService, ToolRunner,
+        SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, MailFeedbackService, TestMessagesService, AnalyticsService, CustomersService, ToolRunner,
         IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

@@ -166,6 +166,35 @@ describe('email campaigns over SMTP', () => {
     expect((await log('cut@example.com')).attempts).toBe(1);
   });
 
+  it('serves consent and test messages as tools, with the same permission checks; /healthz names the channel', async () => {
+    const analyst = await crm.person('analyst');
+    const tool = (token: string, name: string, body: unknown) => call(`${crm.url}/api/tools/${name}`, { token, body });
+    const [id] = await addCustomers(crm, [{ name: 'Consent Person', email: 'consent@example.com', city: 'Toolpur' }]);
+
+    expect((await tool(analyst.token, 'change_consent', { customerId: id, channel: 'sms', status: 'granted', source: 'form in store' })).status).toBe(403);
+    const changed = await tool(marketer.token, 'change_consent', { customerId: id, channel: 'sms', status: 'granted', source: 'signed form in the Pune store' });
+    expect(changed.status).toBe(200);
+    expect(changed.body.consent.sms).toMatchObject({ status: 'granted', source: expect.stringMatching(/^signed form in the Pune store \(recorded by marketer-/) });
+    const customer = await tool(analyst.token, 'get_customer', { customerId: id });
+    expect(customer.body.consent).toMatchObject({ email: { status: null }, sms: { status: 'granted' } });
+    expect(customer.body.suppressed).toEqual([]);
+    const gone = await tool(analyst.token, 'get_customer', { customerId: (await crm.db.sql.rows(`select c.id from customers c where email = 'gone@example.com'`))[0].id });
+    expect(gone.body.suppressed).toEqual([{ channel: 'email', reason: 'hard_bounce', since: expect.any(String) }]);
+
+    expect((await tool(analyst.token, 'send_test_message', { channel: 'email', to: 'me@example.com' })).status).toBe(403);
+    expect((await tool(marketer.token, 'send_test_message', { channel: 'email', to: 'not an address' })).status).toBe(400);
+    const test = await tool(marketer.token, 'send_test_message', { channel: 'email', to: 'me@example.com', subject: 'Does it arrive?' });
+    expect(test.status).toBe(200);
+    expect(test.body).toMatchObject({ accepted: true, carrier: `the mail server at 127.0.0.1:${sink.port}`, answer: expect.stringMatching(/^250 /) });
+    expect(sink.to('me@example.com')[0].parsed.subject).toBe('Does it arrive?');
+    const sms = await tool(marketer.token, 'send_test_message', { channel: 'sms', to: '+91 98200 12345' });
+    expect(sms.status).toBe(422);
+    expect(sms.body.message).toMatch(/Nothing was sent: SMS goes to the built-in simulator/);
+
+    const health = await call(`${crm.url}/healthz`);
+    expect(health.body.channels).toEqual({ email: `smtp: the mail server at 127.0.0.1:${sink.port}`, sms: 'simulator: the built-in simulator: nothing leaves this machine and no customer receives anything' });
+  });
+
   it('refuses a subject that would come out empty, and says so', async () => {
     const res = await plan({ name: 'Empty', rules: city('Mailpur'), subject: '{{first_name}}', template: 'Hello' });
     expect(res.status).toBe(400);

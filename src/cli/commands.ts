@@ -8,6 +8,8 @@ import type { CliContext } from './cli-context.js';
 import { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import type { Layout } from '../crm/ingestion/columns.js';
 import { progressBar } from './progress-bar.js';
+import { parseInput } from '../crm/errors.js';
+import { TestMessagesService, testMessageInput } from '../crm/delivery/test-message.service.js';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
@@ -159,6 +161,19 @@ export const commands: Record<string, Command> = {
       if (!args[0]) throw new UsageError('Name the token to revoke by its id or prefix.');
       const token = await tokens(ctx).revoke(ctx.actor, args[0]);
       out(`Token ${token.id} (${token.prefix}…) is revoked.`);
+    },
+  },
+  'channel test': {
+    usage: 'crm channel test --email you@example.com | --sms +919820012345 [--message "…"]',
+    summary: 'Send one message through the configured mail server or Twilio and print what it answered.',
+    needsMigratedDatabase: true,
+    async run(ctx, args, out) {
+      const { values } = parseArgs({ args, options: { email: { type: 'string' }, sms: { type: 'string' }, message: { type: 'string' } } });
+      if (!values.email === !values.sms) throw new UsageError('Give one of --email <address> or --sms <phone number>.');
+      const input = parseInput(testMessageInput, { channel: values.email ? 'email' : 'sms', to: values.email ?? values.sms, ...(values.message ? { message: values.message } : {}) });
+      const result = await new TestMessagesService(ctx.audit, ctx.config).send(ctx.actor, input);
+      out(`${result.accepted ? 'Accepted' : 'Not accepted'} by ${result.carrier} for ${result.to}: ${result.answer}`);
+      if (!result.accepted) process.exitCode = 1;
     },
   },
 };

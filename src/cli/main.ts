@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { PermissionDenied } from '../auth/authorize.js';
+import { CrmError } from '../crm/errors.js';
 import { UserInputError } from '../auth/users.service.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { DatabaseStartError, migrate } from '../db/database.js';
@@ -24,7 +25,7 @@ try {
   if (found.command.needsMigratedDatabase) await migrate(ctx.database.orm, ctx.config.MIGRATE_ON_START);
   await found.command.run(ctx, found.args, (line) => process.stdout.write(`${line}\n`));
 } catch (error) {
-  const known = [ConfigError, DatabaseStartError, UsageError, UserInputError, PermissionDenied].some((kind) => error instanceof kind);
+  const known = [ConfigError, DatabaseStartError, UsageError, UserInputError, PermissionDenied, CrmError].some((kind) => error instanceof kind);
   const isParseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`${known || isParseError ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
   if (error instanceof UsageError || isParseError) process.stderr.write(`Usage: ${found.command.usage}\n`);
@@ -32,4 +33,5 @@ try {
 } finally {
   await ctx?.close();
 }
-process.exit(exitCode);
+// A command may set process.exitCode itself (a test message the provider refused).
+process.exit(exitCode || Number(process.exitCode ?? 0));

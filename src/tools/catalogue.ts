@@ -2,14 +2,14 @@ import type { z } from 'zod';
 import { getInsights, getOverview } from './analytics-tools.js';
 import { getCampaignStats, launchCampaign, listCampaigns, planCampaign } from './campaign-tools.js';
 import type { CrmTool } from './crm-tool.js';
-import { getCustomer, searchCustomers } from './customer-tools.js';
+import { changeConsent, getCustomer, searchCustomers } from './customer-tools.js';
 import { getImportStatus, importRecords } from './import-tools.js';
-import { suggestMessages } from './message-tools.js';
+import { sendTestMessage, suggestMessages } from './message-tools.js';
 import { createSegment, getSegment, listSegments, previewSegment } from './segment-tools.js';
 
 const tools = [
   getOverview, searchCustomers, getCustomer, importRecords, getImportStatus, previewSegment, createSegment, listSegments,
-  getSegment, planCampaign, launchCampaign, listCampaigns, getCampaignStats, suggestMessages, getInsights,
+  getSegment, planCampaign, launchCampaign, listCampaigns, getCampaignStats, suggestMessages, getInsights, changeConsent, sendTestMessage,
 ] as const;
 
 /**

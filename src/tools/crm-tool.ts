@@ -4,6 +4,8 @@ import type { Action } from '../auth/permissions.js';
 import type { AnalyticsService } from '../crm/analytics/analytics.service.js';
 import type { CampaignsService } from '../crm/campaigns/campaigns.service.js';
 import type { CustomersService } from '../crm/customers/customers.service.js';
+import type { ConsentService } from '../crm/consent/consent.service.js';
+import type { TestMessagesService } from '../crm/delivery/test-message.service.js';
 import type { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import type { SegmentsService } from '../crm/segments/segments.service.js';
 
@@ -16,6 +18,8 @@ export interface ToolServices {
   customers: CustomersService;
   analytics: AnalyticsService;
   ingestion: IngestionService;
+  consent: ConsentService;
+  testMessages: TestMessagesService;
 }
 
 /**

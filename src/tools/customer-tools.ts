@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { defineTool } from './crm-tool.js';
 
+const channelConsent = z.object({
+  status: z.enum(['granted', 'withdrawn']).nullable().describe('null: never asked (email may still be sent; SMS needs granted)'),
+  source: z.string().nullable(), changedAt: z.string().nullable(),
+});
+const consent = z.object({ email: channelConsent, sms: channelConsent });
 const customer = z.object({ id: z.number(), externalId: z.string(), name: z.string().nullable(), email: z.string().nullable(), city: z.string().nullable(), totalSpend: z.string(), orderCount: z.number(), lastOrderAt: z.string().nullable(), unsubscribed: z.boolean() });
 
 export const searchCustomers = defineTool({
@@ -15,10 +20,27 @@ export const searchCustomers = defineTool({
 
 export const getCustomer = defineTool({
   name: 'get_customer',
-  description: 'One customer with their figures, ten most recent orders and ten most recent campaign messages.',
+  description: 'One customer with their figures, consent per channel (email, sms), suppressed addresses, ten most recent orders and ten most recent campaign messages.',
   input: z.object({ customerId: z.number().int().positive() }),
-  output: customer.extend({ recentOrders: z.array(z.unknown()), recentMessages: z.array(z.unknown()) }),
+  output: customer.extend({
+    consent: consent.describe('Consent per channel, with where it came from and when'),
+    suppressed: z.array(z.object({ channel: z.enum(['email', 'sms']), reason: z.string(), since: z.string() })).describe('Addresses of this customer on the suppression list (hard bounce, complaint, STOP, manual)'),
+    recentOrders: z.array(z.unknown()), recentMessages: z.array(z.unknown()),
+  }),
   risk: 'read',
   permission: 'customers.read',
   execute: ({ customerId }, { actor, services }) => services.customers.get(actor, customerId),
+});
+
+export const changeConsent = defineTool({
+  name: 'change_consent',
+  description: 'Record a customer\'s consent for email or SMS: granted (they opted in) or withdrawn (they opted out), with where it comes from, e.g. "signed form in the Pune store". Audited. A withdrawn consent excludes them from that channel\'s campaigns at once.',
+  input: z.object({
+    customerId: z.number().int().positive(), channel: z.enum(['email', 'sms']), status: z.enum(['granted', 'withdrawn']),
+    source: z.string().trim().min(3).max(200).describe('Where this consent comes from'),
+  }).strict(),
+  output: z.object({ customerId: z.number(), consent }),
+  risk: 'write',
+  permission: 'customers.write',
+  execute: ({ customerId, channel, status, source }, { actor, services }) => services.consent.change(actor, customerId, channel, status, source),
 });

@@ -1,3 +1,4 @@
+import { testMessageInput } from '../crm/delivery/test-message.service.js';
 import { z } from 'zod';
 import { defineTool } from './crm-tool.js';
 
@@ -27,4 +28,14 @@ export const suggestMessages = defineTool({
       ];
     return { templates };
   },
+});
+
+export const sendTestMessage = defineTool({
+  name: 'send_test_message',
+  description: 'Send one test email or SMS through the configured carrier to an address the person gives (their own), and report what the mail server or Twilio answered. A send: needs a person\'s approval. Refused when the channel only has the simulator.',
+  input: testMessageInput,
+  output: z.object({ channel: z.string(), to: z.string(), carrier: z.string(), accepted: z.boolean(), answer: z.string().describe('The provider\'s answer, e.g. "250 2.0.0 Ok: queued", or why it was refused') }),
+  risk: 'send',
+  permission: 'campaigns.launch',
+  execute: (input, { actor, services }) => services.testMessages.send(actor, input),
 });

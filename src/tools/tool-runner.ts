@@ -11,6 +11,8 @@ import { findTextProblem } from '../crm/text.js';
 import type { z } from 'zod';
 import { toolsByName, type CatalogueTool } from './catalogue.js';
 import type { CrmTool, ToolServices } from './crm-tool.js';
+import { ConsentService } from '../crm/consent/consent.service.js';
+import { TestMessagesService } from '../crm/delivery/test-message.service.js';
 
 export class UnknownTool extends NotFound {
   override get code() {
@@ -29,8 +31,11 @@ export class UnknownTool extends NotFound {
 export class ToolRunner {
   private readonly services: ToolServices;
 
-  constructor(segments: SegmentsService, campaigns: CampaignsService, customers: CustomersService, analytics: AnalyticsService, ingestion: IngestionService) {
-    this.services = { segments, campaigns, customers, analytics, ingestion };
+  constructor(
+    segments: SegmentsService, campaigns: CampaignsService, customers: CustomersService, analytics: AnalyticsService, ingestion: IngestionService,
+    consent: ConsentService, testMessages: TestMessagesService,
+  ) {
+    this.services = { segments, campaigns, customers, analytics, ingestion, consent, testMessages };
   }
 
   /** Runs a tool named by a surface in code: its input and its answer are typed by the tool's own schemas. */

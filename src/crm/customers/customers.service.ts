@@ -3,6 +3,8 @@ import type { Actor } from '../../auth/actor.js';
 import { authorize } from '../../auth/authorize.js';
 import { Sql } from '../../db/sql.js';
 import { NotFound } from '../errors.js';
+import { ConsentService } from '../consent/consent.service.js';
+import { suppressionKeySql } from '../consent/consent-rules.js';
 
 const customerColumns = `c.id, c.external_id as "externalId", c.name, c.email, c.phone, c.city, c.country, c.tags,
   c.total_spend as "totalSpend", c.order_count as "orderCount", c.last_order_at as "lastOrderAt", c.unsubscribed_at is not null as unsubscribed`;
@@ -10,7 +12,7 @@ const customerColumns = `c.id, c.external_id as "externalId", c.name, c.email, c
 /** Finding customers by name, email, phone or external id, and one customer with their recent orders and messages. */
 @Injectable()
 export class CustomersService {
-  constructor(private readonly sql: Sql) {}
+  constructor(private readonly sql: Sql, private readonly consent: ConsentService) {}
 
   async search(actor: Actor, query: string, limit: number) {
     authorize(actor, 'customers.read');
@@ -27,10 +29,17 @@ export class CustomersService {
     authorize(actor, 'customers.read');
     const customer = (await this.sql.rows(`select ${customerColumns}, c.first_order_at as "firstOrderAt", c.average_order_value as "averageOrderValue", c.created_at as "createdAt" from customers c where c.id = $1`, [id]))[0];
     if (!customer) throw new NotFound(`There is no customer ${id}.`);
-    const [orders, messages] = await Promise.all([
+    const [orders, messages, consent, suppressed] = await Promise.all([
       this.sql.rows(`select external_id as "externalId", placed_at as "placedAt", status, total from orders where customer_id = $1 order by placed_at desc limit 10`, [id]),
       this.sql.rows(`select m.campaign_id as "campaignId", k.name as campaign, m.status, m.created_at as "at" from communication_logs m join campaigns k on k.id = m.campaign_id where m.customer_id = $1 order by m.id desc limit 10`, [id]),
+      this.consent.consentOf([id]).then((m) => m.get(id)!),
+      this.sql.rows(
+        `select s.channel, s.reason, s.created_at as since from customers c join suppressions s
+           on (s.channel = 'email' and s.address = ${suppressionKeySql('email', 'c.email')}) or (s.channel = 'sms' and s.address = ${suppressionKeySql('sms', 'c.phone')})
+         where c.id = $1 order by s.channel`,
+        [id],
+      ),
     ]);
-    return { ...customer, recentOrders: orders, recentMessages: messages };
+    return { ...customer, consent, suppressed, recentOrders: orders, recentMessages: messages };
   }
 }

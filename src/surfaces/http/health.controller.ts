@@ -1,5 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { Config } from '../../config/config.schema.js';
+import { CONFIG } from '../../config/config.token.js';
+import { channelRoutes } from '../../crm/delivery/carriers-setup.js';
 import type { Response } from 'express';
 import { migrationsCurrent } from '../../db/database.js';
 import { Sql } from '../../db/sql.js';
@@ -17,21 +20,23 @@ const within = <T>(work: Promise<T>, ms: number) => {
 
 @Controller()
 export class HealthController {
-  constructor(private readonly orm: MikroORM, private readonly sql: Sql, private readonly listener: CrmEventsListener) {}
+  constructor(private readonly orm: MikroORM, private readonly sql: Sql, private readonly listener: CrmEventsListener, @Inject(CONFIG) private readonly config: Config) {}
 
   /** 200 when the database answers in time and every migration has run; 503 with the reason otherwise. Never hangs. */
   @Public()
   @Get('healthz')
   async health(@Res() res: Response) {
     const events = this.listener.listening ? 'listening' : 'reconnecting';
+    // Which way each channel leaves, never with credentials: a simulated channel is said plainly.
+    const channels = Object.fromEntries(Object.entries(channelRoutes(this.config)).map(([channel, r]) => [channel, `${r.carrier}: ${r.description}`]));
     let current: boolean;
     try {
       await within(this.sql.query('select 1'), ANSWER_WITHIN_MS);
       current = await within(migrationsCurrent(this.orm), ANSWER_WITHIN_MS);
     } catch (error) {
       const late = (error as Error).message === 'late';
-      return res.status(503).json({ status: 'unhealthy', database: late ? `not answering within ${ANSWER_WITHIN_MS / 1000} s` : 'unreachable', events });
+      return res.status(503).json({ status: 'unhealthy', database: late ? `not answering within ${ANSWER_WITHIN_MS / 1000} s` : 'unreachable', events, channels });
     }
-    res.status(current ? 200 : 503).json({ status: current ? 'ok' : 'unhealthy', database: 'reachable', migrations: current ? 'current' : 'pending', events });
+    res.status(current ? 200 : 503).json({ status: current ? 'ok' : 'unhealthy', database: 'reachable', migrations: current ? 'current' : 'pending', events, channels });
   }
 }
