@@ -38,7 +38,8 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
     },
   }));
   // Forms: the unsubscribe page and RFC 8058 one-click unsubscribes, and Twilio's webhooks (signed over the fields).
-  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  // Only there: Slack's commands are forms too, and Bolt must read their bytes itself to check the signature.
+  app.use(['/unsubscribe', '/api/webhooks/twilio'], express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   // Amazon SNS posts its JSON as text/plain; it is signed over the fields of the parsed message.
   app.use('/api/webhooks/ses', express.text({ type: 'text/plain', limit: '256kb' }));
 

@@ -17,6 +17,7 @@ const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentabl
 const json = (s: z.ZodType) => ({ content: { 'application/json': { schema: schema(s) } } });
 const oneOrMany = (s: z.ZodType) => json(z.union([s, z.array(s).max(10_000)]));
 const error = { description: 'A sentence saying what is wrong', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string' } } } } } };
+const tokenParam = { name: 'token', in: 'path', required: true, schema: { type: 'string' } };
 const accepted = {
   description: 'Queued; follow statusUrl',
   content: { 'application/json': { schema: { type: 'object', properties: { importId: { type: 'string', format: 'uuid' }, status: { type: 'string' }, received: { type: 'integer' }, rejected: { type: 'integer' }, repeated: { type: 'boolean' }, statusUrl: { type: 'string' } } } } },
@@ -119,6 +120,14 @@ function describedApi(): { paths: Paths } & Record<string, unknown> {
       '/api/campaigns/approvals/{approvalId}': { get: { summary: 'The plan an approval stands for (what would be sent), for a person deciding on a send an AI assistant asked for', parameters: [{ name: 'approvalId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'The plan' }, 404: error } } },
       '/api/campaigns': { get: { summary: 'Campaigns newest first with audience, sent, failed, pending and delivery rate', parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer' } }, { name: 'before', in: 'query', schema: { type: 'integer' } }], responses: { 200: { description: 'The campaigns' } } } },
       '/api/campaigns/{id}': { get: { summary: 'One campaign: figures, plan and failure reasons', parameters: [idParam], responses: { 200: { description: 'The campaign' }, 404: error } } },
+      '/unsubscribe/{token}': {
+        get: { summary: 'The unsubscribe page of an email\'s link: asks before it unsubscribes (no sign-in; the signed token is the proof)', security: [], parameters: [tokenParam], responses: { 200: { description: 'An HTML page' }, 400: { description: 'An HTML page saying the link is forged or expired' } } },
+        post: { summary: 'Unsubscribe (or subscribe again) from the page, or RFC 8058 one-click with the body List-Unsubscribe=One-Click', security: [], parameters: [tokenParam], responses: { 200: { description: 'Done' }, 400: error } },
+      },
+      '/api/webhooks/twilio/status': { post: { summary: 'Twilio status callbacks (form fields), checked by X-Twilio-Signature', security: [], responses: { 200: { description: 'Applied, or a repeat that changed nothing' }, 400: error, 401: error, 404: error } } },
+      '/api/webhooks/twilio/inbound': { post: { summary: 'Texts customers send to our number: STOP, START, HELP; answered in TwiML', security: [], responses: { 200: { description: 'TwiML' }, 401: error } } },
+      '/api/webhooks/sendgrid': { post: { summary: 'SendGrid Event Webhook (bounces, spam reports, unsubscribes), signed with ECDSA (X-Twilio-Email-Event-Webhook-Signature)', security: [], responses: { 200: { description: 'Applied, repeats and unknown messages counted' }, 400: error, 401: error, 404: error } } },
+      '/api/webhooks/ses': { post: { summary: 'Amazon SES bounce and complaint notifications through an SNS topic (SNS signature checked against Amazon\'s certificate)', security: [], responses: { 200: { description: 'Applied, or the subscription confirmed' }, 400: error, 401: error, 404: error } } },
       '/api/delivery-receipts': { post: { summary: 'Receipts from the messaging vendor, signed with X-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")', security: [], requestBody: json(receiptBatch), responses: { 202: { description: 'Queued' }, 400: error, 401: error, 404: error } } },
       '/api/analytics/overview': { get: { summary: 'Customers, revenue and orders by month, top customers, RFM groups, campaign performance', responses: { 200: { description: 'The overview' } } } },
       '/api/chat': { post: { summary: 'One chat turn: {conversationId, message: {text} | {approvals: [{id, approved, reason?}]}}; streams AI SDK UI message chunks (server-sent events)', responses: { 200: { description: 'The streamed answer' }, 400: { description: 'Bad turn' }, 404: { description: 'No such conversation or approval for this person' }, 409: { description: 'Approval already answered' } } } },
