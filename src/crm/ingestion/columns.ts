@@ -1,7 +1,7 @@
 // Which column of a file holds which field: recognised header names, or an explicit --map column=field.
 
 export const importFields = [
-  'customerId', 'name', 'firstName', 'lastName', 'email', 'phone', 'city', 'country', 'tags', 'unsubscribed',
+  'customerId', 'name', 'firstName', 'lastName', 'email', 'phone', 'city', 'country', 'tags', 'unsubscribed', 'emailConsent', 'smsConsent',
   'orderId', 'date', 'status', 'amount', 'sku', 'description', 'quantity', 'unitPrice',
 ] as const;
 export type ImportField = (typeof importFields)[number];
@@ -19,6 +19,9 @@ const synonyms: Record<ImportField, string[]> = {
   country: ['country', 'countrycode', 'countryname'],
   tags: ['tags', 'labels', 'tag'],
   unsubscribed: ['unsubscribed', 'optout', 'optedout', 'donotcontact'],
+  // Shopify's customer export says "Accepts Email Marketing" and "Accepts SMS Marketing".
+  emailConsent: ['emailconsent', 'emailoptin', 'acceptsemailmarketing', 'emailmarketing', 'emailsubscribed', 'marketingemails'],
+  smsConsent: ['smsconsent', 'smsoptin', 'acceptssmsmarketing', 'smsmarketing', 'smssubscribed', 'marketingsms'],
   orderId: ['orderid', 'order', 'ordernumber', 'orderno', 'invoiceno', 'invoice', 'invoicenumber', 'invoiceid', 'transactionid', 'billno'],
   date: ['date', 'orderdate', 'invoicedate', 'placedat', 'placed', 'dateplaced', 'purchased', 'orderedon', 'createdat', 'timestamp', 'purchasedate', 'orderedat', 'transactiondate'],
   status: ['status', 'orderstatus'],

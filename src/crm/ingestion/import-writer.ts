@@ -36,14 +36,15 @@ export async function upsertCustomers(db: Queryable, records: (Profile & { exter
        name = coalesce(x.n, c.name), email = coalesce(x.m, c.email), phone = coalesce(x.p, c.phone),
        city = coalesce(x.ci, c.city), country = coalesce(x.co, c.country),
        tags = case when x.t is null then c.tags else array(select jsonb_array_elements_text(x.t)) end,
-       unsubscribed_at = case x.u when true then coalesce(c.unsubscribed_at, now()) when false then null else c.unsubscribed_at end,
+       -- An import may record that a customer opted out, never that they opted back in: "no" keeps what the CRM knows.
+       unsubscribed_at = case x.u when true then coalesce(c.unsubscribed_at, now()) else c.unsubscribed_at end,
        updated_at = now()
      from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::boolean[]) as x(e, n, m, p, ci, co, t, u)
      where c.external_id = x.e
        and ((c.name, c.email, c.phone, c.city, c.country) is distinct from
             (coalesce(x.n, c.name), coalesce(x.m, c.email), coalesce(x.p, c.phone), coalesce(x.ci, c.city), coalesce(x.co, c.country))
          or (x.t is not null and c.tags is distinct from array(select jsonb_array_elements_text(x.t)))
-         or (x.u is not null and (c.unsubscribed_at is not null) <> x.u))
+         or (x.u and c.unsubscribed_at is null))
      returning c.external_id`,
     [
       keys, col(rows, (r) => r.name ?? null), col(rows, (r) => r.email ?? null), col(rows, (r) => r.phone ?? null),
@@ -54,8 +55,36 @@ export async function upsertCustomers(db: Queryable, records: (Profile & { exter
   const ids = new Map((await db.query<{ id: number; external_id: string }>(
     `select id, external_id from customers where external_id = any($1)`, [keys],
   )).rows.map((r) => [r.external_id, r.id]));
-  const updated = changed.filter((k) => !created.has(k)).length;
+  const consented = await recordImportedConsent(db, rows, ids);
+  const updated = new Set([...changed, ...consented].filter((k) => !created.has(k))).size;
   return { ids, inserted: created.size, updated, unchanged: rows.length - created.size - updated + supersededCopies(records, (r) => r.externalId) };
+}
+
+/**
+ * The consent a file or batch carries, per channel: an opt-in is recorded for a customer the CRM has no answer
+ * from yet, an opt-out always; an import never turns an opt-out back into an opt-in (only the customer can, through
+ * the unsubscribe page or START). Returns the external ids whose consent changed.
+ */
+async function recordImportedConsent(db: Queryable, rows: (Profile & { externalId: string })[], ids: Map<string, number>): Promise<string[]> {
+  const given = rows.flatMap((r) => ([['email', r.emailConsent], ['sms', r.smsConsent]] as const)
+    .filter(([, v]) => v !== null && v !== undefined).map(([channel, v]) => ({ id: ids.get(r.externalId)!, key: r.externalId, channel, status: v ? 'granted' : 'withdrawn' })));
+  if (!given.length) return [];
+  const { rows: written } = await db.query<{ customer_id: number }>(
+    `insert into customer_consents (customer_id, channel, status, source)
+     select id, ch, st, 'import' from unnest($1::bigint[], $2::text[], $3::text[]) as x(id, ch, st)
+     on conflict (customer_id, channel) do update set status = excluded.status, source = excluded.source, changed_at = now()
+       where excluded.status = 'withdrawn' and customer_consents.status <> 'withdrawn'
+     returning customer_id`,
+    [given.map((g) => g.id), given.map((g) => g.channel), given.map((g) => g.status)],
+  );
+  if (written.length) {
+    await db.query(
+      `insert into audit_events (user_id, actor, surface, action, target, details) values (null, 'import', 'system', 'consent.import', null, $1)`,
+      [JSON.stringify({ changed: written.length })],
+    );
+  }
+  const changedIds = new Set(written.map((w) => w.customer_id));
+  return given.filter((g) => changedIds.has(g.id)).map((g) => g.key);
 }
 
 /** Writes orders from an "orders" file or API batch (one record per order, with its amount). Runs inside a transaction. */

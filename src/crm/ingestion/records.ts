@@ -15,6 +15,8 @@ export const customerRecord = z.object({
   country: optionalText(200),
   tags: z.array(text(100).min(1)).max(50).nullish().transform((v) => v ?? null),
   unsubscribed: z.boolean().nullish().transform((v) => v ?? null),
+  emailConsent: z.boolean().nullish().transform((v) => v ?? null).describe('true: opted in to email; false: opted out. An import never opts back in someone who opted out.'),
+  smsConsent: z.boolean().nullish().transform((v) => v ?? null).describe('true: opted in to SMS; false: opted out. An import never opts back in someone who opted out.'),
 });
 export type CustomerRecord = z.output<typeof customerRecord>;
 

@@ -67,7 +67,8 @@ export function rowMapper(options: RowMapperOptions) {
       return parsed.success ? { kind: 'line', record: parsed.data } : { kind: 'reject', ...named(firstProblem(parsed.error), header, index) };
     } catch (error) {
       if (!(error instanceof CellError)) throw error;
-      return { kind: 'reject', field: header[index(current)!] ?? current, reason: error.message };
+      const field = (error.field as ImportField | undefined) ?? current;
+      return { kind: 'reject', field: header[index(field)!] ?? field, reason: error.message };
     }
   };
 }
@@ -92,15 +93,18 @@ function customerProfile(cell: (f: ImportField) => string | undefined) {
   const first = cell('firstName');
   const last = cell('lastName');
   const name = cell('name') ?? ([first, last].filter(Boolean).join(' ') || undefined);
-  const unsubscribedText = cell('unsubscribed');
-  let unsubscribed: boolean | undefined;
-  if (unsubscribedText !== undefined) {
-    if (yes.test(unsubscribedText)) unsubscribed = true;
-    else if (no.test(unsubscribedText)) unsubscribed = false;
-    else throw new CellError(`"${unsubscribedText}" is not yes or no`);
-  }
+  const yesOrNo = (field: ImportField): boolean | undefined => {
+    const text = cell(field);
+    if (text === undefined) return undefined;
+    if (yes.test(text)) return true;
+    if (no.test(text)) return false;
+    throw new CellError(`"${text}" is not yes or no`, field);
+  };
   const tags = cell('tags')?.split(/[;|,]/).map((t) => t.trim()).filter(Boolean);
-  return { name, email: cell('email')?.toLowerCase(), phone: cell('phone'), city: cell('city'), country: cell('country'), tags, unsubscribed };
+  return {
+    name, email: cell('email')?.toLowerCase(), phone: cell('phone'), city: cell('city'), country: cell('country'), tags,
+    unsubscribed: yesOrNo('unsubscribed'), emailConsent: yesOrNo('emailConsent'), smsConsent: yesOrNo('smsConsent'),
+  };
 }
 
 function statusOf(raw: string | undefined, orderId: string, refundPrefix: string | null): OrderStatus | null {

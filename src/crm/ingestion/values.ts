@@ -1,6 +1,11 @@
 // Cell values from files: exact amounts, whole quantities, and dates in ISO form or a given format.
 
-export class CellError extends Error {}
+export class CellError extends Error {
+  /** The field at fault, when the code that found the problem knows it better than the row's current step. */
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+}
 
 const AMOUNT = /^-?\d{1,15}(\.\d{1,3})?$/;
 
