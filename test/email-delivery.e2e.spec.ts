@@ -222,3 +222,25 @@ describe('a mail server that refuses the login', () => {
     }
   });
 });
+
+describe('the sending rate', () => {
+  it('never hands the mail server more than EMAIL_RATE_PER_SECOND messages a second', async () => {
+    const sink = await new SmtpSink().start();
+    const crm = await startTestCrm({ SMTP_URL: `smtp://127.0.0.1:${sink.port}`, EMAIL_FROM: 'offers@shop.example', EMAIL_RATE_PER_SECOND: '10', SEED_ON_EMPTY: 'false' });
+    try {
+      const marketer = await crm.person('marketer');
+      await addCustomers(crm, Array.from({ length: 12 }, (_, i) => ({ name: `Paced ${i}`, email: `paced${i}@example.com`, city: 'Ratepur' })));
+      const planned = await call(`${crm.url}/api/campaigns/plan`, { token: marketer.token, body: { name: 'Paced', rules: { field: 'city', op: 'equals', value: 'Ratepur' }, channel: 'email', subject: 'Hi', template: 'Hello' } });
+      await call(`${crm.url}/api/campaigns/launch`, { token: marketer.token, body: { approvalId: planned.body.approval.id } });
+      await until('all twelve to arrive', async () => sink.received.length === 12);
+      const times = sink.received.map((m) => m.at).sort((a, b) => a - b);
+      // Twelve messages at ten a second are at least eleven tenths of a second apart, first to last (less a little
+      // for the sink's own clock reading after the data).
+      expect(times[11] - times[0]).toBeGreaterThanOrEqual(1000);
+      for (let i = 10; i < 12; i++) expect(times[i] - times[i - 10]).toBeGreaterThanOrEqual(900);
+    } finally {
+      await crm.stop();
+      await sink.stop();
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 /** How the mailbox answers one recipient: accept, "try later" a number of times first, refuse, or hang up mid-message. */
 export type RecipientRule = { tryLater: number } | { refuse: string } | { hangUpInData: true };
 
-export interface ReceivedMail { to: string; from: string; raw: Buffer; parsed: ParsedMail }
+export interface ReceivedMail { to: string; from: string; raw: Buffer; parsed: ParsedMail; at: number }
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
@@ -60,7 +60,7 @@ export class SmtpSink {
           const raw = Buffer.concat(chunks);
           const parsed = await simpleParser(raw);
           if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-          for (const address of to) this.received.push({ to: address, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', raw, parsed });
+          for (const address of to) this.received.push({ to: address, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', raw, parsed, at: Date.now() });
           done(null, `2.0.0 Ok: queued as ${this.received.length}`);
         });
       },

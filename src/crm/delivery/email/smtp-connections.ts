@@ -99,9 +99,10 @@ export class SmtpConnections {
   /** Composes the email and hands it over; resolves with the server's answer (e.g. "250 2.0.0 Ok: queued as …"). */
   async send(content: EmailContent, envelope: { from: string; to: string }): Promise<string> {
     const raw = await new MailComposer(content).compile().build();
-    await this.paced();
     const open = await this.take();
     try {
+      // Paced once the connection is ready, so that a slow connect does not bunch the messages behind it.
+      await this.paced();
       const info = await new Promise<{ response?: string }>((resolve, reject) => {
         open.connection.send({ from: envelope.from, to: [envelope.to] }, raw, (error, result) => (error ? reject(error) : resolve(result)));
       });
