@@ -11,6 +11,8 @@ const server = new SMTPServer({
     stream.on('end', () => { accepted++; done(null, `2.0.0 Ok: queued as ${accepted}`); });
   },
 });
+// A connection reset by the client is not the sink's failure.
+server.on('error', () => {});
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   process.stdout.write(`listening ${server.server.address().port}\n`);
 });

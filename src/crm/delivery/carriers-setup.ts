@@ -26,6 +26,7 @@ export function configuredCarriers(config: Config): Partial<Record<Channel, Carr
     carriers.email = new SmtpCarrier({
       url: config.SMTP_URL, connections: config.EMAIL_CONNECTIONS, ratePerSecond: config.EMAIL_RATE_PER_SECOND,
       sender: { address: config.EMAIL_FROM!, name: config.EMAIL_FROM_NAME ?? null, replyTo: config.EMAIL_REPLY_TO ?? null },
+      bounceAddress: config.BOUNCE_ADDRESS ?? null,
     });
   }
   if (config.TWILIO_ACCOUNT_SID) carriers.sms = new TwilioCarrier(config);

@@ -1,9 +1,14 @@
 import type { Carrier, OutgoingMessage, Outcome } from '../carrier.js';
 import { emailContent, type EmailSender } from './email-content.js';
+import { verpAddress } from '../feedback/bounce-report.js';
 import { SmtpConnections } from './smtp-connections.js';
 import { smtpOutcome, type SmtpError } from './smtp-outcome.js';
 
-export interface SmtpSettings { url: string; sender: EmailSender; connections: number; ratePerSecond: number }
+export interface SmtpSettings {
+  url: string; sender: EmailSender; connections: number; ratePerSecond: number;
+  /** Where bounces go (VERP: one return path per message); the sender's address when null. */
+  bounceAddress: string | null;
+}
 
 /** The mail server as people may see it: host and port, never the user or password of SMTP_URL. */
 export function describeSmtp(url: string) {
@@ -37,7 +42,8 @@ export class SmtpCarrier implements Carrier {
   async send(messages: OutgoingMessage[]): Promise<Outcome[]> {
     return Promise.all(messages.map(async (m): Promise<Outcome> => {
       try {
-        const answer = await this.connections.send(emailContent(m, this.settings.sender), { from: this.settings.sender.address, to: m.address });
+        const returnPath = this.settings.bounceAddress && m.id ? verpAddress(this.settings.bounceAddress, m.id) : this.settings.sender.address;
+        const answer = await this.connections.send(emailContent(m, this.settings.sender), { from: returnPath, to: m.address });
         return { id: m.id, result: 'sent', providerId: answer.slice(0, 200) };
       } catch (error) {
         return smtpOutcome(m.id, error as SmtpError, this.description);
