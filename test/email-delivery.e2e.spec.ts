@@ -221,6 +221,26 @@ describe('a mail server that refuses the login', () => {
       await sink.stop();
     }
   });
+
+  it('keeps every message queued and says why when the relay refuses the sender address', async () => {
+    const sink = await new SmtpSink().start();
+    sink.refusedSenders.add('unverified@shop.example');
+    const crm = await startTestCrm({ SMTP_URL: `smtp://127.0.0.1:${sink.port}`, EMAIL_FROM: 'unverified@shop.example', SEED_ON_EMPTY: 'false', RECONCILE_SECONDS: '1' });
+    try {
+      const marketer = await crm.person('marketer');
+      await addCustomers(crm, [{ name: 'A', email: 'a@example.com', city: 'Senderpur' }]);
+      const planned = await call(`${crm.url}/api/campaigns/plan`, { token: marketer.token, body: { name: 'Sender', rules: { field: 'city', op: 'equals', value: 'Senderpur' }, channel: 'email', subject: 'Hi', template: 'Hello' } });
+      const id = (await call(`${crm.url}/api/campaigns/launch`, { token: marketer.token, body: { approvalId: planned.body.approval.id } })).body.campaignId;
+      const waiting = await until('the campaign to say why it waits', async () => { const s = (await call(`${crm.url}/api/campaigns/${id}`, { token: marketer.token })).body; return s.stalled && s; });
+      expect(waiting.stalled).toMatch(/refused the sender address \(check EMAIL_FROM\): .*not a verified identity/);
+      expect(waiting).toMatchObject({ audience: 1, sent: 0, failed: 0 });
+      const [log] = await crm.db.sql.rows(`select status, attempts from communication_logs`);
+      expect(log).toEqual({ status: 'queued', attempts: 0 });
+    } finally {
+      await crm.stop();
+      await sink.stop();
+    }
+  });
 });
 
 describe('the sending rate', () => {

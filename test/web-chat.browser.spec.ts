@@ -58,6 +58,10 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(projectR
     await approve.waitFor();
     const eligible = await count(`select count(*) as n from customers where city = 'Mumbai' and total_spend > 4000`);
     expect(await page.getByTestId('plan-eligible').textContent()).toBe(String(eligible));
+    // Nothing leaves the machine in this run, and the plan says so; the email is shown as it would arrive.
+    expect(await page.getByTestId('plan-delivery').textContent()).toMatch(/^Simulated: the built-in simulator: nothing leaves this machine/);
+    expect(await page.getByTestId('plan-subject').textContent()).toBeTruthy();
+    expect(await page.frameLocator('iframe[title="The email as it will arrive"]').locator('body').textContent()).toContain('here is 10% off this week');
     expect(await page.getByRole('cell', { name: /Hi Customer, here is 10% off this week/ }).count()).toBeGreaterThan(0);
     await shot(page, 'campaign-approval');
     expect(await count(`select count(*) as n from communication_logs`)).toBe(0);

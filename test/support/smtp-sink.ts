@@ -24,6 +24,8 @@ export class SmtpSink {
   port = 0;
   /** How long the mailbox takes to answer each message (a slow provider keeps messages in flight). */
   delayMs = 0;
+  /** Senders the relay will not send for (MAIL FROM refused), as a relay does for an unverified address. */
+  readonly refusedSenders = new Set<string>();
 
   constructor(private readonly login?: { user: string; pass: string }) {}
 
@@ -35,6 +37,10 @@ export class SmtpSink {
       onAuth: (auth, _session, done) => {
         if (auth.username === this.login?.user && auth.password === this.login?.pass) done(null, { user: auth.username });
         else done(smtpError(535, '5.7.8 Authentication credentials invalid'));
+      },
+      onMailFrom: (address, _session, done) => {
+        if (this.refusedSenders.has(address.address)) return done(smtpError(553, `5.7.1 Sender address rejected: ${address.address} is not a verified identity`));
+        done();
       },
       onRcptTo: (address, _session, done) => {
         const rule = this.rules.get(address.address);

@@ -130,7 +130,9 @@ export class CampaignsService {
     authorize(actor, 'campaigns.plan');
     const draft = 'campaignId' in input ? await this.draft(input.campaignId) : await this.newDraft(actor, input);
     const now = this.segments.context().now;
-    const definition = { rules: draft.rules, channel: draft.channel, subject: draft.subject, template: draft.template, frequencyCap: this.cap };
+    // An email without a subject of its own is sent with the campaign's name: the preview renders that same subject.
+    const subjectTemplate = draft.channel === 'email' ? (draft.subject ?? draft.name) : null;
+    const definition = { rules: draft.rules, channel: draft.channel, subject: subjectTemplate, template: draft.template, frequencyCap: this.cap };
     const compiled = this.compile(definition, now);
     const { params, where, excluded, message, subject, address } = compiled;
     const counting = this.compile(definition, now, false);
@@ -158,7 +160,7 @@ export class CampaignsService {
     if (quietUntil) warnings.push(`It is SMS quiet hours (${this.config.SMS_QUIET_HOURS}, ${this.config.TIME_ZONE}): the texts will wait until ${formatDateTime(quietUntil, this.config.TIME_ZONE)}, and none is dropped.`);
     if (draft.channel === 'email' && draft.subject === null) warnings.push(`No subject was given, so the subject is the campaign's name, "${draft.name}".`);
     const plan: CampaignPlan = {
-      campaignId: draft.id, name: draft.name, channel: draft.channel, delivery, subject: draft.channel === 'email' ? (draft.subject ?? draft.name) : null,
+      campaignId: draft.id, name: draft.name, channel: draft.channel, delivery, subject: subjectTemplate,
       preheader: draft.preheader, template: draft.template, rules: draft.rules,
       segmentId: draft.segmentId, segmentVersion: draft.segmentVersion, sentence: compiled.sentence, plannedAt: now.toISOString(),
       frequencyCap: this.cap,
