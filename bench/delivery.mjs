@@ -14,7 +14,7 @@ const { freePort } = await dist('src/db/free-port.js');
 const port = await freePort();
 // Receipts come back quickly (0–500 ms) so the figure is the CRM's own throughput, not the simulated wait.
 const config = loadConfig({
-  ...process.env, DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, VENDOR_PORT: '0',
+  HOLDOUT_PERCENT: '0', ...process.env, DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, VENDOR_PORT: '0',
   VENDOR_MIN_DELAY_MS: process.env.VENDOR_MIN_DELAY_MS ?? '0', VENDOR_MAX_DELAY_MS: process.env.VENDOR_MAX_DELAY_MS ?? '500',
 });
 // The server as the composition root builds it, with its workers, as `npm start` runs.

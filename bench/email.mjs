@@ -28,7 +28,7 @@ const { freePort } = await dist('src/db/free-port.js');
 
 const port = await freePort();
 const config = loadConfig({
-  ...process.env, DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, VENDOR_PORT: '0',
+  HOLDOUT_PERCENT: '0', ...process.env, DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, VENDOR_PORT: '0',
   SMTP_URL: `smtp://127.0.0.1:${sinkPort}`, EMAIL_FROM: 'offers@shop.example', EMAIL_FROM_NAME: 'Bench Shop',
 });
 const crm = await assembleCrm(config, db, { http: true, workers: true, vendor: 'any' });

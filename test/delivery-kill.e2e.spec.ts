@@ -40,7 +40,7 @@ describe('a delivery worker killed mid-campaign', () => {
     const vendorUrl = await vendor.ready;
     const env = {
       DATABASE_URL: db.url, VENDOR_URL: vendorUrl, VENDOR_SECRET: secret, PUBLIC_URL: `http://127.0.0.1:${serverPort}`,
-      DELIVERY_BATCH_SIZE: '100', JOB_SUPERVISE_SECONDS: '1', RECONCILE_SECONDS: '2', SEED_ON_EMPTY: 'false',
+      DELIVERY_BATCH_SIZE: '100', JOB_SUPERVISE_SECONDS: '1', RECONCILE_SECONDS: '2', SEED_ON_EMPTY: 'false', HOLDOUT_PERCENT: '0',
     };
     const server = runCrm({ ...env, PORT: String(serverPort), RUN_WORKERS: 'false' });
     processes.push(server);

@@ -5,6 +5,7 @@ import { Migration20261123000000_conversations } from '../../migrations/Migratio
 import { Migration20261124000000_slack } from '../../migrations/Migration20261124000000_slack.js';
 import { Migration20261203000000_hardening } from '../../migrations/Migration20261203000000_hardening.js';
 import { Migration20261204000000_delivery_channels } from '../../migrations/Migration20261204000000_delivery_channels.js';
+import { Migration20261205000000_campaign_outcomes } from '../../migrations/Migration20261205000000_campaign_outcomes.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   { name: 'Migration20261124000000_slack', class: Migration20261124000000_slack },
   { name: 'Migration20261203000000_hardening', class: Migration20261203000000_hardening },
   { name: 'Migration20261204000000_delivery_channels', class: Migration20261204000000_delivery_channels },
+  { name: 'Migration20261205000000_campaign_outcomes', class: Migration20261205000000_campaign_outcomes },
 ];

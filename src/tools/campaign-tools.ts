@@ -14,7 +14,8 @@ export const planCampaign = defineTool({
   input: planInput,
   output: z.object({
     campaignId: z.number(), name: z.string(), channel: z.string(), sentence: z.string(),
-    audience: z.object({ matching: z.number(), eligible: z.number(), excluded: z.record(z.string(), z.number()) }),
+    audience: z.object({ matching: z.number(), eligible: z.number(), holdout: z.number().describe('Of the eligible, kept as the control group: they receive nothing'), excluded: z.record(z.string(), z.number()) }),
+    holdoutPercent: z.number(), attributionDays: z.number(),
     delivery: z.object({ carrier: z.enum(['smtp', 'twilio', 'simulator']), description: z.string(), real: z.boolean() }).describe('Which way the messages would leave; real is false when nothing reaches customers (the simulator)'),
     subject: z.string().nullable(), preheader: z.string().nullable(),
     samples: z.array(z.object({
@@ -34,7 +35,7 @@ export const launchCampaign = defineTool({
   name: 'launch_campaign',
   description: 'Send a planned campaign to its audience. Needs the approval id from plan_campaign and a person\'s approval; the approval works once and expires.',
   input: z.object({ approvalId: z.uuid() }),
-  output: z.object({ campaignId: z.number(), audience: z.number(), planned: z.number(), status: z.string() }),
+  output: z.object({ campaignId: z.number(), audience: z.number().describe('Messages frozen for sending'), holdout: z.number().describe('Customers kept as the control group'), planned: z.number(), status: z.string() }),
   risk: 'send',
   permission: 'campaigns.launch',
   execute: ({ approvalId }, { actor, services }) => services.campaigns.launch(actor, approvalId),
@@ -58,4 +59,26 @@ export const getCampaignStats = defineTool({
   risk: 'read',
   permission: 'campaigns.read',
   execute: (input, { actor, services }) => services.campaigns.stats(actor, input.campaignId),
+});
+
+const group = z.object({ customers: z.number(), converted: z.number().describe('Customers who ordered in the window'), orders: z.number(), revenue: z.number() });
+
+export const getCampaignReport = defineTool({
+  name: 'get_campaign_report',
+  description: 'What a launched campaign earned: orders and revenue within the attribution window from those who got it and from the control group that got nothing, the incremental conversions and revenue, the relative lift with its 95% confidence interval, and a sentence saying whether the difference is significant yet. Answers "how much did the win-back campaign make?".',
+  input: z.object({ campaignId: z.number().int().positive() }),
+  output: z.object({
+    campaignId: z.number(), name: z.string(), launchedAt: z.string(), currency: z.string(), attributionDays: z.number(), holdoutPercent: z.number(),
+    sent: group, holdout: group, windowOpen: z.boolean().describe('Some messages are still inside their window: later orders may still count'),
+    lift: z.object({
+      conversionRate: z.object({ sent: z.number().nullable(), holdout: z.number().nullable() }),
+      revenuePerCustomer: z.object({ sent: z.number().nullable(), holdout: z.number().nullable() }),
+      incrementalConversions: z.number().nullable(), incrementalRevenue: z.number().nullable(),
+      relativeLift: z.number().nullable(), interval95: z.tuple([z.number(), z.number()]).nullable(), pValue: z.number().nullable(),
+      significant: z.boolean(), verdict: z.string(),
+    }),
+  }),
+  risk: 'read',
+  permission: 'campaigns.read',
+  execute: ({ campaignId }, { actor, services }) => services.campaigns.report(actor, campaignId),
 });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { getInsights, getOverview } from './analytics-tools.js';
-import { getCampaignStats, launchCampaign, listCampaigns, planCampaign } from './campaign-tools.js';
+import { getCampaignReport, getCampaignStats, launchCampaign, listCampaigns, planCampaign } from './campaign-tools.js';
 import type { CrmTool } from './crm-tool.js';
 import { changeConsent, getCustomer, searchCustomers } from './customer-tools.js';
 import { getImportStatus, importRecords } from './import-tools.js';
@@ -9,7 +9,7 @@ import { createSegment, getSegment, listSegments, previewSegment } from './segme
 
 const tools = [
   getOverview, searchCustomers, getCustomer, importRecords, getImportStatus, previewSegment, createSegment, listSegments,
-  getSegment, planCampaign, launchCampaign, listCampaigns, getCampaignStats, suggestMessages, getInsights, changeConsent, sendTestMessage,
+  getSegment, planCampaign, launchCampaign, listCampaigns, getCampaignStats, suggestMessages, getInsights, changeConsent, sendTestMessage, getCampaignReport,
 ] as const;
 
 /**

@@ -37,7 +37,8 @@ export async function startTestCrm(env: Record<string, string> = {}, chosenPort?
   const port = chosenPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   // No SMS quiet hours unless a test asks for them: otherwise texts would wait whenever the suite runs in the evening.
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: url, JOB_SUPERVISE_SECONDS: '2', VENDOR_PORT: '0', SMS_QUIET_HOURS: '', ...env });
+  // No control group unless a test asks for one, so that every eligible customer gets the message it checks.
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: url, JOB_SUPERVISE_SECONDS: '2', VENDOR_PORT: '0', SMS_QUIET_HOURS: '', HOLDOUT_PERCENT: '0', ...env });
   const crm = await assembleCrm(config, db, { http: true, workers: config.RUN_WORKERS, vendor: 'any', clock, model });
   const app = crm.app!;
   await listen(app, port, '127.0.0.1');

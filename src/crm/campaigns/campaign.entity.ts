@@ -19,6 +19,8 @@ const CampaignSchema = defineEntity({
     template: p.text(),
     status: p.enum(campaignStatuses).default('draft'),
     audienceSize: p.integer().nullable(),
+    holdoutPercent: p.decimal('number').precision(5).scale(2).nullable(),
+    attributionDays: p.integer().nullable(),
     plan: p.json<unknown>().nullable(),
     createdBy: p.bigint('number').nullable(),
     launchedBy: p.bigint('number').nullable(),

@@ -10,6 +10,7 @@ import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { Conflict, NotFound, Refused } from '../errors.js';
 import { currencySymbol, formatDateTime } from '../format.js';
 import { quietHoursEnd } from '../delivery/sms/quiet-hours.js';
+import { campaignReport } from '../outcomes/campaign-report.js';
 import { compileRule, SqlParams } from '../segments/rule-compiler.js';
 import { boundedRows } from '../segments/bounded-read.js';
 import { SegmentsService } from '../segments/segments.service.js';
@@ -38,7 +39,10 @@ export interface CampaignPlan {
   sentence: string;
   plannedAt: string;
   frequencyCap: FrequencyCap;
-  audience: { matching: number; eligible: number; excluded: Record<ExclusionReason, number> };
+  /** The control group: this share of the eligible audience receives nothing (chosen at random, recorded at launch). */
+  holdoutPercent: number;
+  attributionDays: number;
+  audience: { matching: number; eligible: number; holdout: number; excluded: Record<ExclusionReason, number> };
   samples: PlanSample[];
   warnings: string[];
   approval: { id: string; expiresAt: string } | null;
@@ -52,12 +56,14 @@ export interface PlanSample {
 }
 
 interface CampaignRow {
-  id: number; name: string; description: string; channel: Channel; subject: string | null; preheader: string | null; template: string; rules: unknown; status: string;
+  id: number; name: string; description: string; channel: Channel; subject: string | null; preheader: string | null; template: string;
+  holdoutPercent: number | null; attributionDays: number | null; rules: unknown; status: string;
   segmentId: number | null; segmentVersion: number | null; audienceSize: number | null; plan: CampaignPlan | null;
   createdBy: string | null; launchedBy: string | null; createdAt: string; launchedAt: string | null; completedAt: string | null;
 }
 
-const campaignColumns = `c.id, c.name, c.description, c.channel, c.subject, c.preheader, c.template, c.rules, c.status, c.segment_id as "segmentId",
+const campaignColumns = `c.id, c.name, c.description, c.channel, c.subject, c.preheader, c.template,
+  c.holdout_percent::float8 as "holdoutPercent", c.attribution_days as "attributionDays", c.rules, c.status, c.segment_id as "segmentId",
   c.segment_version as "segmentVersion", c.audience_size as "audienceSize", c.plan, cu.email as "createdBy", lu.email as "launchedBy",
   c.created_at as "createdAt", c.launched_at as "launchedAt", c.completed_at as "completedAt"`;
 const campaignFrom = `campaigns c left join users cu on cu.id = c.created_by left join users lu on lu.id = c.launched_by`;
@@ -110,6 +116,14 @@ export class CampaignsService {
     return { params, where, excluded, message, subject, address: addressSql(definition.channel), sentence: this.segments.describe(rule), parts };
   }
 
+  /**
+   * Whether customer `c` is in the campaign's control group: a hash of the campaign and the customer against the
+   * holdout share, so the plan's count and the launch pick the same customers, and each campaign its own.
+   */
+  private heldSql(params: SqlParams, campaignId: number, percent: number) {
+    return `((hashtext(${params.add(String(campaignId))}::text || ':' || c.id::text) & 2147483647) % 10000 < ${params.add(Math.round(percent * 100))})`;
+  }
+
   /** The sample as the customer would get it, rendered by the same code that hands it to the carrier. */
   private rendered(channel: Channel, sample: PlanSample & { subject: string | null }, preheader: string | null): PlanSample {
     const { subject, ...rest } = sample;
@@ -136,15 +150,17 @@ export class CampaignsService {
     const compiled = this.compile(definition, now);
     const { params, where, excluded, message, subject, address } = compiled;
     const counting = this.compile(definition, now, false);
+    const holdoutPercent = draft.holdoutPercent ?? this.config.HOLDOUT_PERCENT;
+    const attributionDays = draft.attributionDays ?? this.config.ATTRIBUTION_DAYS;
     const limits = this.segments.readLimits(signal);
     const counts = await boundedRows(this.sql,
-      `select count(*) as matching, count(*) filter (where x.reason is null) as eligible,
+      `select count(*) as matching, count(*) filter (where x.reason is null) as eligible, count(*) filter (where x.reason is null and x.held) as holdout,
          ${exclusionReasons.map((r) => `count(*) filter (where x.reason = '${r}') as "${r}"`).join(', ')}
-       from (select ${counting.excluded} as reason from customers c where ${counting.where}) x`,
+       from (select ${counting.excluded} as reason, ${this.heldSql(counting.params, draft.id, holdoutPercent)} as held from customers c where ${counting.where}) x`,
       counting.params.values, limits);
     const rows = await boundedRows<PlanSample & { subject: string | null } & Record<string, unknown>>(this.sql,
       `select c.id as "customerId", c.name, ${address} as address, ${message} as message, ${subject} as subject
-       from customers c where ${where} and (${excluded}) is null order by c.id limit 5`,
+       from customers c where ${where} and (${excluded}) is null and not ${this.heldSql(params, draft.id, holdoutPercent)} order by c.id limit 5`,
       params.values, { timeoutMs: limits.timeoutMs, signal });
     const samples = rows.map((r) => this.rendered(draft.channel, r, draft.preheader));
     const tooLong = samples.find((s) => s.sms && s.sms.segments > this.config.SMS_MAX_SEGMENTS);
@@ -154,6 +170,7 @@ export class CampaignsService {
     const gaps = placeholdersWithoutFallback(compiled.parts);
     if (gaps.length) warnings.push(`{{${gaps.join('}}, {{')}}} has no fallback; customers without that value get an empty gap. Write {{${gaps[0]} | "…"}} to choose the words.`);
     if (row.eligible === 0) warnings.push('No customer would receive this campaign, so there is nothing to approve.');
+    if (row.eligible > 0 && holdoutPercent === 0) warnings.push('There is no control group (holdout 0 %): the report will show what was sent and ordered, but not what the campaign added.');
     const delivery = channelRoutes(this.config)[draft.channel];
     if (!delivery.real) warnings.push(`Nothing will reach customers: ${draft.channel === 'email' ? 'email' : 'SMS'} goes to ${delivery.description}. ${draft.channel === 'email' ? 'Set SMTP_URL and EMAIL_FROM' : 'Set the TWILIO_* settings'} to send for real.`);
     const quietUntil = draft.channel === 'sms' ? quietHoursEnd(new Date(), this.config.SMS_QUIET_HOURS, this.config.TIME_ZONE) : null;
@@ -163,8 +180,8 @@ export class CampaignsService {
       campaignId: draft.id, name: draft.name, channel: draft.channel, delivery, subject: subjectTemplate,
       preheader: draft.preheader, template: draft.template, rules: draft.rules,
       segmentId: draft.segmentId, segmentVersion: draft.segmentVersion, sentence: compiled.sentence, plannedAt: now.toISOString(),
-      frequencyCap: this.cap,
-      audience: { matching: row.matching, eligible: row.eligible, excluded: Object.fromEntries(exclusionReasons.map((r) => [r, row[r]])) as Record<ExclusionReason, number> },
+      frequencyCap: this.cap, holdoutPercent, attributionDays,
+      audience: { matching: row.matching, eligible: row.eligible, holdout: row.holdout, excluded: Object.fromEntries(exclusionReasons.map((r) => [r, row[r]])) as Record<ExclusionReason, number> },
       samples, warnings, approval: null,
     };
     if (row.eligible > 0) {
@@ -209,10 +226,22 @@ export class CampaignsService {
       const { params, where, excluded, message, subject, address } = this.compile(plan, new Date(plan.plannedAt));
       const campaignParam = params.add(plan.campaignId);
       const channelParam = params.add(plan.channel);
+      // The control group first, from the same definition without the message (a statement must use every
+      // parameter it is given). Older plans, from before control groups, hold out nobody.
+      const percent = plan.holdoutPercent ?? 0;
+      const control = this.compile(plan, new Date(plan.plannedAt), false);
+      const holdout = await client.query(
+        `insert into campaign_holdouts (campaign_id, customer_id)
+         select ${control.params.add(plan.campaignId)}, c.id from customers c
+         where ${control.where} and (${control.excluded}) is null and ${this.heldSql(control.params, plan.campaignId, percent)}
+         on conflict do nothing`,
+        control.params.values,
+      );
+      const held = this.heldSql(params, plan.campaignId, percent);
       const inserted = await client.query(
         `insert into communication_logs (campaign_id, customer_id, channel, address, message, subject)
          select ${campaignParam}, c.id, ${channelParam}, ${address}, ${message}, ${subject}
-         from customers c where ${where} and (${excluded}) is null
+         from customers c where ${where} and (${excluded}) is null and not ${held}
          order by c.id
          on conflict (campaign_id, customer_id) do nothing`,
         params.values,
@@ -223,11 +252,13 @@ export class CampaignsService {
       await client.query(`update campaign_approvals set redeemed_at = now(), redeemed_by = $2 where id = $1`, [approvalId, actor.userId]);
       await client.query(
         `update campaigns set status = 'sending', audience_size = $2, launched_by = $3, launched_at = now(), plan = $4,
-           rules = $5, channel = $6, template = $7, subject = $8, preheader = $9 where id = $1`,
-        [plan.campaignId, audience, actor.userId, JSON.stringify(plan), JSON.stringify(plan.rules), plan.channel, plan.template, plan.subject, plan.preheader],
+           rules = $5, channel = $6, template = $7, subject = $8, preheader = $9, holdout_percent = $10, attribution_days = $11 where id = $1`,
+        [plan.campaignId, audience, actor.userId, JSON.stringify(plan), JSON.stringify(plan.rules), plan.channel, plan.template, plan.subject, plan.preheader,
+          percent, plan.attributionDays ?? this.config.ATTRIBUTION_DAYS],
       );
-      await this.audit.record(actor, 'campaign.launch', `campaign:${plan.campaignId}`, { approvalId, audience, planned: plan.audience.eligible }, client);
-      return { campaignId: plan.campaignId, audience, planned: plan.audience.eligible };
+      const heldOut = holdout.rowCount ?? 0;
+      await this.audit.record(actor, 'campaign.launch', `campaign:${plan.campaignId}`, { approvalId, audience, holdout: heldOut, planned: plan.audience.eligible }, client);
+      return { campaignId: plan.campaignId, audience, holdout: heldOut, planned: plan.audience.eligible };
     });
     await this.queue?.send(queueNames.deliveryDispatch, { campaignId: launched.campaignId }, `dispatch:${launched.campaignId}`);
     return { ...launched, status: 'sending' as const };
@@ -243,6 +274,15 @@ export class CampaignsService {
       [campaignId, this.config.SMS_MAX_SEGMENTS],
     );
     if (rows[0].n > 0) throw new Refused(`${rows[0].n} of the texts would be longer than ${this.config.SMS_MAX_SEGMENTS} segments (the longest ${rows[0].longest}); shorten the message and plan again. Nothing was sent.`);
+  }
+
+  /** What the campaign earned: conversions and revenue of those sent and of the control group, and the lift. */
+  async report(actor: Actor, id: number) {
+    authorize(actor, 'campaigns.read');
+    const row = await this.find(this.sql, id);
+    if (!row.launchedAt) throw new Conflict(`Campaign ${id} has not been launched; there is nothing to report yet.`);
+    const report = (await campaignReport(this.sql, id, { attributionDays: this.config.ATTRIBUTION_DAYS }))!;
+    return { ...report, name: row.name, launchedAt: row.launchedAt, currency: this.config.CURRENCY };
   }
 
   /** Campaigns newest first, with delivery figures counted from their messages. */
@@ -295,9 +335,10 @@ export class CampaignsService {
     const subject = input.subject ?? null;
     this.compile({ rules, channel: input.channel, subject, template: input.template, frequencyCap: this.cap }, new Date());
     const { rows } = await this.sql.query<{ id: number }>(
-      `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
-      [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, subject, input.preheader ?? null, input.template, actor.userId],
+      `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by, holdout_percent, attribution_days)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
+      [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, subject, input.preheader ?? null, input.template, actor.userId,
+        input.holdoutPercent ?? null, input.attributionDays ?? null],
     );
     return this.find(this.sql, rows[0].id);
   }

@@ -16,7 +16,7 @@ export class SqlParams {
 }
 
 // Orders that count as a purchase: the same ones that count as visits in the customer's aggregates.
-const PURCHASED = `o.status in ('pending', 'completed')`;
+export const PURCHASED = `o.status in ('pending', 'completed')`;
 
 function rangeSql(column: string, range: Range, params: SqlParams, asDate: boolean) {
   const value = (v: number) => params.add(asDate ? new Date(v) : String(v));

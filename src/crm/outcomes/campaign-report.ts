@@ -1,0 +1,61 @@
+import type { Queryable } from '../../db/sql.js';
+import { PURCHASED } from '../segments/rule-compiler.js';
+import { compareGroups, type GroupResult, type Lift } from './lift.js';
+
+export interface CampaignReport {
+  campaignId: number;
+  attributionDays: number;
+  holdoutPercent: number;
+  /** Customers in each group, those who ordered in the window, their orders and revenue. */
+  sent: GroupResult & { orders: number };
+  holdout: GroupResult & { orders: number };
+  /** Messages whose window is still open: later orders may still count. */
+  windowOpen: boolean;
+  lift: Lift;
+}
+
+/**
+ * What a campaign earned. A recipient converts with an order placed within `attributionDays` after their message was
+ * handed over (and before any later message to them, which then claims the order: the latest message wins); a
+ * member of the control group converts with an order within the same days after launch. Orders that count are
+ * purchases (pending or completed; refunds and cancellations do not). Computed from the orders as they are now, so
+ * late imports change the report.
+ */
+export async function campaignReport(db: Queryable, campaignId: number, defaults: { attributionDays: number }): Promise<CampaignReport | null> {
+  const { rows: [campaign] } = await db.query<{ launchedAt: Date | null; days: number | null; percent: number | null }>(
+    `select launched_at as "launchedAt", attribution_days as days, holdout_percent::float8 as percent from campaigns where id = $1`, [campaignId],
+  );
+  if (!campaign) return null;
+  const days = campaign.days ?? defaults.attributionDays;
+  const { rows } = await db.query<{ grp: 'sent' | 'holdout'; customers: number; converted: number; orders: number; revenue: string; open: boolean }>(
+    `with members as (
+       select 'sent' as grp, m.customer_id, coalesce(m.sent_at, m.created_at) as at from communication_logs m
+       where m.campaign_id = $1 and m.status in ('sent', 'delivered')
+       union all
+       select 'holdout', h.customer_id, k.launched_at from campaign_holdouts h join campaigns k on k.id = h.campaign_id where h.campaign_id = $1
+     ), outcome as (
+       select g.grp, g.customer_id, g.at, count(o.id) as orders, coalesce(sum(o.total), 0) as revenue
+       from members g
+       left join orders o on o.customer_id = g.customer_id and o.placed_at > g.at and o.placed_at <= g.at + make_interval(days => $2)
+         and ${PURCHASED}
+         and (g.grp = 'holdout' or not exists (
+           select 1 from communication_logs later where later.customer_id = g.customer_id and later.campaign_id <> $1
+             and later.status in ('sent', 'delivered') and coalesce(later.sent_at, later.created_at) > g.at
+             and coalesce(later.sent_at, later.created_at) < o.placed_at))
+       group by g.grp, g.customer_id, g.at
+     )
+     select grp, count(*) as customers, count(*) filter (where orders > 0) as converted, coalesce(sum(orders), 0) as orders,
+       coalesce(sum(revenue), 0)::text as revenue, bool_or(at + make_interval(days => $2) > now()) as open
+     from outcome group by grp`,
+    [campaignId, days],
+  );
+  const group = (name: 'sent' | 'holdout') => {
+    const r = rows.find((x) => x.grp === name);
+    return { customers: r?.customers ?? 0, converted: r?.converted ?? 0, orders: Number(r?.orders ?? 0), revenue: Number(r?.revenue ?? 0) };
+  };
+  const [sent, holdout] = [group('sent'), group('holdout')];
+  return {
+    campaignId, attributionDays: days, holdoutPercent: campaign.percent ?? 0, sent, holdout,
+    windowOpen: rows.some((r) => r.open), lift: compareGroups(sent, holdout),
+  };
+}
