@@ -30,7 +30,7 @@ describe('campaigns: plan, approve, launch, deliver', () => {
       body: { name: 'Win back', rules: testpur, channel: 'email', template: 'Hi {{first_name | "there"}}, you have spent {{total_spend}} with us. 10% off!' },
     });
     expect(plan.status).toBe(200);
-    expect(plan.body.audience).toEqual({ matching: 120, eligible: 117, excluded: { unsubscribed: 1, no_consent: 0, no_address: 2, suppressed: 0, frequency_cap: 0 } });
+    expect(plan.body.audience).toEqual({ matching: 120, eligible: 117, holdout: 0, excluded: { unsubscribed: 1, no_consent: 0, no_address: 2, suppressed: 0, frequency_cap: 0 } });
     expect(plan.body.samples).toHaveLength(5);
     expect(plan.body.samples[0].message).toBe('Hi &lt;script&gt;alert(1)&lt;/script&gt;, you have spent ₹12,500.50 with us. 10% off!');
     expect(plan.body.samples[1].message).toBe('Hi there, you have spent ₹100 with us. 10% off!');

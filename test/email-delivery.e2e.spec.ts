@@ -2,16 +2,8 @@ import { createHmac } from 'node:crypto';
 import { addCustomers } from './support/campaign-helpers.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
+import { until } from './support/until.js';
 
-const until = async <T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 // A campaign through a real SMTP server on loopback: nodemailer in the CRM, smtp-server as the mailbox, every
 // message parsed with mailparser.

@@ -1,19 +1,11 @@
 import { addCustomers } from './support/campaign-helpers.js';
 import { postAsTwilio, startFakeTwilio } from './support/fake-twilio.js';
 import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
+import { until } from './support/until.js';
 
 const SID = `AC${'1'.repeat(32)}`;
 const TOKEN = 'twilio-auth-token-for-tests';
 
-const until = async <T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 // SMS through the real `twilio` client against a loopback stand-in for Twilio's REST API, which posts signed
 // status callbacks back; customers' replies arrive signed the same way.

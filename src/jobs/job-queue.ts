@@ -21,14 +21,25 @@ const polling = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5
 export interface JobQueueOptions { superviseSeconds: number }
 
 export class JobQueue {
-  private constructor(private readonly boss: PgBoss) {}
+  private stopping = false;
+
+  private constructor(private readonly boss: PgBoss) {
+    // Once stopping, a connection the database closes under a last poll is part of stopping, not a failure.
+    boss.on('error', (error) => {
+      if (this.stopping && /terminating connection|Connection terminated|connection ended|Cannot use a pool/i.test(String((error as Error).message))) {
+        logger.debug('job queue connection closed while stopping', { reason: (error as Error).message });
+      } else {
+        logger.error('job queue error', { error });
+      }
+    });
+  }
 
   static async start(url: string, options: JobQueueOptions): Promise<JobQueue> {
     const boss = new PgBoss({
       connectionString: url, max: 6, useListenNotify: true,
       superviseIntervalSeconds: options.superviseSeconds, monitorIntervalSeconds: options.superviseSeconds,
     });
-    boss.on('error', (error) => logger.error('job queue error', { error }));
+    const queue = new JobQueue(boss);
     await boss.start();
     for (const name of Object.values(queueNames)) {
       // A worker that dies stops its heartbeat; after ten seconds the job is retried by whichever worker is alive.
@@ -36,7 +47,7 @@ export class JobQueue {
       const policy = exclusiveQueues.has(name) ? 'exclusive' : 'standard';
       await boss.createQueue(name, { policy, heartbeatSeconds: 10, retryLimit: 20, retryDelay: 1, retryBackoff: true, retryDelayMax: 30, expireInSeconds: 6 * 3600, notify: true });
     }
-    return new JobQueue(boss);
+    return queue;
   }
 
   async send(queue: QueueName, data: object, key?: string) {
@@ -62,6 +73,7 @@ export class JobQueue {
   }
 
   async stop() {
+    this.stopping = true;
     await this.boss.stop({ graceful: true, timeout: 5000 });
   }
 }
