@@ -47,6 +47,8 @@ import { TwilioWebhooksController } from './surfaces/http/twilio-webhooks.contro
 import { MailWebhooksController } from './surfaces/http/mail-webhooks.controller.js';
 import { MailFeedbackService } from './crm/delivery/feedback/mail-feedback.service.js';
 import { TestMessagesService } from './crm/delivery/test-message.service.js';
+import { EngagementService } from './crm/engagement/engagement.service.js';
+import { TrackingController } from './surfaces/http/tracking.controller.js';
 
 export interface AppDependencies {
   config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
@@ -64,7 +66,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController, AuthController, TokensController, UsersController, ImportsController, SegmentsController, CampaignsController,
-        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController, UnsubscribeController, TwilioWebhooksController, MailWebhooksController,
+        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController, UnsubscribeController, TwilioWebhooksController, MailWebhooksController, TrackingController,
       ],
       providers: [
         { provide: CONFIG, useValue: deps.config },
@@ -76,7 +78,7 @@ export class AppModule {
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
         { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock) },
         ChatService, ConversationsService, McpEndpoint, SlackBot,
-        SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, MailFeedbackService, TestMessagesService, AnalyticsService, CustomersService, ToolRunner,
+        SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, MailFeedbackService, TestMessagesService, EngagementService, AnalyticsService, CustomersService, ToolRunner,
         IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

@@ -59,7 +59,7 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
     app.useStaticAssets(web, { index: false, maxAge: '1h' });
     // The web app routes on the client: any page that is not the API gets index.html.
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (req.method !== 'GET' || /^\/(api|healthz|mcp|slack|ws|unsubscribe)(\/|$)/.test(req.path)) return next();
+      if (req.method !== 'GET' || /^\/(api|healthz|mcp|slack|ws|unsubscribe|t)(\/|$)/.test(req.path)) return next();
       res.sendFile(join(web, 'index.html'));
     });
   }

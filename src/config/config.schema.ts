@@ -57,6 +57,7 @@ export const configSchema = z
     APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30).describe('How long a campaign plan\'s approval can be redeemed, in minutes; after that the campaign must be planned again.'),
     FREQUENCY_CAP_MESSAGES: z.coerce.number().int().min(1).max(1000).default(3).describe('Frequency cap: a customer who already had this many messages in FREQUENCY_CAP_DAYS is left out of a new campaign.'),
     FREQUENCY_CAP_DAYS: z.coerce.number().int().min(1).max(365).default(7).describe('Frequency cap window, in days.'),
+    TRACKING: flag(true).describe('Track email opens (a one-pixel image) and clicks (links through this CRM) for campaign reports (true/false); a campaign can also turn it off.'),
     HOLDOUT_PERCENT: z.coerce.number().min(0).max(50).default(10).describe('Share of each campaign\'s eligible audience, in percent, kept as a control group that receives nothing, so the report can say what the campaign added; 0 for none. A plan may choose its own.'),
     ATTRIBUTION_DAYS: z.coerce.number().int().min(1).max(90).default(5).describe('An order placed this many days after a message (or after launch, for the control group) counts for the campaign.'),
     DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000).describe('Messages handed to the vendor per request (and per delivery job).'),

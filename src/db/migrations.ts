@@ -6,6 +6,7 @@ import { Migration20261124000000_slack } from '../../migrations/Migration2026112
 import { Migration20261203000000_hardening } from '../../migrations/Migration20261203000000_hardening.js';
 import { Migration20261204000000_delivery_channels } from '../../migrations/Migration20261204000000_delivery_channels.js';
 import { Migration20261205000000_campaign_outcomes } from '../../migrations/Migration20261205000000_campaign_outcomes.js';
+import { Migration20261206000000_engagement } from '../../migrations/Migration20261206000000_engagement.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   { name: 'Migration20261203000000_hardening', class: Migration20261203000000_hardening },
   { name: 'Migration20261204000000_delivery_channels', class: Migration20261204000000_delivery_channels },
   { name: 'Migration20261205000000_campaign_outcomes', class: Migration20261205000000_campaign_outcomes },
+  { name: 'Migration20261206000000_engagement', class: Migration20261206000000_engagement },
 ];

@@ -65,11 +65,16 @@ const group = z.object({ customers: z.number(), converted: z.number().describe('
 
 export const getCampaignReport = defineTool({
   name: 'get_campaign_report',
-  description: 'What a launched campaign earned: orders and revenue within the attribution window from those who got it and from the control group that got nothing, the incremental conversions and revenue, the relative lift with its 95% confidence interval, and a sentence saying whether the difference is significant yet. Answers "how much did the win-back campaign make?".',
+  description: 'What a launched campaign earned: delivered, opened and clicked (machine opens and clicks left out), orders and revenue within the attribution window from those who got it and from the control group that got nothing, the incremental conversions and revenue, the relative lift with its 95% confidence interval, and a sentence saying whether the difference is significant yet. Answers "how much did the win-back campaign make?".',
   input: z.object({ campaignId: z.number().int().positive() }),
   output: z.object({
     campaignId: z.number(), name: z.string(), launchedAt: z.string(), currency: z.string(), attributionDays: z.number(), holdoutPercent: z.number(),
     sent: group, holdout: group, windowOpen: z.boolean().describe('Some messages are still inside their window: later orders may still count'),
+    engagement: z.object({
+      tracking: z.boolean(), delivered: z.number(), opened: z.number().describe('Messages opened by a person (a click counts as an open)'), clicked: z.number(),
+      openRate: z.number().nullable(), clickRate: z.number().nullable(),
+      machineOpens: z.number().describe('Opens by mail privacy prefetching or scanners, left out of the rates'), machineClicks: z.number(),
+    }),
     lift: z.object({
       conversionRate: z.object({ sent: z.number().nullable(), holdout: z.number().nullable() }),
       revenuePerCustomer: z.object({ sent: z.number().nullable(), holdout: z.number().nullable() }),

@@ -17,6 +17,7 @@ export const planInput = z.union([
     preheader: z.string().max(200).optional().describe('Email preheader: the line an inbox shows after the subject.'),
     template: z.string().max(5000),
     holdoutPercent: z.number().min(0).max(50).optional().describe('Share of the eligible audience kept as a control group that receives nothing (0–50 %); HOLDOUT_PERCENT when not given'),
+    tracking: z.boolean().optional().describe('Track opens and clicks of this email campaign (default true; TRACKING=false turns it off everywhere)'),
     attributionDays: z.number().int().min(1).max(90).optional().describe('Days after a message in which an order counts for the campaign; ATTRIBUTION_DAYS when not given'),
   }).strict()
     .refine((v) => (v.segmentId === undefined) !== (v.rules === undefined), 'give either segmentId or rules (one of them)')

@@ -21,6 +21,7 @@ const CampaignSchema = defineEntity({
     audienceSize: p.integer().nullable(),
     holdoutPercent: p.decimal('number').precision(5).scale(2).nullable(),
     attributionDays: p.integer().nullable(),
+    tracking: p.boolean().default(true),
     plan: p.json<unknown>().nullable(),
     createdBy: p.bigint('number').nullable(),
     launchedBy: p.bigint('number').nullable(),

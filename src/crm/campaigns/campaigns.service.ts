@@ -335,10 +335,10 @@ export class CampaignsService {
     const subject = input.subject ?? null;
     this.compile({ rules, channel: input.channel, subject, template: input.template, frequencyCap: this.cap }, new Date());
     const { rows } = await this.sql.query<{ id: number }>(
-      `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by, holdout_percent, attribution_days)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
+      `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by, holdout_percent, attribution_days, tracking)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id`,
       [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, subject, input.preheader ?? null, input.template, actor.userId,
-        input.holdoutPercent ?? null, input.attributionDays ?? null],
+        input.holdoutPercent ?? null, input.attributionDays ?? null, input.tracking ?? true],
     );
     return this.find(this.sql, rows[0].id);
   }

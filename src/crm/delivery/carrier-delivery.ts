@@ -2,6 +2,7 @@ import type { Sql } from '../../db/sql.js';
 import type { Channel } from '../campaigns/audience.js';
 import type { ConsentService } from '../consent/consent.service.js';
 import { unsubscribeToken } from '../consent/unsubscribe-link.js';
+import { messageLinks, trackingToken } from '../engagement/tracking-link.js';
 import type { Carrier, OutgoingMessage, Outcome } from './carrier.js';
 
 export interface CarrierDeliveryOptions {
@@ -13,6 +14,8 @@ export interface CarrierDeliveryOptions {
   unsubscribeKey: () => Promise<string>;
   /** The domain Message-IDs are made under (the sender's). */
   messageIdDomain: string;
+  /** Open and click tracking for the whole CRM (TRACKING); each campaign can also turn it off. */
+  tracking: boolean;
 }
 
 /** A message is due when it is queued and not waiting for a retry time or the end of quiet hours. */
@@ -24,14 +27,14 @@ export const dueSql = (alias = '') => `(${alias}next_attempt_at is null or ${ali
  * reconciler makes it unconfirmed and nothing ever sends it again (see reconciler.ts).
  */
 async function claim(sql: Sql, job: { campaignId: number; fromId: number; toId: number }, channel: Channel, options: CarrierDeliveryOptions) {
-  return sql.rows<Omit<OutgoingMessage, 'unsubscribeUrl'>>(
+  return sql.rows<Omit<OutgoingMessage, 'unsubscribeUrl'> & { campaignTracking: boolean }>(
     `update communication_logs l set status = 'sending', sent_at = now(), attempts = l.attempts + 1,
        message_id = coalesce(l.message_id, '<msg-' || l.id || '@' || $5 || '>')
      from (select id from communication_logs where campaign_id = $1 and id between $2 and $3 and channel = $4 and status = 'queued' and ${dueSql()}
            order by id limit $6 for update skip locked) x, campaigns k
      where l.id = x.id and k.id = l.campaign_id
      returning l.id, l.campaign_id as "campaignId", l.customer_id as "customerId", l.channel, l.address, l.subject, k.preheader,
-       l.message, l.message_id as "messageId"`,
+       l.message, l.message_id as "messageId", k.tracking as "campaignTracking"`,
     [job.campaignId, job.fromId, job.toId, channel, options.messageIdDomain, options.claimSize],
   );
 }
@@ -82,8 +85,13 @@ export async function deliverThroughCarrier(
   for (;;) {
     const claimed = await claim(sql, job, channel, options);
     if (!claimed.length) return;
-    const messages = claimed.map((m) => ({
-      ...m, unsubscribeUrl: new URL(`/unsubscribe/${unsubscribeToken(key, { customerId: m.customerId, channel, logId: m.id, issuedAt })}`, options.publicUrl).toString(),
+    const address = (path: string) => new URL(path, options.publicUrl).toString();
+    const messages = claimed.map(({ campaignTracking, ...m }): OutgoingMessage => ({
+      ...m, unsubscribeUrl: address(`/unsubscribe/${unsubscribeToken(key, { customerId: m.customerId, channel, logId: m.id, issuedAt })}`),
+      tracking: options.tracking && campaignTracking && channel === 'email' ? {
+        open: address(`/t/o/${trackingToken(key, { logId: m.id, link: null })}`),
+        clicks: messageLinks(m.message).map((_, i) => address(`/t/c/${trackingToken(key, { logId: m.id, link: i })}`)),
+      } : null,
     }));
     const outcomes = await carrier.send(messages);
     await record(sql, outcomes, options);

@@ -13,6 +13,8 @@ export interface OutgoingMessage {
   message: string;
   messageId: string;
   unsubscribeUrl: string;
+  /** Tracking addresses: the open pixel and one per link of the message, in order; null when tracking is off. */
+  tracking?: { open: string; clicks: string[] } | null;
 }
 
 /**

@@ -39,7 +39,7 @@ export async function startDelivery(config: Config, queue: JobQueue, sql: Sql, e
     carrier: {
       maxAttempts: config.DELIVERY_MAX_ATTEMPTS, retrySeconds: config.DELIVERY_RETRY_SECONDS, claimSize: 200, publicUrl: config.PUBLIC_URL,
       unsubscribeKey: () => (key ??= unsubscribeKey(sql, config.UNSUBSCRIBE_SECRET)),
-      messageIdDomain: (config.EMAIL_FROM ?? 'crm.invalid').split('@')[1],
+      messageIdDomain: (config.EMAIL_FROM ?? 'crm.invalid').split('@')[1], tracking: config.TRACKING,
     },
   });
   return async () => {

@@ -11,6 +11,11 @@ export interface CampaignReport {
   holdout: GroupResult & { orders: number };
   /** Messages whose window is still open: later orders may still count. */
   windowOpen: boolean;
+  /**
+   * Delivered → opened → clicked, counting each message once and leaving out opens and clicks made by machines
+   * (counted apart). A click counts as an open too: many mail programs block images.
+   */
+  engagement: { tracking: boolean; delivered: number; opened: number; clicked: number; openRate: number | null; clickRate: number | null; machineOpens: number; machineClicks: number };
   lift: Lift;
 }
 
@@ -22,8 +27,8 @@ export interface CampaignReport {
  * late imports change the report.
  */
 export async function campaignReport(db: Queryable, campaignId: number, defaults: { attributionDays: number }): Promise<CampaignReport | null> {
-  const { rows: [campaign] } = await db.query<{ launchedAt: Date | null; days: number | null; percent: number | null }>(
-    `select launched_at as "launchedAt", attribution_days as days, holdout_percent::float8 as percent from campaigns where id = $1`, [campaignId],
+  const { rows: [campaign] } = await db.query<{ launchedAt: Date | null; days: number | null; percent: number | null; tracking: boolean }>(
+    `select launched_at as "launchedAt", attribution_days as days, holdout_percent::float8 as percent, tracking from campaigns where id = $1`, [campaignId],
   );
   if (!campaign) return null;
   const days = campaign.days ?? defaults.attributionDays;
@@ -54,8 +59,19 @@ export async function campaignReport(db: Queryable, campaignId: number, defaults
     return { customers: r?.customers ?? 0, converted: r?.converted ?? 0, orders: Number(r?.orders ?? 0), revenue: Number(r?.revenue ?? 0) };
   };
   const [sent, holdout] = [group('sent'), group('holdout')];
+  const { rows: [e] } = await db.query<{ delivered: number; opened: number; clicked: number; machineOpens: number; machineClicks: number }>(
+    `select (select count(*) from communication_logs where campaign_id = $1 and status in ('sent', 'delivered')) as delivered,
+       count(distinct e.log_id) filter (where not e.machine) as opened,
+       count(distinct e.log_id) filter (where e.kind = 'click' and not e.machine) as clicked,
+       count(*) filter (where e.kind = 'open' and e.machine) as "machineOpens",
+       count(*) filter (where e.kind = 'click' and e.machine) as "machineClicks"
+     from message_events e join communication_logs l on l.id = e.log_id where l.campaign_id = $1`,
+    [campaignId],
+  );
+  const rate = (n: number) => (e.delivered ? Math.round((n / e.delivered) * 10_000) / 10_000 : null);
   return {
     campaignId, attributionDays: days, holdoutPercent: campaign.percent ?? 0, sent, holdout,
     windowOpen: rows.some((r) => r.open), lift: compareGroups(sent, holdout),
+    engagement: { tracking: campaign.tracking, ...e, openRate: rate(e.opened), clickRate: rate(e.clicked) },
   };
 }

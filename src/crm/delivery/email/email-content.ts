@@ -1,4 +1,5 @@
 import { escapeHtml } from '../../html.js';
+import { replaceLinks } from '../../engagement/tracking-link.js';
 import type { OutgoingMessage } from '../carrier.js';
 
 /** Who campaign emails come from, as configured (EMAIL_FROM, EMAIL_FROM_NAME, EMAIL_REPLY_TO). */
@@ -39,6 +40,17 @@ const paragraphs = (message: string) =>
   message.trim().split(/\n\s*\n/).map((p) => `<p style="margin:0 0 16px">${p.trim().replace(/\n/g, '<br>')}</p>`).join('\n');
 
 /**
+ * Links in the body: a bare address becomes a link, an address already in an href stays one; with tracking, each
+ * points at its tracking address (by position, the same order messageLinks reads them back in).
+ */
+function linkedHtml(message: string, clicks: string[] | null) {
+  return replaceLinks(message, (url, i, inHref) => {
+    const target = escapeHtml(clicks?.[i] ?? url);
+    return inHref ? target : `<a href="${target}" style="color:#2563eb">${escapeHtml(url)}</a>`;
+  });
+}
+
+/**
  * A simple layout every mail program shows the same: one centred column, the preheader (the grey line an inbox
  * shows after the subject) hidden in the body, and a footer with the unsubscribe link.
  */
@@ -50,11 +62,11 @@ function layout(m: OutgoingMessage, senderName: string) {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f4f5"><tr><td align="center" style="padding:24px 12px">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:8px">
 <tr><td style="padding:28px 32px;font:16px/1.5 -apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#18181b">
-${paragraphs(m.message)}
+${paragraphs(linkedHtml(m.message, m.tracking?.clicks ?? null))}
 </td></tr></table>
 <p style="font:12px/1.5 -apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#71717a;margin:16px 0 0">
 You get this email as a customer of ${escapeHtml(senderName)}. <a href="${escapeHtml(m.unsubscribeUrl)}" style="color:#71717a">Unsubscribe</a>
-</p></td></tr></table></body></html>`;
+</p></td></tr></table>${m.tracking ? `<img src="${escapeHtml(m.tracking.open)}" width="1" height="1" alt="" style="display:block;border:0">` : ''}</body></html>`;
 }
 
 export function emailContent(m: OutgoingMessage, sender: EmailSender): EmailContent {
@@ -65,7 +77,7 @@ export function emailContent(m: OutgoingMessage, sender: EmailSender): EmailCont
     to: m.address,
     subject: m.subject ?? '',
     html: layout(m, name),
-    text: `${plainText(m.message)}\n\n--\nYou get this email as a customer of ${name}. Unsubscribe: ${m.unsubscribeUrl}\n`,
+    text: `${plainText(m.tracking ? replaceLinks(m.message, (url, i) => m.tracking!.clicks[i] ?? url) : m.message)}\n\n--\nYou get this email as a customer of ${name}. Unsubscribe: ${m.unsubscribeUrl}\n`,
     messageId: m.messageId,
     headers: {
       'List-Unsubscribe': `<${m.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
