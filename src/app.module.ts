@@ -48,7 +48,6 @@ import { MailWebhooksController } from './surfaces/http/mail-webhooks.controller
 import { MailFeedbackService } from './crm/delivery/feedback/mail-feedback.service.js';
 import { TestMessagesService } from './crm/delivery/test-message.service.js';
 import { EngagementService } from './crm/engagement/engagement.service.js';
-import { TrackingController } from './surfaces/http/tracking.controller.js';
 
 export interface AppDependencies {
   config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
@@ -66,7 +65,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController, AuthController, TokensController, UsersController, ImportsController, SegmentsController, CampaignsController,
-        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController, UnsubscribeController, TwilioWebhooksController, MailWebhooksController, TrackingController,
+        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController, UnsubscribeController, TwilioWebhooksController, MailWebhooksController,
       ],
       providers: [
         { provide: CONFIG, useValue: deps.config },

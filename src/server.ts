@@ -11,6 +11,8 @@ import { AppModule, type AppDependencies } from './app.module.js';
 import { requestLog } from './surfaces/http/request-log.middleware.js';
 import { securityHeaders } from './surfaces/http/security-headers.js';
 import { McpEndpoint } from './surfaces/mcp/mcp-endpoint.js';
+import { EngagementService } from './crm/engagement/engagement.service.js';
+import { trackingRoutes } from './surfaces/http/tracking-routes.js';
 import { SlackBot } from './surfaces/slack/slack-bot.js';
 import { NestJsonLogger } from './logging/logger.js';
 import { projectRoot } from './project-root.js';
@@ -42,6 +44,9 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
   app.use(['/unsubscribe', '/api/webhooks/twilio'], express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   // Amazon SNS posts its JSON as text/plain; it is signed over the fields of the parsed message.
   app.use('/api/webhooks/ses', express.text({ type: 'text/plain', limit: '256kb' }));
+
+  // Open and click tracking: plain Express too (see tracking-routes.ts).
+  app.use('/t', trackingRoutes(app.get(EngagementService)));
 
   // MCP for AI assistants: plain Express in front of Nest's routes, since the SDK's transport writes the response itself.
   const mcp = app.get(McpEndpoint);

@@ -20,8 +20,15 @@ export class Sql {
   readonly pool: pg.Pool;
 
   /** `statementTimeoutMs`: PostgreSQL cancels any statement of this pool that runs longer (none when unset). */
-  constructor(readonly url: string, options: { max?: number; statementTimeoutMs?: number } = {}) {
-    this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, statement_timeout: options.statementTimeoutMs });
+  /**
+   * `asyncCommit`: commits do not wait for the write-ahead log to reach disk. Only for records whose last fraction of
+   * a second may be lost in a database crash (never customer data): PostgreSQL stays consistent either way.
+   */
+  constructor(readonly url: string, options: { max?: number; statementTimeoutMs?: number; asyncCommit?: boolean } = {}) {
+    this.pool = new pg.Pool({
+      connectionString: url, max: options.max ?? 10, types, statement_timeout: options.statementTimeoutMs,
+      ...(options.asyncCommit ? { options: '-c synchronous_commit=off' } : {}),
+    });
     // An idle connection dropped by the server (a restart, or Ctrl-C reaching PostgreSQL too) is replaced on next
     // use; without a listener it would crash the process.
     this.pool.on('error', (error) => logger.warn('database connection lost', { reason: error.message }));
