@@ -38,7 +38,7 @@ export async function startDelivery(config: Config, queue: JobQueue, sql: Sql, e
     sendingTimeoutSeconds: config.SENDING_TIMEOUT_SECONDS, receiptsUrl: vendor?.receiptsUrl ?? receiptsUrl(config), smsQuietHours: config.SMS_QUIET_HOURS, timeZone: config.TIME_ZONE,
     carrier: {
       maxAttempts: config.DELIVERY_MAX_ATTEMPTS, retrySeconds: config.DELIVERY_RETRY_SECONDS, claimSize: 200, publicUrl: config.PUBLIC_URL,
-      unsubscribeKey: () => (key ??= unsubscribeKey(sql, config.UNSUBSCRIBE_SECRET)),
+      unsubscribeKey: () => (key ??= unsubscribeKey(sql, config.UNSUBSCRIBE_SECRET).catch((error) => { key = undefined; throw error; })),
       messageIdDomain: (config.EMAIL_FROM ?? 'crm.invalid').split('@')[1], tracking: config.TRACKING,
     },
   });

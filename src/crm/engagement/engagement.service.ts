@@ -36,7 +36,8 @@ export class EngagementService implements OnModuleDestroy {
   }
 
   private async target(token: string) {
-    this.key ??= unsubscribeKey(this.sql, this.config.UNSUBSCRIBE_SECRET);
+    // Read once; a failed read (the database away) is tried again next time rather than kept.
+    this.key ??= unsubscribeKey(this.sql, this.config.UNSUBSCRIBE_SECRET).catch((error) => { this.key = undefined; throw error; });
     return readTrackingToken(await this.key, token);
   }
 

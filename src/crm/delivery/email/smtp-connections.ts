@@ -41,12 +41,18 @@ export class SmtpConnections {
     // Errors are reported through the callbacks below; a connection that drops or fails is never used again.
     connection.on('error', () => { open.dead = true; });
     connection.on('end', () => { open.dead = true; });
-    await new Promise<void>((resolve, reject) => {
-      connection.once('error', reject);
-      connection.connect(() => resolve());
-    });
-    if (s.auth) {
-      await new Promise<void>((resolve, reject) => connection.login(s.auth!, (error) => (error ? reject(error) : resolve())));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        connection.once('error', reject);
+        connection.connect(() => resolve());
+      });
+      if (s.auth) {
+        await new Promise<void>((resolve, reject) => connection.login(s.auth!, (error) => (error ? reject(error) : resolve())));
+      }
+    } catch (error) {
+      // A server that refused the login keeps the connection open: it is closed here, not left behind.
+      connection.close();
+      throw error;
     }
     return open;
   }
