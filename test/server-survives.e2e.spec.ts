@@ -92,6 +92,8 @@ describe('the server survives', () => {
     good.append('file', new Blob(['customerId,name\nA-3,Meera\n']), 'c.csv');
     const accepted = await (await upload(good)).json();
     expect(await importFinished(accepted.importId)).toMatchObject({ status: 'succeeded', inserted: 1 });
+    // The copy is removed as the import ends, a moment after its report says so.
+    for (let i = 0; i < 50 && (await readdir(join(dataDir, 'uploads'))).length; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await readdir(join(dataDir, 'uploads'))).toEqual([]);
   });
 

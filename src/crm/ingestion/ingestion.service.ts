@@ -155,18 +155,20 @@ export class IngestionService {
         });
       }
     };
+    let failure: string | null = null;
     try {
       await importFile(this.sql, id, row.filePath, row.options as FileImportOptions, this.limits, progress);
-      await importsRepository.finish(this.sql, id, 'succeeded');
     } catch (error) {
       if (!(error instanceof FileRejected || error instanceof MappingError || error instanceof CellError)) throw error;
       logger.info('import failed', { importId: id, reason: error.message });
-      await importsRepository.finish(this.sql, id, 'failed', error.message);
+      failure = error.message;
     }
     // The products bought of every customer the import marked; then fresh statistics for the tables "bought"
     // conditions read, so the planner sizes their sets right (a stale estimate turns a hashed set into a rescan).
+    // Both before the import is reported finished: "succeeded" means every segment already sees the new orders.
     await refreshStaleProducts(this.sql);
     await this.sql.query('analyze products, customer_products').catch((error) => logger.warn('analyze after import failed', { reason: (error as Error).message }));
+    await importsRepository.finish(this.sql, id, failure === null ? 'succeeded' : 'failed', failure);
     // An uploaded file is the CRM's copy, kept only until its import ends; a CLI import reads the person's own file.
     if (row.source === 'upload') await rm(row.filePath, { force: true });
     await this.announceFinished(id);
