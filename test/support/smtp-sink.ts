@@ -33,7 +33,6 @@ export class SmtpSink {
     const server = new SMTPServer({
       secure: false, disabledCommands: this.login ? ['STARTTLS'] : ['STARTTLS', 'AUTH'], allowInsecureAuth: true, authOptional: !this.login,
       logger: false, size: 10_000_000,
-      onConnect: (session, done) => done(),
       onAuth: (auth, _session, done) => {
         if (auth.username === this.login?.user && auth.password === this.login?.pass) done(null, { user: auth.username });
         else done(smtpError(535, '5.7.8 Authentication credentials invalid'));

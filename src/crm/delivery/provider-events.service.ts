@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { systemActor } from '../../auth/actor.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
-import { Sql, type Queryable } from '../../db/sql.js';
+import { Sql } from '../../db/sql.js';
 import { suppressionKeySql } from '../consent/consent-rules.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { NotFound, parseInput, Unavailable } from '../errors.js';
 import { BadSignature } from './receipts.service.js';
 import { completeFinishedCampaigns } from './receipts.js';
+import { takeOnce } from './feedback/take-once.js';
 
 const twilioStatus = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'must be a Twilio message SID'),
@@ -50,12 +51,6 @@ export class ProviderEventsService {
     }
   }
 
-  /** Takes an event once; false when it was taken before (a provider's retry, or a replay). */
-  private async firstTime(db: Queryable, provider: string, eventId: string) {
-    const { rowCount } = await db.query(`insert into provider_events (provider, event_id) values ($1, $2) on conflict do nothing`, [provider, eventId]);
-    return (rowCount ?? 0) > 0;
-  }
-
   /** A message's fate from Twilio: delivered settles it as sent; undelivered or failed as failed, with Twilio's error. */
   async twilioStatus(signature: string | undefined, path: string, body: unknown) {
     const params = (body ?? {}) as Record<string, unknown>;
@@ -66,7 +61,7 @@ export class ProviderEventsService {
         `select id, campaign_id as "campaignId", address from communication_logs where vendor_message_id = $1 and channel = 'sms'`, [event.MessageSid],
       );
       if (!rows[0]) throw new NotFound(`No message of this CRM has the Twilio SID ${event.MessageSid}.`);
-      if (!(await this.firstTime(client, 'twilio', `${event.MessageSid}:${event.MessageStatus}`))) return { applied: false, duplicate: true };
+      if (!(await takeOnce(client, 'twilio', `${event.MessageSid}:${event.MessageStatus}`))) return { applied: false, duplicate: true };
       const settled = event.MessageStatus === 'delivered' ? 'sent' : ['undelivered', 'failed', 'canceled'].includes(event.MessageStatus) ? 'failed' : null;
       if (!settled) return { applied: false, duplicate: false };
       const reason = settled === 'failed' ? `Twilio: ${event.MessageStatus}${event.ErrorCode ? ` (error ${event.ErrorCode})` : ''}` : null;
@@ -96,7 +91,7 @@ export class ProviderEventsService {
     const word = message.Body.trim().split(/\s+/)[0]?.toUpperCase().replace(/[^A-Z]/g, '') ?? '';
     const actor = { ...systemActor(), email: 'twilio' };
     await this.sql.transaction(async (client) => {
-      if (!(await this.firstTime(client, 'twilio-inbound', message.MessageSid))) return;
+      if (!(await takeOnce(client, 'twilio-inbound', message.MessageSid))) return;
       const customers = (await client.query<{ id: number }>(
         `select id from customers c where c.phone is not null and ${suppressionKeySql('sms', 'c.phone')} = ${suppressionKeySql('sms', '$1')}`, [message.From],
       )).rows;

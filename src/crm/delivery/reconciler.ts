@@ -6,14 +6,14 @@ import { deliveryCounts } from '../campaigns/campaign-stats.js';
 import { refreshStaleProducts } from '../orders/stale-products.js';
 import { completeFinishedCampaigns } from './receipts.js';
 
-/**
- * Runs now and then in every worker process; an advisory lock lets one of them do the work. It marks messages
- * whose receipt is overdue as unconfirmed (a late receipt still settles them), completes campaigns with nothing
- * left to wait for, and queues the dispatch again for a campaign whose messages sit queued (a crash right after
- * launch, before its dispatch job was stored).
- */
 export interface ReconcileOptions { receiptTimeoutSeconds: number; sendingTimeoutSeconds: number; receiptsUrl: string }
 
+/**
+ * Runs now and then in every worker process; an advisory lock lets one of them do the work. It marks messages
+ * whose receipt is overdue, or that a crash caught mid-send, as unconfirmed (a late answer still settles them;
+ * nothing sends them again), completes campaigns with nothing left to wait for, and queues the dispatch again for a
+ * campaign whose messages sit queued: after a crash right after launch, or when their retry time has come.
+ */
 export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignProgress, options: ReconcileOptions) {
   const { receiptTimeoutSeconds, sendingTimeoutSeconds, receiptsUrl } = options;
   const result = await sql.transaction(async (client) => {

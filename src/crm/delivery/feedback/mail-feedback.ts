@@ -2,6 +2,7 @@ import { systemActor } from '../../../auth/actor.js';
 import type { Queryable } from '../../../db/sql.js';
 import type { ConsentService } from '../../consent/consent.service.js';
 import { completeFinishedCampaigns } from '../receipts.js';
+import { takeOnce } from './take-once.js';
 
 /** What a mail provider reported about one message after it was accepted, in the CRM's words. */
 export interface MailFeedback {
@@ -35,8 +36,7 @@ export async function applyMailFeedback(db: Queryable, consent: ConsentService, 
       result.unknown.push(event.messageId);
       continue;
     }
-    const fresh = (await db.query(`insert into provider_events (provider, event_id) values ($1, $2) on conflict do nothing`, [provider, event.eventId])).rowCount;
-    if (!fresh) {
+    if (!(await takeOnce(db, provider, event.eventId))) {
       result.duplicates++;
       continue;
     }
