@@ -19,16 +19,25 @@ export function channelRoutes(config: Config): Record<Channel, ChannelRoute> {
   };
 }
 
-/** The real carriers configured for this process; a channel without one goes to the simulator (the vendor). */
-export function configuredCarriers(config: Config): Partial<Record<Channel, Carrier>> {
-  const carriers: Partial<Record<Channel, Carrier>> = {};
-  if (config.SMTP_URL) {
-    carriers.email = new SmtpCarrier({
+/** The real carrier configured for one channel, or null when that channel goes to the simulator (the vendor). */
+export function configuredCarrier(config: Config, channel: Channel): Carrier | null {
+  if (channel === 'email' && config.SMTP_URL) {
+    return new SmtpCarrier({
       url: config.SMTP_URL, connections: config.EMAIL_CONNECTIONS, ratePerSecond: config.EMAIL_RATE_PER_SECOND,
       sender: { address: config.EMAIL_FROM!, name: config.EMAIL_FROM_NAME ?? null, replyTo: config.EMAIL_REPLY_TO ?? null },
       bounceAddress: config.BOUNCE_ADDRESS ?? null,
     });
   }
-  if (config.TWILIO_ACCOUNT_SID) carriers.sms = new TwilioCarrier(config);
+  if (channel === 'sms' && config.TWILIO_ACCOUNT_SID) return new TwilioCarrier(config);
+  return null;
+}
+
+/** The real carriers configured for this process; a channel without one goes to the simulator (the vendor). */
+export function configuredCarriers(config: Config): Partial<Record<Channel, Carrier>> {
+  const carriers: Partial<Record<Channel, Carrier>> = {};
+  for (const channel of ['email', 'sms'] as const) {
+    const carrier = configuredCarrier(config, channel);
+    if (carrier) carriers[channel] = carrier;
+  }
   return carriers;
 }

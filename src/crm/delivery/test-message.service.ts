@@ -7,7 +7,7 @@ import { authorize } from '../../auth/authorize.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
 import { Refused } from '../errors.js';
-import { channelRoutes, configuredCarriers } from './carriers-setup.js';
+import { channelRoutes, configuredCarrier } from './carriers-setup.js';
 
 export const testMessageInput = z.object({
   channel: z.enum(['email', 'sms']),
@@ -36,7 +36,8 @@ export class TestMessagesService {
     if (!route.real) {
       throw new Refused(`Nothing was sent: ${input.channel === 'email' ? 'email' : 'SMS'} goes to ${route.description}. ${input.channel === 'email' ? 'Set SMTP_URL and EMAIL_FROM' : 'Set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM'} to send for real.`);
     }
-    const carrier = configuredCarriers(this.config)[input.channel]!;
+    // Only the carrier of this channel is made, and closed again once it has answered.
+    const carrier = configuredCarrier(this.config, input.channel)!;
     try {
       const domain = (this.config.EMAIL_FROM ?? 'crm.invalid').split('@')[1];
       const [outcome] = await carrier.send([{

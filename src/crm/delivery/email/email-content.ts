@@ -86,6 +86,3 @@ export function emailContent(m: OutgoingMessage, sender: EmailSender): EmailCont
     },
   };
 }
-
-/** Message-IDs name the sending domain, so bounce reports and provider events lead back to the message. */
-export const messageIdOf = (logId: number, fromAddress: string) => `<msg-${logId}@${fromAddress.split('@')[1]}>`;
