@@ -16,6 +16,7 @@ import { JobQueue } from '../jobs/job-queue.js';
 import { logger } from '../logging/logger.js';
 import { createHttpApp } from '../server.js';
 import type { VendorSimulator } from '../vendor/vendor-simulator.js';
+import { startOutcomesWorker } from '../crm/outcomes/outcomes-worker.js';
 
 /** An open PostgreSQL: its address, MikroORM (people, sessions, tokens) and the plain-SQL pool for everything else. */
 export interface CrmDatabase { url: string; orm: MikroORM; sql: Sql }
@@ -90,6 +91,7 @@ export async function assembleCrm(config: Config, database: CrmDatabase, options
       delivers = !!vendor || routes.email.real || routes.sms.real;
       if (delivers) stops.push(await startDelivery(config, queue, database.sql, events, vendor));
       else logger.warn('this worker delivers no campaigns: set SMTP_URL or TWILIO_* for real carriers, or VENDOR_URL and VENDOR_SECRET (the vendor run with `npm run vendor`)');
+      stops.push(startOutcomesWorker(database.sql, queue, events, config));
     }
     return { config, database, queue, events, vendor, delivers, simulator, app, ingestion, stop };
   } catch (error) {

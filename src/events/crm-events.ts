@@ -10,6 +10,8 @@ export interface CrmEvents {
     campaignId: number; status: string; audience: number; queued: number; submitted: number; sent: number; failed: number;
     unconfirmed: number; pending: number; deliveryRate: number | null; stalled: string | null;
   };
+  /** A campaign's attribution window has closed: its report is final. */
+  'campaign.report': { campaignId: number; name: string };
 }
 export type CrmEventName = keyof CrmEvents;
 

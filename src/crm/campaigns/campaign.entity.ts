@@ -28,6 +28,7 @@ const CampaignSchema = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     launchedAt: p.datetime().nullable(),
     completedAt: p.datetime().nullable(),
+    reportPostedAt: p.datetime().nullable(),
   },
 });
 

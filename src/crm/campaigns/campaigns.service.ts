@@ -8,7 +8,7 @@ import { CONFIG } from '../../config/config.token.js';
 import { Sql, type Queryable } from '../../db/sql.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { Conflict, NotFound, Refused } from '../errors.js';
-import { currencySymbol, formatDateTime } from '../format.js';
+import { formatDateTime } from '../format.js';
 import { quietHoursEnd } from '../delivery/sms/quiet-hours.js';
 import { campaignReport } from '../outcomes/campaign-report.js';
 import { compileRule, SqlParams } from '../segments/rule-compiler.js';
@@ -18,7 +18,10 @@ import { DAY_MS } from '../time/clock.js';
 import { exclusionReasons, exclusionSql, addressSql, type Channel, type ExclusionReason, type FrequencyCap } from './audience.js';
 import { deliveryCounts, type DeliveryCounts } from './campaign-stats.js';
 import type { PlanInput } from './campaign-input.js';
-import { canRenderEmpty, parseTemplate, placeholdersWithoutFallback, templateSql, TemplateError, type TemplatePart } from './message-template.js';
+import { placeholdersWithoutFallback, TemplateError } from './message-template.js';
+import { messageParts, messageSql, subjectParts } from './campaign-message.js';
+import { abBucketSql, abTestDefinition, inTestSql, type AbTestDefinition } from './ab-test.js';
+import { variantLabel } from '../outcomes/ab-decision.js';
 import { channelRoutes, type ChannelRoute } from '../delivery/carriers-setup.js';
 import { emailContent } from '../delivery/email/email-content.js';
 import { smsSegmentsSql, smsSize, type SmsSize } from '../delivery/sms/sms-segments.js';
@@ -44,6 +47,8 @@ export interface CampaignPlan {
   attributionDays: number;
   audience: { matching: number; eligible: number; holdout: number; excluded: Record<ExclusionReason, number> };
   samples: PlanSample[];
+  /** The A/B test the approval covers: each version with its share and a sample, the rest that gets the winner, and when. */
+  abTest: (AbTestDefinition & { perVariant: number[]; remainder: number; samples: (PlanSample | null)[]; schedule: string }) | null;
   warnings: string[];
   approval: { id: string; expiresAt: string } | null;
 }
@@ -60,12 +65,15 @@ interface CampaignRow {
   holdoutPercent: number | null; attributionDays: number | null; rules: unknown; status: string;
   segmentId: number | null; segmentVersion: number | null; audienceSize: number | null; plan: CampaignPlan | null;
   createdBy: string | null; launchedBy: string | null; createdAt: string; launchedAt: string | null; completedAt: string | null;
+  abTest: AbTestDefinition | null;
 }
 
 const campaignColumns = `c.id, c.name, c.description, c.channel, c.subject, c.preheader, c.template,
   c.holdout_percent::float8 as "holdoutPercent", c.attribution_days as "attributionDays", c.rules, c.status, c.segment_id as "segmentId",
   c.segment_version as "segmentVersion", c.audience_size as "audienceSize", c.plan, cu.email as "createdBy", lu.email as "launchedBy",
-  c.created_at as "createdAt", c.launched_at as "launchedAt", c.completed_at as "completedAt"`;
+  c.created_at as "createdAt", c.launched_at as "launchedAt", c.completed_at as "completedAt",
+  (select jsonb_build_object('variants', t.variants, 'testPercent', t.test_percent::float8, 'metric', t.metric, 'hours', t.hours)
+   from campaign_ab_tests t where t.campaign_id = c.id) as "abTest"`;
 const campaignFrom = `campaigns c left join users cu on cu.id = c.created_by left join users lu on lu.id = c.launched_by`;
 
 /** Campaigns: plan (audience, exclusions, samples, approval), launch with that approval, and what happened since. */
@@ -83,37 +91,18 @@ export class CampaignsService {
     return { messages: this.config.FREQUENCY_CAP_MESSAGES, days: this.config.FREQUENCY_CAP_DAYS };
   }
 
-  /** What a channel's message is made of: the template, and for SMS the opt-out line the operator requires. */
-  private messageParts(channel: Channel, template: string): TemplatePart[] {
-    const parts = parseTemplate(template);
-    const optOut = this.config.SMS_OPT_OUT_TEXT.trim();
-    if (channel === 'sms' && optOut && !/\bSTOP\b/i.test(template)) parts.push({ text: `\n${optOut}` });
-    return parts;
-  }
-
-  /** The subject's parts; refused when every customer would get an empty subject. */
-  private subjectParts(definition: { channel: Channel; subject: string | null }): TemplatePart[] | null {
-    if (definition.channel !== 'email' || definition.subject == null) return null;
-    const parts = parseTemplate(definition.subject);
-    if (canRenderEmpty(parts)) throw new TemplateError(['the subject can come out empty: give its placeholders a fallback, as in {{first_name | "Hello"}}, or add words around them']);
-    return parts;
-  }
-
   /** The SQL pieces of a definition at one moment: the audience rule, the exclusion reason and the rendered message. */
   // PostgreSQL refuses a parameter no statement mentions, so the message is compiled only for the statements that render it.
   private compile(definition: { rules: unknown; channel: Channel; subject: string | null; template: string; frequencyCap: FrequencyCap }, now: Date, withMessage = true) {
     const params = new SqlParams();
     const rule = this.segments.checkRule(definition.rules);
-    const parts = this.messageParts(definition.channel, definition.template);
-    const subjectParts = this.subjectParts(definition);
     const ctx = { now, zone: this.config.TIME_ZONE };
     const where = compileRule(rule, params, ctx);
     const since = new Date(now.getTime() - definition.frequencyCap.days * DAY_MS);
     const excluded = exclusionSql(definition.channel, definition.frequencyCap, since, params);
-    const render = { currency: this.config.CURRENCY, currencySymbol: currencySymbol(this.config.CURRENCY), zone: this.config.TIME_ZONE };
-    const message = withMessage ? templateSql(parts, params, { ...render, format: definition.channel === 'email' ? 'html' : 'plain' }) : '';
-    const subject = withMessage && subjectParts ? templateSql(subjectParts, params, { ...render, format: 'plain' }) : 'null::text';
-    return { params, where, excluded, message, subject, address: addressSql(definition.channel), sentence: this.segments.describe(rule), parts };
+    const rendered = withMessage ? messageSql(this.config, definition, params) : { message: '', subject: 'null::text', parts: messageParts(this.config, definition.channel, definition.template) };
+    if (!withMessage) subjectParts(definition);
+    return { params, where, excluded, message: rendered.message, subject: rendered.subject, address: addressSql(definition.channel), sentence: this.segments.describe(rule), parts: rendered.parts };
   }
 
   /**
@@ -153,10 +142,16 @@ export class CampaignsService {
     const holdoutPercent = draft.holdoutPercent ?? this.config.HOLDOUT_PERCENT;
     const attributionDays = draft.attributionDays ?? this.config.ATTRIBUTION_DAYS;
     const limits = this.segments.readLimits(signal);
+    const test = draft.abTest;
+    const bucket = test ? abBucketSql(counting.params, draft.id) : '0';
+    const testLimit = test ? counting.params.add(Math.round(test.testPercent * 100)) : '0';
     const counts = await boundedRows(this.sql,
       `select count(*) as matching, count(*) filter (where x.reason is null) as eligible, count(*) filter (where x.reason is null and x.held) as holdout,
-         ${exclusionReasons.map((r) => `count(*) filter (where x.reason = '${r}') as "${r}"`).join(', ')}
-       from (select ${counting.excluded} as reason, ${this.heldSql(counting.params, draft.id, holdoutPercent)} as held from customers c where ${counting.where}) x`,
+         ${exclusionReasons.map((r) => `count(*) filter (where x.reason = '${r}') as "${r}"`).join(', ')},
+         count(*) filter (where x.reason is null and not x.held and x.bucket >= ${testLimit}) as remainder
+         ${test ? test.variants.map((_, i) => `, count(*) filter (where x.reason is null and not x.held and x.bucket < ${testLimit} and x.bucket % ${test.variants.length} = ${i}) as "v${i}"`).join('') : ''}
+       from (select ${counting.excluded} as reason, ${this.heldSql(counting.params, draft.id, holdoutPercent)} as held, ${bucket} as bucket
+             from customers c where ${counting.where}) x`,
       counting.params.values, limits);
     const rows = await boundedRows<PlanSample & { subject: string | null } & Record<string, unknown>>(this.sql,
       `select c.id as "customerId", c.name, ${address} as address, ${message} as message, ${subject} as subject
@@ -166,7 +161,11 @@ export class CampaignsService {
     const tooLong = samples.find((s) => s.sms && s.sms.segments > this.config.SMS_MAX_SEGMENTS);
     if (tooLong) throw new TemplateError([`the SMS to ${tooLong.name ?? tooLong.address} would be ${tooLong.sms!.segments} segments (${tooLong.sms!.characters} ${tooLong.sms!.encoding} characters); the limit is ${this.config.SMS_MAX_SEGMENTS} (SMS_MAX_SEGMENTS). Shorten the message${tooLong.sms!.encoding === 'UCS-2' ? ', or leave out characters outside the GSM alphabet (such as ₹ or emoji), which make every segment 70 characters' : ''}`]);
     const row = counts[0];
+    const abTest = test ? { ...test, perVariant: test.variants.map((_, i) => Number(row[`v${i}`])), remainder: Number(row.remainder),
+      samples: await this.variantSamples(draft, test, samples[0], now, signal),
+      schedule: `${test.variants.length} versions go to ${test.testPercent} % of the audience at launch; after ${test.hours} hour${test.hours > 1 ? 's' : ''} the version with the most ${test.metric} goes to the other ${Number(row.remainder)}` } : null;
     const warnings: string[] = [];
+    if (abTest && abTest.perVariant.some((n) => n < 100)) warnings.push(`Each version of the test reaches only ${Math.min(...abTest.perVariant)} customers or so: too few to tell versions apart unless the difference is large. Raise testPercent or test fewer versions.`);
     const gaps = placeholdersWithoutFallback(compiled.parts);
     if (gaps.length) warnings.push(`{{${gaps.join('}}, {{')}}} has no fallback; customers without that value get an empty gap. Write {{${gaps[0]} | "…"}} to choose the words.`);
     if (row.eligible === 0) warnings.push('No customer would receive this campaign, so there is nothing to approve.');
@@ -182,7 +181,7 @@ export class CampaignsService {
       segmentId: draft.segmentId, segmentVersion: draft.segmentVersion, sentence: compiled.sentence, plannedAt: now.toISOString(),
       frequencyCap: this.cap, holdoutPercent, attributionDays,
       audience: { matching: row.matching, eligible: row.eligible, holdout: row.holdout, excluded: Object.fromEntries(exclusionReasons.map((r) => [r, row[r]])) as Record<ExclusionReason, number> },
-      samples, warnings, approval: null,
+      samples, abTest, warnings, approval: null,
     };
     if (row.eligible > 0) {
       const id = randomUUID();
@@ -195,6 +194,20 @@ export class CampaignsService {
     }
     await this.audit.record(actor, 'campaign.plan', `campaign:${draft.id}`, { eligible: row.eligible, approval: plan.approval?.id ?? null });
     return plan;
+  }
+
+  /** Each version of an A/B test rendered for the same customer, so the versions can be read side by side. */
+  private async variantSamples(draft: CampaignRow, test: AbTestDefinition, first: PlanSample | undefined, now: Date, signal?: AbortSignal): Promise<(PlanSample | null)[]> {
+    if (!first) return test.variants.map(() => null);
+    return Promise.all(test.variants.map(async (variant, i) => {
+      if (i === 0) return first;
+      const params = new SqlParams();
+      const { message, subject, address } = messageSql(this.config, { channel: draft.channel, ...variant }, params);
+      const [row] = await boundedRows<PlanSample & { subject: string | null } & Record<string, unknown>>(this.sql,
+        `select c.id as "customerId", c.name, ${address} as address, ${message} as message, ${subject} as subject from customers c where c.id = ${params.add(first.customerId)}`,
+        params.values, { timeoutMs: this.segments.readLimits(signal).timeoutMs, signal });
+      return row ? this.rendered(draft.channel, row, draft.preheader) : null;
+    }));
   }
 
   /** The plan an approval stands for, so that whoever is asked to approve sees exactly what would be sent. */
@@ -238,15 +251,20 @@ export class CampaignsService {
         control.params.values,
       );
       const held = this.heldSql(params, plan.campaignId, percent);
-      const inserted = await client.query(
-        `insert into communication_logs (campaign_id, customer_id, channel, address, message, subject)
-         select ${campaignParam}, c.id, ${channelParam}, ${address}, ${message}, ${subject}
-         from customers c where ${where} and (${excluded}) is null and not ${held}
-         order by c.id
-         on conflict (campaign_id, customer_id) do nothing`,
-        params.values,
-      );
-      const audience = inserted.rowCount ?? 0;
+      let audience: number;
+      if (plan.abTest) {
+        audience = await this.freezeTest(client, plan, plan.abTest);
+      } else {
+        const inserted = await client.query(
+          `insert into communication_logs (campaign_id, customer_id, channel, address, message, subject)
+           select ${campaignParam}, c.id, ${channelParam}, ${address}, ${message}, ${subject}
+           from customers c where ${where} and (${excluded}) is null and not ${held}
+           order by c.id
+           on conflict (campaign_id, customer_id) do nothing`,
+          params.values,
+        );
+        audience = inserted.rowCount ?? 0;
+      }
       if (audience === 0) throw new Refused('Nobody would receive this campaign now (everyone matching is excluded or the audience is empty); nothing was sent.');
       if (plan.channel === 'sms') await this.refuseLongTexts(client, plan.campaignId);
       await client.query(`update campaign_approvals set redeemed_at = now(), redeemed_by = $2 where id = $1`, [approvalId, actor.userId]);
@@ -262,6 +280,40 @@ export class CampaignsService {
     });
     await this.queue?.send(queueNames.deliveryDispatch, { campaignId: launched.campaignId }, `dispatch:${launched.campaignId}`);
     return { ...launched, status: 'sending' as const };
+  }
+
+  /**
+   * An A/B test at launch: each version's messages frozen for its share of the test group, the rest of the audience
+   * frozen (without a message) to get the winner, and the deadline set. Returns everyone the approval covers.
+   */
+  private async freezeTest(client: Queryable, plan: CampaignPlan, test: AbTestDefinition) {
+    const at = new Date(plan.plannedAt);
+    let frozen = 0;
+    for (const [i, variant] of test.variants.entries()) {
+      const { params, where, excluded, message, subject, address } = this.compile({ ...plan, ...variant }, at);
+      const bucket = abBucketSql(params, plan.campaignId);
+      const inserted = await client.query(
+        `insert into communication_logs (campaign_id, customer_id, channel, address, message, subject, variant)
+         select ${params.add(plan.campaignId)}, c.id, ${params.add(plan.channel)}, ${address}, ${message}, ${subject}, ${params.add(i)}
+         from customers c where ${where} and (${excluded}) is null and not ${this.heldSql(params, plan.campaignId, plan.holdoutPercent)}
+           and ${inTestSql(bucket, params, test)} and ${bucket} % ${test.variants.length} = ${i}
+         order by c.id
+         on conflict (campaign_id, customer_id) do nothing`,
+        params.values,
+      );
+      frozen += inserted.rowCount ?? 0;
+    }
+    const rest = this.compile(plan, at, false);
+    const remainder = await client.query(
+      `insert into campaign_ab_remainder (campaign_id, customer_id)
+       select ${rest.params.add(plan.campaignId)}, c.id from customers c
+       where ${rest.where} and (${rest.excluded}) is null and not ${this.heldSql(rest.params, plan.campaignId, plan.holdoutPercent)}
+         and not ${inTestSql(abBucketSql(rest.params, plan.campaignId), rest.params, test)}
+       on conflict do nothing`,
+      rest.params.values,
+    );
+    await client.query(`update campaign_ab_tests set decide_at = now() + make_interval(hours => hours) where campaign_id = $1`, [plan.campaignId]);
+    return frozen + (remainder.rowCount ?? 0);
   }
 
   /**
@@ -334,13 +386,25 @@ export class CampaignsService {
     }
     const subject = input.subject ?? null;
     this.compile({ rules, channel: input.channel, subject, template: input.template, frequencyCap: this.cap }, new Date());
-    const { rows } = await this.sql.query<{ id: number }>(
-      `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by, holdout_percent, attribution_days, tracking)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id`,
-      [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, subject, input.preheader ?? null, input.template, actor.userId,
-        input.holdoutPercent ?? null, input.attributionDays ?? null, input.tracking ?? true],
-    );
-    return this.find(this.sql, rows[0].id);
+    // Every version of a test is checked like the campaign's own message.
+    const test = input.abTest ? abTestDefinition(input.abTest, { subject: input.channel === 'email' ? (subject ?? input.name) : null, template: input.template }) : null;
+    for (const variant of test?.variants ?? []) this.compile({ rules, channel: input.channel, ...variant, frequencyCap: this.cap }, new Date());
+    // The draft and its test are stored together or not at all.
+    return this.sql.transaction(async (client) => {
+      const { rows } = await client.query<{ id: number }>(
+        `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by, holdout_percent, attribution_days, tracking)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id`,
+        [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, subject, input.preheader ?? null, input.template, actor.userId,
+          input.holdoutPercent ?? null, input.attributionDays ?? null, input.tracking ?? true],
+      );
+      if (test) {
+        await client.query(
+          `insert into campaign_ab_tests (campaign_id, variants, test_percent, metric, hours) values ($1, $2, $3, $4, $5)`,
+          [rows[0].id, JSON.stringify(test.variants), test.testPercent, test.metric, test.hours],
+        );
+      }
+      return this.find(client, rows[0].id);
+    });
   }
 
   private async find(db: Queryable, id: number): Promise<CampaignRow> {

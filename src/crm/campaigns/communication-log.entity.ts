@@ -19,6 +19,8 @@ const CommunicationLogSchema = defineEntity({
     attempts: p.integer().default(0),
     nextAttemptAt: p.datetime().nullable(),
     status: p.enum(deliveryStatuses).default('queued'),
+    /** Which A/B variant the message is (0 = A); null outside A/B tests. */
+    variant: p.integer().nullable(),
     vendorMessageId: p.string().nullable(),
     failureReason: p.string().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),

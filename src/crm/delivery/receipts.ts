@@ -41,13 +41,14 @@ export async function applyReceipts(db: Queryable, receipts: Receipt[]): Promise
   return [...new Set(changed.map((r) => r.campaign_id))];
 }
 
-/** Campaigns with no message still waiting for the vendor or a receipt are complete. */
+/** Campaigns with no message still waiting for the vendor or a receipt, and no A/B test still to decide, are complete. */
 export async function completeFinishedCampaigns(db: Queryable, campaignIds: number[]): Promise<number[]> {
   if (!campaignIds.length) return [];
   const { rows } = await db.query<{ id: number }>(
     `update campaigns c set status = 'completed', completed_at = now()
      where c.id = any($1::bigint[]) and c.status = 'sending'
        and not exists (select 1 from communication_logs m where m.campaign_id = c.id and m.status in ('queued', 'sending', 'submitted'))
+       and not exists (select 1 from campaign_ab_tests t where t.campaign_id = c.id and t.decided_at is null)
      returning c.id`,
     [campaignIds],
   );

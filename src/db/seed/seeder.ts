@@ -42,6 +42,8 @@ export async function seedDemoData(sql: Sql, options: SeedOptions) {
        where phone is not null and unsubscribed_at is null and abs(hashtext(external_id)) % 10 < 7
        on conflict do nothing`,
     );
+    // This database holds the demo shop: its simulated customers may answer campaigns the simulator delivers.
+    await client.query(`insert into demo_shop (seed) values ($1) on conflict do nothing`, [options.seed]);
   });
   logger.info('demo data loaded', { customers: data.customers.length, orders: data.orders.length, ms: Date.now() - started });
   return { customers: data.customers.length, orders: data.orders.length };

@@ -1,0 +1,68 @@
+import type { Config } from '../../config/config.schema.js';
+import type { Sql } from '../../db/sql.js';
+import type { EventBus } from '../../events/crm-events.js';
+import { JobQueue, queueNames } from '../../jobs/job-queue.js';
+import { logger } from '../../logging/logger.js';
+import { decideDueTests } from '../campaigns/ab-winner.js';
+import { simulateShoppers } from './simulated-shoppers.js';
+
+/**
+ * Campaigns whose attribution window has closed (every message's window, counted from the last one delivered) and
+ * whose report was not announced yet: each is claimed once and announced, so Slack can post the final figures.
+ */
+async function announceClosedReports(sql: Sql, events: EventBus, attributionDays: number) {
+  const closed = await sql.rows<{ id: number; name: string; launchedBy: number | null }>(
+    `update campaigns k set report_posted_at = now()
+     where k.report_posted_at is null and k.status = 'completed'
+       and (select max(coalesce(l.sent_at, l.created_at)) from communication_logs l where l.campaign_id = k.id)
+           + make_interval(days => coalesce(k.attribution_days, $1)) <= now()
+     returning k.id, k.name, k.launched_by as "launchedBy"`,
+    [attributionDays],
+  );
+  for (const c of closed) await events.publish('campaign.report', c.launchedBy, { campaignId: c.id, name: c.name });
+}
+
+/** Campaigns the demo shop's simulated customers have not all answered yet: delivered by the simulator, in the demo shop. */
+async function answerAsDemoShoppers(sql: Sql, config: Config) {
+  const campaigns = await sql.rows<{ id: number }>(
+    `select k.id from campaigns k
+     where exists (select 1 from demo_shop) and k.launched_at is not null and (k.plan -> 'delivery' ->> 'real')::boolean is false
+       and exists (select 1 from communication_logs l where l.campaign_id = k.id and l.status in ('sent', 'delivered')
+                   and not exists (select 1 from demo_shopper_answers a where a.campaign_id = k.id and a.customer_id = l.customer_id))`,
+  );
+  for (const { id } of campaigns) {
+    const answered = await simulateShoppers(sql, id, {
+      seed: config.SEED, conversionRate: config.DEMO_CONVERSION_RATE, uplift: config.DEMO_UPLIFT, variantUplift: config.DEMO_VARIANT_UPLIFT,
+      openRate: config.DEMO_OPEN_RATE, clickRate: config.DEMO_CLICK_RATE,
+    });
+    logger.info('demo shoppers answered a campaign', { campaignId: id, ...answered });
+  }
+}
+
+/**
+ * What happens after a send, now and then, in one worker at a time (an advisory lock): A/B tests whose deadline has
+ * come are decided and the winner queued for the rest; reports whose window closed are announced; and in the demo
+ * shop, simulated customers answer campaigns the simulator delivered.
+ */
+export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus, config: Config) {
+  let running = false;
+  const tick = async () => {
+    await sql.transaction(async (client) => {
+      const { rows: [lock] } = await client.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext('crm.outcomes')) as locked`);
+      if (!lock.locked) return;
+      for (const decided of await decideDueTests(sql, config)) {
+        logger.info('A/B test decided', { campaignId: decided.campaignId, winner: decided.decision.winner, significant: decided.decision.significant, queued: decided.queued });
+        await queue.send(queueNames.deliveryDispatch, { campaignId: decided.campaignId }, `dispatch:${decided.campaignId}`);
+      }
+      if (config.DEMO_SHOPPERS) await answerAsDemoShoppers(sql, config);
+      await announceClosedReports(sql, events, config.ATTRIBUTION_DAYS);
+    });
+  };
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    tick().catch((error) => logger.warn('campaign outcomes not brought up to date', { reason: (error as Error).message })).finally(() => { running = false; });
+  }, config.OUTCOMES_SECONDS * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
