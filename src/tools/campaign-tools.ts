@@ -8,9 +8,15 @@ const counts = {
   stalled: z.string().nullable().describe('Why delivery looks stuck (no receipt has come back at all), or null'),
 };
 
+const sample = z.object({
+  customerId: z.number(), name: z.string().nullable(), address: z.string(), message: z.string(),
+  email: z.object({ from: z.string(), subject: z.string(), html: z.string(), text: z.string() }).optional().describe('The email as it would arrive: sender, subject, HTML and plain-text parts'),
+  sms: z.object({ encoding: z.enum(['GSM-7', 'UCS-2']), characters: z.number(), segments: z.number() }).optional().describe('How the carrier counts this text'),
+});
+
 export const planCampaign = defineTool({
   name: 'plan_campaign',
-  description: 'Work out a campaign without sending anything: audience, who is left out and why (unsubscribed, no consent, no address, suppressed, frequency cap), which way it would leave (a real carrier or the simulator), five rendered sample messages and an approval id. Give either segmentId or rules, a channel (email or sms), for email a subject, and a template with placeholders like {{first_name | "there"}}, {{total_spend}}, {{last_order_date}}.',
+  description: 'Work out a campaign without sending anything: audience, who is left out and why (unsubscribed, no consent, no address, suppressed, frequency cap), which way it would leave (a real carrier or the simulator), five rendered sample messages and an approval id. Give either segmentId or rules, a channel (email or sms), for email a subject, and a template with placeholders like {{first_name | "there"}}, {{total_spend}}, {{last_order_date}}. For an A/B test give abTest: up to three more versions (subject and/or template), the test share, the metric and the hours; the winner then goes to the rest under the same approval.',
   input: planInput,
   output: z.object({
     campaignId: z.number(), name: z.string(), channel: z.string(), sentence: z.string(),
@@ -18,11 +24,13 @@ export const planCampaign = defineTool({
     holdoutPercent: z.number(), attributionDays: z.number(),
     delivery: z.object({ carrier: z.enum(['smtp', 'twilio', 'simulator']), description: z.string(), real: z.boolean() }).describe('Which way the messages would leave; real is false when nothing reaches customers (the simulator)'),
     subject: z.string().nullable(), preheader: z.string().nullable(),
-    samples: z.array(z.object({
-      customerId: z.number(), name: z.string().nullable(), address: z.string(), message: z.string(),
-      email: z.object({ from: z.string(), subject: z.string(), html: z.string(), text: z.string() }).optional().describe('The email as it would arrive: sender, subject, HTML and plain-text parts'),
-      sms: z.object({ encoding: z.enum(['GSM-7', 'UCS-2']), characters: z.number(), segments: z.number() }).optional().describe('How the carrier counts this text'),
-    })),
+    samples: z.array(sample),
+    abTest: z.object({
+      variants: z.array(z.object({ subject: z.string().nullable(), template: z.string() })).describe('Every version, A first'),
+      testPercent: z.number(), metric: z.enum(['clicks', 'conversions']), hours: z.number(),
+      perVariant: z.array(z.number()).describe('Customers each version reaches at launch'), remainder: z.number().describe('Customers who get the winner'),
+      samples: z.array(sample.nullable()).describe('Each version rendered for the same customer'), schedule: z.string(),
+    }).nullable().describe('The A/B test this approval covers, with its whole schedule'),
     warnings: z.array(z.string()),
     approval: z.object({ id: z.string(), expiresAt: z.string() }).nullable().describe('Pass approval.id to launch_campaign once a person has approved'),
   }),
@@ -65,7 +73,7 @@ const group = z.object({ customers: z.number(), converted: z.number().describe('
 
 export const getCampaignReport = defineTool({
   name: 'get_campaign_report',
-  description: 'What a launched campaign earned: delivered, opened and clicked (machine opens and clicks left out), orders and revenue within the attribution window from those who got it and from the control group that got nothing, the incremental conversions and revenue, the relative lift with its 95% confidence interval, and a sentence saying whether the difference is significant yet. Answers "how much did the win-back campaign make?".',
+  description: 'What a launched campaign earned: delivered, opened and clicked (machine opens and clicks left out), orders and revenue within the attribution window from those who got it and from the control group that got nothing, the incremental conversions and revenue, the relative lift with its 95% confidence interval, and a sentence saying whether the difference is significant yet. Answers "how much did the win-back campaign make?". For an A/B test: each version\'s results and the winner.',
   input: z.object({ campaignId: z.number().int().positive() }),
   output: z.object({
     campaignId: z.number(), name: z.string(), launchedAt: z.string(), currency: z.string(), attributionDays: z.number(), holdoutPercent: z.number(),
@@ -82,6 +90,12 @@ export const getCampaignReport = defineTool({
       relativeLift: z.number().nullable(), interval95: z.tuple([z.number(), z.number()]).nullable(), pValue: z.number().nullable(),
       significant: z.boolean(), verdict: z.string(),
     }),
+    abTest: z.object({
+      metric: z.enum(['clicks', 'conversions']), testPercent: z.number(), decideAt: z.string().nullable(), decidedAt: z.string().nullable(),
+      variants: z.array(z.object({ label: z.string(), subject: z.string().nullable(), recipients: z.number(), successes: z.number().describe('Recipients who clicked or ordered, by the metric'), rate: z.number().nullable() })),
+      winner: z.string().nullable().describe('The version sent to the rest, once decided'), significant: z.boolean().nullable().describe('false: the winner only led, it was not proven better'),
+      sentence: z.string(),
+    }).nullable().describe('The A/B test of this campaign, if it had one'),
   }),
   risk: 'read',
   permission: 'campaigns.read',

@@ -19,7 +19,7 @@ export async function variantResults(db: Queryable, campaignId: number, test: { 
      from communication_logs l where l.campaign_id = $1 and l.variant is not null and l.status in ('sent', 'delivered')
        and not exists (select 1 from campaign_ab_tests t where t.campaign_id = l.campaign_id and t.decided_at is not null and l.created_at >= t.decided_at)
      group by l.variant`,
-    [campaignId, attributionDays],
+    test.metric === 'clicks' ? [campaignId] : [campaignId, attributionDays],
   );
   return test.variants.map((_, i) => {
     const row = rows.find((r) => r.variant === i);

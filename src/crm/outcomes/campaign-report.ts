@@ -1,6 +1,9 @@
 import type { Queryable } from '../../db/sql.js';
 import { PURCHASED } from '../segments/rule-compiler.js';
 import { compareGroups, type GroupResult, type Lift } from './lift.js';
+import { variantLabel, type AbDecision, type AbMetric } from './ab-decision.js';
+import { variantResults } from '../campaigns/ab-winner.js';
+import type { AbTestDefinition } from '../campaigns/ab-test.js';
 
 export interface CampaignReport {
   campaignId: number;
@@ -17,6 +20,30 @@ export interface CampaignReport {
    */
   engagement: { tracking: boolean; delivered: number; opened: number; clicked: number; openRate: number | null; clickRate: number | null; machineOpens: number; machineClicks: number };
   lift: Lift;
+  /** The A/B test: each version's recipients and successes by the test's metric, and the decision once made. */
+  abTest: AbTestReport | null;
+}
+
+export interface AbTestReport {
+  metric: AbMetric; testPercent: number; decideAt: string | null; decidedAt: string | null;
+  variants: { label: string; subject: string | null; recipients: number; successes: number; rate: number | null }[];
+  winner: string | null; significant: boolean | null; sentence: string;
+}
+
+async function abTestReport(db: Queryable, campaignId: number, attributionDays: number): Promise<AbTestReport | null> {
+  const { rows: [test] } = await db.query<{ variants: AbTestDefinition['variants']; metric: AbMetric; testPercent: number; decideAt: Date | null; decidedAt: Date | null; decision: AbDecision | null }>(
+    `select variants, metric, test_percent::float8 as "testPercent", decide_at as "decideAt", decided_at as "decidedAt", decision from campaign_ab_tests where campaign_id = $1`,
+    [campaignId],
+  );
+  if (!test) return null;
+  const results = await variantResults(db, campaignId, test, attributionDays);
+  const sentence = test.decision?.sentence
+    ?? `Running: the ${test.metric} so far are ${results.map((r, i) => `${variantLabel(i)} ${r.successes} of ${r.recipients}`).join(', ')}; the winner is chosen${test.decideAt ? ` at ${test.decideAt.toISOString()}` : ' after launch'}.`;
+  return {
+    metric: test.metric, testPercent: test.testPercent, decideAt: test.decideAt?.toISOString() ?? null, decidedAt: test.decidedAt?.toISOString() ?? null,
+    variants: results.map((r, i) => ({ label: variantLabel(i), subject: test.variants[i]?.subject ?? null, ...r, rate: r.recipients ? Math.round((r.successes / r.recipients) * 1e4) / 1e4 : null })),
+    winner: test.decision ? variantLabel(test.decision.winner) : null, significant: test.decision?.significant ?? null, sentence,
+  };
 }
 
 /**
@@ -71,7 +98,7 @@ export async function campaignReport(db: Queryable, campaignId: number, defaults
   const rate = (n: number) => (e.delivered ? Math.round((n / e.delivered) * 10_000) / 10_000 : null);
   return {
     campaignId, attributionDays: days, holdoutPercent: campaign.percent ?? 0, sent, holdout,
-    windowOpen: rows.some((r) => r.open), lift: compareGroups(sent, holdout),
+    windowOpen: rows.some((r) => r.open), lift: compareGroups(sent, holdout), abTest: await abTestReport(db, campaignId, days),
     engagement: { tracking: campaign.tracking, ...e, openRate: rate(e.opened), clickRate: rate(e.clicked) },
   };
 }
