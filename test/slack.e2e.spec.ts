@@ -19,7 +19,7 @@ describe('the Slack bot at /slack/events', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack();
-    crm = await startTestCrm({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${slack.url}/api`, VENDOR_MAX_DELAY_MS: '100' });
+    crm = await startTestCrm({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${slack.url}/api`, VENDOR_MAX_DELAY_MS: '100', OUTCOMES_SECONDS: '1' });
     await seedDemoData(crm.db.sql, { seed: 6, customers: 200 });
     marketer = await crm.person('marketer');
     const analyst = await crm.person('analyst');
@@ -112,6 +112,15 @@ describe('the Slack bot at /slack/events', () => {
     expect(slack.of('chat.update').some((c) => c.args.ts === message.ts && c.args.text === 'Approved by <@UMARKETER>; sending.')).toBe(true);
     await slack.waitFor(() => slack.of('chat.update').find((c) => c.args.text?.endsWith(': completed')), 'figures updated to completed', 30_000);
     expect(figures.args.blocks).toBeDefined();
+
+    // Once the attribution window has closed (here: the messages moved a week back), the report is posted in the thread, once.
+    expect(repliesIn(root).some((c) => c.args.text?.startsWith('What "'))).toBe(false);
+    await crm.db.sql.query(`update communication_logs set sent_at = now() - interval '7 days' where campaign_id = $1`, [campaign.id]);
+    const report = await slack.waitFor(() => repliesIn(root).find((c) => c.args.text?.startsWith('What "')), 'the report when the window closed');
+    expect(blocksText(report.args.blocks)).toMatch(/Delivered → opened → clicked\*\\n[\d,]+ → /);
+    expect(blocksText(report.args.blocks)).toMatch(/no control group|Too few orders|converted|Not significant/);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(repliesIn(root).filter((c) => c.args.text?.startsWith('What "'))).toHaveLength(1);
 
     await press('UMARKETER');
     await slack.waitFor(() => ephemeralTo('UMARKETER').find((c) => /^Nothing was sent: /.test(c.args.text)), 'answer to a second press');

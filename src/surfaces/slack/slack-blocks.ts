@@ -7,8 +7,8 @@ type KnownBlock = types.KnownBlock;
 
 // Block Kit for the CRM's answers in Slack. Slack caps a section's text at 3,000 characters; we stay well under.
 const clip = (text: string, max = 2800) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text) } });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 1900) }] });
+export const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text) } });
+export const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 1900) }] });
 
 /** Markdown from the agent into Slack's mrkdwn: **bold** becomes *bold*, headings become bold lines. */
 export const mrkdwn = (markdown: string) => markdown.replace(/\*\*(.+?)\*\*/g, '*$1*').replace(/^#{1,6}\s+(.+)$/gm, '*$1*');
@@ -18,6 +18,7 @@ export const textBlocks = (markdown: string): KnownBlock[] => (markdown.trim() ?
 // The tools' own answers, not copies of their shape: a change to a tool's output is checked here too.
 export type AudiencePreview = ToolOutput<'preview_segment'>;
 export type PlanView = ToolOutput<'plan_campaign'>;
+export type ReportView = ToolOutput<'get_campaign_report'>;
 
 export function previewBlocks(preview: AudiencePreview, currency: string): KnownBlock[] {
   const share = preview.totalCustomers ? ` (${((preview.count / preview.totalCustomers) * 100).toFixed(1)}% of ${n(preview.totalCustomers)})` : '';
@@ -35,6 +36,7 @@ export function planBlocks(plan: PlanView, button: ApprovalButton | null): Known
   const excluded = Object.entries(plan.audience.excluded).filter(([, v]) => v > 0).map(([k, v]) => `${n(v)} ${k.replace(/_/g, ' ')}`);
   const blocks: KnownBlock[] = [
     section(`*Campaign plan: ${plan.name}*\n${plan.channel === 'sms' ? 'SMS' : 'Email'} to *${n(plan.audience.eligible)} customers*: ${plan.sentence}${excluded.length ? `\nLeft out: ${excluded.join(', ')}` : ''}`),
+    ...(plan.abTest ? [section(`*A/B test:* ${plan.abTest.schedule}.\n${plan.abTest.variants.map((v, i) => `• ${String.fromCharCode(65 + i)}: ${v.subject ?? v.template.slice(0, 80)}`).join('\n')}`)] : []),
     ...plan.samples.slice(0, 2).map((s) => context(`To ${s.name ?? s.address}: “${s.message}”`)),
   ];
   if (button) {

@@ -17,6 +17,7 @@ import { SlackApprovals } from './slack-approvals.js';
 import { planBlocks } from './slack-blocks.js';
 import { howToGetAccess, slackActor } from './slack-people.js';
 import { SlackStatsBoard } from './slack-stats-board.js';
+import { SlackReportPoster } from './slack-report-poster.js';
 import { SlackThreads, type SlackThread } from './slack-threads.js';
 
 // What the bot reads from Slack's payloads, checked before use: a payload that does not fit is ignored and logged.
@@ -47,6 +48,7 @@ export class SlackBot implements OnModuleInit, OnModuleDestroy {
   readonly router?: express.Router;
   private readonly app?: App;
   private board?: SlackStatsBoard;
+  private reports?: SlackReportPoster;
   private threads!: SlackThreads;
   private approvals!: SlackApprovals;
 
@@ -74,7 +76,8 @@ export class SlackBot implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit() {
     if (!this.app) return;
-    this.board = new SlackStatsBoard(this.app.client, this.listener);
+    this.board = new SlackStatsBoard(this.app.client, this.listener, this.sql);
+    this.reports = new SlackReportPoster(this.app.client, this.sql, this.campaigns, this.listener);
     this.threads = new SlackThreads({ chat: this.chat, conversations: this.conversations, campaigns: this.campaigns, board: this.board, currency: this.config.CURRENCY });
     this.approvals = new SlackApprovals({ chat: this.chat, conversations: this.conversations, runner: this.runner, threads: this.threads });
     if (this.config.SLACK_APP_TOKEN) await this.app.start();
@@ -82,6 +85,7 @@ export class SlackBot implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy() {
     this.board?.stop();
+    this.reports?.stop();
     if (this.app && this.config.SLACK_APP_TOKEN) await this.app.stop().catch(() => undefined);
   }
 

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import type { Sql } from '../../db/sql.js';
 import type { CrmEventsListener } from '../../events/crm-events-listener.js';
 import type { CrmEvents } from '../../events/crm-events.js';
 import { logger } from '../../logging/logger.js';
@@ -18,7 +19,7 @@ export class SlackStatsBoard {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly client: webApi.WebClient, listener: CrmEventsListener) {
+  constructor(private readonly client: webApi.WebClient, listener: CrmEventsListener, private readonly sql: Sql) {
     this.unsubscribe = listener.subscribe((envelope) => {
       if (envelope.event !== 'campaign.progress') return;
       const progress = envelope.data as CrmEvents['campaign.progress'];
@@ -30,6 +31,8 @@ export class SlackStatsBoard {
   async post(channel: string, threadTs: string, name: string, campaignId: number, figures: CampaignFigures) {
     const sent = await this.client.chat.postMessage({ channel, thread_ts: threadTs, text: `${name}: ${figures.status}`, blocks: statsBlocks(name, campaignId, figures) });
     if (!sent.ts) return;
+    // Remembered in the database: the report is posted here days later, perhaps by another server process.
+    await this.sql.query(`insert into slack_campaign_threads (campaign_id, channel, thread_ts) values ($1, $2, $3) on conflict do nothing`, [campaignId, channel, threadTs]);
     this.posted.set(campaignId, [...(this.posted.get(campaignId) ?? []), { channel, ts: sent.ts, name }]);
   }
 

@@ -1,0 +1,49 @@
+// The report of one large campaign: 1,000,000 customers in its audience (900,000 sent, 100,000 held out), 5,000,000
+// orders spread over the two months around it, a later campaign to 300,000 of the same customers (so the "latest
+// message wins" rule has work to do), and opens and clicks on a third of the messages. Times campaignReport, the
+// function every surface's report calls, p50 over RUNS runs. Run: npm run bench:report (CUSTOMERS=… ORDERS=… RUNS=…).
+import { benchDatabase, dist, percentile } from './bench-database.mjs';
+
+const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
+const ORDERS = Number(process.env.ORDERS ?? 5_000_000);
+const RUNS = Number(process.env.RUNS ?? 15);
+const db = await benchDatabase('crm_bench_report', { keep: process.env.KEEP_DATA === '1' });
+const { campaignReport } = await dist('src/crm/outcomes/campaign-report.js');
+
+const step = async (what, sql, params = []) => {
+  const started = performance.now();
+  await db.sql.query(sql, params);
+  console.log(`  ${what}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+};
+if (!db.kept) {
+  console.log(`loading ${CUSTOMERS.toLocaleString('en')} customers and ${ORDERS.toLocaleString('en')} orders`);
+  await step('customers', `insert into customers (external_id, name, email) select 'C' || i, 'Customer ' || i, 'c' || i || '@example.com' from generate_series(1, $1) i`, [CUSTOMERS]);
+  await step('campaigns', `insert into campaigns (id, name, rules, channel, template, status, launched_at, holdout_percent, attribution_days) values
+    (1, 'Win-back', '{}', 'email', 'x', 'completed', now() - interval '20 days', 10, 5),
+    (2, 'Later', '{}', 'email', 'x', 'completed', now() - interval '18 days', 0, 5)`);
+  await step('holdout', `insert into campaign_holdouts (campaign_id, customer_id) select 1, id from customers where id % 10 = 0`);
+  await step('messages', `insert into communication_logs (campaign_id, customer_id, channel, address, message, status, sent_at)
+    select 1, id, 'email', 'c' || id || '@example.com', 'x', 'sent', now() - interval '20 days' + (id % 3600) * interval '1 second' from customers where id % 10 <> 0`);
+  await step('later messages', `insert into communication_logs (campaign_id, customer_id, channel, address, message, status, sent_at)
+    select 2, id, 'email', 'c' || id || '@example.com', 'x', 'sent', now() - interval '18 days' from customers where id % 10 between 1 and 3`);
+  await step('opens and clicks', `insert into message_events (log_id, kind, link_index, machine)
+    select id, case when id % 9 = 0 then 'click' else 'open' end, case when id % 9 = 0 then 0 end, id % 50 = 0 from communication_logs where id % 3 = 0`);
+  // Orders from 50 days before launch to 10 days after it: about a sixth fall inside someone's window.
+  await step('orders', `insert into orders (external_id, customer_id, placed_at, status, total)
+    select 'O' || i, 1 + (hashtext(i::text) & 2147483647) % $2, now() - interval '70 days' + ((hashtext('t' || i) & 2147483647) % (60 * 86400)) * interval '1 second',
+      case when i % 50 = 0 then 'refunded' else 'completed' end, 100 + i % 900
+    from generate_series(1, $1) i`, [ORDERS, CUSTOMERS]);
+  await step('analyze', 'analyze');
+}
+
+const timings = [];
+let report;
+for (let i = 0; i < RUNS; i++) {
+  const started = performance.now();
+  report = await campaignReport(db.sql, 1, { attributionDays: 5 });
+  timings.push(performance.now() - started);
+}
+console.log(JSON.stringify({ sent: report.sent, holdout: report.holdout, lift: report.lift.verdict, engagement: report.engagement }));
+console.log(`report of a ${(report.sent.customers + report.holdout.customers).toLocaleString('en')}-customer campaign over ${ORDERS.toLocaleString('en')} orders: p50 ${percentile(timings, 0.5).toFixed(0)} ms, p95 ${percentile(timings, 0.95).toFixed(0)} ms (${RUNS} runs)`);
+console.log(`machine: ${db.machine}`);
+await db.close();
