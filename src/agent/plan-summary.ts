@@ -15,5 +15,6 @@ export function describePlan(plan: CampaignPlan): string {
   const excluded = Object.entries(plan.audience.excluded).filter(([, v]) => v > 0).map(([k, v]) => `${n(v)} ${k.replace(/_/g, ' ')}`);
   const sample = plan.samples[0] ? ` Sample to ${plan.samples[0].name ?? plan.samples[0].address}: "${plan.samples[0].message.slice(0, 200)}"` : '';
   const test = plan.abTest ? ` A/B test: ${plan.abTest.schedule}.` : '';
-  return `Send ${plan.channel} campaign "${plan.name}" to ${n(plan.audience.eligible)} customers (${plan.sentence}).${test}${excluded.length ? ` Left out: ${excluded.join(', ')}.` : ''}${sample}`;
+  const forecast = plan.forecast ? ` ${plan.forecast.sentence}` : '';
+  return `Send ${plan.channel} campaign "${plan.name}" to ${n(plan.audience.eligible)} customers (${plan.sentence}).${test}${excluded.length ? ` Left out: ${excluded.join(', ')}.` : ''}${forecast}${sample}`;
 }

@@ -31,6 +31,14 @@ export const planCampaign = defineTool({
       perVariant: z.array(z.number()).describe('Customers each version reaches at launch'), remainder: z.number().describe('Customers who get the winner'),
       samples: z.array(sample.nullable()).describe('Each version rendered for the same customer'), schedule: z.string(),
     }).nullable().describe('The A/B test this approval covers, with its whole schedule'),
+    forecast: z.object({
+      conversions: z.number().nullable(), revenue: z.number().nullable(), conversionsRange: z.tuple([z.number(), z.number()]).nullable(),
+      basis: z.object({
+        campaigns: z.number(), recipients: z.number(),
+        groups: z.array(z.object({ group: z.string(), audience: z.number(), pastRecipients: z.number(), conversionRate: z.number(), revenuePerRecipient: z.number(), borrowed: z.boolean() })),
+      }).nullable().describe('The past campaigns and recipients the forecast stands on, by recency and frequency group'),
+      sentence: z.string().describe('The forecast in words, or why there is none yet'),
+    }).describe('Expected orders and revenue from those who receive it, judged by earlier campaigns'),
     warnings: z.array(z.string()),
     approval: z.object({ id: z.string(), expiresAt: z.string() }).nullable().describe('Pass approval.id to launch_campaign once a person has approved'),
   }),

@@ -8,7 +8,8 @@ import { CONFIG } from '../../config/config.token.js';
 import { Sql, type Queryable } from '../../db/sql.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { Conflict, NotFound, Refused } from '../errors.js';
-import { formatDateTime } from '../format.js';
+import { formatDateTime, formatMoney } from '../format.js';
+import { forecastFor, rfmGroupSql, type Forecast } from '../outcomes/forecast.js';
 import { quietHoursEnd } from '../delivery/sms/quiet-hours.js';
 import { campaignReport } from '../outcomes/campaign-report.js';
 import { compileRule, SqlParams } from '../segments/rule-compiler.js';
@@ -48,6 +49,8 @@ export interface CampaignPlan {
   audience: { matching: number; eligible: number; holdout: number; excluded: Record<ExclusionReason, number> };
   samples: PlanSample[];
   /** The A/B test the approval covers: each version with its share and a sample, the rest that gets the winner, and when. */
+  /** Expected conversions and revenue from past campaigns' results on customers like these, or why there is none. */
+  forecast: Forecast;
   abTest: (AbTestDefinition & { perVariant: number[]; remainder: number; samples: (PlanSample | null)[]; schedule: string }) | null;
   warnings: string[];
   approval: { id: string; expiresAt: string } | null;
@@ -145,13 +148,18 @@ export class CampaignsService {
     const test = draft.abTest;
     const bucket = test ? abBucketSql(counting.params, draft.id) : '0';
     const testLimit = test ? counting.params.add(Math.round(test.testPercent * 100)) : '0';
+    // Those who would receive it, by recency and frequency group, for the forecast.
+    const group = rfmGroupSql('c.last_order_at', 'c.order_count', `${counting.params.add(now)}::timestamptz`);
     const counts = await boundedRows(this.sql,
-      `select count(*) as matching, count(*) filter (where x.reason is null) as eligible, count(*) filter (where x.reason is null and x.held) as holdout,
+      `with x as materialized (
+         select ${counting.excluded} as reason, ${this.heldSql(counting.params, draft.id, holdoutPercent)} as held, ${bucket} as bucket, ${group} as grp
+         from customers c where ${counting.where})
+       select count(*) as matching, count(*) filter (where x.reason is null) as eligible, count(*) filter (where x.reason is null and x.held) as holdout,
          ${exclusionReasons.map((r) => `count(*) filter (where x.reason = '${r}') as "${r}"`).join(', ')},
          count(*) filter (where x.reason is null and not x.held and x.bucket >= ${testLimit}) as remainder
-         ${test ? test.variants.map((_, i) => `, count(*) filter (where x.reason is null and not x.held and x.bucket < ${testLimit} and x.bucket % ${test.variants.length} = ${i}) as "v${i}"`).join('') : ''}
-       from (select ${counting.excluded} as reason, ${this.heldSql(counting.params, draft.id, holdoutPercent)} as held, ${bucket} as bucket
-             from customers c where ${counting.where}) x`,
+         ${test ? test.variants.map((_, i) => `, count(*) filter (where x.reason is null and not x.held and x.bucket < ${testLimit} and x.bucket % ${test.variants.length} = ${i}) as "v${i}"`).join('') : ''},
+         (select coalesce(jsonb_object_agg(grp, n), '{}') from (select grp, count(*) as n from x where reason is null and not held group by grp) g) as groups
+       from x`,
       counting.params.values, limits);
     const rows = await boundedRows<PlanSample & { subject: string | null } & Record<string, unknown>>(this.sql,
       `select c.id as "customerId", c.name, ${address} as address, ${message} as message, ${subject} as subject
@@ -161,6 +169,7 @@ export class CampaignsService {
     const tooLong = samples.find((s) => s.sms && s.sms.segments > this.config.SMS_MAX_SEGMENTS);
     if (tooLong) throw new TemplateError([`the SMS to ${tooLong.name ?? tooLong.address} would be ${tooLong.sms!.segments} segments (${tooLong.sms!.characters} ${tooLong.sms!.encoding} characters); the limit is ${this.config.SMS_MAX_SEGMENTS} (SMS_MAX_SEGMENTS). Shorten the message${tooLong.sms!.encoding === 'UCS-2' ? ', or leave out characters outside the GSM alphabet (such as ₹ or emoji), which make every segment 70 characters' : ''}`]);
     const row = counts[0];
+    const forecast = await forecastFor(this.sql, row.groups as Record<string, number>, { attributionDays, currencyFormat: (v) => formatMoney(v, this.config.CURRENCY, true) });
     const abTest = test ? { ...test, perVariant: test.variants.map((_, i) => Number(row[`v${i}`])), remainder: Number(row.remainder),
       samples: await this.variantSamples(draft, test, samples[0], now, signal),
       schedule: `${test.variants.length} versions go to ${test.testPercent} % of the audience at launch; after ${test.hours} hour${test.hours > 1 ? 's' : ''} the version with the most ${test.metric} goes to the other ${Number(row.remainder)}` } : null;
@@ -181,7 +190,7 @@ export class CampaignsService {
       segmentId: draft.segmentId, segmentVersion: draft.segmentVersion, sentence: compiled.sentence, plannedAt: now.toISOString(),
       frequencyCap: this.cap, holdoutPercent, attributionDays,
       audience: { matching: row.matching, eligible: row.eligible, holdout: row.holdout, excluded: Object.fromEntries(exclusionReasons.map((r) => [r, row[r]])) as Record<ExclusionReason, number> },
-      samples, abTest, warnings, approval: null,
+      samples, abTest, forecast, warnings, approval: null,
     };
     if (row.eligible > 0) {
       const id = randomUUID();

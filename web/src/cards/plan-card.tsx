@@ -33,6 +33,20 @@ export function PlanCard({ plan, decision }: { plan: CampaignPlan; decision?: Re
         <ul aria-label="Left out">{excluded.map(([why, n]) => <li key={why}>{count(n)} {why.replace(/_/g, ' ')}</li>)}</ul>
       )}
       <p data-testid="plan-delivery">{plan.delivery.real ? `Sent through ${plan.delivery.description}.` : `Simulated: ${plan.delivery.description}.`}</p>
+      {plan.audience.holdout > 0 && <p>{count(plan.audience.holdout)} of them are kept as a control group and get nothing, so the report can tell what the campaign added.</p>}
+      <p className="forecast" data-testid="plan-forecast">{plan.forecast.sentence}</p>
+      {plan.abTest && (
+        <div className="ab-test" aria-label="A/B test">
+          <p><strong>A/B test:</strong> {plan.abTest.schedule}.</p>
+          <table>
+            <thead><tr><th scope="col">Version</th><th scope="col">Customers</th><th scope="col">{plan.channel === 'email' ? 'Subject and message' : 'Message'}</th></tr></thead>
+            <tbody>{plan.abTest.variants.map((v, i) => (
+              <tr key={i}><th scope="row">{String.fromCharCode(65 + i)}</th><td>{count(plan.abTest!.perVariant[i])}</td>
+                <td>{plan.abTest!.samples[i]?.email?.subject ?? v.subject}<br /><small className="message">{plan.abTest!.samples[i]?.email?.text ?? plan.abTest!.samples[i]?.message ?? v.template}</small></td></tr>
+            ))}</tbody>
+          </table>
+        </div>
+      )}
       {plan.warnings.map((w) => <p key={w} className="warning">{w}</p>)}
       {firstEmail && <EmailPreview email={firstEmail} />}
       <table>

@@ -1,6 +1,7 @@
 import type { ToolName } from '../../../src/tools/catalogue.js';
 import { OverviewCard } from './overview-card.js';
 import { PlanCard, type CampaignPlan } from './plan-card.js';
+import { ReportCard } from './report-card.js';
 import { SegmentCard } from './segment-card.js';
 import { StatsCard } from './stats-card.js';
 
@@ -13,6 +14,7 @@ export interface ToolPart {
 const labels: Partial<Record<ToolName, string>> = {
   preview_segment: 'Finding the audience', plan_campaign: 'Planning the campaign', launch_campaign: 'Launching', get_overview: 'Reading the overview',
   list_campaigns: 'Reading campaign history', get_campaign_stats: 'Reading delivery figures', create_segment: 'Saving the segment',
+  get_campaign_report: 'Reading what the campaign earned',
 };
 
 /** One tool call in the chat, as a card when its result has one, otherwise a short line. */
@@ -43,6 +45,7 @@ export function ToolPartView({ part, plans, launching, actions }: { part: ToolPa
     case 'launch_campaign': return <StatsCard campaignId={part.output.campaignId} />;
     case 'get_campaign_stats': return <StatsCard campaignId={part.output.id} initial={part.output} />;
     case 'get_overview': return <OverviewCard overview={part.output} />;
+    case 'get_campaign_report': return <ReportCard campaignId={part.output.campaignId} initial={part.output} />;
     default: return (
       <details className="tool"><summary>{labels[name] ?? name.replace(/_/g, ' ')}</summary><pre>{JSON.stringify(part.output, null, 2)}</pre></details>
     );
