@@ -5,11 +5,12 @@ import type { CrmTool } from './crm-tool.js';
 import { changeConsent, getCustomer, searchCustomers } from './customer-tools.js';
 import { getImportStatus, importRecords } from './import-tools.js';
 import { sendTestMessage, suggestMessages } from './message-tools.js';
-import { createSegment, getSegment, listSegments, previewSegment } from './segment-tools.js';
+import { createSegment, getSegment, getSegmentInsights, listSegments, previewSegment } from './segment-tools.js';
 
 const tools = [
   getOverview, searchCustomers, getCustomer, importRecords, getImportStatus, previewSegment, createSegment, listSegments,
   getSegment, planCampaign, launchCampaign, listCampaigns, getCampaignStats, suggestMessages, getInsights, changeConsent, sendTestMessage, getCampaignReport,
+  getSegmentInsights,
 ] as const;
 
 /**

@@ -61,3 +61,29 @@ export const getSegment = defineTool({
     return { id: s.id, name: s.name, description: s.description, version: s.version, rules: s.rules, versions: s.versions.length, preview: trimSamples(await services.segments.preview(actor, s.rules, signal)) };
   },
 });
+
+const versus = z.object({ group: z.number().nullable(), everyone: z.number().nullable() });
+const place = { share: z.number().describe('Share of this group'), everyoneShare: z.number().describe('Share of all customers') };
+
+export const getSegmentInsights = defineTool({
+  name: 'get_segment_insights',
+  description: 'Who the customers of a rule or saved segment are, against everyone: size and share of revenue, average order value and orders per customer, recency, top cities and countries, the products they buy more than others (with the lift), the share at churn risk, their best hour to send, and how earlier campaigns did with them. Every finding comes with its figures and as a sentence; a group of fewer than 20 is declined. Give rules or segmentId.',
+  // One object (not a union): MCP and Gemini both want an object schema for a tool's input.
+  input: z.object({ rules: rules.optional(), segmentId: z.number().int().positive().optional() }).strict()
+    .refine((v) => (v.rules === undefined) !== (v.segmentId === undefined), 'give either rules or segmentId (one of them)'),
+  output: z.object({
+    segment: z.string().nullable(), sentence: z.string(), customers: z.number(), totalCustomers: z.number(),
+    figures: z.object({
+      revenueShare: z.number(), averageOrderValue: versus, ordersPerCustomer: versus, medianDaysSinceLastOrder: versus,
+      churnRiskShare: versus.describe('Ordered at least twice, but not in the last 90 days (and within the year)'),
+    }).nullable(),
+    places: z.array(z.object({ city: z.string(), ...place })), countries: z.array(z.object({ country: z.string(), ...place })),
+    products: z.array(z.object({ product: z.string(), ...place, lift: z.number().describe('How many times more often they buy it than everyone does') })),
+    bestHour: z.object({ hour: z.number(), from: z.enum(['opens', 'orders']), share: z.number() }).nullable(),
+    pastCampaigns: z.object({ messages: z.number(), reached: z.number(), conversionRate: z.number().nullable(), everyoneRate: z.number().nullable() }).nullable(),
+    sentences: z.array(z.string()).describe('Each finding in a sentence with its figures'),
+  }),
+  risk: 'read',
+  permission: 'segments.preview',
+  execute: ({ rules, segmentId }, { actor, services, signal }) => services.segments.insights(actor, segmentId !== undefined ? { segmentId } : { rules }, signal),
+});

@@ -15,6 +15,7 @@ import { describeRule } from './rule-sentence.js';
 import type { RuleNode } from './rule.js';
 import { previewRule, sampleColumns, type SampleCustomer } from './segment-preview.js';
 import { boundedRows, type ReadLimits } from './bounded-read.js';
+import { segmentInsights } from './segment-insights.js';
 
 export interface SegmentRow {
   id: number; name: string; description: string; rules: unknown; version: number;
@@ -57,6 +58,16 @@ export class SegmentsService {
   async preview(actor: Actor, json: unknown, signal?: AbortSignal) {
     authorize(actor, 'segments.preview');
     return previewRule(this.sql, this.checkRule(json), this.context(), this.config.CURRENCY, this.readLimits(signal));
+  }
+
+  /** Who the customers of a rule or a saved segment are, against everyone, with a sentence for each finding. */
+  async insights(actor: Actor, input: { rules: unknown } | { segmentId: number }, signal?: AbortSignal) {
+    authorize(actor, 'segments.preview');
+    const { rules, name } = 'segmentId' in input ? await this.rulesOf(input.segmentId) : { rules: input.rules, name: null };
+    const rule = this.checkRule(rules);
+    const ctx = this.context();
+    const insights = await segmentInsights(this.sql, (params) => compileRule(rule, params, ctx), { now: ctx.now, zone: this.config.TIME_ZONE, currency: this.config.CURRENCY }, this.readLimits(signal));
+    return { segment: name, sentence: this.describe(rule), ...insights };
   }
 
   async list(actor: Actor): Promise<(SegmentRow & { sentence: string })[]> {
