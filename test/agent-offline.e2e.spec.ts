@@ -27,6 +27,19 @@ describe('the agent with the offline model, over /api/chat', () => {
     expect(turn.text).toContain(`**${expected}**`);
   });
 
+  it('says who the customers just counted are, with figures, when asked "who are they?"', async () => {
+    const conversationId = newConversation();
+    await chatTurn(crm.url, marketer.token, conversationId, { text: 'customers who spent at least 100' });
+    const turn = await chatTurn(crm.url, marketer.token, conversationId, { text: 'who are they?' });
+    const [insights] = toolCalls(turn.chunks);
+    expect(insights.toolName).toBe('get_segment_insights');
+    expect(insights.output.customers).toBe(29);
+    expect(turn.text).toContain('29 customers, 97% of all 30');
+    // A group too small gets a decline, not figures that would mislead.
+    const small = await chatTurn(crm.url, marketer.token, newConversation(), { text: 'customers in Pune who spent at least 2,000 — who are they?' });
+    expect(small.text).toContain('too few to say anything about them');
+  });
+
   it('plans, waits for approval, and sends only after a person approves; the conversation is stored and resumable', async () => {
     const conversationId = newConversation();
     const first = await chatTurn(crm.url, marketer.token, conversationId, { text: 'customers who spent at least 2,500 — send them an email saying "Hi {{first_name | "there"}}, 10% off this week"' });
@@ -51,6 +64,13 @@ describe('the agent with the offline model, over /api/chat', () => {
     const campaignId = launched?.output?.campaignId ?? (await crm.db.sql.rows(`select max(id) as id from campaigns`))[0].id;
     const done = await waitForCampaign(crm, marketer.token, campaignId);
     expect(done.sent + done.failed).toBe(5);
+
+    // "How much did it make?" by the campaign's name: its report, in the offline model's sentences.
+    const [{ name }] = await crm.db.sql.rows(`select name from campaigns where id = $1`, [campaignId]);
+    const asked = await chatTurn(crm.url, marketer.token, newConversation(), { text: `How much did the ${name} campaign make?` });
+    expect(toolCalls(asked.chunks).map((c) => c.toolName)).toEqual(['list_campaigns', 'get_campaign_report']);
+    expect(asked.text).toContain(`Campaign ${campaignId} "${name}": ${done.sent} delivered`);
+    expect(asked.text).toMatch(/no control group/);
 
     // A second answer to the same approval changes nothing.
     const again = await chatTurn(crm.url, marketer.token, conversationId, { approvals: [{ id: launch.approvalId!, approved: true }] });

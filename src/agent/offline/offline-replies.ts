@@ -43,6 +43,18 @@ export function statsReply(s: Json) {
   return `Campaign ${s.id} "${s.name}" (${s.status}): ${n(s.audience)} recipients — ${n(s.sent)} sent, ${n(s.failed)} failed, ${n(s.pending)} pending, ${n(s.unconfirmed)} unconfirmed; delivery rate ${pct(s.deliveryRate)}.${failures}`;
 }
 
+export function reportReply(r: Json) {
+  const e = r.engagement;
+  const funnel = `${n(e.delivered)} delivered${e.tracking ? `, ${n(e.opened)} opened (${pct(e.openRate)}), ${n(e.clicked)} clicked (${pct(e.clickRate)})` : ''}`;
+  const money = (v: number) => formatMoney(v, r.currency, true);
+  const added = r.lift.incrementalRevenue === null ? '' : ` Against the control group, the campaign added about ${money(r.lift.incrementalRevenue)}.`;
+  return `Campaign ${r.campaignId} "${r.name}": ${funnel}; ${n(r.sent.converted)} customers ordered within ${r.attributionDays} days (${n(r.sent.orders)} orders, ${money(r.sent.revenue)}).${added} ${r.lift.verdict}${r.abTest ? ` A/B test: ${r.abTest.sentence}` : ''}${r.windowOpen ? ' The window is still open, so later orders may still count.' : ''}`;
+}
+
+export function segmentInsightsReply(i: Json) {
+  return i.sentences.join(' ');
+}
+
 export function historyReply(h: Json) {
   if (!h.campaigns?.length) return 'No campaigns yet. Describe an audience and a message, and I will plan one.';
   return `The latest ${h.campaigns.length} campaigns:\n${h.campaigns.map((c: Json) => `- #${c.id} ${c.name} (${c.channel}, ${c.status}): ${n(c.audience)} recipients, ${n(c.sent)} sent, ${n(c.failed)} failed, delivery rate ${pct(c.deliveryRate)}`).join('\n')}`;

@@ -4,10 +4,10 @@ import type { ToolName } from '../../tools/catalogue.js';
 import type { RuleJson } from './audience-grammar.js';
 import * as reply from './offline-replies.js';
 import { getInsights, getOverview } from '../../tools/analytics-tools.js';
-import { getCampaignStats, launchCampaign, listCampaigns, planCampaign } from '../../tools/campaign-tools.js';
+import { getCampaignReport, getCampaignStats, launchCampaign, listCampaigns, planCampaign } from '../../tools/campaign-tools.js';
 import { searchCustomers } from '../../tools/customer-tools.js';
 import { suggestMessages } from '../../tools/message-tools.js';
-import { createSegment, listSegments, previewSegment } from '../../tools/segment-tools.js';
+import { createSegment, getSegmentInsights, listSegments, previewSegment } from '../../tools/segment-tools.js';
 import type { CampaignWish, ChatRequest } from './request-grammar.js';
 
 /** A tool call made earlier in this turn, with what came back. */
@@ -44,7 +44,9 @@ function summary(done: DoneCall[], currency: string): string {
     else if (d.toolName === planCampaign.name) lines.push(reply.planReply(d.output));
     else if (d.toolName === launchCampaign.name) lines.push(reply.launchReply(d.output));
     else if (d.toolName === getCampaignStats.name) lines.push(reply.statsReply(d.output));
-    else if (d.toolName === listCampaigns.name && !find(done, getCampaignStats.name)) lines.push(reply.historyReply(d.output));
+    else if (d.toolName === listCampaigns.name && !find(done, getCampaignStats.name) && !find(done, getCampaignReport.name)) lines.push(reply.historyReply(d.output));
+    else if (d.toolName === getCampaignReport.name) lines.push(reply.reportReply(d.output));
+    else if (d.toolName === getSegmentInsights.name) lines.push(reply.segmentInsightsReply(d.output));
     else if (d.toolName === listSegments.name) lines.push(reply.segmentsReply(d.output));
     else if (d.toolName === getOverview.name) lines.push(reply.overviewReply(d.output, currency));
     else if (d.toolName === getInsights.name) lines.push(reply.insightsReply(d.output));
@@ -96,6 +98,19 @@ export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory,
       if (!latest) return { say: reply.historyReply(list.output) };
       return once(getCampaignStats.name, { campaignId: latest.id });
     }
+    case 'campaign_report': {
+      if (request.campaignId) return once(getCampaignReport.name, { campaignId: request.campaignId });
+      const list = find(done, listCampaigns.name);
+      if (!list) return { call: listCampaigns.name, input: { limit: 20 } };
+      const launched = (list.output?.campaigns ?? []).filter((c: { launchedAt: string | null }) => c.launchedAt);
+      const wanted = request.name?.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+      const match = wanted ? launched.find((c: { name: string }) => c.name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').includes(wanted)) : launched[0];
+      if (!match) return { say: wanted ? `I found no launched campaign called "${request.name}" among the latest 20. ${reply.historyReply(list.output)}` : reply.historyReply(list.output) };
+      return once(getCampaignReport.name, { campaignId: match.id });
+    }
+    case 'segment_insights':
+      if (!memory.rules) return { say: 'Which customers? Describe them first (for example "customers in Delhi who spent over 5,000"), then ask who they are.' };
+      return once(getSegmentInsights.name, { rules: memory.rules });
     case 'launch_previous':
       if (!memory.approvalId) return { say: 'There is no planned campaign waiting in this conversation. Describe the audience and the message, and I will plan one first.' };
       return once(launchCampaign.name, { approvalId: memory.approvalId });
@@ -105,6 +120,7 @@ export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory,
       return audienceSteps(memory.rules, request.kind === 'save_previous' ? request.saveAs : undefined, request.campaign, done, today) ?? finish();
     }
     case 'audience':
+      if (request.insights) return once(getSegmentInsights.name, { rules: request.rules });
       return audienceSteps(request.rules, request.saveAs, request.campaign, done, today) ?? finish();
   }
 }

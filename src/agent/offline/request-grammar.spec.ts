@@ -59,7 +59,15 @@ describe('the offline model reads requests', () => {
     ['when should we send?', 'insights'], ['campaign history', 'campaigns'], ['list our segments', 'segments'],
     ['how did the last campaign do?', 'campaign_stats'], ['go ahead and launch it', 'launch_previous'], ['hi', 'help'],
     ['find customer Asha', 'customer_search'], ['save it as a segment called Lapsed VIPs', 'save_previous'],
+    ['who are they?', 'segment_insights'], ['tell me more about this segment', 'segment_insights'],
   ])('%s → %s', (text, kind) => expect(readRequest(text, today).kind).toBe(kind));
+
+  it('reads a question about what a campaign earned, by name, by number or the latest', () => {
+    expect(readRequest('How much did the win-back campaign make?', today)).toEqual({ kind: 'campaign_report', campaignId: undefined, name: 'win-back' });
+    expect(readRequest('did campaign 12 pay off?', today)).toEqual({ kind: 'campaign_report', campaignId: 12, name: undefined });
+    expect(readRequest('what revenue did the last campaign bring in', today)).toEqual({ kind: 'campaign_report', campaignId: undefined, name: undefined });
+    expect(readRequest('customers in Pune — who are they?', today)).toMatchObject({ kind: 'audience', rules: f('city', 'equals', 'Pune'), insights: true });
+  });
 
   it('reads a campaign: quoted message with fallbacks, channel, discount, send or only plan', () => {
     const send = readRequest('customers in Pune — text them "Hi {{first_name | "there"}}, 15% off today"', today);

@@ -21,8 +21,10 @@ export type ChatRequest =
   | { kind: 'campaigns' }
   | { kind: 'segments' }
   | { kind: 'campaign_stats'; campaignId?: number }
+  | { kind: 'campaign_report'; campaignId?: number; name?: string }
+  | { kind: 'segment_insights' }
   | { kind: 'customer_search'; query: string }
-  | { kind: 'audience'; rules: RuleJson; saveAs?: string; campaign?: CampaignWish }
+  | { kind: 'audience'; rules: RuleJson; saveAs?: string; campaign?: CampaignWish; insights?: boolean }
   | { kind: 'save_previous'; saveAs: string; campaign?: CampaignWish }
   | { kind: 'campaign_previous'; campaign: CampaignWish }
   | { kind: 'launch_previous' }
@@ -75,6 +77,9 @@ function ruleIn(raw: string): { rules: RuleJson; rest: string } | null {
   }
 }
 
+const EARNED = /\b(make|made|earn|earned|bring in|brought in|revenue|worth it|did (?:it|that|this) work|work out|pay off|paid off|roi|lift|uplift|conversions?|converted)\b/i;
+const ABOUT_THEM = /\b(who are (?:they|these|those|them)|tell me (?:more )?about (?:them|these|those|this (?:segment|group|audience))|insights? (?:on|into|for|about) (?:them|these|those|this|that|the (?:segment|group|audience))|profile (?:them|these|this)|describe (?:them|these|this (?:segment|group|audience))|what (?:else )?do (?:they|these customers) buy)\b/i;
+
 /** Reads one chat message. `today` is YYYY-MM-DD in the business time zone. */
 export function readRequest(message: string, today: string): ChatRequest {
   const written = ruleIn(message);
@@ -107,6 +112,12 @@ export function readRequest(message: string, today: string): ChatRequest {
     if (/^\s*(hi|hello|hey|help|what can you do|how does this work|who are you|\?)\b/i.test(lower) || lower === '') return { kind: 'help' };
     if (/\b(launch|send|go ahead|approve|do it|ship it|yes)\b/i.test(lower) && /\b(it|that|this|the campaign|now|ahead|yes)\b/i.test(lower) && !template && !saveAs) return { kind: 'launch_previous' };
     const stats = /campaign\s*#?\s*(\d+)/i.exec(lower);
+    // "How much did the win-back campaign make?", "did campaign 12 work?": what it earned, not how it was delivered.
+    if (EARNED.test(lower) && /\bcampaign\b/i.test(lower)) {
+      const named = /\b(?:the|our|my|that)\s+([a-z0-9][\w %'&-]{1,60}?)\s+campaign\b/i.exec(text);
+      return { kind: 'campaign_report', campaignId: stats ? Number(stats[1]) : undefined, name: stats || !named || /^(last|latest|recent|newest|previous)$/i.test(named[1]) ? undefined : named[1].trim() };
+    }
+    if (ABOUT_THEM.test(lower)) return { kind: 'segment_insights' };
     if (/\b(stats|statistics|results?|performance|how did|how is|how's|delivery rate|report|delivered|doing)\b/i.test(lower) && /\bcampaign\b/i.test(lower)) {
       if (stats || /\b(last|latest|recent|newest|previous)\b/i.test(lower)) return { kind: 'campaign_stats', campaignId: stats ? Number(stats[1]) : undefined };
     }
@@ -120,5 +131,5 @@ export function readRequest(message: string, today: string): ChatRequest {
     return { kind: 'unclear', understood: null, unknown };
   }
   if (unknown.length) return { kind: 'unclear', understood: audience, unknown };
-  return { kind: 'audience', rules: audience, saveAs, campaign };
+  return { kind: 'audience', rules: audience, saveAs, campaign, insights: ABOUT_THEM.test(lower) || undefined };
 }
