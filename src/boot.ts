@@ -4,6 +4,7 @@ import { UsersService } from './auth/users.service.js';
 import type { Config } from './config/config.schema.js';
 import { migrate, openDatabase, type OpenDatabase } from './db/database.js';
 import { databaseIsEmpty, seedDemoData } from './db/seed/seeder.js';
+import { demoShoppers } from './crm/outcomes/simulated-shoppers.js';
 import type { Sql } from './db/sql.js';
 import { logger } from './logging/logger.js';
 import { listen } from './server.js';
@@ -33,7 +34,7 @@ export async function boot(config: Config): Promise<RunningCrm> {
   try {
     await migrate(database.orm, config.MIGRATE_ON_START);
     const seeded = config.SEED_ON_EMPTY && (await databaseIsEmpty(sql));
-    if (seeded) await seedDemoData(sql, { seed: config.SEED, customers: config.DEMO_CUSTOMERS });
+    if (seeded) await seedDemoData(sql, { seed: config.SEED, customers: config.DEMO_CUSTOMERS, shoppers: config.DEMO_SHOPPERS ? demoShoppers(config) : undefined });
     const crm = await assembleCrm(config, { url: database.url, orm: database.orm, sql }, { http: true, workers: config.RUN_WORKERS, vendor: 'any' });
     stopCrm = crm.stop;
     const app = crm.app!;

@@ -1,4 +1,5 @@
 import { simulateShoppers } from '../src/crm/outcomes/simulated-shoppers.js';
+import { seedDemoData } from '../src/db/seed/seeder.js';
 import { addCustomers, waitForCampaign } from './support/campaign-helpers.js';
 import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
 import { until } from './support/until.js';
@@ -63,5 +64,23 @@ describe('demo shoppers and the report that measures them', () => {
     expect(report.lift.interval95[0]).toBeLessThan(0);
     expect(report.lift.interval95[1]).toBeGreaterThan(0);
     expect(report.lift.verdict).toMatch(/^Not significant yet/);
+  });
+
+  it('loads the demo shop with a past win-back campaign whose report and whose forecast have figures, once', async () => {
+    const shoppers = { seed: 9, conversionRate: 0.06, uplift: 0.5, variantUplift: 0, openRate: 0.4, clickRate: 0.25 };
+    await seedDemoData(crm.db.sql, { seed: 9, customers: 3000, shoppers });
+    await seedDemoData(crm.db.sql, { seed: 9, customers: 3000, shoppers });
+    const demo = await crm.db.sql.rows<{ id: number }>(`select id from campaigns where name = 'Win-back 10% (demo)'`);
+    expect(demo).toHaveLength(1);
+    const report = (await tool('get_campaign_report', { campaignId: demo[0].id })).body;
+    expect(report).toMatchObject({ windowOpen: false, holdoutPercent: 10 });
+    expect(report.holdout.customers).toBeGreaterThan(50);
+    expect(report.engagement.opened).toBeGreaterThan(0);
+    expect(report.engagement.clicked).toBeGreaterThan(0);
+    expect(report.lift.conversionRate.sent).toBeGreaterThan(report.lift.conversionRate.holdout);
+    expect(report.sent.revenue).toBeGreaterThan(0);
+    const plan = await tool('plan_campaign', { name: 'Next win-back', rules: { field: 'days_since_last_order', op: '>=', value: 60 }, channel: 'email', template: 'Hi' });
+    expect(plan.body.forecast.conversions).toBeGreaterThan(0);
+    expect(plan.body.forecast.basis.campaigns).toBeGreaterThanOrEqual(1);
   });
 });

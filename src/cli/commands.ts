@@ -4,6 +4,7 @@ import { TokensService } from '../auth/tokens.service.js';
 import { UserInputError, UsersService } from '../auth/users.service.js';
 import { migrate } from '../db/database.js';
 import { seedDemoData } from '../db/seed/seeder.js';
+import { demoShoppers } from '../crm/outcomes/simulated-shoppers.js';
 import type { CliContext } from './cli-context.js';
 import { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import type { Layout } from '../crm/ingestion/columns.js';
@@ -49,7 +50,7 @@ export const commands: Record<string, Command> = {
       const seed = Number(values.seed ?? ctx.config.SEED);
       const customers = Number(values.customers ?? ctx.config.DEMO_CUSTOMERS);
       if (!Number.isInteger(seed) || !Number.isInteger(customers) || customers < 10) throw new UsageError('--seed and --customers take whole numbers (at least 10 customers).');
-      const result = await seedDemoData(ctx.sql, { seed, customers });
+      const result = await seedDemoData(ctx.sql, { seed, customers, shoppers: ctx.config.DEMO_SHOPPERS ? { ...demoShoppers(ctx.config), seed } : undefined });
       await ctx.audit.record(ctx.actor, 'demo.seed', null, { seed, ...result });
       out(`Loaded ${result.customers} customers and ${result.orders} orders (seed ${seed}).`);
     },

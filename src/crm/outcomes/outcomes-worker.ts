@@ -4,7 +4,7 @@ import type { EventBus } from '../../events/crm-events.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { logger } from '../../logging/logger.js';
 import { decideDueTests } from '../campaigns/ab-winner.js';
-import { simulateShoppers } from './simulated-shoppers.js';
+import { demoShoppers, simulateShoppers } from './simulated-shoppers.js';
 
 /**
  * Campaigns whose attribution window has closed (every message's window, counted from the last one delivered) and
@@ -31,10 +31,7 @@ async function answerAsDemoShoppers(sql: Sql, config: Config) {
                    and not exists (select 1 from demo_shopper_answers a where a.campaign_id = k.id and a.customer_id = l.customer_id))`,
   );
   for (const { id } of campaigns) {
-    const answered = await simulateShoppers(sql, id, {
-      seed: config.SEED, conversionRate: config.DEMO_CONVERSION_RATE, uplift: config.DEMO_UPLIFT, variantUplift: config.DEMO_VARIANT_UPLIFT,
-      openRate: config.DEMO_OPEN_RATE, clickRate: config.DEMO_CLICK_RATE,
-    });
+    const answered = await simulateShoppers(sql, id, demoShoppers(config));
     logger.info('demo shoppers answered a campaign', { campaignId: id, ...answered });
   }
 }

@@ -1,3 +1,4 @@
+import type { Config } from '../../config/config.schema.js';
 import type { Sql } from '../../db/sql.js';
 import { catalogue } from '../../db/seed/demo-vocabulary.js';
 import { SeededRandom } from '../../db/seed/random.js';
@@ -18,6 +19,12 @@ export interface ShopperBehaviour {
   /** Of those who open, the share who click the first link. */
   clickRate: number;
 }
+
+/** The demo shoppers as configured (DEMO_*), seeded by the demo data's seed. */
+export const demoShoppers = (config: Config): ShopperBehaviour => ({
+  seed: config.SEED, conversionRate: config.DEMO_CONVERSION_RATE, uplift: config.DEMO_UPLIFT, variantUplift: config.DEMO_VARIANT_UPLIFT,
+  openRate: config.DEMO_OPEN_RATE, clickRate: config.DEMO_CLICK_RATE,
+});
 
 interface Member { customerId: number; externalId: string; group: 'sent' | 'holdout'; at: Date; logId: number | null; variant: number | null; hasLink: boolean; email: boolean }
 

@@ -2,8 +2,11 @@ import { writeOrders } from '../../crm/orders/order-writer.js';
 import { logger } from '../../logging/logger.js';
 import type { Queryable, Sql } from '../sql.js';
 import { generateDemoData, type CustomerSeed } from './demo-data.js';
+import { seedDemoCampaign } from './demo-campaign.js';
+import type { ShopperBehaviour } from '../../crm/outcomes/simulated-shoppers.js';
 
-export interface SeedOptions { seed: number; customers: number; endDate?: Date }
+/** `shoppers`: how the demo shoppers answer the demo's own past campaign (none without it). */
+export interface SeedOptions { seed: number; customers: number; endDate?: Date; shoppers?: ShopperBehaviour }
 
 /** Midnight UTC today: demo orders run up to the day the CRM was first started. */
 export const startOfTodayUtc = () => new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
@@ -45,6 +48,7 @@ export async function seedDemoData(sql: Sql, options: SeedOptions) {
     // This database holds the demo shop: its simulated customers may answer campaigns the simulator delivers.
     await client.query(`insert into demo_shop (seed) values ($1) on conflict do nothing`, [options.seed]);
   });
+  if (options.shoppers) await seedDemoCampaign(sql, { endDate: options.endDate ?? startOfTodayUtc(), shoppers: options.shoppers });
   logger.info('demo data loaded', { customers: data.customers.length, orders: data.orders.length, ms: Date.now() - started });
   return { customers: data.customers.length, orders: data.orders.length };
 }
