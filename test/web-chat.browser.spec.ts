@@ -79,6 +79,19 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(projectR
     await page.getByRole('rowheader', { name: /Win-back|Offer|email/ }).first().waitFor();
     await shot(page, 'campaign-history');
 
+    // Two recipients order after the message: the report shows their revenue, the funnel and the verdict.
+    await crm.db.sql.query(
+      `insert into orders (external_id, customer_id, placed_at, status, total)
+       select 'W' || customer_id, customer_id, sent_at + interval '1 second', 'completed', 1000 from communication_logs where status = 'sent' order by id limit 2`,
+    );
+    await page.getByRole('button', { name: 'Report' }).first().click();
+    const verdict = page.getByTestId('report-verdict');
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toMatch(/no control group/);
+    expect(await page.getByTestId('report-revenue').textContent()).toMatch(/2,000/);
+    expect(await page.getByRole('figure', { name: 'From delivered to ordered' }).getByText(`${sent}`, { exact: true }).count()).toBe(1);
+    await shot(page, 'campaign-report');
+
     // A phone-sized screen: the conversation list folds behind a button, and the chat stays usable.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'New chat' }).click();
