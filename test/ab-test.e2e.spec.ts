@@ -37,7 +37,7 @@ describe('an A/B test', () => {
     const smsSubject = await tool('plan_campaign', { ...base, channel: 'sms', abTest: { variants: [{ subject: 'B' }], metric: 'conversions' } });
     expect(smsSubject.body.message).toMatch(/SMS has no subject/);
     const untracked = await tool('plan_campaign', { ...base, channel: 'email', tracking: false, abTest: { variants: [{ subject: 'B' }] } });
-    expect(untracked.body.message).toMatch(/clicks decide a test only for email with tracking on/);
+    expect(untracked.body.message).toMatch(/clicks decide a test only with tracking on/);
     const badTemplate = await tool('plan_campaign', { ...base, channel: 'email', abTest: { variants: [{ template: 'Hi {{no_such_field}}' }], metric: 'conversions' } });
     expect(badTemplate.status).toBe(400);
     expect((await crm.db.sql.rows(`select count(*) as n from campaigns where name = 'Bad'`))[0].n).toBe(0);

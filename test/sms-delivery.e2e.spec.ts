@@ -104,6 +104,31 @@ describe('SMS campaigns through Twilio', () => {
     expect((await consent(id)).status).toBe('granted');
   });
 
+  it('sends each link as a short tracking link, counted in the size, that leads to the link and shows in the report', async () => {
+    const ids = await addCustomers(crm, [{ name: 'Link Reader', phone: '+91 98200 66666', city: 'Linkpur' }]);
+    await grant(ids);
+    const link = 'https://shop.example/diwali-sale-with-a-rather-long-address?utm_source=sms&utm_campaign=diwali';
+    const planned = await plan({ name: 'Short links', rules: city('Linkpur'), template: `Diwali sale: ${link}` });
+    const shortLength = `${crm.url}/t/s/`.length + 22;
+    expect(planned.body.samples[0].message).toContain(link);
+    expect(planned.body.samples[0].sms.characters).toBe(planned.body.samples[0].message.length - link.length + shortLength);
+    expect(planned.body.warnings.join(' ')).toMatch(/leaves as a short tracking link/);
+    const before = twilio.requests.length;
+    const id = (await call(`${crm.url}/api/campaigns/launch`, { token: marketer.token, body: { approvalId: planned.body.approval.id } })).body.campaignId;
+    await until('the text to be sent', async () => twilio.requests.length > before);
+    const body: string = twilio.requests.at(-1)!.body;
+    const short = /https?:\/\/\S+\/t\/s\/\S+/.exec(body)![0];
+    expect(body).toBe(`Diwali sale: ${short}\nReply STOP to opt out`);
+    expect(short.length).toBeLessThanOrEqual(shortLength);
+    const followed = await fetch(short, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (iPhone)' } });
+    expect(followed.status).toBe(302);
+    expect(followed.headers.get('location')).toBe(link);
+    // A changed token leads nowhere.
+    expect((await fetch(short.slice(0, -1) + (short.endsWith('A') ? 'B' : 'A'), { redirect: 'manual' })).status).toBe(404);
+    const report = await until('the click in the report', async () => { const r = (await call(`${crm.url}/api/tools/get_campaign_report`, { token: marketer.token, body: { campaignId: id } })).body; return r.engagement.clicked + r.engagement.machineClicks > 0 && r; });
+    expect(report.engagement.clicked + report.engagement.machineClicks).toBe(1);
+  });
+
   it('refuses a text longer than the segment limit, with the count', async () => {
     const ids = await addCustomers(crm, [{ name: 'Long Reader', phone: '+91 98200 55555', city: 'Longpur' }]);
     await grant(ids);

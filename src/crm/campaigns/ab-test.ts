@@ -12,7 +12,7 @@ export const abTestInput = z.object({
   }).strict().refine((v) => v.subject !== undefined || v.template !== undefined, 'each variant needs a subject, a template or both'))
     .min(1).max(MAX_VARIANTS - 1).describe('Versions B, C, D to try against the campaign\'s own subject and template (version A); what a version leaves out it takes from A'),
   testPercent: z.number().min(1).max(100).default(20).describe('Share of the audience (after the control group) that gets the test, split evenly between the versions; the rest gets the winner (100: everyone is in the test)'),
-  metric: z.enum(abMetrics).default('clicks').describe('What decides the winner: clicks (email with tracking) or conversions (orders in the window)'),
+  metric: z.enum(abMetrics).default('clicks').describe('What decides the winner: clicks (tracked links in email or SMS) or conversions (orders in the window)'),
   hours: z.number().int().min(1).max(720).default(24).describe('How long the test runs before the winner is chosen and sent to the rest'),
 }).strict();
 export type AbTestInput = z.output<typeof abTestInput>;

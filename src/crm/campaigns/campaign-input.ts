@@ -18,14 +18,14 @@ export const planInput = z.union([
     preheader: z.string().max(200).optional().describe('Email preheader: the line an inbox shows after the subject.'),
     template: z.string().max(5000),
     holdoutPercent: z.number().min(0).max(50).optional().describe('Share of the eligible audience kept as a control group that receives nothing (0–50 %); HOLDOUT_PERCENT when not given'),
-    tracking: z.boolean().optional().describe('Track opens and clicks of this email campaign (default true; TRACKING=false turns it off everywhere)'),
+    tracking: z.boolean().optional().describe('Track opens and clicks of this campaign: email opens and links, SMS links as short links (default true; TRACKING=false turns it off everywhere)'),
     attributionDays: z.number().int().min(1).max(90).optional().describe('Days after a message in which an order counts for the campaign; ATTRIBUTION_DAYS when not given'),
     abTest: abTestInput.optional().describe('Try up to four versions on a share of the audience, then send the winner to the rest; one approval covers it all'),
   }).strict()
     .refine((v) => (v.segmentId === undefined) !== (v.rules === undefined), 'give either segmentId or rules (one of them)')
     .refine((v) => v.channel === 'email' || (v.subject === undefined && v.preheader === undefined), 'subject and preheader are for email campaigns; an SMS has neither')
     .refine((v) => v.channel === 'email' || !v.abTest?.variants.some((x) => x.subject !== undefined), { message: 'an SMS has no subject: its versions differ by template only', path: ['abTest', 'variants'] })
-    .refine((v) => !v.abTest || v.abTest.metric === 'conversions' || (v.channel === 'email' && v.tracking !== false), { message: 'clicks decide a test only for email with tracking on; choose metric "conversions"', path: ['abTest', 'metric'] }),
+    .refine((v) => !v.abTest || v.abTest.metric === 'conversions' || v.tracking !== false, { message: 'clicks decide a test only with tracking on (email links and SMS short links); choose metric "conversions"', path: ['abTest', 'metric'] }),
 ]);
 export type PlanInput = z.output<typeof planInput>;
 

@@ -26,6 +26,7 @@ import { variantLabel } from '../outcomes/ab-decision.js';
 import { channelRoutes, type ChannelRoute } from '../delivery/carriers-setup.js';
 import { emailContent } from '../delivery/email/email-content.js';
 import { smsSegmentsSql, smsSize, type SmsSize } from '../delivery/sms/sms-segments.js';
+import { LINK_SQL_PATTERN, messageLinks, replaceLinks, shortLinkBase, shortLinkLength } from '../engagement/tracking-link.js';
 
 /** What a person approves: exactly what launch will send, with the figures they saw. */
 export interface CampaignPlan {
@@ -65,14 +66,14 @@ export interface PlanSample {
 
 interface CampaignRow {
   id: number; name: string; description: string; channel: Channel; subject: string | null; preheader: string | null; template: string;
-  holdoutPercent: number | null; attributionDays: number | null; rules: unknown; status: string;
+  holdoutPercent: number | null; attributionDays: number | null; tracking: boolean; rules: unknown; status: string;
   segmentId: number | null; segmentVersion: number | null; audienceSize: number | null; plan: CampaignPlan | null;
   createdBy: string | null; launchedBy: string | null; createdAt: string; launchedAt: string | null; completedAt: string | null;
   abTest: AbTestDefinition | null;
 }
 
 const campaignColumns = `c.id, c.name, c.description, c.channel, c.subject, c.preheader, c.template,
-  c.holdout_percent::float8 as "holdoutPercent", c.attribution_days as "attributionDays", c.rules, c.status, c.segment_id as "segmentId",
+  c.holdout_percent::float8 as "holdoutPercent", c.attribution_days as "attributionDays", c.tracking, c.rules, c.status, c.segment_id as "segmentId",
   c.segment_version as "segmentVersion", c.audience_size as "audienceSize", c.plan, cu.email as "createdBy", lu.email as "launchedBy",
   c.created_at as "createdAt", c.launched_at as "launchedAt", c.completed_at as "completedAt",
   (select jsonb_build_object('variants', t.variants, 'testPercent', t.test_percent::float8, 'metric', t.metric, 'hours', t.hours)
@@ -117,9 +118,15 @@ export class CampaignsService {
   }
 
   /** The sample as the customer would get it, rendered by the same code that hands it to the carrier. */
-  private rendered(channel: Channel, sample: PlanSample & { subject: string | null }, preheader: string | null): PlanSample {
+  /** Whether a campaign's texts go out with short tracking links (then they are measured with links that long). */
+  private shortLinks(campaign: { channel: Channel; tracking: boolean }) {
+    return campaign.channel === 'sms' && campaign.tracking && this.config.TRACKING;
+  }
+
+  private rendered(channel: Channel, sample: PlanSample & { subject: string | null }, preheader: string | null, shortLinks = false): PlanSample {
     const { subject, ...rest } = sample;
-    if (channel === 'sms') return { ...rest, sms: smsSize(sample.message) };
+    const placeholder = 'x'.repeat(shortLinkLength(this.config.PUBLIC_URL));
+    if (channel === 'sms') return { ...rest, sms: smsSize(shortLinks ? replaceLinks(sample.message, () => placeholder) : sample.message) };
     const from = this.config.EMAIL_FROM ?? 'campaigns@crm.invalid';
     const email = emailContent({
       id: 0, campaignId: 0, customerId: sample.customerId, channel, address: sample.address, subject, preheader, message: sample.message,
@@ -165,7 +172,7 @@ export class CampaignsService {
       `select c.id as "customerId", c.name, ${address} as address, ${message} as message, ${subject} as subject
        from customers c where ${where} and (${excluded}) is null and not ${this.heldSql(params, draft.id, holdoutPercent)} order by c.id limit 5`,
       params.values, { timeoutMs: limits.timeoutMs, signal });
-    const samples = rows.map((r) => this.rendered(draft.channel, r, draft.preheader));
+    const samples = rows.map((r) => this.rendered(draft.channel, r, draft.preheader, this.shortLinks(draft)));
     const tooLong = samples.find((s) => s.sms && s.sms.segments > this.config.SMS_MAX_SEGMENTS);
     if (tooLong) throw new TemplateError([`the SMS to ${tooLong.name ?? tooLong.address} would be ${tooLong.sms!.segments} segments (${tooLong.sms!.characters} ${tooLong.sms!.encoding} characters); the limit is ${this.config.SMS_MAX_SEGMENTS} (SMS_MAX_SEGMENTS). Shorten the message${tooLong.sms!.encoding === 'UCS-2' ? ', or leave out characters outside the GSM alphabet (such as ₹ or emoji), which make every segment 70 characters' : ''}`]);
     const row = counts[0];
@@ -183,6 +190,7 @@ export class CampaignsService {
     if (!delivery.real) warnings.push(`Nothing will reach customers: ${draft.channel === 'email' ? 'email' : 'SMS'} goes to ${delivery.description}. ${draft.channel === 'email' ? 'Set SMTP_URL and EMAIL_FROM' : 'Set the TWILIO_* settings'} to send for real.`);
     const quietUntil = draft.channel === 'sms' ? quietHoursEnd(new Date(), this.config.SMS_QUIET_HOURS, this.config.TIME_ZONE) : null;
     if (quietUntil) warnings.push(`It is SMS quiet hours (${this.config.SMS_QUIET_HOURS}, ${this.config.TIME_ZONE}): the texts will wait until ${formatDateTime(quietUntil, this.config.TIME_ZONE)}, and none is dropped.`);
+    if (this.shortLinks(draft) && messageLinks(draft.template).length) warnings.push(`Each link in the texts leaves as a short tracking link (${shortLinkBase(this.config.PUBLIC_URL)}…, at most ${shortLinkLength(this.config.PUBLIC_URL)} characters), and the sizes above count it so; clicks appear in the report.`);
     if (draft.channel === 'email' && draft.subject === null) warnings.push(`No subject was given, so the subject is the campaign's name, "${draft.name}".`);
     const plan: CampaignPlan = {
       campaignId: draft.id, name: draft.name, channel: draft.channel, delivery, subject: subjectTemplate,
@@ -215,7 +223,7 @@ export class CampaignsService {
       const [row] = await boundedRows<PlanSample & { subject: string | null } & Record<string, unknown>>(this.sql,
         `select c.id as "customerId", c.name, ${address} as address, ${message} as message, ${subject} as subject from customers c where c.id = ${params.add(first.customerId)}`,
         params.values, { timeoutMs: this.segments.readLimits(signal).timeoutMs, signal });
-      return row ? this.rendered(draft.channel, row, draft.preheader) : null;
+      return row ? this.rendered(draft.channel, row, draft.preheader, this.shortLinks(draft)) : null;
     }));
   }
 
@@ -275,7 +283,7 @@ export class CampaignsService {
         audience = inserted.rowCount ?? 0;
       }
       if (audience === 0) throw new Refused('Nobody would receive this campaign now (everyone matching is excluded or the audience is empty); nothing was sent.');
-      if (plan.channel === 'sms') await this.refuseLongTexts(client, plan.campaignId);
+      if (plan.channel === 'sms') await this.refuseLongTexts(client, plan.campaignId, this.shortLinks({ channel: plan.channel, tracking: (await this.find(client, plan.campaignId)).tracking }));
       await client.query(`update campaign_approvals set redeemed_at = now(), redeemed_by = $2 where id = $1`, [approvalId, actor.userId]);
       await client.query(
         `update campaigns set status = 'sending', audience_size = $2, launched_by = $3, launched_at = now(), plan = $4,
@@ -329,9 +337,11 @@ export class CampaignsService {
    * Every SMS frozen at launch is measured, not only the five samples: a longer name or city can push one customer's
    * text over the segment limit. One too long refuses the launch, and the transaction leaves nothing behind.
    */
-  private async refuseLongTexts(db: Queryable, campaignId: number) {
+  private async refuseLongTexts(db: Queryable, campaignId: number, shortLinks: boolean) {
+    // With tracking, each link leaves as a short link: measured here at its longest.
+    const text = shortLinks ? `regexp_replace(message, $$${LINK_SQL_PATTERN}$$, repeat('x', ${shortLinkLength(this.config.PUBLIC_URL)}), 'g')` : 'message';
     const { rows } = await db.query<{ n: number; longest: number }>(
-      `select count(*) as n, max(s) as longest from (select ${smsSegmentsSql('message')} as s from communication_logs where campaign_id = $1) x where s > $2`,
+      `select count(*) as n, max(s) as longest from (select ${smsSegmentsSql(text)} as s from communication_logs where campaign_id = $1) x where s > $2`,
       [campaignId, this.config.SMS_MAX_SEGMENTS],
     );
     if (rows[0].n > 0) throw new Refused(`${rows[0].n} of the texts would be longer than ${this.config.SMS_MAX_SEGMENTS} segments (the longest ${rows[0].longest}); shorten the message and plan again. Nothing was sent.`);

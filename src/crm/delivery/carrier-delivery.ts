@@ -2,7 +2,7 @@ import type { Sql } from '../../db/sql.js';
 import type { Channel } from '../campaigns/audience.js';
 import type { ConsentService } from '../consent/consent.service.js';
 import { unsubscribeToken } from '../consent/unsubscribe-link.js';
-import { messageLinks, trackingToken } from '../engagement/tracking-link.js';
+import { messageLinks, shortLinkBase, shortTrackingToken, trackingToken } from '../engagement/tracking-link.js';
 import type { Carrier, OutgoingMessage, Outcome } from './carrier.js';
 
 export interface CarrierDeliveryOptions {
@@ -88,10 +88,14 @@ export async function deliverThroughCarrier(
     const address = (path: string) => new URL(path, options.publicUrl).toString();
     const messages = claimed.map(({ campaignTracking, ...m }): OutgoingMessage => ({
       ...m, unsubscribeUrl: address(`/unsubscribe/${unsubscribeToken(key, { customerId: m.customerId, channel, logId: m.id, issuedAt })}`),
-      tracking: options.tracking && campaignTracking && channel === 'email' ? {
+      tracking: !(options.tracking && campaignTracking) ? null : channel === 'email' ? {
         open: address(`/t/o/${trackingToken(key, { logId: m.id, link: null })}`),
         clicks: messageLinks(m.message).map((_, i) => address(`/t/c/${trackingToken(key, { logId: m.id, link: i })}`)),
-      } : null,
+      } : {
+        // A text has no pixel; its links become short links, as long as the plan counted them.
+        open: null,
+        clicks: messageLinks(m.message).map((_, i) => shortLinkBase(options.publicUrl) + shortTrackingToken(key, { logId: m.id, link: i })),
+      },
     }));
     const outcomes = await carrier.send(messages);
     await record(sql, outcomes, options);

@@ -13,8 +13,11 @@ export interface OutgoingMessage {
   message: string;
   messageId: string;
   unsubscribeUrl: string;
-  /** Tracking addresses: the open pixel and one per link of the message, in order; null when tracking is off. */
-  tracking?: { open: string; clicks: string[] } | null;
+  /**
+   * Tracking addresses: the open pixel (email only) and one per link of the message, in order (for SMS, short
+   * links); null when tracking is off.
+   */
+  tracking?: { open: string | null; clicks: string[] } | null;
 }
 
 /**

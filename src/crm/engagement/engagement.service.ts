@@ -3,7 +3,7 @@ import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
 import { Sql } from '../../db/sql.js';
 import { unsubscribeKey } from '../consent/unsubscribe-link.js';
-import { messageLinks, readTrackingToken } from './tracking-link.js';
+import { messageLinks, readShortTrackingToken, readTrackingToken } from './tracking-link.js';
 
 // Machines that fetch images or follow links on a person's behalf: mail security scanners, link checkers, scripts.
 // (Gmail's and Yahoo's image proxies fetch when the person opens the email, so they count as opens.)
@@ -35,10 +35,10 @@ export class EngagementService implements OnModuleDestroy {
     await this.events.close();
   }
 
-  private async target(token: string) {
+  private async target(token: string, short = false) {
     // Read once; a failed read (the database away) is tried again next time rather than kept.
     this.key ??= unsubscribeKey(this.sql, this.config.UNSUBSCRIBE_SECRET).catch((error) => { this.key = undefined; throw error; });
-    return readTrackingToken(await this.key, token);
+    return short ? readShortTrackingToken(await this.key, token) : readTrackingToken(await this.key, token);
   }
 
   private machine(userAgent: string) {
@@ -58,11 +58,11 @@ export class EngagementService implements OnModuleDestroy {
   }
 
   /**
-   * Records a click and returns where the link goes, or null when the token names no link of a message. One
+   * Records a click (of an email link, or of a text's short link when `short`) and returns where the link goes, or null when the token names no link of a message. One
    * statement: the token's MAC already proves the link position was made for that very (frozen) message.
    */
-  async click(token: string, userAgent = ''): Promise<string | null> {
-    const target = await this.target(token);
+  async click(token: string, userAgent = '', short = false): Promise<string | null> {
+    const target = await this.target(token, short);
     if (!target || target.link === null) return null;
     const row = (await this.events.rows<{ message: string }>(
       `with l as (select id, message, sent_at from communication_logs where id = $1),

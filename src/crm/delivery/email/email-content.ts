@@ -66,7 +66,7 @@ ${paragraphs(linkedHtml(m.message, m.tracking?.clicks ?? null))}
 </td></tr></table>
 <p style="font:12px/1.5 -apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#71717a;margin:16px 0 0">
 You get this email as a customer of ${escapeHtml(senderName)}. <a href="${escapeHtml(m.unsubscribeUrl)}" style="color:#71717a">Unsubscribe</a>
-</p></td></tr></table>${m.tracking ? `<img src="${escapeHtml(m.tracking.open)}" width="1" height="1" alt="" style="display:block;border:0">` : ''}</body></html>`;
+</p></td></tr></table>${m.tracking?.open ? `<img src="${escapeHtml(m.tracking.open)}" width="1" height="1" alt="" style="display:block;border:0">` : ''}</body></html>`;
 }
 
 export function emailContent(m: OutgoingMessage, sender: EmailSender): EmailContent {

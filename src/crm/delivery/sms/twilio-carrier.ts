@@ -1,4 +1,5 @@
 import twilio from 'twilio';
+import { replaceLinks } from '../../engagement/tracking-link.js';
 import type { Config } from '../../../config/config.schema.js';
 import type { Carrier, OutgoingMessage, Outcome } from '../carrier.js';
 
@@ -47,7 +48,8 @@ export class TwilioCarrier implements Carrier {
     for (let i = 0; i < messages.length; i += 10) {
       outcomes.push(...await Promise.all(messages.slice(i, i + 10).map(async (m): Promise<Outcome> => {
         try {
-          const sent = await this.client.messages.create({ to: e164(m.address), body: m.message, statusCallback, ...from });
+          const body = m.tracking ? replaceLinks(m.message, (url, i) => m.tracking!.clicks[i] ?? url) : m.message;
+          const sent = await this.client.messages.create({ to: e164(m.address), body, statusCallback, ...from });
           return { id: m.id, result: 'submitted', providerId: sent.sid };
         } catch (error) {
           return twilioOutcome(m.id, error as TwilioFailure);
