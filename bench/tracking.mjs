@@ -18,6 +18,7 @@ const { listen } = await dist('src/server.js');
 const { freePort } = await dist('src/db/free-port.js');
 const { unsubscribeKey } = await dist('src/crm/consent/unsubscribe-link.js');
 const { trackingToken } = await dist('src/crm/engagement/tracking-link.js');
+const { EngagementService } = await dist('src/crm/engagement/engagement.service.js');
 
 const port = await freePort();
 const config = loadConfig({ ...process.env, DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, VENDOR_PORT: '0', RUN_WORKERS: 'false', LOG_LEVEL: 'warn' });
@@ -40,9 +41,11 @@ async function load(name, paths) {
   await writeFile(spec, JSON.stringify({ url: base, paths, connections: 50, seconds: SECONDS, headers: { 'user-agent': browser } }));
   const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bench', 'load.mjs'), spec], { maxBuffer: 1 << 20 });
   const result = JSON.parse(stdout);
+  // Events are written a batch at a time: wait for the last batch, then count every one.
+  await crm.app.get(EngagementService).settled();
   const events = (await db.sql.rows(`select count(*) as n from message_events`))[0].n;
   const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => `${s.count.toLocaleString('en')} × ${code}`).join(', ');
-  console.log(`${name}: ${Math.round(result.average).toLocaleString('en')} requests/s (p50 ${result.p50} ms, p99 ${result.p99} ms), answers ${statuses}, ${result.errors} errors; ${events.toLocaleString('en')} events recorded so far`);
+  console.log(`${name}: ${Math.round(result.average).toLocaleString('en')} requests/s (p50 ${result.p50} ms, p99 ${result.p99} ms), answers ${statuses}, ${result.errors} errors; ${events.toLocaleString('en')} events recorded in all`);
 }
 
 console.log(`machine: ${db.machine}`);

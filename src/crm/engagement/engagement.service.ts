@@ -4,6 +4,8 @@ import { CONFIG } from '../../config/config.token.js';
 import { Sql } from '../../db/sql.js';
 import { unsubscribeKey } from '../consent/unsubscribe-link.js';
 import { messageLinks, readShortTrackingToken, readTrackingToken } from './tracking-link.js';
+import { EventBatch } from './event-batch.js';
+import { logger } from '../../logging/logger.js';
 
 // Machines that fetch images or follow links on a person's behalf: mail security scanners, link checkers, scripts.
 // (Gmail's and Yahoo's image proxies fetch when the person opens the email, so they count as opens.)
@@ -21,18 +23,30 @@ const CLICK_BURST = { links: 3, withinMs: 2000 };
 export class EngagementService implements OnModuleDestroy {
   private key?: Promise<string>;
   /**
-   * Opens and clicks are written through a pool of their own whose commits do not wait for the disk: a database
-   * crash may lose the last fraction of a second of them, which no report would notice, and each open or click
-   * then costs no disk flush (the busiest writes of the CRM: every reader of every email).
+   * Opens and clicks are written through a pool of their own whose commits do not wait for the disk, a batch at a
+   * time: the busiest writes of the CRM (every reader of every email) cost neither a disk flush nor a wait each.
    */
   private readonly events: Sql;
+  private readonly batch: EventBatch;
+  // Each message's links, read once: a frozen message never changes. Reads of several messages go in one statement.
+  private readonly links = new Map<number, Promise<string[] | null>>();
+  private wanted = new Map<number, ((links: string[] | null) => void)[]>();
+  private reading?: NodeJS.Timeout;
 
   constructor(private readonly sql: Sql, @Inject(CONFIG) private readonly config: Config) {
     this.events = new Sql(sql.url, { max: 8, asyncCommit: true, statementTimeoutMs: 10_000 });
+    this.batch = new EventBatch(this.events, { tooSoonSeconds: TOO_SOON_MS / 1000, burstLinks: CLICK_BURST.links, burstSeconds: CLICK_BURST.withinMs / 1000 });
   }
 
   async onModuleDestroy() {
+    clearTimeout(this.reading);
+    await this.batch.flush();
     await this.events.close();
+  }
+
+  /** Waits until every open and click received so far is stored (reports read them from the database). */
+  settled() {
+    return this.batch.flush();
   }
 
   private async target(token: string, short = false) {
@@ -49,34 +63,46 @@ export class EngagementService implements OnModuleDestroy {
   async open(token: string, userAgent = '') {
     const target = await this.target(token);
     if (!target || target.link !== null) return;
-    await this.events.query(
-      `insert into message_events (log_id, kind, machine, user_agent)
-       select l.id, 'open', $2 or (l.sent_at is not null and now() - l.sent_at < make_interval(secs => $3)), $4
-       from communication_logs l where l.id = $1`,
-      [target.logId, this.machine(userAgent), TOO_SOON_MS / 1000, userAgent.slice(0, 300)],
-    );
+    await this.batch.add({ logId: target.logId, kind: 'open', link: null, machineAgent: this.machine(userAgent), userAgent: userAgent.slice(0, 300), at: new Date() });
   }
 
   /**
-   * Records a click (of an email link, or of a text's short link when `short`) and returns where the link goes, or null when the token names no link of a message. One
-   * statement: the token's MAC already proves the link position was made for that very (frozen) message.
+   * Records a click (of an email link, or of a text's short link when `short`) and returns where the link goes, or
+   * null when the token names no link of a message. The token's MAC already proves the link position was made for
+   * that very (frozen) message; the destination is read from the message itself.
    */
   async click(token: string, userAgent = '', short = false): Promise<string | null> {
     const target = await this.target(token, short);
     if (!target || target.link === null) return null;
-    const row = (await this.events.rows<{ message: string }>(
-      `with l as (select id, message, sent_at from communication_logs where id = $1),
-       recorded as (
-         insert into message_events (log_id, kind, link_index, machine, user_agent)
-         select l.id, 'click', $2,
-           $3 or (l.sent_at is not null and now() - l.sent_at < make_interval(secs => $4))
-             or (select count(distinct e.link_index) from message_events e where e.log_id = l.id and e.kind = 'click'
-                   and e.at > now() - make_interval(secs => $5) and e.link_index <> $2) + 1 >= $6,
-           $7
-         from l returning log_id)
-       select l.message from l`,
-      [target.logId, target.link, this.machine(userAgent), TOO_SOON_MS / 1000, CLICK_BURST.withinMs / 1000, CLICK_BURST.links, userAgent.slice(0, 300)],
-    ))[0];
-    return (row && messageLinks(row.message)[target.link]) ?? null;
+    const destination = (await this.linksOf(target.logId))?.[target.link] ?? null;
+    if (destination) await this.batch.add({ logId: target.logId, kind: 'click', link: target.link, machineAgent: this.machine(userAgent), userAgent: userAgent.slice(0, 300), at: new Date() });
+    return destination;
+  }
+
+  private linksOf(logId: number): Promise<string[] | null> {
+    let links = this.links.get(logId);
+    if (!links) {
+      links = new Promise<string[] | null>((resolve) => this.wanted.set(logId, [...(this.wanted.get(logId) ?? []), resolve]));
+      this.links.set(logId, links);
+      // A bounded cache: the oldest messages are forgotten first.
+      if (this.links.size > 50_000) this.links.delete(this.links.keys().next().value!);
+      this.reading ??= setTimeout(() => void this.readLinks(), 2);
+    }
+    return links;
+  }
+
+  private async readLinks() {
+    this.reading = undefined;
+    const wanted = this.wanted;
+    this.wanted = new Map();
+    try {
+      const rows = await this.events.rows<{ id: number; message: string }>(`select id, message from communication_logs where id = any($1::bigint[])`, [[...wanted.keys()]]);
+      const found = new Map(rows.map((r) => [r.id, messageLinks(r.message)]));
+      for (const [id, waiting] of wanted) for (const resolve of waiting) resolve(found.get(id) ?? null);
+    } catch (error) {
+      // Not kept: the next click reads again.
+      for (const [id, waiting] of wanted) { this.links.delete(id); for (const resolve of waiting) resolve(null); }
+      logger.warn('tracked links not read', { reason: (error as Error).message });
+    }
   }
 }
