@@ -16,5 +16,6 @@ export function describePlan(plan: CampaignPlan): string {
   const sample = plan.samples[0] ? ` Sample to ${plan.samples[0].name ?? plan.samples[0].address}: "${plan.samples[0].message.slice(0, 200)}"` : '';
   const test = plan.abTest ? ` A/B test: ${plan.abTest.schedule}.` : '';
   const forecast = plan.forecast ? ` ${plan.forecast.sentence}` : '';
-  return `Send ${plan.channel} campaign "${plan.name}" to ${n(plan.audience.eligible)} customers (${plan.sentence}).${test}${excluded.length ? ` Left out: ${excluded.join(', ')}.` : ''}${forecast}${sample}`;
+  const schedule = plan.schedule ? ` ${plan.schedule.sentence}` : '';
+  return `Send ${plan.channel} campaign "${plan.name}" to ${n(plan.audience.eligible)} customers (${plan.sentence}).${schedule}${test}${excluded.length ? ` Left out: ${excluded.join(', ')}.` : ''}${forecast}${sample}`;
 }

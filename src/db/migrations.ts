@@ -8,6 +8,7 @@ import { Migration20261204000000_delivery_channels } from '../../migrations/Migr
 import { Migration20261205000000_campaign_outcomes } from '../../migrations/Migration20261205000000_campaign_outcomes.js';
 import { Migration20261206000000_engagement } from '../../migrations/Migration20261206000000_engagement.js';
 import { Migration20261207000000_ab_tests } from '../../migrations/Migration20261207000000_ab_tests.js';
+import { Migration20261208000000_scheduled_campaigns } from '../../migrations/Migration20261208000000_scheduled_campaigns.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   { name: 'Migration20261205000000_campaign_outcomes', class: Migration20261205000000_campaign_outcomes },
   { name: 'Migration20261206000000_engagement', class: Migration20261206000000_engagement },
   { name: 'Migration20261207000000_ab_tests', class: Migration20261207000000_ab_tests },
+  { name: 'Migration20261208000000_scheduled_campaigns', class: Migration20261208000000_scheduled_campaigns },
 ];

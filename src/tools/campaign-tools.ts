@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { planInput } from '../crm/campaigns/campaign-input.js';
+import { cancelInput, planInput } from '../crm/campaigns/campaign-input.js';
 import { defineTool } from './crm-tool.js';
 
 const counts = {
@@ -31,6 +31,7 @@ export const planCampaign = defineTool({
       perVariant: z.array(z.number()).describe('Customers each version reaches at launch'), remainder: z.number().describe('Customers who get the winner'),
       samples: z.array(sample.nullable()).describe('Each version rendered for the same customer'), schedule: z.string(),
     }).nullable().describe('The A/B test this approval covers, with its whole schedule'),
+    schedule: z.object({ sendAt: z.string().nullable(), bestHour: z.boolean(), sentence: z.string() }).nullable().describe('When it is sent, if not at once'),
     forecast: z.object({
       conversions: z.number().nullable(), revenue: z.number().nullable(), conversionsRange: z.tuple([z.number(), z.number()]).nullable(),
       basis: z.object({
@@ -51,17 +52,30 @@ export const launchCampaign = defineTool({
   name: 'launch_campaign',
   description: 'Send a planned campaign to its audience. Needs the approval id from plan_campaign and a person\'s approval; the approval works once and expires.',
   input: z.object({ approvalId: z.uuid() }),
-  output: z.object({ campaignId: z.number(), audience: z.number().describe('Messages frozen for sending'), holdout: z.number().describe('Customers kept as the control group'), planned: z.number(), status: z.string() }),
+  output: z.object({
+    campaignId: z.number(), audience: z.number().describe('Messages frozen for sending'), holdout: z.number().describe('Customers kept as the control group'), planned: z.number(), status: z.string(),
+    scheduledFor: z.string().nullable().describe('When the first message is due, for a scheduled campaign'),
+  }),
   risk: 'send',
   permission: 'campaigns.launch',
   execute: ({ approvalId }, { actor, services }) => services.campaigns.launch(actor, approvalId),
+});
+
+export const cancelCampaign = defineTool({
+  name: 'cancel_campaign',
+  description: 'Stop a scheduled or sending campaign: every message not yet handed over is not sent (those already handed over cannot be recalled). Needs no approval, since it sends nothing.',
+  input: cancelInput,
+  output: z.object({ campaignId: z.number(), status: z.literal('cancelled'), notSent: z.number().describe('Messages that will now not be sent') }),
+  risk: 'write',
+  permission: 'campaigns.launch',
+  execute: ({ campaignId }, { actor, services }) => services.campaigns.cancel(actor, campaignId),
 });
 
 export const listCampaigns = defineTool({
   name: 'list_campaigns',
   description: 'Campaign history, newest first (at most 20): audience, sent, failed, pending, delivery rate, who launched it and when.',
   input: z.object({ limit: z.number().int().min(1).max(20).default(10) }),
-  output: z.object({ campaigns: z.array(z.object({ id: z.number(), name: z.string(), channel: z.string(), status: z.string(), launchedBy: z.string().nullable(), launchedAt: z.string().nullable(), ...counts })) }),
+  output: z.object({ campaigns: z.array(z.object({ id: z.number(), name: z.string(), channel: z.string(), status: z.string(), launchedBy: z.string().nullable(), launchedAt: z.string().nullable(), scheduledFor: z.string().nullable(), ...counts })) }),
   risk: 'read',
   permission: 'campaigns.read',
   execute: async ({ limit }, { actor, services }) => ({ campaigns: await services.campaigns.history(actor, { limit }) }),
@@ -71,7 +85,7 @@ export const getCampaignStats = defineTool({
   name: 'get_campaign_stats',
   description: 'Delivery figures of one campaign: audience, sent, failed, pending, unconfirmed, delivery rate and the main failure reasons.',
   input: z.object({ campaignId: z.number().int().positive() }),
-  output: z.object({ id: z.number(), name: z.string(), status: z.string(), launchedAt: z.string().nullable(), ...counts, failures: z.array(z.object({ reason: z.string(), count: z.number() })) }),
+  output: z.object({ id: z.number(), name: z.string(), status: z.string(), launchedAt: z.string().nullable(), scheduledFor: z.string().nullable(), ...counts, failures: z.array(z.object({ reason: z.string(), count: z.number() })) }),
   risk: 'read',
   permission: 'campaigns.read',
   execute: (input, { actor, services }) => services.campaigns.stats(actor, input.campaignId),

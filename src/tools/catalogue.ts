@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { getInsights, getOverview } from './analytics-tools.js';
-import { getCampaignReport, getCampaignStats, launchCampaign, listCampaigns, planCampaign } from './campaign-tools.js';
+import { cancelCampaign, getCampaignReport, getCampaignStats, launchCampaign, listCampaigns, planCampaign } from './campaign-tools.js';
 import type { CrmTool } from './crm-tool.js';
 import { changeConsent, getCustomer, searchCustomers } from './customer-tools.js';
 import { getImportStatus, importRecords } from './import-tools.js';
@@ -10,7 +10,7 @@ import { createSegment, getSegment, getSegmentInsights, listSegments, previewSeg
 const tools = [
   getOverview, searchCustomers, getCustomer, importRecords, getImportStatus, previewSegment, createSegment, listSegments,
   getSegment, planCampaign, launchCampaign, listCampaigns, getCampaignStats, suggestMessages, getInsights, changeConsent, sendTestMessage, getCampaignReport,
-  getSegmentInsights,
+  getSegmentInsights, cancelCampaign,
 ] as const;
 
 /**

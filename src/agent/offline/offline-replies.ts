@@ -34,7 +34,9 @@ export function planReply(p: Json) {
   return `Planned ${p.channel} campaign "${p.name}": **${n(p.audience?.eligible)}** of ${n(p.audience?.matching)} matching customers would receive it.${left}${sample}${warnings}`;
 }
 
-export const launchReply = (l: Json) => `Campaign ${l.campaignId} is on its way to ${n(l.audience)} customers. Its delivery figures update as receipts arrive; ask "how did campaign ${l.campaignId} do?" any time.`;
+export const launchReply = (l: Json) => l.scheduledFor
+  ? `Campaign ${l.campaignId} is scheduled for ${n(l.audience)} customers; the first message is due ${l.scheduledFor.replace('T', ' ').slice(0, 16)} UTC. It can be cancelled until then.`
+  : `Campaign ${l.campaignId} is on its way to ${n(l.audience)} customers. Its delivery figures update as receipts arrive; ask "how did campaign ${l.campaignId} do?" any time.`;
 
 export const deniedReply = (reason?: string) => `Nothing was sent: the launch was not approved${reason ? ` (${reason})` : ''}. The plan stays as a draft; ask me to send it again when you are ready.`;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ruleJson } from '../segments/rule-parser.js';
 import { abTestInput } from './ab-test.js';
+import { scheduleFields } from './campaign-schedule.js';
 
 const id = z.coerce.number().int().positive();
 
@@ -21,15 +22,18 @@ export const planInput = z.union([
     tracking: z.boolean().optional().describe('Track opens and clicks of this campaign: email opens and links, SMS links as short links (default true; TRACKING=false turns it off everywhere)'),
     attributionDays: z.number().int().min(1).max(90).optional().describe('Days after a message in which an order counts for the campaign; ATTRIBUTION_DAYS when not given'),
     abTest: abTestInput.optional().describe('Try up to four versions on a share of the audience, then send the winner to the rest; one approval covers it all'),
+    ...scheduleFields,
   }).strict()
     .refine((v) => (v.segmentId === undefined) !== (v.rules === undefined), 'give either segmentId or rules (one of them)')
     .refine((v) => v.channel === 'email' || (v.subject === undefined && v.preheader === undefined), 'subject and preheader are for email campaigns; an SMS has neither')
     .refine((v) => v.channel === 'email' || !v.abTest?.variants.some((x) => x.subject !== undefined), { message: 'an SMS has no subject: its versions differ by template only', path: ['abTest', 'variants'] })
+    .refine((v) => !v.abTest || (v.sendAt === undefined && !v.bestHour), { message: 'an A/B test starts when it is approved; it cannot be scheduled yet', path: ['abTest'] })
     .refine((v) => !v.abTest || v.abTest.metric === 'conversions' || v.tracking !== false, { message: 'clicks decide a test only with tracking on (email links and SMS short links); choose metric "conversions"', path: ['abTest', 'metric'] }),
 ]);
 export type PlanInput = z.output<typeof planInput>;
 
 export const launchInput = z.object({ approvalId: z.uuid('must be the approval id a plan returned') }).strict();
+export const cancelInput = z.object({ campaignId: id }).strict();
 export const historyQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),

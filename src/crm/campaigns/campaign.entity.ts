@@ -1,7 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
 export const channels = ['email', 'sms'] as const;
-export const campaignStatuses = ['draft', 'sending', 'completed', 'failed', 'cancelled'] as const;
+export const campaignStatuses = ['draft', 'scheduled', 'sending', 'completed', 'failed', 'cancelled'] as const;
 
 const CampaignSchema = defineEntity({
   name: 'Campaign',
@@ -29,6 +29,8 @@ const CampaignSchema = defineEntity({
     launchedAt: p.datetime().nullable(),
     completedAt: p.datetime().nullable(),
     reportPostedAt: p.datetime().nullable(),
+    sendAt: p.datetime().nullable(),
+    sendAtBestHour: p.boolean().default(false),
   },
 });
 

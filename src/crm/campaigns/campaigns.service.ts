@@ -22,6 +22,7 @@ import type { PlanInput } from './campaign-input.js';
 import { placeholdersWithoutFallback, TemplateError } from './message-template.js';
 import { messageParts, messageSql, subjectParts } from './campaign-message.js';
 import { abBucketSql, abTestDefinition, inTestSql, type AbTestDefinition } from './ab-test.js';
+import { bestHourSql, MIN_ORDERS_FOR_OWN_HOUR, readSendAt, shopHourSql } from './campaign-schedule.js';
 import { variantLabel } from '../outcomes/ab-decision.js';
 import { channelRoutes, type ChannelRoute } from '../delivery/carriers-setup.js';
 import { emailContent } from '../delivery/email/email-content.js';
@@ -52,6 +53,8 @@ export interface CampaignPlan {
   /** The A/B test the approval covers: each version with its share and a sample, the rest that gets the winner, and when. */
   /** Expected conversions and revenue from past campaigns' results on customers like these, or why there is none. */
   forecast: Forecast;
+  /** When it is sent, if not at once: at one time, or each customer at their own best hour. */
+  schedule: { sendAt: string | null; bestHour: boolean; sentence: string } | null;
   abTest: (AbTestDefinition & { perVariant: number[]; remainder: number; samples: (PlanSample | null)[]; schedule: string }) | null;
   warnings: string[];
   approval: { id: string; expiresAt: string } | null;
@@ -70,6 +73,7 @@ interface CampaignRow {
   segmentId: number | null; segmentVersion: number | null; audienceSize: number | null; plan: CampaignPlan | null;
   createdBy: string | null; launchedBy: string | null; createdAt: string; launchedAt: string | null; completedAt: string | null;
   abTest: AbTestDefinition | null;
+  sendAt: Date | null; sendAtBestHour: boolean;
 }
 
 const campaignColumns = `c.id, c.name, c.description, c.channel, c.subject, c.preheader, c.template,
@@ -77,7 +81,7 @@ const campaignColumns = `c.id, c.name, c.description, c.channel, c.subject, c.pr
   c.segment_version as "segmentVersion", c.audience_size as "audienceSize", c.plan, cu.email as "createdBy", lu.email as "launchedBy",
   c.created_at as "createdAt", c.launched_at as "launchedAt", c.completed_at as "completedAt",
   (select jsonb_build_object('variants', t.variants, 'testPercent', t.test_percent::float8, 'metric', t.metric, 'hours', t.hours)
-   from campaign_ab_tests t where t.campaign_id = c.id) as "abTest"`;
+   from campaign_ab_tests t where t.campaign_id = c.id) as "abTest", c.send_at as "sendAt", c.send_at_best_hour as "sendAtBestHour"`;
 const campaignFrom = `campaigns c left join users cu on cu.id = c.created_by left join users lu on lu.id = c.launched_by`;
 
 /** Campaigns: plan (audience, exclusions, samples, approval), launch with that approval, and what happened since. */
@@ -186,6 +190,7 @@ export class CampaignsService {
     if (gaps.length) warnings.push(`{{${gaps.join('}}, {{')}}} has no fallback; customers without that value get an empty gap. Write {{${gaps[0]} | "…"}} to choose the words.`);
     if (row.eligible === 0) warnings.push('No customer would receive this campaign, so there is nothing to approve.');
     if (row.eligible > 0 && holdoutPercent === 0) warnings.push('There is no control group (holdout 0 %): the report will show what was sent and ordered, but not what the campaign added.');
+    const schedule = this.schedule(draft, now);
     const delivery = channelRoutes(this.config)[draft.channel];
     if (!delivery.real) warnings.push(`Nothing will reach customers: ${draft.channel === 'email' ? 'email' : 'SMS'} goes to ${delivery.description}. ${draft.channel === 'email' ? 'Set SMTP_URL and EMAIL_FROM' : 'Set the TWILIO_* settings'} to send for real.`);
     const quietUntil = draft.channel === 'sms' ? quietHoursEnd(new Date(), this.config.SMS_QUIET_HOURS, this.config.TIME_ZONE) : null;
@@ -198,7 +203,7 @@ export class CampaignsService {
       segmentId: draft.segmentId, segmentVersion: draft.segmentVersion, sentence: compiled.sentence, plannedAt: now.toISOString(),
       frequencyCap: this.cap, holdoutPercent, attributionDays,
       audience: { matching: row.matching, eligible: row.eligible, holdout: row.holdout, excluded: Object.fromEntries(exclusionReasons.map((r) => [r, row[r]])) as Record<ExclusionReason, number> },
-      samples, abTest, forecast, warnings, approval: null,
+      samples, abTest, forecast, schedule, warnings, approval: null,
     };
     if (row.eligible > 0) {
       const id = randomUUID();
@@ -225,6 +230,41 @@ export class CampaignsService {
         params.values, { timeoutMs: this.segments.readLimits(signal).timeoutMs, signal });
       return row ? this.rendered(draft.channel, row, draft.preheader, this.shortLinks(draft)) : null;
     }));
+  }
+
+  /** The draft's schedule in words, checked again (a time that has passed since the draft was made is refused). */
+  private schedule(draft: CampaignRow, now: Date): CampaignPlan['schedule'] {
+    if (!draft.sendAt && !draft.sendAtBestHour) return null;
+    const zone = this.config.TIME_ZONE;
+    const at = draft.sendAt ? readSendAt(new Date(draft.sendAt).toISOString(), zone, now) : null;
+    const when = at ? `${formatDateTime(at, zone)} (${zone})` : null;
+    const sentence = draft.sendAtBestHour
+      ? `Each customer gets it at their own best hour${when ? ` after ${when}` : ''}: the hour they most often order in (from ${MIN_ORDERS_FOR_OWN_HOUR} orders), the shop's best hour otherwise.`
+      : `Sent at ${when}.`;
+    return { sendAt: at?.toISOString() ?? null, bestHour: draft.sendAtBestHour, sentence: `${sentence} Until then it can be cancelled, and anyone who opts out before is skipped.` };
+  }
+
+  /**
+   * Stops a scheduled or sending campaign: every message not yet handed over is marked not sent, with the reason;
+   * those already handed over cannot be recalled. Needs no approval: stopping never sends anything.
+   */
+  async cancel(actor: Actor, campaignId: number) {
+    authorize(actor, 'campaigns.launch');
+    return this.sql.transaction(async (client) => {
+      const [campaign] = (await client.query<{ status: string }>(`select status from campaigns where id = $1 for update`, [campaignId])).rows;
+      if (!campaign) throw new NotFound(`There is no campaign ${campaignId}.`);
+      if (campaign.status !== 'scheduled' && campaign.status !== 'sending') throw new Conflict(`Campaign ${campaignId} is ${campaign.status}; only a scheduled or sending campaign can be cancelled.`);
+      const stopped = await client.query(
+        `update communication_logs set status = 'skipped', next_attempt_at = null, failure_reason = 'not sent: the campaign was cancelled'
+         where campaign_id = $1 and status = 'queued'`, [campaignId],
+      );
+      await client.query(`delete from campaign_ab_remainder where campaign_id = $1`, [campaignId]);
+      await client.query(`update campaign_ab_tests set decided_at = coalesce(decided_at, now()) where campaign_id = $1`, [campaignId]);
+      await client.query(`update campaigns set status = 'cancelled', completed_at = now() where id = $1`, [campaignId]);
+      const notSent = stopped.rowCount ?? 0;
+      await this.audit.record(actor, 'campaign.cancel', `campaign:${campaignId}`, { notSent, was: campaign.status }, client);
+      return { campaignId, status: 'cancelled' as const, notSent };
+    });
   }
 
   /** The plan an approval stands for, so that whoever is asked to approve sees exactly what would be sent. */
@@ -283,6 +323,7 @@ export class CampaignsService {
         audience = inserted.rowCount ?? 0;
       }
       if (audience === 0) throw new Refused('Nobody would receive this campaign now (everyone matching is excluded or the audience is empty); nothing was sent.');
+      const scheduled = plan.schedule ? await this.holdUntilDue(client, plan.campaignId, plan.schedule) : null;
       if (plan.channel === 'sms') await this.refuseLongTexts(client, plan.campaignId, this.shortLinks({ channel: plan.channel, tracking: (await this.find(client, plan.campaignId)).tracking }));
       await client.query(`update campaign_approvals set redeemed_at = now(), redeemed_by = $2 where id = $1`, [approvalId, actor.userId]);
       await client.query(
@@ -291,12 +332,36 @@ export class CampaignsService {
         [plan.campaignId, audience, actor.userId, JSON.stringify(plan), JSON.stringify(plan.rules), plan.channel, plan.template, plan.subject, plan.preheader,
           percent, plan.attributionDays ?? this.config.ATTRIBUTION_DAYS],
       );
+      if (scheduled) await client.query(`update campaigns set status = 'scheduled', send_at = $2 where id = $1`, [plan.campaignId, scheduled]);
       const heldOut = holdout.rowCount ?? 0;
-      await this.audit.record(actor, 'campaign.launch', `campaign:${plan.campaignId}`, { approvalId, audience, holdout: heldOut, planned: plan.audience.eligible }, client);
-      return { campaignId: plan.campaignId, audience, holdout: heldOut, planned: plan.audience.eligible };
+      await this.audit.record(actor, 'campaign.launch', `campaign:${plan.campaignId}`, { approvalId, audience, holdout: heldOut, planned: plan.audience.eligible, scheduledFor: scheduled?.toISOString() ?? null }, client);
+      return { campaignId: plan.campaignId, audience, holdout: heldOut, planned: plan.audience.eligible, scheduledFor: scheduled?.toISOString() ?? null };
     });
+    // A scheduled campaign is dispatched by the reconciler when its first message is due.
+    if (launched.scheduledFor) return { ...launched, status: 'scheduled' as const };
     await this.queue?.send(queueNames.deliveryDispatch, { campaignId: launched.campaignId }, `dispatch:${launched.campaignId}`);
     return { ...launched, status: 'sending' as const };
+  }
+
+  /**
+   * A scheduled campaign's messages wait: until the time approved (or now, if that passed while the approval waited),
+   * or each until its customer's best hour after it. Returns when the first is due.
+   */
+  private async holdUntilDue(client: Queryable, campaignId: number, schedule: NonNullable<CampaignPlan['schedule']>): Promise<Date> {
+    const from = new Date(Math.max(Date.now(), schedule.sendAt ? Date.parse(schedule.sendAt) : 0));
+    if (schedule.bestHour) {
+      const [{ hour }] = (await client.query<{ hour: number }>(shopHourSql, [this.config.TIME_ZONE])).rows;
+      const params = new SqlParams();
+      const due = bestHourSql(params, from, this.config.TIME_ZONE, hour);
+      await client.query(
+        `update communication_logs l set next_attempt_at = ${due} from customers c where c.id = l.customer_id and l.campaign_id = ${params.add(campaignId)}`,
+        params.values,
+      );
+    } else {
+      await client.query(`update communication_logs set next_attempt_at = $2 where campaign_id = $1`, [campaignId, from]);
+    }
+    const [{ first }] = (await client.query<{ first: Date }>(`select min(next_attempt_at) as first from communication_logs where campaign_id = $1`, [campaignId])).rows;
+    return first;
   }
 
   /**
@@ -382,7 +447,8 @@ export class CampaignsService {
     return {
       id: row.id, name: row.name, description: row.description, channel: row.channel, status: row.status,
       segmentId: row.segmentId, segmentVersion: row.segmentVersion, createdBy: row.createdBy, createdAt: row.createdAt,
-      launchedBy: row.launchedBy, launchedAt: row.launchedAt, completedAt: row.completedAt, ...counts,
+      launchedBy: row.launchedBy, launchedAt: row.launchedAt, completedAt: row.completedAt,
+      scheduledFor: row.status === 'scheduled' && row.sendAt ? new Date(row.sendAt).toISOString() : null, ...counts,
       audience: row.audienceSize ?? counts.audience,
     };
   }
@@ -408,13 +474,14 @@ export class CampaignsService {
     // Every version of a test is checked like the campaign's own message.
     const test = input.abTest ? abTestDefinition(input.abTest, { subject: input.channel === 'email' ? (subject ?? input.name) : null, template: input.template }) : null;
     for (const variant of test?.variants ?? []) this.compile({ rules, channel: input.channel, ...variant, frequencyCap: this.cap }, new Date());
+    const sendAt = input.sendAt ? readSendAt(input.sendAt, this.config.TIME_ZONE, new Date()) : null;
     // The draft and its test are stored together or not at all.
     return this.sql.transaction(async (client) => {
       const { rows } = await client.query<{ id: number }>(
-        `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by, holdout_percent, attribution_days, tracking)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id`,
+        `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by, holdout_percent, attribution_days, tracking, send_at, send_at_best_hour)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning id`,
         [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, subject, input.preheader ?? null, input.template, actor.userId,
-          input.holdoutPercent ?? null, input.attributionDays ?? null, input.tracking ?? true],
+          input.holdoutPercent ?? null, input.attributionDays ?? null, input.tracking ?? true, sendAt, input.bestHour ?? false],
       );
       if (test) {
         await client.query(

@@ -49,7 +49,8 @@ async function send(sql: Sql, routes: DeliveryRoutes, job: SendJob, progress: Ca
   const quietUntil = quietHoursEnd(new Date(), options.smsQuietHours, options.timeZone);
   if (quietUntil) {
     await sql.query(
-      `update communication_logs set next_attempt_at = $4 where campaign_id = $1 and id between $2 and $3 and channel = 'sms' and status = 'queued'`,
+      // The later of the two: a text scheduled for after the quiet hours keeps its own time.
+      `update communication_logs set next_attempt_at = greatest(next_attempt_at, $4) where campaign_id = $1 and id between $2 and $3 and channel = 'sms' and status = 'queued'`,
       [job.campaignId, job.fromId, job.toId, quietUntil],
     );
   }

@@ -11,8 +11,9 @@ export interface ReconcileOptions { receiptTimeoutSeconds: number; sendingTimeou
 /**
  * Runs now and then in every worker process; an advisory lock lets one of them do the work. It marks messages
  * whose receipt is overdue, or that a crash caught mid-send, as unconfirmed (a late answer still settles them;
- * nothing sends them again), completes campaigns with nothing left to wait for, and queues the dispatch again for a
- * campaign whose messages sit queued: after a crash right after launch, or when their retry time has come.
+ * nothing sends them again), completes campaigns with nothing left to wait for, starts scheduled campaigns whose time
+ * has come, and queues the dispatch for a campaign whose messages sit queued and due: after a crash right after launch,
+ * when their retry time has come, or when a scheduled message's time (or its customer's best hour) has come.
  */
 export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignProgress, options: ReconcileOptions) {
   const { receiptTimeoutSeconds, sendingTimeoutSeconds, receiptsUrl } = options;
@@ -33,6 +34,8 @@ export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignPro
       [sendingTimeoutSeconds],
     );
     overdue.rows.push(...caught.rows);
+    // Scheduled campaigns whose first message is due start sending (the stalled check below dispatches them).
+    await client.query(`update campaigns set status = 'sending' where status = 'scheduled' and send_at <= now()`);
     const sending = await client.query<{ id: number; queued: boolean }>(
       `select c.id, exists (select 1 from communication_logs m where m.campaign_id = c.id and m.status = 'queued'
          and (m.next_attempt_at <= now() or (m.next_attempt_at is null and m.created_at < now() - interval '30 seconds'))) as queued

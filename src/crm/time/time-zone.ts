@@ -54,3 +54,15 @@ export function dayIn(instant: Date, zone: string): string {
 export function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
+
+/**
+ * The instant the zone's wall clock shows `day` (YYYY-MM-DD) at `time` (HH:mm). A time the clock skips when
+ * daylight saving starts comes out an hour later (02:30 for 01:30 in London on the last Sunday of March); a time it
+ * shows twice when it ends is taken the second time.
+ */
+export function instantAt(day: string, time: string, zone: string): Date {
+  const wall = Date.parse(`${day}T${time}:00Z`);
+  let t = wall - offsetAt(wall, zone);
+  t = wall - offsetAt(t, zone);
+  return new Date(t);
+}

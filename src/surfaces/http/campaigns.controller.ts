@@ -42,6 +42,13 @@ export class CampaignsController {
     return this.campaigns.history(actor, parseInput(historyQuery, query));
   }
 
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Requires('campaigns.launch')
+  cancel(@CurrentActor() actor: Actor, @Param('id') campaignId: string) {
+    return this.campaigns.cancel(actor, parseInput(id, campaignId));
+  }
+
   @Get(':id')
   @Requires('campaigns.read')
   stats(@CurrentActor() actor: Actor, @Param('id') campaignId: string) {

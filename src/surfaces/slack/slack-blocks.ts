@@ -36,6 +36,7 @@ export function planBlocks(plan: PlanView, button: ApprovalButton | null): Known
   const excluded = Object.entries(plan.audience.excluded).filter(([, v]) => v > 0).map(([k, v]) => `${n(v)} ${k.replace(/_/g, ' ')}`);
   const blocks: KnownBlock[] = [
     section(`*Campaign plan: ${plan.name}*\n${plan.channel === 'sms' ? 'SMS' : 'Email'} to *${n(plan.audience.eligible)} customers*: ${plan.sentence}${excluded.length ? `\nLeft out: ${excluded.join(', ')}` : ''}`),
+    ...(plan.schedule ? [section(`*Scheduled:* ${plan.schedule.sentence}`)] : []),
     context(plan.forecast.sentence),
     ...(plan.abTest ? [section(`*A/B test:* ${plan.abTest.schedule}.\n${plan.abTest.variants.map((v, i) => `• ${String.fromCharCode(65 + i)}: ${v.subject ?? v.template.slice(0, 80)}`).join('\n')}`)] : []),
     ...plan.samples.slice(0, 2).map((s) => context(`To ${s.name ?? s.address}: “${s.message}”`)),

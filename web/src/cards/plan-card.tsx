@@ -34,6 +34,7 @@ export function PlanCard({ plan, decision }: { plan: CampaignPlan; decision?: Re
       )}
       <p data-testid="plan-delivery">{plan.delivery.real ? `Sent through ${plan.delivery.description}.` : `Simulated: ${plan.delivery.description}.`}</p>
       {plan.audience.holdout > 0 && <p>{count(plan.audience.holdout)} of them are kept as a control group and get nothing, so the report can tell what the campaign added.</p>}
+      {plan.schedule && <p className="schedule" data-testid="plan-schedule"><strong>Scheduled:</strong> {plan.schedule.sentence}</p>}
       <p className="forecast" data-testid="plan-forecast">{plan.forecast.sentence}</p>
       {plan.abTest && (
         <div className="ab-test" aria-label="A/B test">
