@@ -13,8 +13,8 @@ describe('an A/B test', () => {
   const clicks = async (campaignId: number, rates: number[]) => {
     for (const [variant, rate] of rates.entries()) {
       await crm.db.sql.query(
-        `insert into message_events (log_id, kind, link_index, machine, user_agent)
-         select id, 'click', 0, false, 'Mozilla/5.0' from (select id, row_number() over (order by id) as n, count(*) over () as total
+        `insert into message_events (log_id, campaign_id, kind, link_index, machine, user_agent)
+         select id, $1::bigint, 'click', 0, false, 'Mozilla/5.0' from (select id, row_number() over (order by id) as n, count(*) over () as total
            from communication_logs where campaign_id = $1 and variant = $2) x where n <= round(total * $3::float8)`,
         [campaignId, variant, rate],
       );

@@ -57,8 +57,8 @@ export class EventBatch {
       `with b as (
          select * from unnest($1::bigint[], $2::text[], $3::int[], $4::bool[], $5::text[], $6::timestamptz[]) with ordinality as x(log_id, kind, link, agent, ua, at, n)
        )
-       insert into message_events (log_id, kind, link_index, machine, user_agent, at)
-       select b.log_id, b.kind, b.link,
+       insert into message_events (log_id, campaign_id, kind, link_index, machine, user_agent, at)
+       select b.log_id, l.campaign_id, b.kind, b.link,
          b.agent or (l.sent_at is not null and b.at - l.sent_at < make_interval(secs => $7))
            or (b.kind = 'click' and (select count(distinct k) from (
                  select e.link_index as k from message_events e where e.log_id = b.log_id and e.kind = 'click' and e.at > b.at - make_interval(secs => $8) and e.link_index <> b.link

@@ -1,5 +1,5 @@
-import type { Queryable } from '../../db/sql.js';
-import { PURCHASED } from '../segments/rule-compiler.js';
+import type { Queryable, Sql } from '../../db/sql.js';
+import { workOffStale } from './attributions.js';
 import { compareGroups, type GroupResult, type Lift } from './lift.js';
 import { variantLabel, type AbDecision, type AbMetric } from './ab-decision.js';
 import { variantResults } from '../campaigns/ab-winner.js';
@@ -50,55 +50,45 @@ async function abTestReport(db: Queryable, campaignId: number, attributionDays: 
  * What a campaign earned. A recipient converts with an order placed within `attributionDays` after their message was
  * handed over (and before any later message to them, which then claims the order: the latest message wins); a
  * member of the control group converts with an order within the same days after launch. Orders that count are
- * purchases (pending or completed; refunds and cancellations do not). Computed from the orders as they are now, so
- * late imports change the report.
+ * purchases (pending or completed; refunds and cancellations do not). Read from the attributions kept as orders and
+ * messages change (see attributions.ts), after bringing this campaign's marked members up to date, so the report is
+ * the orders as they are now: a late import changes it.
  */
-export async function campaignReport(db: Queryable, campaignId: number, defaults: { attributionDays: number }): Promise<CampaignReport | null> {
-  const { rows: [campaign] } = await db.query<{ launchedAt: Date | null; days: number | null; percent: number | null; tracking: boolean }>(
-    `select launched_at as "launchedAt", attribution_days as days, holdout_percent::float8 as percent, tracking from campaigns where id = $1`, [campaignId],
+export async function campaignReport(sql: Sql, campaignId: number, defaults: { attributionDays: number }): Promise<CampaignReport | null> {
+  const { rows: [campaign] } = await sql.query<{ days: number | null; percent: number | null; tracking: boolean; open: boolean }>(
+    `select attribution_days as days, holdout_percent::float8 as percent, tracking,
+       coalesce((select max(sent_at) from communication_logs where campaign_id = $1), launched_at) + make_interval(days => coalesce(attribution_days, $2)) > now() as open
+     from campaigns where id = $1`, [campaignId, defaults.attributionDays],
   );
   if (!campaign) return null;
   const days = campaign.days ?? defaults.attributionDays;
-  const { rows } = await db.query<{ grp: 'sent' | 'holdout'; customers: number; converted: number; orders: number; revenue: string; open: boolean }>(
-    `with members as (
-       select 'sent' as grp, m.customer_id, coalesce(m.sent_at, m.created_at) as at from communication_logs m
-       where m.campaign_id = $1 and m.status in ('sent', 'delivered')
-       union all
-       select 'holdout', h.customer_id, k.launched_at from campaign_holdouts h join campaigns k on k.id = h.campaign_id where h.campaign_id = $1
-     ), outcome as (
-       select g.grp, g.customer_id, g.at, count(o.id) as orders, coalesce(sum(o.total), 0) as revenue
-       from members g
-       left join orders o on o.customer_id = g.customer_id and o.placed_at > g.at and o.placed_at <= g.at + make_interval(days => $2)
-         and ${PURCHASED}
-         and (g.grp = 'holdout' or not exists (
-           select 1 from communication_logs later where later.customer_id = g.customer_id and later.campaign_id <> $1
-             and later.status in ('sent', 'delivered') and coalesce(later.sent_at, later.created_at) > g.at
-             and coalesce(later.sent_at, later.created_at) < o.placed_at))
-       group by g.grp, g.customer_id, g.at
-     )
-     select grp, count(*) as customers, count(*) filter (where orders > 0) as converted, coalesce(sum(orders), 0) as orders,
-       coalesce(sum(revenue), 0)::text as revenue, bool_or(at + make_interval(days => $2) > now()) as open
-     from outcome group by grp`,
-    [campaignId, days],
-  );
-  const group = (name: 'sent' | 'holdout') => {
-    const r = rows.find((x) => x.grp === name);
-    return { customers: r?.customers ?? 0, converted: r?.converted ?? 0, orders: Number(r?.orders ?? 0), revenue: Number(r?.revenue ?? 0) };
-  };
-  const [sent, holdout] = [group('sent'), group('holdout')];
-  const { rows: [e] } = await db.query<{ delivered: number; opened: number; clicked: number; machineOpens: number; machineClicks: number }>(
-    `select (select count(*) from communication_logs where campaign_id = $1 and status in ('sent', 'delivered')) as delivered,
-       count(distinct e.log_id) filter (where not e.machine) as opened,
-       count(distinct e.log_id) filter (where e.kind = 'click' and not e.machine) as clicked,
-       count(*) filter (where e.kind = 'open' and e.machine) as "machineOpens",
-       count(*) filter (where e.kind = 'click' and e.machine) as "machineClicks"
-     from message_events e join communication_logs l on l.id = e.log_id where l.campaign_id = $1`,
+  // Orders and messages changed since their last reading: this campaign's members are brought up to date first.
+  await workOffStale(sql, defaults.attributionDays, { members: campaignId });
+  const { rows: [r] } = await sql.query<{ sent: number; held: number; converted: number; orders: number; revenue: string; heldConverted: number; heldOrders: number; heldRevenue: string }>(
+    `select (select count(*) from communication_logs where campaign_id = $1 and status in ('sent', 'delivered')) as sent,
+       (select count(*) from campaign_holdouts where campaign_id = $1) as held,
+       count(distinct a.customer_id) as converted, count(a.*) as orders, coalesce(sum(a.total), 0)::text as revenue,
+       (select count(distinct customer_id) from holdout_orders where campaign_id = $1) as "heldConverted",
+       (select count(*) from holdout_orders where campaign_id = $1) as "heldOrders",
+       (select coalesce(sum(total), 0)::text from holdout_orders where campaign_id = $1) as "heldRevenue"
+     from order_attributions a where a.campaign_id = $1`,
     [campaignId],
   );
-  const rate = (n: number) => (e.delivered ? Math.round((n / e.delivered) * 10_000) / 10_000 : null);
+  const sent = { customers: r.sent, converted: r.converted, orders: r.orders, revenue: Number(r.revenue) };
+  const holdout = { customers: r.held, converted: r.heldConverted, orders: r.heldOrders, revenue: Number(r.heldRevenue) };
+  const { rows: [e] } = await sql.query<{ opened: number; clicked: number; machineOpens: number; machineClicks: number }>(
+    `select count(distinct log_id) filter (where not machine) as opened,
+       count(distinct log_id) filter (where kind = 'click' and not machine) as clicked,
+       count(*) filter (where kind = 'open' and machine) as "machineOpens",
+       count(*) filter (where kind = 'click' and machine) as "machineClicks"
+     from message_events where campaign_id = $1`,
+    [campaignId],
+  );
+  const delivered = sent.customers;
+  const rate = (n: number) => (delivered ? Math.round((n / delivered) * 10_000) / 10_000 : null);
   return {
     campaignId, attributionDays: days, holdoutPercent: campaign.percent ?? 0, sent, holdout,
-    windowOpen: rows.some((r) => r.open), lift: compareGroups(sent, holdout), abTest: await abTestReport(db, campaignId, days),
-    engagement: { tracking: campaign.tracking, ...e, openRate: rate(e.opened), clickRate: rate(e.clicked) },
+    windowOpen: campaign.open, lift: compareGroups(sent, holdout), abTest: await abTestReport(sql, campaignId, days),
+    engagement: { tracking: campaign.tracking, delivered, ...e, openRate: rate(e.opened), clickRate: rate(e.clicked) },
   };
 }

@@ -5,6 +5,7 @@ import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { logger } from '../../logging/logger.js';
 import { decideDueTests } from '../campaigns/ab-winner.js';
 import { demoShoppers, simulateShoppers } from './simulated-shoppers.js';
+import { workOffStale } from './attributions.js';
 
 /**
  * Campaigns whose attribution window has closed (every message's window, counted from the last one delivered) and
@@ -39,7 +40,8 @@ async function answerAsDemoShoppers(sql: Sql, config: Config) {
 /**
  * What happens after a send, now and then, in one worker at a time (an advisory lock): A/B tests whose deadline has
  * come are decided and the winner queued for the rest; reports whose window closed are announced; and in the demo
- * shop, simulated customers answer campaigns the simulator delivered.
+ * shop, simulated customers answer campaigns the simulator delivered; and attributions of changed customers are
+ * brought up to date.
  */
 export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus, config: Config) {
   let running = false;
@@ -52,6 +54,8 @@ export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus,
         await queue.send(queueNames.deliveryDispatch, { campaignId: decided.campaignId }, `dispatch:${decided.campaignId}`);
       }
       if (config.DEMO_SHOPPERS) await answerAsDemoShoppers(sql, config);
+      // Attributions of customers whose orders or messages changed, a bounded amount a tick.
+      await workOffStale(sql, config.ATTRIBUTION_DAYS, { max: 100_000 });
       await announceClosedReports(sql, events, config.ATTRIBUTION_DAYS);
     });
   };

@@ -76,10 +76,10 @@ export async function simulateShoppers(sql: Sql, campaignId: number, behaviour: 
     for (let i = 0; i < orders.length; i += 2000) await writeOrders(client, orders.slice(i, i + 2000));
     if (events.length) {
       await client.query(
-        `insert into message_events (log_id, kind, link_index, machine, user_agent, at)
-         select l, k, case when k = 'click' then 0 end, false, 'demo shopper', a from unnest($1::bigint[], $2::text[], $3::timestamptz[]) as x(l, k, a)
+        `insert into message_events (log_id, campaign_id, kind, link_index, machine, user_agent, at)
+         select l, $4::bigint, k, case when k = 'click' then 0 end, false, 'demo shopper', a from unnest($1::bigint[], $2::text[], $3::timestamptz[]) as x(l, k, a)
          where not exists (select 1 from message_events e where e.log_id = x.l and e.kind = x.k)`,
-        [events.map((e) => e.logId), events.map((e) => e.kind), events.map((e) => e.at)],
+        [events.map((e) => e.logId), events.map((e) => e.kind), events.map((e) => e.at), campaignId],
       );
     }
     await client.query(
