@@ -50,11 +50,11 @@ export interface CampaignPlan {
   attributionDays: number;
   audience: { matching: number; eligible: number; holdout: number; excluded: Record<ExclusionReason, number> };
   samples: PlanSample[];
-  /** The A/B test the approval covers: each version with its share and a sample, the rest that gets the winner, and when. */
   /** Expected conversions and revenue from past campaigns' results on customers like these, or why there is none. */
   forecast: Forecast;
   /** When it is sent, if not at once: at one time, or each customer at their own best hour. */
   schedule: { sendAt: string | null; bestHour: boolean; sentence: string } | null;
+  /** The A/B test the approval covers: each version with its share and a sample, the rest that gets the winner, and when. */
   abTest: (AbTestDefinition & { perVariant: number[]; remainder: number; samples: (PlanSample | null)[]; schedule: string }) | null;
   warnings: string[];
   approval: { id: string; expiresAt: string } | null;
@@ -121,12 +121,12 @@ export class CampaignsService {
     return `((hashtext(${params.add(String(campaignId))}::text || ':' || c.id::text) & 2147483647) % 10000 < ${params.add(Math.round(percent * 100))})`;
   }
 
-  /** The sample as the customer would get it, rendered by the same code that hands it to the carrier. */
   /** Whether a campaign's texts go out with short tracking links (then they are measured with links that long). */
   private shortLinks(campaign: { channel: Channel; tracking: boolean }) {
     return campaign.channel === 'sms' && campaign.tracking && this.config.TRACKING;
   }
 
+  /** The sample as the customer would get it, rendered by the same code that hands it to the carrier. */
   private rendered(channel: Channel, sample: PlanSample & { subject: string | null }, preheader: string | null, shortLinks = false): PlanSample {
     const { subject, ...rest } = sample;
     const placeholder = 'x'.repeat(shortLinkLength(this.config.PUBLIC_URL));
@@ -182,7 +182,7 @@ export class CampaignsService {
     const row = counts[0];
     const forecast = await forecastFor(this.sql, row.groups as Record<string, number>, { attributionDays, currencyFormat: (v) => formatMoney(v, this.config.CURRENCY, true) });
     const abTest = test ? { ...test, perVariant: test.variants.map((_, i) => Number(row[`v${i}`])), remainder: Number(row.remainder),
-      samples: await this.variantSamples(draft, test, samples[0], now, signal),
+      samples: await this.variantSamples(draft, test, samples[0], signal),
       schedule: `${test.variants.length} versions go to ${test.testPercent} % of the audience at launch; after ${test.hours} hour${test.hours > 1 ? 's' : ''} the version with the most ${test.metric} goes to the other ${Number(row.remainder)}` } : null;
     const warnings: string[] = [];
     if (abTest && abTest.perVariant.some((n) => n < 100)) warnings.push(`Each version of the test reaches only ${Math.min(...abTest.perVariant)} customers or so: too few to tell versions apart unless the difference is large. Raise testPercent or test fewer versions.`);
@@ -219,7 +219,7 @@ export class CampaignsService {
   }
 
   /** Each version of an A/B test rendered for the same customer, so the versions can be read side by side. */
-  private async variantSamples(draft: CampaignRow, test: AbTestDefinition, first: PlanSample | undefined, now: Date, signal?: AbortSignal): Promise<(PlanSample | null)[]> {
+  private async variantSamples(draft: CampaignRow, test: AbTestDefinition, first: PlanSample | undefined, signal?: AbortSignal): Promise<(PlanSample | null)[]> {
     if (!first) return test.variants.map(() => null);
     return Promise.all(test.variants.map(async (variant, i) => {
       if (i === 0) return first;
