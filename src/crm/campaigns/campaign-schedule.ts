@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { BadInput } from '../errors.js';
 import { formatDateTime } from '../format.js';
-import { PURCHASED, type SqlParams } from '../segments/rule-compiler.js';
+import type { Queryable } from '../../db/sql.js';
+import { PURCHASED, SqlParams } from '../segments/rule-compiler.js';
 import { DAY_MS } from '../time/clock.js';
 import { instantAt } from '../time/time-zone.js';
 
@@ -47,3 +48,38 @@ export function bestHourSql(params: SqlParams, from: Date, zone: string, shopHou
 /** The shop's best hour in the business's time zone: when most purchases of the last year were placed (10:00 with none). */
 export const shopHourSql = `select coalesce((select extract(hour from o.placed_at at time zone $1)::int from orders o
   where ${PURCHASED} and o.placed_at > now() - interval '365 days' group by 1 order by count(*) desc, 1 limit 1), 10) as hour`;
+
+/** When a campaign is sent, if not at once, and the sentence every surface shows for it. */
+export interface Schedule { sendAt: string | null; bestHour: boolean; sentence: string }
+
+/** A draft's schedule in words, checked again (a time that has passed since the draft was made is refused). */
+export function scheduleOf(draft: { sendAt: Date | null; sendAtBestHour: boolean }, zone: string, now: Date): Schedule | null {
+  if (!draft.sendAt && !draft.sendAtBestHour) return null;
+  const at = draft.sendAt ? readSendAt(new Date(draft.sendAt).toISOString(), zone, now) : null;
+  const when = at ? `${formatDateTime(at, zone)} (${zone})` : null;
+  const sentence = draft.sendAtBestHour
+    ? `Each customer gets it at their own best hour${when ? ` after ${when}` : ''}: the hour they most often order in (from ${MIN_ORDERS_FOR_OWN_HOUR} orders), the shop's best hour otherwise.`
+    : `Sent at ${when}.`;
+  return { sendAt: at?.toISOString() ?? null, bestHour: draft.sendAtBestHour, sentence: `${sentence} Until then it can be cancelled, and anyone who opts out before is skipped.` };
+}
+
+/**
+ * A scheduled campaign's frozen messages wait: until the time approved (or now, if that passed while the approval
+ * waited), or each until its customer's best hour after it. Returns when the first is due.
+ */
+export async function holdUntilDue(client: Queryable, campaignId: number, schedule: Schedule, zone: string): Promise<Date> {
+  const from = new Date(Math.max(Date.now(), schedule.sendAt ? Date.parse(schedule.sendAt) : 0));
+  if (schedule.bestHour) {
+    const [{ hour }] = (await client.query<{ hour: number }>(shopHourSql, [zone])).rows;
+    const params = new SqlParams();
+    const due = bestHourSql(params, from, zone, hour);
+    await client.query(
+      `update communication_logs l set next_attempt_at = ${due} from customers c where c.id = l.customer_id and l.campaign_id = ${params.add(campaignId)}`,
+      params.values,
+    );
+  } else {
+    await client.query(`update communication_logs set next_attempt_at = $2 where campaign_id = $1`, [campaignId, from]);
+  }
+  const [{ first }] = (await client.query<{ first: Date }>(`select min(next_attempt_at) as first from communication_logs where campaign_id = $1`, [campaignId])).rows;
+  return first;
+}

@@ -22,7 +22,7 @@ import type { PlanInput } from './campaign-input.js';
 import { placeholdersWithoutFallback, TemplateError } from './message-template.js';
 import { messageParts, messageSql, subjectParts } from './campaign-message.js';
 import { abBucketSql, abTestDefinition, inTestSql, type AbTestDefinition } from './ab-test.js';
-import { bestHourSql, MIN_ORDERS_FOR_OWN_HOUR, readSendAt, shopHourSql } from './campaign-schedule.js';
+import { holdUntilDue, readSendAt, scheduleOf, type Schedule } from './campaign-schedule.js';
 import { variantLabel } from '../outcomes/ab-decision.js';
 import { channelRoutes, type ChannelRoute } from '../delivery/carriers-setup.js';
 import { emailContent } from '../delivery/email/email-content.js';
@@ -53,7 +53,7 @@ export interface CampaignPlan {
   /** Expected conversions and revenue from past campaigns' results on customers like these, or why there is none. */
   forecast: Forecast;
   /** When it is sent, if not at once: at one time, or each customer at their own best hour. */
-  schedule: { sendAt: string | null; bestHour: boolean; sentence: string } | null;
+  schedule: Schedule | null;
   /** The A/B test the approval covers: each version with its share and a sample, the rest that gets the winner, and when. */
   abTest: (AbTestDefinition & { perVariant: number[]; remainder: number; samples: (PlanSample | null)[]; schedule: string }) | null;
   warnings: string[];
@@ -190,7 +190,7 @@ export class CampaignsService {
     if (gaps.length) warnings.push(`{{${gaps.join('}}, {{')}}} has no fallback; customers without that value get an empty gap. Write {{${gaps[0]} | "…"}} to choose the words.`);
     if (row.eligible === 0) warnings.push('No customer would receive this campaign, so there is nothing to approve.');
     if (row.eligible > 0 && holdoutPercent === 0) warnings.push('There is no control group (holdout 0 %): the report will show what was sent and ordered, but not what the campaign added.');
-    const schedule = this.schedule(draft, now);
+    const schedule = scheduleOf(draft, this.config.TIME_ZONE, now);
     const delivery = channelRoutes(this.config)[draft.channel];
     if (!delivery.real) warnings.push(`Nothing will reach customers: ${draft.channel === 'email' ? 'email' : 'SMS'} goes to ${delivery.description}. ${draft.channel === 'email' ? 'Set SMTP_URL and EMAIL_FROM' : 'Set the TWILIO_* settings'} to send for real.`);
     const quietUntil = draft.channel === 'sms' ? quietHoursEnd(new Date(), this.config.SMS_QUIET_HOURS, this.config.TIME_ZONE) : null;
@@ -230,18 +230,6 @@ export class CampaignsService {
         params.values, { timeoutMs: this.segments.readLimits(signal).timeoutMs, signal });
       return row ? this.rendered(draft.channel, row, draft.preheader, this.shortLinks(draft)) : null;
     }));
-  }
-
-  /** The draft's schedule in words, checked again (a time that has passed since the draft was made is refused). */
-  private schedule(draft: CampaignRow, now: Date): CampaignPlan['schedule'] {
-    if (!draft.sendAt && !draft.sendAtBestHour) return null;
-    const zone = this.config.TIME_ZONE;
-    const at = draft.sendAt ? readSendAt(new Date(draft.sendAt).toISOString(), zone, now) : null;
-    const when = at ? `${formatDateTime(at, zone)} (${zone})` : null;
-    const sentence = draft.sendAtBestHour
-      ? `Each customer gets it at their own best hour${when ? ` after ${when}` : ''}: the hour they most often order in (from ${MIN_ORDERS_FOR_OWN_HOUR} orders), the shop's best hour otherwise.`
-      : `Sent at ${when}.`;
-    return { sendAt: at?.toISOString() ?? null, bestHour: draft.sendAtBestHour, sentence: `${sentence} Until then it can be cancelled, and anyone who opts out before is skipped.` };
   }
 
   /**
@@ -323,7 +311,7 @@ export class CampaignsService {
         audience = inserted.rowCount ?? 0;
       }
       if (audience === 0) throw new Refused('Nobody would receive this campaign now (everyone matching is excluded or the audience is empty); nothing was sent.');
-      const scheduled = plan.schedule ? await this.holdUntilDue(client, plan.campaignId, plan.schedule) : null;
+      const scheduled = plan.schedule ? await holdUntilDue(client, plan.campaignId, plan.schedule, this.config.TIME_ZONE) : null;
       if (plan.channel === 'sms') await this.refuseLongTexts(client, plan.campaignId, this.shortLinks({ channel: plan.channel, tracking: (await this.find(client, plan.campaignId)).tracking }));
       await client.query(`update campaign_approvals set redeemed_at = now(), redeemed_by = $2 where id = $1`, [approvalId, actor.userId]);
       await client.query(
@@ -341,27 +329,6 @@ export class CampaignsService {
     if (launched.scheduledFor) return { ...launched, status: 'scheduled' as const };
     await this.queue?.send(queueNames.deliveryDispatch, { campaignId: launched.campaignId }, `dispatch:${launched.campaignId}`);
     return { ...launched, status: 'sending' as const };
-  }
-
-  /**
-   * A scheduled campaign's messages wait: until the time approved (or now, if that passed while the approval waited),
-   * or each until its customer's best hour after it. Returns when the first is due.
-   */
-  private async holdUntilDue(client: Queryable, campaignId: number, schedule: NonNullable<CampaignPlan['schedule']>): Promise<Date> {
-    const from = new Date(Math.max(Date.now(), schedule.sendAt ? Date.parse(schedule.sendAt) : 0));
-    if (schedule.bestHour) {
-      const [{ hour }] = (await client.query<{ hour: number }>(shopHourSql, [this.config.TIME_ZONE])).rows;
-      const params = new SqlParams();
-      const due = bestHourSql(params, from, this.config.TIME_ZONE, hour);
-      await client.query(
-        `update communication_logs l set next_attempt_at = ${due} from customers c where c.id = l.customer_id and l.campaign_id = ${params.add(campaignId)}`,
-        params.values,
-      );
-    } else {
-      await client.query(`update communication_logs set next_attempt_at = $2 where campaign_id = $1`, [campaignId, from]);
-    }
-    const [{ first }] = (await client.query<{ first: Date }>(`select min(next_attempt_at) as first from communication_logs where campaign_id = $1`, [campaignId])).rows;
-    return first;
   }
 
   /**
