@@ -30,6 +30,7 @@ import { ToolsController } from './surfaces/http/tools.controller.js';
 import { CustomersService } from './crm/customers/customers.service.js';
 import { ToolRunner } from './tools/tool-runner.js';
 import { CampaignsService } from './crm/campaigns/campaigns.service.js';
+import { AutomationsService } from './crm/automations/automations.service.js';
 import { ReceiptsService } from './crm/delivery/receipts.service.js';
 import { VENDOR_CONNECTION, type VendorConnection } from './crm/delivery/vendor-connection.js';
 import { SegmentsService } from './crm/segments/segments.service.js';
@@ -77,7 +78,7 @@ export class AppModule {
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
         { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock) },
         ChatService, ConversationsService, McpEndpoint, SlackBot,
-        SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, MailFeedbackService, TestMessagesService, EngagementService, AnalyticsService, CustomersService, ToolRunner,
+        SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, MailFeedbackService, TestMessagesService, EngagementService, AnalyticsService, CustomersService, AutomationsService, ToolRunner,
         IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

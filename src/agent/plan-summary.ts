@@ -6,7 +6,7 @@ import type { CampaignPlan, CampaignsService } from '../crm/campaigns/campaigns.
 /** The plan behind an approval in a few lines, for the person deciding: who receives what, and who is left out. */
 export async function planSummary(campaigns: CampaignsService, actor: Actor, approvalId: string): Promise<string> {
   const plan = await campaigns.approvalPlan(actor, approvalId).catch(() => null);
-  if (!plan) return `Launch with approval ${approvalId} (no such plan: the launch will be refused).`;
+  if (!plan) return `Approve ${approvalId}: a launch or a recurring campaign (anything not planned will be refused).`;
   return describePlan(plan);
 }
 

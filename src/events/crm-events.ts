@@ -12,6 +12,8 @@ export interface CrmEvents {
   };
   /** A campaign's attribution window has closed: its report is final. */
   'campaign.report': { campaignId: number; name: string };
+  /** A run of a recurring campaign: sent, or held because it would exceed a cap (the automation is then paused). */
+  'automation.run': { automationId: number; name: string; status: 'sent' | 'held'; campaignId: number; recipients: number; reason: string | null };
 }
 export type CrmEventName = keyof CrmEvents;
 

@@ -6,6 +6,7 @@ import type { CampaignsService } from '../crm/campaigns/campaigns.service.js';
 import type { CustomersService } from '../crm/customers/customers.service.js';
 import type { ConsentService } from '../crm/consent/consent.service.js';
 import type { TestMessagesService } from '../crm/delivery/test-message.service.js';
+import type { AutomationsService } from '../crm/automations/automations.service.js';
 import type { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import type { SegmentsService } from '../crm/segments/segments.service.js';
 
@@ -20,6 +21,7 @@ export interface ToolServices {
   ingestion: IngestionService;
   consent: ConsentService;
   testMessages: TestMessagesService;
+  automations: AutomationsService;
 }
 
 /**

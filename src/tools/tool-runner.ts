@@ -13,6 +13,7 @@ import { toolsByName, type CatalogueTool } from './catalogue.js';
 import type { CrmTool, ToolServices } from './crm-tool.js';
 import { ConsentService } from '../crm/consent/consent.service.js';
 import { TestMessagesService } from '../crm/delivery/test-message.service.js';
+import { AutomationsService } from '../crm/automations/automations.service.js';
 
 export class UnknownTool extends NotFound {
   override get code() {
@@ -33,9 +34,9 @@ export class ToolRunner {
 
   constructor(
     segments: SegmentsService, campaigns: CampaignsService, customers: CustomersService, analytics: AnalyticsService, ingestion: IngestionService,
-    consent: ConsentService, testMessages: TestMessagesService,
+    consent: ConsentService, testMessages: TestMessagesService, automations: AutomationsService,
   ) {
-    this.services = { segments, campaigns, customers, analytics, ingestion, consent, testMessages };
+    this.services = { segments, campaigns, customers, analytics, ingestion, consent, testMessages, automations };
   }
 
   /** Runs a tool named by a surface in code: its input and its answer are typed by the tool's own schemas. */

@@ -54,6 +54,8 @@ export interface CampaignPlan {
   forecast: Forecast;
   /** When it is sent, if not at once: at one time, or each customer at their own best hour. */
   schedule: Schedule | null;
+  /** A run of a recurring campaign: customers it reached within skipDays are left out ("recently_sent"). */
+  automation: { id: number; skipDays: number } | null;
   /** The A/B test the approval covers: each version with its share and a sample, the rest that gets the winner, and when. */
   abTest: (AbTestDefinition & { perVariant: number[]; remainder: number; samples: (PlanSample | null)[]; schedule: string }) | null;
   warnings: string[];
@@ -101,13 +103,14 @@ export class CampaignsService {
 
   /** The SQL pieces of a definition at one moment: the audience rule, the exclusion reason and the rendered message. */
   // PostgreSQL refuses a parameter no statement mentions, so the message is compiled only for the statements that render it.
-  private compile(definition: { rules: unknown; channel: Channel; subject: string | null; template: string; frequencyCap: FrequencyCap }, now: Date, withMessage = true) {
+  private compile(definition: { rules: unknown; channel: Channel; subject: string | null; template: string; frequencyCap: FrequencyCap; automation?: CampaignPlan['automation'] }, now: Date, withMessage = true) {
     const params = new SqlParams();
     const rule = this.segments.checkRule(definition.rules);
     const ctx = { now, zone: this.config.TIME_ZONE };
     const where = compileRule(rule, params, ctx);
     const since = new Date(now.getTime() - definition.frequencyCap.days * DAY_MS);
-    const excluded = exclusionSql(definition.channel, definition.frequencyCap, since, params);
+    const recent = definition.automation ? { automationId: definition.automation.id, since: new Date(now.getTime() - definition.automation.skipDays * DAY_MS) } : undefined;
+    const excluded = exclusionSql(definition.channel, definition.frequencyCap, since, params, recent);
     const rendered = withMessage ? messageSql(this.config, definition, params) : { message: '', subject: 'null::text', parts: messageParts(this.config, definition.channel, definition.template) };
     if (!withMessage) subjectParts(definition);
     return { params, where, excluded, message: rendered.message, subject: rendered.subject, address: addressSql(definition.channel), sentence: this.segments.describe(rule), parts: rendered.parts };
@@ -143,13 +146,14 @@ export class CampaignsService {
    * Works out who would receive the campaign and what they would read, without sending anything, and issues the
    * approval a marketer or admin redeems to launch. Analysts may plan; the plan changes no customer.
    */
-  async plan(actor: Actor, input: PlanInput, signal?: AbortSignal): Promise<CampaignPlan> {
+  async plan(actor: Actor, input: PlanInput, signal?: AbortSignal, run?: { automation: NonNullable<CampaignPlan['automation']> }): Promise<CampaignPlan> {
     authorize(actor, 'campaigns.plan');
-    const draft = 'campaignId' in input ? await this.draft(input.campaignId) : await this.newDraft(actor, input);
+    const draft = 'campaignId' in input ? await this.draft(input.campaignId) : await this.newDraft(actor, input, run?.automation.id);
+    const automation = run?.automation ?? null;
     const now = this.segments.context().now;
     // An email without a subject of its own is sent with the campaign's name: the preview renders that same subject.
     const subjectTemplate = draft.channel === 'email' ? (draft.subject ?? draft.name) : null;
-    const definition = { rules: draft.rules, channel: draft.channel, subject: subjectTemplate, template: draft.template, frequencyCap: this.cap };
+    const definition = { rules: draft.rules, channel: draft.channel, subject: subjectTemplate, template: draft.template, frequencyCap: this.cap, automation };
     const compiled = this.compile(definition, now);
     const { params, where, excluded, message, subject, address } = compiled;
     const counting = this.compile(definition, now, false);
@@ -203,7 +207,7 @@ export class CampaignsService {
       segmentId: draft.segmentId, segmentVersion: draft.segmentVersion, sentence: compiled.sentence, plannedAt: now.toISOString(),
       frequencyCap: this.cap, holdoutPercent, attributionDays,
       audience: { matching: row.matching, eligible: row.eligible, holdout: row.holdout, excluded: Object.fromEntries(exclusionReasons.map((r) => [r, row[r]])) as Record<ExclusionReason, number> },
-      samples, abTest, forecast, schedule, warnings, approval: null,
+      samples, abTest, forecast, schedule, automation, warnings, approval: null,
     };
     if (row.eligible > 0) {
       const id = randomUUID();
@@ -426,7 +430,7 @@ export class CampaignsService {
     return row;
   }
 
-  private async newDraft(actor: Actor, input: Exclude<PlanInput, { campaignId: number }>) {
+  private async newDraft(actor: Actor, input: Exclude<PlanInput, { campaignId: number }>, automationId?: number) {
     // Everything is checked before the draft is stored, so a bad rule or template leaves nothing behind.
     let rules: unknown = input.rules;
     let segmentVersion: number | null = null;
@@ -445,10 +449,10 @@ export class CampaignsService {
     // The draft and its test are stored together or not at all.
     return this.sql.transaction(async (client) => {
       const { rows } = await client.query<{ id: number }>(
-        `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by, holdout_percent, attribution_days, tracking, send_at, send_at_best_hour)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning id`,
+        `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by, holdout_percent, attribution_days, tracking, send_at, send_at_best_hour, automation_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning id`,
         [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, subject, input.preheader ?? null, input.template, actor.userId,
-          input.holdoutPercent ?? null, input.attributionDays ?? null, input.tracking ?? true, sendAt, input.bestHour ?? false],
+          input.holdoutPercent ?? null, input.attributionDays ?? null, input.tracking ?? true, sendAt, input.bestHour ?? false, automationId ?? null],
       );
       if (test) {
         await client.query(

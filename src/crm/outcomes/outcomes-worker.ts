@@ -6,6 +6,11 @@ import { logger } from '../../logging/logger.js';
 import { decideDueTests } from '../campaigns/ab-winner.js';
 import { demoShoppers, simulateShoppers } from './simulated-shoppers.js';
 import { workOffStale } from './attributions.js';
+import { AuditService } from '../../audit/audit.service.js';
+import { CampaignsService } from '../campaigns/campaigns.service.js';
+import { SegmentsService } from '../segments/segments.service.js';
+import { systemClock } from '../time/clock.js';
+import { runDueAutomations } from '../automations/automation-runner.js';
 
 /**
  * Campaigns whose attribution window has closed (every message's window, counted from the last one delivered) and
@@ -38,13 +43,15 @@ async function answerAsDemoShoppers(sql: Sql, config: Config) {
 }
 
 /**
- * What happens after a send, now and then, in one worker at a time (an advisory lock): A/B tests whose deadline has
- * come are decided and the winner queued for the rest; reports whose window closed are announced; and in the demo
+ * What happens after a send, now and then, in one worker at a time (an advisory lock): recurring campaigns whose
+ * time has come run; A/B tests whose deadline has come are decided and the winner queued for the rest; reports whose window closed are announced; and in the demo
  * shop, simulated customers answer campaigns the simulator delivered; and attributions of changed customers are
  * brought up to date.
  */
 export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus, config: Config) {
   let running = false;
+  const audit = new AuditService(sql);
+  const campaigns = new CampaignsService(sql, audit, new SegmentsService(sql, audit, config, systemClock), config, queue);
   const tick = async () => {
     await sql.transaction(async (client) => {
       const { rows: [lock] } = await client.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext('crm.outcomes')) as locked`);
@@ -53,6 +60,7 @@ export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus,
         logger.info('A/B test decided', { campaignId: decided.campaignId, winner: decided.decision.winner, significant: decided.decision.significant, queued: decided.queued });
         await queue.send(queueNames.deliveryDispatch, { campaignId: decided.campaignId }, `dispatch:${decided.campaignId}`);
       }
+      await runDueAutomations(sql, campaigns, events, config);
       if (config.DEMO_SHOPPERS) await answerAsDemoShoppers(sql, config);
       // Attributions of customers whose orders or messages changed, a bounded amount a tick.
       await workOffStale(sql, config.ATTRIBUTION_DAYS, { max: 100_000 });

@@ -91,7 +91,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
 }
 
 // Campaigns are shared work: whoever may read campaigns follows their progress. Other events go to their owner.
-const sharedEvents: Partial<Record<CrmEventName, Action>> = { 'campaign.progress': 'campaigns.read', 'campaign.report': 'campaigns.read' };
+const sharedEvents: Partial<Record<CrmEventName, Action>> = { 'campaign.progress': 'campaigns.read', 'campaign.report': 'campaigns.read', 'automation.run': 'campaigns.read' };
 
 function mayReceive(actor: Actor, envelope: EventEnvelope): boolean {
   if (actor.role === 'admin') return true;

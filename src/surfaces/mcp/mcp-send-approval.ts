@@ -28,7 +28,11 @@ export async function askPersonToSend(
   actor: Actor,
   args: Record<string, unknown>,
   deps: SendApprovalDeps,
+  tool: string = launchCampaign.name,
 ): Promise<CallToolResult | null> {
+  // Other sends (approving or resuming a recurring campaign) have no plan to show here: a person does them in the
+  // web app or Slack, never an assistant.
+  if (tool !== launchCampaign.name) return notSent(`Nothing was done: ${tool.replace(/_/g, ' ')} needs a person's approval, in the CRM's web app or in Slack.`);
   authorize(actor, launchCampaign.permission);
   const input = launchCampaign.input.safeParse(args);
   if (!input.success) return null; // the runner reports the bad input in the usual words

@@ -59,7 +59,7 @@ export function serveTools(server: Server, caller: () => Actor, runner: ToolRunn
     const actor = caller();
     try {
       if (toolsByName.get(name)?.risk === 'send') {
-        const refused = await askPersonToSend(server, extra, actor, args ?? {}, sends);
+        const refused = await askPersonToSend(server, extra, actor, args ?? {}, sends, name);
         if (refused) return refused;
       }
       const output = (await runner.runNamed(actor, name, args ?? {}, extra.signal)) as Record<string, unknown>;

@@ -1,0 +1,160 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { AuditService } from '../../audit/audit.service.js';
+import type { Actor } from '../../auth/actor.js';
+import { authorize } from '../../auth/authorize.js';
+import type { Config } from '../../config/config.schema.js';
+import { CONFIG } from '../../config/config.token.js';
+import { Sql } from '../../db/sql.js';
+import { Conflict, NotFound, Refused } from '../errors.js';
+import { formatDateTime } from '../format.js';
+import { SegmentsService } from '../segments/segments.service.js';
+import type { AutomationInput } from './automation-input.js';
+import { cronOf, nextRuns } from './recurrence.js';
+
+const DAY_MS = 86_400_000;
+
+// Keys in a fixed order: PostgreSQL's jsonb gives an object back with its keys reordered.
+const canonical = (v: unknown): unknown => (Array.isArray(v) ? v.map(canonical)
+  : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v);
+
+/** What an approval covers: the whole definition with its caps, hashed, so any change needs a new approval. */
+const definitionHash = (a: { definition: unknown; cron: string; skipDays: number; maxPerRun: number; maxPerDay: number }) =>
+  createHash('sha256').update(JSON.stringify(canonical([a.definition, a.cron, a.skipDays, a.maxPerRun, a.maxPerDay]))).digest('hex');
+
+interface AutomationRow {
+  id: number; name: string; definition: AutomationInput['campaign']; schedule: unknown; cron: string; skipDays: number; maxPerRun: number; maxPerDay: number;
+  status: 'draft' | 'active' | 'paused'; statusReason: string | null; approvedBy: string | null; approvedAt: Date | null; nextRunAt: Date | null;
+}
+const columns = `a.id, a.name, a.definition, a.schedule, a.cron, a.skip_days as "skipDays", a.max_per_run as "maxPerRun", a.max_per_day as "maxPerDay",
+  a.status, a.status_reason as "statusReason", u.email as "approvedBy", a.approved_at as "approvedAt", a.next_run_at as "nextRunAt"`;
+
+/**
+ * Recurring campaigns: a person approves the definition together with its caps; runs then send on their own (see
+ * automation-runner.ts) until paused, or until a run would exceed a cap, which pauses it and asks. Pausing is instant
+ * and needs no approval; changing anything, or resuming, needs one.
+ */
+@Injectable()
+export class AutomationsService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly audit: AuditService,
+    private readonly segments: SegmentsService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /** Checks a definition, stores it as a draft (or a change), and issues the approval; says who would get the next run and when the next week's runs are. */
+  async plan(actor: Actor, input: AutomationInput, signal?: AbortSignal) {
+    authorize(actor, 'campaigns.plan');
+    const now = new Date();
+    const cron = cronOf(input.schedule);
+    const zone = this.config.TIME_ZONE;
+    const upcoming = nextRuns(cron, zone, now, 50).filter((d) => d.getTime() <= now.getTime() + 7 * DAY_MS);
+    const rules = input.campaign.segmentId !== undefined ? (await this.segments.rulesOf(input.campaign.segmentId, input.campaign.segmentVersion)).rules : input.campaign.rules;
+    const audience = await this.segments.preview(actor, rules, signal);
+    const row = { definition: input.campaign, cron, skipDays: input.skipDays, maxPerRun: input.maxPerRun, maxPerDay: input.maxPerDay };
+    const hash = definitionHash(row);
+    const approvalId = randomUUID();
+    const expiresAt = new Date(Date.now() + this.config.APPROVAL_TTL_MINUTES * 60_000);
+    const automationId = await this.sql.transaction(async (client) => {
+      let id = input.automationId;
+      if (id === undefined) {
+        const taken = await client.query(`select 1 from automations where name = $1`, [input.name]);
+        if (taken.rowCount) throw new Conflict(`There is already an automation called "${input.name}"; give another name, or pass its automationId to change it.`);
+        id = (await client.query<{ id: number }>(
+          `insert into automations (name, definition, schedule, cron, skip_days, max_per_run, max_per_day, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+          [input.name, JSON.stringify(input.campaign), JSON.stringify(input.schedule), cron, input.skipDays, input.maxPerRun, input.maxPerDay, actor.userId],
+        )).rows[0].id;
+      } else {
+        // A change stops the automation until a person approves the new definition.
+        const changed = await client.query(
+          `update automations set name = $2, definition = $3, schedule = $4, cron = $5, skip_days = $6, max_per_run = $7, max_per_day = $8,
+             status = 'draft', status_reason = 'changed; waiting for approval', next_run_at = null, updated_at = now() where id = $1`,
+          [id, input.name, JSON.stringify(input.campaign), JSON.stringify(input.schedule), cron, input.skipDays, input.maxPerRun, input.maxPerDay],
+        );
+        if (!changed.rowCount) throw new NotFound(`There is no automation ${id}.`);
+      }
+      await client.query(`insert into automation_approvals (id, automation_id, definition_hash, expires_at, created_by) values ($1, $2, $3, $4, $5)`, [approvalId, id, hash, expiresAt, actor.userId]);
+      await this.audit.record(actor, 'automation.plan', `automation:${id}`, { approval: approvalId, cron }, client);
+      return id;
+    });
+    const warnings: string[] = [];
+    if (audience.count > input.maxPerRun) warnings.push(`${audience.count} customers match today, more than maxPerRun (${input.maxPerRun}): a run that would send more stops and asks instead.`);
+    return {
+      automationId, name: input.name, sentence: audience.sentence, matchingNow: audience.count, cron, timeZone: zone,
+      nextRuns: upcoming.map((d) => d.toISOString()),
+      schedule: `Runs ${describe(input.schedule)} (${zone}); next: ${upcoming.slice(0, 3).map((d) => formatDateTime(d, zone)).join(', ') || 'not within a week'}.`,
+      caps: { maxPerRun: input.maxPerRun, maxPerDay: input.maxPerDay, skipDays: input.skipDays },
+      warnings, approval: { id: approvalId, expiresAt: expiresAt.toISOString() },
+    };
+  }
+
+  /** A person's yes: the automation runs from its next due time, as long as nothing changed since the plan. */
+  async approve(actor: Actor, approvalId: string) {
+    authorize(actor, 'campaigns.launch');
+    return this.sql.transaction(async (client) => {
+      const [approval] = (await client.query<{ automationId: number; hash: string; expiresAt: Date; redeemedAt: Date | null }>(
+        `select automation_id as "automationId", definition_hash as hash, expires_at as "expiresAt", redeemed_at as "redeemedAt" from automation_approvals where id = $1 for update`, [approvalId],
+      )).rows;
+      if (!approval) throw new NotFound(`There is no automation approval ${approvalId}; plan the automation to get one.`);
+      if (approval.redeemedAt) throw new Conflict('This approval was already used.');
+      if (approval.expiresAt.getTime() <= Date.now()) throw new Refused('This approval has expired; plan the automation again.');
+      const a = await this.find(approval.automationId, client);
+      if (definitionHash(a) !== approval.hash) throw new Conflict('The automation changed after this approval was issued; approve its latest plan instead.');
+      const next = nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0];
+      await client.query(`update automation_approvals set redeemed_at = now() where id = $1`, [approvalId]);
+      await client.query(`update automations set status = 'active', status_reason = null, approved_by = $2, approved_at = now(), next_run_at = $3, updated_at = now() where id = $1`, [a.id, actor.userId, next]);
+      await this.audit.record(actor, 'automation.approve', `automation:${a.id}`, { approvalId, nextRunAt: next.toISOString() }, client);
+      return { automationId: a.id, status: 'active' as const, nextRunAt: next.toISOString() };
+    });
+  }
+
+  /** Stops the runs at once; nothing already sent is touched. */
+  async pause(actor: Actor, automationId: number) {
+    authorize(actor, 'campaigns.launch');
+    const a = await this.find(automationId);
+    await this.sql.query(`update automations set status = 'paused', status_reason = $2, next_run_at = null, updated_at = now() where id = $1`, [a.id, `paused by ${actor.email}`]);
+    await this.audit.record(actor, 'automation.pause', `automation:${a.id}`, { was: a.status });
+    return { automationId: a.id, status: 'paused' as const };
+  }
+
+  /** Starts a paused automation again from its next due time (never catching up on the runs it missed). */
+  async resume(actor: Actor, automationId: number) {
+    authorize(actor, 'campaigns.launch');
+    const a = await this.find(automationId);
+    if (a.status !== 'paused') throw new Conflict(`Automation ${automationId} is ${a.status}; only a paused one can be resumed${a.status === 'draft' ? ' (a draft needs its approval)' : ''}.`);
+    const next = nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0];
+    await this.sql.query(`update automations set status = 'active', status_reason = null, next_run_at = $2, updated_at = now() where id = $1`, [a.id, next]);
+    await this.audit.record(actor, 'automation.resume', `automation:${a.id}`, { nextRunAt: next.toISOString() });
+    return { automationId: a.id, status: 'active' as const, nextRunAt: next.toISOString() };
+  }
+
+  /** Every automation with its state and its latest runs (each run is a campaign with its own report). */
+  async list(actor: Actor) {
+    authorize(actor, 'campaigns.read');
+    const rows = await this.sql.rows<AutomationRow & { runs: { dueAt: string; status: 'sent' | 'held' | 'empty' | 'failed'; campaignId: number | null; recipients: number; reason: string | null }[]; sent: number }>(
+      `select ${columns},
+         coalesce((select jsonb_agg(jsonb_build_object('dueAt', r.due_at, 'status', r.status, 'campaignId', r.campaign_id, 'recipients', r.recipients, 'reason', r.reason) order by r.due_at desc)
+           from (select * from automation_runs where automation_id = a.id order by due_at desc limit 5) r), '[]') as runs,
+         (select coalesce(sum(recipients), 0) from automation_runs where automation_id = a.id and status = 'sent')::int as sent
+       from automations a left join users u on u.id = a.approved_by order by a.id`,
+    );
+    return rows.map((a) => ({
+      automationId: a.id, name: a.name, status: a.status, statusReason: a.statusReason, cron: a.cron, caps: { maxPerRun: a.maxPerRun, maxPerDay: a.maxPerDay, skipDays: a.skipDays },
+      approvedBy: a.approvedBy, nextRunAt: a.nextRunAt ? new Date(a.nextRunAt).toISOString() : null, sent: a.sent, runs: a.runs,
+    }));
+  }
+
+  private async find(id: number, db: Sql | { query: Sql['query'] } = this.sql): Promise<AutomationRow> {
+    const [row] = (await db.query<AutomationRow>(`select ${columns} from automations a left join users u on u.id = a.approved_by where a.id = $1`, [id])).rows;
+    if (!row) throw new NotFound(`There is no automation ${id}.`);
+    return row;
+  }
+}
+
+function describe(s: AutomationInput['schedule']) {
+  if ('cron' in s) return `on the cron schedule "${s.cron}"`;
+  if (s.every === 'day') return `every day at ${s.at}`;
+  if (s.every === 'week') return `every ${s.on[0].toUpperCase()}${s.on.slice(1)} at ${s.at}`;
+  return `on day ${s.day} of every month at ${s.at}`;
+}
