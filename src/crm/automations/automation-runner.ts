@@ -14,12 +14,19 @@ interface Due { id: number; name: string; definition: AutomationInput['campaign'
 /**
  * Runs every recurring campaign whose time has come. Each due time runs once (automation_runs is unique on it, taken
  * in the same transaction that moves the automation to its next time, under SKIP LOCKED), so several workers and a
- * crash never send a run twice; a crash after that step leaves the run marked "failed" rather than sending it later.
+ * crash never send a run twice; a crash after that step leaves the run marked "failed" rather than sending it later
+ * (or, when its campaign was launched just before the crash, it is marked "sent" from that campaign next time).
  * A run plans the campaign as a person would (leaving out customers a run reached within skipDays), and launches it
  * under the approval of the person who approved the automation, unless it would exceed a cap: then it sends nothing,
  * pauses the automation and says why.
  */
 export async function runDueAutomations(sql: Sql, campaigns: CampaignsService, events: EventBus, config: Config) {
+  // A run whose worker died after its campaign was launched but before the run was written down: the campaign says
+  // what happened.
+  await sql.query(
+    `update automation_runs r set status = 'sent', recipients = k.audience_size, reason = null from campaigns k
+     where r.status = 'failed' and r.reason = 'the run stopped before it sent' and k.id = r.campaign_id and k.launched_at is not null`,
+  );
   for (;;) {
     const due = await sql.transaction(async (client) => {
       const [a] = (await client.query<Due>(
@@ -52,6 +59,7 @@ async function runOnce(sql: Sql, campaigns: CampaignsService, events: EventBus, 
   const actor: Actor = { userId: a.approvedBy, email: `automation "${a.name}" (approved by ${a.approver ?? 'a person'})`, role: 'marketer', surface: 'system' };
   const day = dayIn(a.dueAt, config.TIME_ZONE);
   const plan = await campaigns.plan(actor, { ...a.definition, name: `${a.name} · ${day}` }, undefined, { automation: { id: a.id, skipDays: a.skipDays } });
+  await sql.query(`update automation_runs set campaign_id = $2 where id = $1`, [a.runId, plan.campaignId]);
   const recipients = plan.audience.eligible - plan.audience.holdout;
   const [{ today }] = await sql.rows<{ today: number }>(
     `select coalesce(sum(recipients), 0)::int as today from automation_runs where automation_id = $1 and status = 'sent' and due_at >= $2`,
