@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../src/project-root.js';
 import { addCustomers } from './support/campaign-helpers.js';
-import { startTestCrm, type TestCrm } from './support/test-crm.js';
+import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
 
 // Debian's chromium; .ci/run installs it. Elsewhere the test is skipped with a note rather than failing a newcomer.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,7 +15,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(projectR
   let crm: TestCrm;
   let browser: Browser;
   let page: Page;
-  let marketer: { email: string; password: string };
+  let marketer: { email: string; password: string; token: string };
   beforeAll(async () => {
     crm = await startTestCrm({ VENDOR_MIN_DELAY_MS: '200', VENDOR_MAX_DELAY_MS: '1500' });
     marketer = await crm.person('marketer', 'meera@example.com');
@@ -91,6 +91,19 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(projectR
     expect(await page.getByTestId('report-revenue').textContent()).toMatch(/2,000/);
     expect(await page.getByRole('figure', { name: 'From delivered to ordered' }).getByText(`${sent}`, { exact: true }).count()).toBe(1);
     await shot(page, 'campaign-report');
+
+    // A recurring campaign approved over the API appears on the Automations page, and pausing it there stops it.
+    const planned = await call(`${crm.url}/api/tools/plan_automation`, { token: marketer.token, body: {
+      name: 'Monday win-back', campaign: { rules: { field: 'city', op: 'equals', value: 'Pune' }, channel: 'email', template: 'We miss you' },
+      schedule: { every: 'week', on: 'monday', at: '10:00' }, maxPerRun: 100, maxPerDay: 100 } });
+    await call(`${crm.url}/api/tools/approve_automation`, { token: marketer.token, body: { approvalId: planned.body.approval.id } });
+    await page.getByRole('link', { name: 'Automations' }).click();
+    const status = page.getByRole('article', { name: 'Automation Monday win-back' }).getByTestId('automation-status');
+    await status.waitFor();
+    expect(await status.textContent()).toBe('running');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=automation-status]')?.textContent === 'paused');
+    expect((await crm.db.sql.rows(`select status from automations where name = 'Monday win-back'`))[0].status).toBe('paused');
 
     // A phone-sized screen: the conversation list folds behind a button, and the chat stays usable.
     await page.setViewportSize({ width: 390, height: 844 });

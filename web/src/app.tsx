@@ -4,15 +4,16 @@ import { adoptServerSettings, api, setCsrfToken, type Me } from './api.js';
 import { ApprovalPage } from './approval-page.js';
 import { Chat } from './chat.js';
 import { HistoryPage } from './history-page.js';
+import { AutomationsPage } from './automations-page.js';
 import { SignIn } from './sign-in.js';
 
 interface Conversation { id: string; title: string; updatedAt: string }
-type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' } | { kind: 'approval'; id: string };
+type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' } | { kind: 'automations' } | { kind: 'approval'; id: string };
 
 const fresh = (): Page => ({ kind: 'chat', id: crypto.randomUUID(), messages: [] });
 // A link from an AI assistant (MCP) or Slack: /approvals/<approval id>.
 const approvalLink = /^\/approvals\/([0-9a-f-]{36})$/i.exec(location.pathname)?.[1];
-const firstPage = (): Page => (approvalLink ? { kind: 'approval', id: approvalLink } : location.hash === '#history' ? { kind: 'history' } : fresh());
+const firstPage = (): Page => (approvalLink ? { kind: 'approval', id: approvalLink } : location.hash === '#history' ? { kind: 'history' } : location.hash === '#automations' ? { kind: 'automations' } : fresh());
 
 /** The web app: sign-in, then the chat with the person's conversations beside it, and campaign history. */
 export function App() {
@@ -57,6 +58,7 @@ export function App() {
         <nav aria-label="Pages">
           <a href="#" aria-current={page.kind === 'chat' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); location.hash = ''; setPage(fresh()); }}>New chat</a>
           <a href="#history" aria-current={page.kind === 'history' ? 'page' : undefined} onClick={() => setPage({ kind: 'history' })}>Campaign history</a>
+          <a href="#automations" aria-current={page.kind === 'automations' ? 'page' : undefined} onClick={() => setPage({ kind: 'automations' })}>Automations</a>
         </nav>
         <span className="who">{me.user!.email} ({me.role})</span>
         <button type="button" className="link" onClick={signOut}>Sign out</button>
@@ -70,7 +72,7 @@ export function App() {
         </ul>
       </aside>
       <main>
-        {page.kind === 'approval' ? <ApprovalPage approvalId={page.id} role={me.role} /> : page.kind === 'history' ? <HistoryPage /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
+        {page.kind === 'approval' ? <ApprovalPage approvalId={page.id} role={me.role} /> : page.kind === 'history' ? <HistoryPage /> : page.kind === 'automations' ? <AutomationsPage role={me.role} /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
       </main>
     </div>
   );

@@ -1,0 +1,52 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ToolOutput } from '../../src/tools/catalogue.js';
+import { api, count, dateTime } from './api.js';
+
+type Automation = ToolOutput<'list_automations'>['automations'][number];
+
+const statusText: Record<Automation['status'], string> = { draft: 'waiting for approval', active: 'running', paused: 'paused' };
+
+/**
+ * Recurring campaigns: what each does and when it runs next, its latest runs (each a campaign with its own report),
+ * and pause or resume. Pausing needs no approval; resuming sends again, so only a marketer or admin may, here, by hand.
+ */
+export function AutomationsPage({ role }: { role: string }) {
+  const [rows, setRows] = useState<Automation[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => api<ToolOutput<'list_automations'>>('/api/tools/list_automations', {}).then((r) => setRows(r.automations), (e) => setError(e.message)), []);
+  useEffect(() => { void load(); }, [load]);
+  const act = (tool: 'pause_automation' | 'resume_automation', automationId: number) =>
+    api(`/api/tools/${tool}`, { automationId }).then(load, (e) => setError(e.message));
+  const mayAct = role === 'marketer' || role === 'admin';
+  return (
+    <section className="history" aria-labelledby="automations-title">
+      <h2 id="automations-title">Automations</h2>
+      {error && <p role="alert" className="error">{error}</p>}
+      {rows && rows.length === 0 && <p>No recurring campaigns yet. Ask the assistant, for example "every Monday at 10, email customers who went quiet for 90 days".</p>}
+      {rows?.map((a) => (
+        <article className="card" key={a.automationId} aria-label={`Automation ${a.name}`}>
+          <h3>{a.name} <small data-testid="automation-status">{statusText[a.status]}</small></h3>
+          {a.statusReason && <p className="warning">{a.statusReason}</p>}
+          <dl className="figures">
+            <div><dt>Schedule (cron)</dt><dd>{a.cron}</dd></div>
+            <div><dt>Next run</dt><dd>{a.nextRunAt ? dateTime(a.nextRunAt) : '—'}</dd></div>
+            <div><dt>Messages sent</dt><dd>{count(a.sent)}</dd></div>
+            <div><dt>Caps</dt><dd>{count(a.caps.maxPerRun)} a run, {count(a.caps.maxPerDay)} a day</dd></div>
+            <div><dt>Skips customers reached within</dt><dd>{a.caps.skipDays} days</dd></div>
+          </dl>
+          {a.runs.length > 0 && (
+            <table>
+              <caption>Latest runs</caption>
+              <thead><tr><th scope="col">Due</th><th scope="col">Outcome</th><th scope="col">Recipients</th><th scope="col">Campaign</th></tr></thead>
+              <tbody>{a.runs.map((r) => (
+                <tr key={r.dueAt}><td>{dateTime(r.dueAt)}</td><td>{r.status}{r.reason && <><br /><small>{r.reason}</small></>}</td><td>{count(r.recipients)}</td><td>{r.campaignId ? `#${r.campaignId}` : '—'}</td></tr>
+              ))}</tbody>
+            </table>
+          )}
+          {mayAct && a.status === 'active' && <button type="button" className="reject" onClick={() => act('pause_automation', a.automationId)}>Pause</button>}
+          {mayAct && a.status === 'paused' && <button type="button" onClick={() => act('resume_automation', a.automationId)}>Resume</button>}
+        </article>
+      ))}
+    </section>
+  );
+}
