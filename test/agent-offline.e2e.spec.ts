@@ -86,6 +86,23 @@ describe('the agent with the offline model, over /api/chat', () => {
     expect((await call(`${crm.url}/api/conversations/${conversationId}`, { token: analyst.token })).status).toBe(404);
   });
 
+  it('turns "every Monday at 10, send …" into a recurring campaign that starts only when a person approves it', async () => {
+    const conversationId = newConversation();
+    const first = await chatTurn(crm.url, marketer.token, conversationId, { text: 'Every Monday at 10am, send customers who spent at least 2,500 an email saying "We miss you, {{first_name | "friend"}}"' });
+    const calls = toolCalls(first.chunks);
+    expect(calls.map((c) => c.toolName)).toEqual(['preview_segment', 'plan_automation', 'approve_automation']);
+    expect(calls[1].output).toMatchObject({ cron: '0 10 * * 1', matchingNow: 5, caps: { maxPerRun: 100, maxPerDay: 100, skipDays: 7 } });
+    const request = first.chunks.find((c) => c.type === 'tool-approval-request')!;
+    expect(request.reason ?? JSON.stringify(request)).toMatch(/Start the recurring campaign .*: runs on the schedule "0 10 \* \* 1" .*at most 100 messages a run/);
+    const approve = calls[2];
+    expect(approve.output).toBeUndefined();
+    expect((await crm.db.sql.rows(`select status from automations`))[0].status).toBe('draft');
+    const approved = await chatTurn(crm.url, marketer.token, conversationId, { approvals: [{ id: approve.approvalId!, approved: true }] });
+    expect(approved.text).toMatch(/Planned the recurring campaign .*: Runs every Monday at 10:00/);
+    expect(approved.text).toMatch(/Automation \d+ is running; its first run is due/);
+    expect((await crm.db.sql.rows(`select status from automations`))[0].status).toBe('active');
+  });
+
   it('a rejected launch sends nothing and says so', async () => {
     const before = await sentCount(crm);
     const conversationId = newConversation();

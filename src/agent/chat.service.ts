@@ -5,6 +5,7 @@ import { authorize } from '../auth/authorize.js';
 import type { Config } from '../config/config.schema.js';
 import { CONFIG } from '../config/config.token.js';
 import { CampaignsService } from '../crm/campaigns/campaigns.service.js';
+import { AutomationsService } from '../crm/automations/automations.service.js';
 import { BadInput, Conflict, NotFound } from '../crm/errors.js';
 import { findTextProblem } from '../crm/text.js';
 import { CLOCK, type Clock } from '../crm/time/clock.js';
@@ -52,6 +53,7 @@ export class ChatService {
     private readonly conversations: ConversationsService,
     private readonly runner: ToolRunner,
     private readonly campaigns: CampaignsService,
+    private readonly automations: AutomationsService,
   ) {}
 
   /** Which model answers, for the page's badge. */
@@ -86,7 +88,7 @@ export class ChatService {
       instructions: agentInstructions({ today: dayIn(this.clock(), this.config.TIME_ZONE), timeZone: this.config.TIME_ZONE, currency: this.config.CURRENCY, tools: toolCatalogue }),
       messages: await convertToModelMessages(messages, { tools }),
       tools,
-      toolApproval: approvalPolicy(actor, { approveWrites: this.config.AGENT_APPROVE_WRITES, planSummary: (id) => planSummary(this.campaigns, actor, id) }),
+      toolApproval: approvalPolicy(actor, { approveWrites: this.config.AGENT_APPROVE_WRITES, planSummary: async (id) => (await this.automations.approvalSummary(actor, id)) ?? planSummary(this.campaigns, actor, id) }),
       stopWhen: [isStepCount(this.config.AGENT_MAX_STEPS), tokenBudget],
       abortSignal: abort.signal,
     });

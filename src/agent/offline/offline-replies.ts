@@ -53,6 +53,13 @@ export function reportReply(r: Json) {
   return `Campaign ${r.campaignId} "${r.name}": ${funnel}; ${n(r.sent.converted)} customers ordered within ${r.attributionDays} days (${n(r.sent.orders)} orders, ${money(r.sent.revenue)}).${added} ${r.lift.verdict}${r.abTest ? ` A/B test: ${r.abTest.sentence}` : ''}${r.windowOpen ? ' The window is still open, so later orders may still count.' : ''}`;
 }
 
+export function automationPlanReply(a: Json) {
+  const warnings = a.warnings?.length ? ` Note: ${a.warnings.join(' ')}` : '';
+  return `Planned the recurring campaign "${a.name}": ${a.schedule} Each run goes to those matching then (**${n(a.matchingNow)}** today: ${a.sentence}), leaving out anyone it reached within ${a.caps.skipDays} days, at most ${n(a.caps.maxPerRun)} messages a run and ${n(a.caps.maxPerDay)} a day; a run that would send more stops and asks.${warnings}`;
+}
+
+export const automationApprovedReply = (a: Json) => `Automation ${a.automationId} is running; its first run is due ${String(a.nextRunAt).replace('T', ' ').slice(0, 16)} UTC. Pause it any time from the Automations page or by asking me.`;
+
 export function segmentInsightsReply(i: Json) {
   return i.sentences.join(' ');
 }

@@ -7,6 +7,7 @@ import { getInsights, getOverview } from '../../tools/analytics-tools.js';
 import { getCampaignReport, getCampaignStats, launchCampaign, listCampaigns, planCampaign } from '../../tools/campaign-tools.js';
 import { searchCustomers } from '../../tools/customer-tools.js';
 import { suggestMessages } from '../../tools/message-tools.js';
+import { approveAutomation, planAutomation } from '../../tools/automation-tools.js';
 import { createSegment, getSegmentInsights, listSegments, previewSegment } from '../../tools/segment-tools.js';
 import type { CampaignWish, ChatRequest } from './request-grammar.js';
 
@@ -47,6 +48,8 @@ function summary(done: DoneCall[], currency: string): string {
     else if (d.toolName === listCampaigns.name && !find(done, getCampaignStats.name) && !find(done, getCampaignReport.name)) lines.push(reply.historyReply(d.output));
     else if (d.toolName === getCampaignReport.name) lines.push(reply.reportReply(d.output));
     else if (d.toolName === getSegmentInsights.name) lines.push(reply.segmentInsightsReply(d.output));
+    else if (d.toolName === planAutomation.name) lines.push(reply.automationPlanReply(d.output));
+    else if (d.toolName === approveAutomation.name) lines.push(reply.automationApprovedReply(d.output));
     else if (d.toolName === listSegments.name) lines.push(reply.segmentsReply(d.output));
     else if (d.toolName === getOverview.name) lines.push(reply.overviewReply(d.output, currency));
     else if (d.toolName === getInsights.name) lines.push(reply.insightsReply(d.output));
@@ -64,6 +67,7 @@ function campaignSteps(wish: CampaignWish, audience: { rules?: RuleJson; segment
     template = drafts.output?.templates?.[0];
     if (!template) return null;
   }
+  if (wish.recurrence) return automationSteps(wish, template, audience, done);
   const plan = find(done, planCampaign.name);
   if (!plan) {
     const name = wish.name ?? `${goalTitles[wish.goal]}${wish.discountPercent ? ` ${wish.discountPercent}%` : ''} ${wish.channel} ${today}`;
@@ -72,6 +76,25 @@ function campaignSteps(wish: CampaignWish, audience: { rules?: RuleJson; segment
   if (!wish.send || !plan.output?.approval || find(done, launchCampaign.name)) return null;
   return { call: launchCampaign.name, input: { approvalId: plan.output.approval.id } };
 }
+
+/**
+ * A recurring campaign: planned with caps a little above today's audience (a person sees and approves them), then
+ * started, which waits for the person's approval like a launch.
+ */
+function automationSteps(wish: CampaignWish, template: string, audience: { rules?: RuleJson; segmentId?: number }, done: DoneCall[]): Step | null {
+  const planned = find(done, planAutomation.name);
+  if (!planned) {
+    const matching = Number(find(done, previewSegment.name)?.output?.count ?? 0);
+    const cap = Math.max(100, Math.ceil(matching * 1.5));
+    const name = wish.name ?? `${goalTitles[wish.goal]}${wish.discountPercent ? ` ${wish.discountPercent}%` : ''} ${wish.channel}, ${recurrenceWords(wish.recurrence!)}`;
+    return { call: planAutomation.name, input: { name, campaign: { channel: wish.channel, template, ...audience }, schedule: wish.recurrence, maxPerRun: cap, maxPerDay: cap } };
+  }
+  if (!wish.send || !planned.output?.approval || find(done, approveAutomation.name)) return null;
+  return { call: approveAutomation.name, input: { approvalId: planned.output.approval.id } };
+}
+
+const recurrenceWords = (r: NonNullable<CampaignWish['recurrence']>) =>
+  'cron' in r ? r.cron : r.every === 'day' ? `daily at ${r.at}` : r.every === 'week' ? `${r.on}s at ${r.at}` : `monthly on the ${r.day} at ${r.at}`;
 
 /**
  * The offline model's whole policy: given the request and the calls already made this turn, the next tool call or

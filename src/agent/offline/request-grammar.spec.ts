@@ -62,6 +62,15 @@ describe('the offline model reads requests', () => {
     ['who are they?', 'segment_insights'], ['tell me more about this segment', 'segment_insights'],
   ])('%s → %s', (text, kind) => expect(readRequest(text, today).kind).toBe(kind));
 
+  it('reads how often a recurring campaign goes out', () => {
+    const wish = (text: string) => (readRequest(text, today) as { campaign?: { recurrence?: unknown } }).campaign?.recurrence;
+    expect(wish('Every Monday at 10, send the win-back offer to anyone who went quiet for 90 days')).toEqual({ every: 'week', on: 'monday', at: '10:00' });
+    expect(wish('email customers in Pune daily at 7pm: "New in today"')).toEqual({ every: 'day', at: '19:00' });
+    expect(wish('each month on the 5th, email customers who spent over 5,000 a thank-you')).toEqual({ every: 'month', day: 5, at: '10:00' });
+    expect(wish('send customers in Delhi a weekly email with 10% off')).toEqual({ every: 'week', on: 'monday', at: '10:00' });
+    expect(wish('send customers in Delhi an email with 10% off')).toBeUndefined();
+  });
+
   it('reads a question about what a campaign earned, by name, by number or the latest', () => {
     expect(readRequest('How much did the win-back campaign make?', today)).toEqual({ kind: 'campaign_report', campaignId: undefined, name: 'win-back' });
     expect(readRequest('did campaign 12 pay off?', today)).toEqual({ kind: 'campaign_report', campaignId: 12, name: undefined });

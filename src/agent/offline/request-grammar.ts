@@ -1,4 +1,6 @@
+import type { Recurrence } from '../../crm/automations/recurrence.js';
 import { readAudience, type RuleJson } from './audience-grammar.js';
+import { readRecurrence } from './recurrence-words.js';
 
 export type MessageGoal = 'win_back' | 'thank_you' | 'new_arrivals' | 'offer';
 
@@ -11,6 +13,8 @@ export interface CampaignWish {
   /** "send" asks for a launch (which waits for a person's approval); "plan" stops at the plan. */
   send: boolean;
   name?: string;
+  /** "every Monday at 10…": a recurring campaign instead of a one-off. */
+  recurrence?: Recurrence;
 }
 
 /** What one chat message asks for, as far as the offline model understands it. */
@@ -55,6 +59,7 @@ function campaignWish(text: string, template: string | undefined): CampaignWish 
     // Asking for a campaign means sending it (after approval), unless the person only wants a plan or a draft.
     send: !/\b(plan|draft|prepare|preview|would)\b/i.test(text),
     name: named ? (named[1] ?? named[2] ?? named[3]).trim() : undefined,
+    recurrence: readRecurrence(text),
   };
 }
 

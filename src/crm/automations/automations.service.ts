@@ -109,6 +109,18 @@ export class AutomationsService {
     });
   }
 
+  /** What an automation approval would start, in a sentence for the person deciding; null when the id is not one. */
+  async approvalSummary(actor: Actor, approvalId: string): Promise<string | null> {
+    authorize(actor, 'campaigns.read');
+    if (!/^[0-9a-f-]{36}$/i.test(approvalId)) return null;
+    const [row] = await this.sql.rows<AutomationRow>(
+      `select ${columns} from automation_approvals p join automations a on a.id = p.automation_id left join users u on u.id = a.approved_by where p.id = $1`, [approvalId],
+    );
+    if (!row) return null;
+    const next = nextRuns(row.cron, this.config.TIME_ZONE, new Date(), 1)[0];
+    return `Start the recurring campaign "${row.name}": runs on the schedule "${row.cron}" (${this.config.TIME_ZONE}), first at ${formatDateTime(next, this.config.TIME_ZONE)}; ${row.definition.channel} to those matching each time, leaving out anyone reached within ${row.skipDays} days; at most ${row.maxPerRun} messages a run and ${row.maxPerDay} a day.`;
+  }
+
   /** Stops the runs at once; nothing already sent is touched. */
   async pause(actor: Actor, automationId: number) {
     authorize(actor, 'campaigns.launch');
