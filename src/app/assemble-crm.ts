@@ -62,7 +62,7 @@ export async function assembleCrm(config: Config, database: CrmDatabase, options
     for (const step of stops.splice(0).reverse()) await step();
   };
   try {
-    const queue = await JobQueue.start(database.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS });
+    const queue = await JobQueue.start(database.url, { superviseSeconds: config.JOB_SUPERVISE_SECONDS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_SECONDS * 1000 });
     stops.push(() => queue.stop());
     const events = new EventBus(database.sql);
     let vendor: VendorConnection | null = configuredVendor(config);

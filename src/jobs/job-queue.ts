@@ -18,7 +18,8 @@ const exclusiveQueues = new Set<QueueName>([queueNames.deliveryDispatch, queueNa
 // NOTIFY wakes an idle worker at once, but a busy one misses it; it must still look again soon, not after 30 seconds.
 const polling = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 };
 
-export interface JobQueueOptions { superviseSeconds: number }
+/** `statementTimeoutMs`: PostgreSQL cancels any statement of the queue's pool that runs longer (none when unset). */
+export interface JobQueueOptions { superviseSeconds: number; statementTimeoutMs?: number }
 
 export class JobQueue {
   private stopping = false;
@@ -36,7 +37,8 @@ export class JobQueue {
 
   static async start(url: string, options: JobQueueOptions): Promise<JobQueue> {
     const boss = new PgBoss({
-      connectionString: url, max: 6, useListenNotify: true,
+      // pg-boss hands its options to node-postgres's pool, which applies statement_timeout to each connection.
+      connectionString: url, max: 6, useListenNotify: true, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
       superviseIntervalSeconds: options.superviseSeconds, monitorIntervalSeconds: options.superviseSeconds,
     });
     const queue = new JobQueue(boss);
