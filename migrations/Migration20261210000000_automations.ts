@@ -41,6 +41,7 @@ export class Migration20261210000000_automations extends Migration {
         campaign_id bigint references campaigns (id),
         recipients integer not null default 0,
         reason text,
+        slack_posted_at timestamptz,
         unique (automation_id, due_at)
       );
       alter table campaigns add column automation_id bigint references automations (id);

@@ -19,7 +19,7 @@ describe('the Slack bot at /slack/events', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack();
-    crm = await startTestCrm({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${slack.url}/api`, VENDOR_MAX_DELAY_MS: '100', OUTCOMES_SECONDS: '1' });
+    crm = await startTestCrm({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${slack.url}/api`, VENDOR_MAX_DELAY_MS: '100', OUTCOMES_SECONDS: '1', SLACK_RUNS_CHANNEL: 'CRUNS' });
     await seedDemoData(crm.db.sql, { seed: 6, customers: 200 });
     marketer = await crm.person('marketer');
     const analyst = await crm.person('analyst');
@@ -146,5 +146,24 @@ describe('the Slack bot at /slack/events', () => {
     await slack.waitFor(() => slack.of('chat.update').find((c) => c.args.ts === '1900000001.000100'), 'plan marked approved');
     expect(await launches()).toBe(before2 + 1);
     expect((await crm.db.sql.rows(`select status from campaigns where id = $1`, [planned.body.campaignId]))[0].status).not.toBe('draft');
+  });
+
+  it('posts each run of a recurring campaign in the runs channel, once: what it sent, or why it stopped', async () => {
+    const tool = (name: string, body: unknown) => call(`${crm.url}/api/tools/${name}`, { token: marketer.token, body });
+    const start = async (name: string, maxPerRun: number) => {
+      const planned = await tool('plan_automation', { name, campaign: { rules: { field: 'order_count', op: '>=', value: 1 }, channel: 'email', template: 'Hi' },
+        schedule: { every: 'day', at: '10:00' }, skipDays: 0, maxPerRun, maxPerDay: 100_000 });
+      await tool('approve_automation', { approvalId: planned.body.approval.id });
+      await crm.db.sql.query(`update automations set next_run_at = now() - interval '1 second' where id = $1`, [planned.body.automationId]);
+    };
+    const posted = () => slack.of('chat.postMessage').filter((c) => c.args.channel === 'CRUNS');
+    await start('Daily regulars', 100_000);
+    const sent = await slack.waitFor(() => posted().find((c) => c.args.text.startsWith('Recurring campaign Daily regulars sent to')), 'the run posted');
+    expect(sent.args.text).toMatch(/sent to [\d,]+ customers \(campaign \d+\)\.$/);
+    await start('Tiny cap', 1);
+    const held = await slack.waitFor(() => posted().find((c) => c.args.text.includes('Tiny cap stopped and sent nothing')), 'the held run posted');
+    expect(held.args.text).toMatch(/more than its cap of 1 a run/);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(posted()).toHaveLength(2);
   });
 });

@@ -128,6 +128,7 @@ export const configSchema = z
     SLACK_SIGNING_SECRET: optionalText().describe('Slack signing secret; every request to /slack/events must be signed with it.'),
     SLACK_APP_TOKEN: optionalText().describe('Slack app-level token (xapp-…). When set, the bot uses Socket Mode instead of /slack/events.'),
     SLACK_API_URL: optionalText().pipe(z.url().optional()).describe('Slack Web API address; leave unset for Slack\'s own (tests point it at a local stand-in).'),
+    SLACK_RUNS_CHANNEL: optionalText().describe('Slack channel id (C…) where each run of a recurring campaign is posted: sent, or stopped at a cap. None when unset.'),
     OIDC_ISSUER_URL: optionalText().pipe(z.url().optional()).describe('OpenID Connect issuer, e.g. https://accounts.google.com. Enables "Sign in with" on the web.'),
     OIDC_CLIENT_ID: optionalText().describe('OpenID Connect client id issued by the provider.'),
     OIDC_CLIENT_SECRET: optionalText().describe('OpenID Connect client secret issued by the provider.'),

@@ -18,6 +18,7 @@ import { planBlocks } from './slack-blocks.js';
 import { howToGetAccess, slackActor } from './slack-people.js';
 import { SlackStatsBoard } from './slack-stats-board.js';
 import { SlackReportPoster } from './slack-report-poster.js';
+import { SlackRunsPoster } from './slack-runs-poster.js';
 import { SlackThreads, type SlackThread } from './slack-threads.js';
 
 // What the bot reads from Slack's payloads, checked before use: a payload that does not fit is ignored and logged.
@@ -49,6 +50,7 @@ export class SlackBot implements OnModuleInit, OnModuleDestroy {
   private readonly app?: App;
   private board?: SlackStatsBoard;
   private reports?: SlackReportPoster;
+  private runs?: SlackRunsPoster;
   private threads!: SlackThreads;
   private approvals!: SlackApprovals;
 
@@ -78,6 +80,7 @@ export class SlackBot implements OnModuleInit, OnModuleDestroy {
     if (!this.app) return;
     this.board = new SlackStatsBoard(this.app.client, this.listener, this.sql);
     this.reports = new SlackReportPoster(this.app.client, this.sql, this.campaigns, this.listener);
+    if (this.config.SLACK_RUNS_CHANNEL) this.runs = new SlackRunsPoster(this.app.client, this.sql, this.config.SLACK_RUNS_CHANNEL, this.listener);
     this.threads = new SlackThreads({ chat: this.chat, conversations: this.conversations, campaigns: this.campaigns, board: this.board, currency: this.config.CURRENCY });
     this.approvals = new SlackApprovals({ chat: this.chat, conversations: this.conversations, runner: this.runner, threads: this.threads });
     if (this.config.SLACK_APP_TOKEN) await this.app.start();
@@ -86,6 +89,7 @@ export class SlackBot implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy() {
     this.board?.stop();
     this.reports?.stop();
+    this.runs?.stop();
     if (this.app && this.config.SLACK_APP_TOKEN) await this.app.stop().catch(() => undefined);
   }
 
