@@ -72,6 +72,16 @@ describe('recurring campaigns', () => {
     const second = await until('the second run', async () => { const r = await runs(automationId); return r.length === 2 && r[1].status !== 'failed' && r[1]; });
     expect(second).toMatchObject({ status: 'empty', recipients: 0 });
     expect((await crm.db.sql.rows(`select count(*) as n from communication_logs l join campaigns k on k.id = l.campaign_id where k.automation_id = $1`, [automationId]))[0].n).toBe(6);
+
+    // What the runs earned together: the one run that sent, and an order placed after its message.
+    await until('the messages to be delivered', async () => (await crm.db.sql.rows(`select bool_and(status = 'sent') as done from communication_logs where campaign_id = $1`, [first.campaign_id]))[0].done);
+    await crm.db.sql.query(`insert into orders (external_id, customer_id, placed_at, status, total)
+      select 'AR1', customer_id, sent_at + interval '1 hour', 'completed', 750 from communication_logs where campaign_id = $1 order by id limit 1`, [first.campaign_id]);
+    const report = await tool('get_automation_report', { automationId });
+    expect(report.body).toMatchObject({
+      automationId, runs: [{ campaignId: first.campaign_id, sent: { customers: 6, converted: 1, revenue: 750 } }],
+      sent: { customers: 6, converted: 1, orders: 1, revenue: 750 }, holdout: { customers: 0 }, lift: { verdict: expect.stringMatching(/no control group/) },
+    });
   });
 
   it('stops and asks when a run would exceed its cap, and sends nothing of it', async () => {

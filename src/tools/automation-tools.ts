@@ -63,3 +63,26 @@ export const listAutomations = defineTool({
   permission: 'campaigns.read',
   execute: async (_input, { actor, services }) => ({ automations: await services.automations.list(actor) }),
 });
+
+const group = z.object({ customers: z.number(), converted: z.number(), orders: z.number(), revenue: z.number() });
+
+export const getAutomationReport = defineTool({
+  name: 'get_automation_report',
+  description: 'What all runs of a recurring campaign earned: each run (a campaign) with its groups and verdict, the groups added up over every run, and the lift against the control groups with its 95% interval. Answers "is the Monday win-back worth it?".',
+  input: automationIdInput,
+  output: z.object({
+    automationId: z.number(), name: z.string(), currency: z.string(),
+    runs: z.array(z.object({ campaignId: z.number(), sent: group, holdout: group, verdict: z.string(), windowOpen: z.boolean() })),
+    sent: group, holdout: group,
+    lift: z.object({
+      conversionRate: z.object({ sent: z.number().nullable(), holdout: z.number().nullable() }),
+      revenuePerCustomer: z.object({ sent: z.number().nullable(), holdout: z.number().nullable() }),
+      incrementalConversions: z.number().nullable(), incrementalRevenue: z.number().nullable(),
+      relativeLift: z.number().nullable(), interval95: z.tuple([z.number(), z.number()]).nullable(), pValue: z.number().nullable(),
+      significant: z.boolean(), verdict: z.string(),
+    }),
+  }),
+  risk: 'read',
+  permission: 'campaigns.read',
+  execute: ({ automationId }, { actor, services }) => services.automations.report(actor, automationId),
+});

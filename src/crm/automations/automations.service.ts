@@ -9,6 +9,8 @@ import { Sql } from '../../db/sql.js';
 import { Conflict, NotFound, Refused } from '../errors.js';
 import { formatDateTime } from '../format.js';
 import { SegmentsService } from '../segments/segments.service.js';
+import { campaignReport, type CampaignReport } from '../outcomes/campaign-report.js';
+import { compareGroups } from '../outcomes/lift.js';
 import type { AutomationInput } from './automation-input.js';
 import { cronOf, nextRuns } from './recurrence.js';
 
@@ -139,6 +141,26 @@ export class AutomationsService {
     await this.sql.query(`update automations set status = 'active', status_reason = null, next_run_at = $2, updated_at = now() where id = $1`, [a.id, next]);
     await this.audit.record(actor, 'automation.resume', `automation:${a.id}`, { nextRunAt: next.toISOString() });
     return { automationId: a.id, status: 'active' as const, nextRunAt: next.toISOString() };
+  }
+
+  /**
+   * What all runs of a recurring campaign earned together: each run's campaign report, and the groups added up, so
+   * the lift against the control groups (each run holds out its own) reads over every run.
+   */
+  async report(actor: Actor, automationId: number) {
+    authorize(actor, 'campaigns.read');
+    const a = await this.find(automationId);
+    const runs = await this.sql.rows<{ id: number }>(`select id from campaigns where automation_id = $1 and launched_at is not null order by id`, [a.id]);
+    const reports: CampaignReport[] = [];
+    for (const run of runs) reports.push((await campaignReport(this.sql, run.id, { attributionDays: this.config.ATTRIBUTION_DAYS }))!);
+    const total = (group: 'sent' | 'holdout') => reports.reduce((sum, r) => ({
+      customers: sum.customers + r[group].customers, converted: sum.converted + r[group].converted, orders: sum.orders + r[group].orders, revenue: sum.revenue + r[group].revenue,
+    }), { customers: 0, converted: 0, orders: 0, revenue: 0 });
+    const [sent, holdout] = [total('sent'), total('holdout')];
+    return {
+      automationId: a.id, name: a.name, runs: reports.map((r) => ({ campaignId: r.campaignId, sent: r.sent, holdout: r.holdout, verdict: r.lift.verdict, windowOpen: r.windowOpen })),
+      sent, holdout, lift: compareGroups(sent, holdout), currency: this.config.CURRENCY,
+    };
   }
 
   /** Every automation with its state and its latest runs (each run is a campaign with its own report). */
