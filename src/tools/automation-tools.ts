@@ -6,11 +6,12 @@ const caps = z.object({ maxPerRun: z.number(), maxPerDay: z.number(), skipDays: 
 
 export const planAutomation = defineTool({
   name: 'plan_automation',
-  description: 'Define (or change) a recurring campaign: what each run sends (as plan_campaign, without a name), when it runs (every day/week/month at a time, or cron, in the business time zone), skipDays (leave out customers a run reached recently) and caps (maxPerRun, maxPerDay). Sends nothing: returns who matches now, the next week\'s run times and an approval id for approve_automation. A changed automation stops until approved again.',
+  description: 'Define (or change) a journey (give journey: entry, steps, exitOnConversion) or a recurring campaign: what each run sends (as plan_campaign, without a name), when it runs (every day/week/month at a time, or cron, in the business time zone), skipDays (leave out customers a run reached recently) and caps (maxPerRun, maxPerDay). Sends nothing: returns who matches now, the next week\'s run times and an approval id for approve_automation. A changed automation stops until approved again.',
   input: automationInput,
   output: z.object({
-    automationId: z.number(), name: z.string(), sentence: z.string(), matchingNow: z.number().describe('Customers the rule matches now (before exclusions)'),
-    cron: z.string(), timeZone: z.string(), nextRuns: z.array(z.string()).describe('Run times within the next seven days'), schedule: z.string(), caps,
+    automationId: z.number(), kind: z.enum(['recurring', 'journey']), name: z.string(), sentence: z.string(),
+    matchingNow: z.number().describe('Customers the rule matches now (before exclusions); for a segment journey, those who will not enter because they are in it already'),
+    cron: z.string().nullable(), timeZone: z.string(), nextRuns: z.array(z.string()).describe('Run times within the next seven days'), schedule: z.string(), caps,
     warnings: z.array(z.string()), approval: z.object({ id: z.string(), expiresAt: z.string() }).describe('Pass approval.id to approve_automation once a person has approved'),
   }),
   risk: 'read',
@@ -22,7 +23,7 @@ export const approveAutomation = defineTool({
   name: 'approve_automation',
   description: 'Start a planned recurring campaign: from its next due time it sends on its own, within its caps. Needs a person\'s approval; the approval works once, and not after the automation changed.',
   input: approveAutomationInput,
-  output: z.object({ automationId: z.number(), status: z.literal('active'), nextRunAt: z.string() }),
+  output: z.object({ automationId: z.number(), status: z.literal('active'), nextRunAt: z.string().nullable().describe('A recurring campaign\'s next run; null for a journey') }),
   risk: 'send',
   permission: 'campaigns.launch',
   execute: ({ approvalId }, { actor, services }) => services.automations.approve(actor, approvalId),
@@ -42,7 +43,7 @@ export const resumeAutomation = defineTool({
   name: 'resume_automation',
   description: 'Resume a paused recurring campaign from its next due time (missed runs are not caught up). Needs a person\'s approval, since it sends again.',
   input: automationIdInput,
-  output: z.object({ automationId: z.number(), status: z.literal('active'), nextRunAt: z.string() }),
+  output: z.object({ automationId: z.number(), status: z.literal('active'), nextRunAt: z.string().nullable() }),
   risk: 'send',
   permission: 'campaigns.launch',
   execute: ({ automationId }, { actor, services }) => services.automations.resume(actor, automationId),
@@ -54,9 +55,11 @@ export const listAutomations = defineTool({
   input: z.object({}).strict(),
   output: z.object({
     automations: z.array(z.object({
-      automationId: z.number(), name: z.string(), status: z.enum(['draft', 'active', 'paused']), statusReason: z.string().nullable(), cron: z.string(), caps,
+      automationId: z.number(), kind: z.enum(['recurring', 'journey']), name: z.string(), status: z.enum(['draft', 'active', 'paused']), statusReason: z.string().nullable(), cron: z.string().nullable(), caps,
       approvedBy: z.string().nullable(), nextRunAt: z.string().nullable(), sent: z.number(),
       runs: z.array(z.object({ dueAt: z.string(), status: z.enum(['sent', 'held', 'empty', 'failed']), campaignId: z.number().nullable(), recipients: z.number(), reason: z.string().nullable() })),
+      steps: z.array(z.object({ step: z.number(), entered: z.number().describe('Customers who reached this step'), waiting: z.number(), sent: z.number(), skipped: z.number(), exited: z.number() }))
+        .describe('A journey: customers at each step (step numbers from 1)'),
     })),
   }),
   risk: 'read',

@@ -9,7 +9,7 @@ import { dayIn, startOfDay } from '../time/time-zone.js';
 import type { AutomationInput } from './automation-input.js';
 import { nextRuns } from './recurrence.js';
 
-interface Due { id: number; name: string; definition: AutomationInput['campaign']; cron: string; skipDays: number; maxPerRun: number; maxPerDay: number; dueAt: Date; approvedBy: number | null; approver: string | null }
+interface Due { id: number; name: string; definition: NonNullable<AutomationInput['campaign']>; cron: string; skipDays: number; maxPerRun: number; maxPerDay: number; dueAt: Date; approvedBy: number | null; approver: string | null }
 
 /**
  * Runs every recurring campaign whose time has come. Each due time runs once (automation_runs is unique on it, taken
@@ -33,7 +33,7 @@ export async function runDueAutomations(sql: Sql, campaigns: CampaignsService, e
         `select a.id, a.name, a.definition, a.cron, a.skip_days as "skipDays", a.max_per_run as "maxPerRun", a.max_per_day as "maxPerDay",
            a.next_run_at as "dueAt", a.approved_by as "approvedBy", u.email as approver
          from automations a left join users u on u.id = a.approved_by
-         where a.status = 'active' and a.next_run_at <= now() order by a.next_run_at limit 1 for update of a skip locked`,
+         where a.status = 'active' and a.kind = 'recurring' and a.next_run_at <= now() order by a.next_run_at limit 1 for update of a skip locked`,
       )).rows;
       if (!a) return null;
       // The next time after now: runs missed while the workers were down are not caught up.

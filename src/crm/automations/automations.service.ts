@@ -13,6 +13,9 @@ import { campaignReport, type CampaignReport } from '../outcomes/campaign-report
 import { compareGroups } from '../outcomes/lift.js';
 import type { AutomationInput } from './automation-input.js';
 import { cronOf, nextRuns } from './recurrence.js';
+import type { Journey } from './journey-input.js';
+import { describeJourney, journeyEntryWords, startJourney } from './journey-engine.js';
+import { checkMessage } from '../campaigns/campaign-message.js';
 
 const DAY_MS = 86_400_000;
 
@@ -21,14 +24,14 @@ const canonical = (v: unknown): unknown => (Array.isArray(v) ? v.map(canonical)
   : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v);
 
 /** What an approval covers: the whole definition with its caps, hashed, so any change needs a new approval. */
-const definitionHash = (a: { definition: unknown; cron: string; skipDays: number; maxPerRun: number; maxPerDay: number }) =>
+const definitionHash = (a: { definition: unknown; cron: string | null; skipDays: number; maxPerRun: number; maxPerDay: number }) =>
   createHash('sha256').update(JSON.stringify(canonical([a.definition, a.cron, a.skipDays, a.maxPerRun, a.maxPerDay]))).digest('hex');
 
 interface AutomationRow {
-  id: number; name: string; definition: AutomationInput['campaign']; schedule: unknown; cron: string; skipDays: number; maxPerRun: number; maxPerDay: number;
+  id: number; name: string; kind: 'recurring' | 'journey'; definition: NonNullable<AutomationInput['campaign']> | { journey: Journey }; schedule: unknown; cron: string | null; skipDays: number; maxPerRun: number; maxPerDay: number;
   status: 'draft' | 'active' | 'paused'; statusReason: string | null; approvedBy: string | null; approvedAt: Date | null; nextRunAt: Date | null;
 }
-const columns = `a.id, a.name, a.definition, a.schedule, a.cron, a.skip_days as "skipDays", a.max_per_run as "maxPerRun", a.max_per_day as "maxPerDay",
+const columns = `a.id, a.name, a.kind, a.definition, a.schedule, a.cron, a.skip_days as "skipDays", a.max_per_run as "maxPerRun", a.max_per_day as "maxPerDay",
   a.status, a.status_reason as "statusReason", u.email as "approvedBy", a.approved_at as "approvedAt", a.next_run_at as "nextRunAt"`;
 
 /**
@@ -49,43 +52,51 @@ export class AutomationsService {
   async plan(actor: Actor, input: AutomationInput, signal?: AbortSignal) {
     authorize(actor, 'campaigns.plan');
     const now = new Date();
-    const cron = cronOf(input.schedule);
     const zone = this.config.TIME_ZONE;
-    const upcoming = nextRuns(cron, zone, now, 50).filter((d) => d.getTime() <= now.getTime() + 7 * DAY_MS);
-    const rules = input.campaign.segmentId !== undefined ? (await this.segments.rulesOf(input.campaign.segmentId, input.campaign.segmentVersion)).rules : input.campaign.rules;
-    const audience = await this.segments.preview(actor, rules, signal);
-    const row = { definition: input.campaign, cron, skipDays: input.skipDays, maxPerRun: input.maxPerRun, maxPerDay: input.maxPerDay };
+    const journey = input.journey ?? null;
+    const cron = journey ? null : cronOf(input.schedule!);
+    const upcoming = cron ? nextRuns(cron, zone, now, 50).filter((d) => d.getTime() <= now.getTime() + 7 * DAY_MS) : [];
+    const campaign = input.campaign;
+    const rules = journey ? ('segment' in journey.entry ? journey.entry.segment : null)
+      : campaign!.segmentId !== undefined ? (await this.segments.rulesOf(campaign!.segmentId, campaign!.segmentVersion)).rules : campaign!.rules;
+    // Every send step of a journey is checked like a campaign's message before anything is stored.
+    if (journey) for (const step of journey.steps) if ('send' in step) checkMessage(this.config, step.send);
+    const audience = rules === null ? null : await this.segments.preview(actor, rules, signal);
+    const definition = journey ? { journey } : campaign!;
+    const row = { definition, cron, skipDays: input.skipDays, maxPerRun: input.maxPerRun, maxPerDay: input.maxPerDay };
     const hash = definitionHash(row);
     const approvalId = randomUUID();
     const expiresAt = new Date(Date.now() + this.config.APPROVAL_TTL_MINUTES * 60_000);
+    const values = [input.name, JSON.stringify(definition), JSON.stringify(input.schedule ?? null), cron, input.skipDays, input.maxPerRun, input.maxPerDay, journey ? 'journey' : 'recurring'];
     const automationId = await this.sql.transaction(async (client) => {
       let id = input.automationId;
       if (id === undefined) {
         const taken = await client.query(`select 1 from automations where name = $1`, [input.name]);
         if (taken.rowCount) throw new Conflict(`There is already an automation called "${input.name}"; give another name, or pass its automationId to change it.`);
         id = (await client.query<{ id: number }>(
-          `insert into automations (name, definition, schedule, cron, skip_days, max_per_run, max_per_day, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-          [input.name, JSON.stringify(input.campaign), JSON.stringify(input.schedule), cron, input.skipDays, input.maxPerRun, input.maxPerDay, actor.userId],
+          `insert into automations (name, definition, schedule, cron, skip_days, max_per_run, max_per_day, kind, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+          [...values, actor.userId],
         )).rows[0].id;
       } else {
         // A change stops the automation until a person approves the new definition.
         const changed = await client.query(
-          `update automations set name = $2, definition = $3, schedule = $4, cron = $5, skip_days = $6, max_per_run = $7, max_per_day = $8,
+          `update automations set name = $2, definition = $3, schedule = $4, cron = $5, skip_days = $6, max_per_run = $7, max_per_day = $8, kind = $9,
              status = 'draft', status_reason = 'changed; waiting for approval', next_run_at = null, updated_at = now() where id = $1`,
-          [id, input.name, JSON.stringify(input.campaign), JSON.stringify(input.schedule), cron, input.skipDays, input.maxPerRun, input.maxPerDay],
+          [id, ...values],
         );
         if (!changed.rowCount) throw new NotFound(`There is no automation ${id}.`);
       }
       await client.query(`insert into automation_approvals (id, automation_id, definition_hash, expires_at, created_by) values ($1, $2, $3, $4, $5)`, [approvalId, id, hash, expiresAt, actor.userId]);
-      await this.audit.record(actor, 'automation.plan', `automation:${id}`, { approval: approvalId, cron }, client);
+      await this.audit.record(actor, 'automation.plan', `automation:${id}`, { approval: approvalId, cron, kind: values[7] }, client);
       return id;
     });
     const warnings: string[] = [];
-    if (audience.count > input.maxPerRun) warnings.push(`${audience.count} customers match today, more than maxPerRun (${input.maxPerRun}): a run that would send more stops and asks instead.`);
+    if (!journey && audience && audience.count > input.maxPerRun) warnings.push(`${audience.count} customers match today, more than maxPerRun (${input.maxPerRun}): a run that would send more stops and asks instead.`);
     return {
-      automationId, name: input.name, sentence: audience.sentence, matchingNow: audience.count, cron, timeZone: zone,
+      automationId, kind: journey ? 'journey' as const : 'recurring' as const, name: input.name,
+      sentence: audience?.sentence ?? `customers, ${journeyEntryWords(journey!)}`, matchingNow: audience?.count ?? 0, cron, timeZone: zone,
       nextRuns: upcoming.map((d) => d.toISOString()),
-      schedule: `Runs ${describe(input.schedule)} (${zone}); next: ${upcoming.slice(0, 3).map((d) => formatDateTime(d, zone)).join(', ') || 'not within a week'}.`,
+      schedule: journey ? describeJourney(journey) : `Runs ${describe(input.schedule!)} (${zone}); next: ${upcoming.slice(0, 3).map((d) => formatDateTime(d, zone)).join(', ') || 'not within a week'}.`,
       caps: { maxPerRun: input.maxPerRun, maxPerDay: input.maxPerDay, skipDays: input.skipDays },
       warnings, approval: { id: approvalId, expiresAt: expiresAt.toISOString() },
     };
@@ -103,11 +114,12 @@ export class AutomationsService {
       if (approval.expiresAt.getTime() <= Date.now()) throw new Refused('This approval has expired; plan the automation again.');
       const a = await this.find(approval.automationId, client);
       if (definitionHash(a) !== approval.hash) throw new Conflict('The automation changed after this approval was issued; approve its latest plan instead.');
-      const next = nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0];
+      const next = a.cron ? nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0] : null;
       await client.query(`update automation_approvals set redeemed_at = now() where id = $1`, [approvalId]);
       await client.query(`update automations set status = 'active', status_reason = null, approved_by = $2, approved_at = now(), next_run_at = $3, updated_at = now() where id = $1`, [a.id, actor.userId, next]);
-      await this.audit.record(actor, 'automation.approve', `automation:${a.id}`, { approvalId, nextRunAt: next.toISOString() }, client);
-      return { automationId: a.id, status: 'active' as const, nextRunAt: next.toISOString() };
+      if ('journey' in a.definition) await startJourney(client, a.id, a.definition.journey, this.segments.context());
+      await this.audit.record(actor, 'automation.approve', `automation:${a.id}`, { approvalId, nextRunAt: next?.toISOString() ?? null }, client);
+      return { automationId: a.id, status: 'active' as const, nextRunAt: next?.toISOString() ?? null };
     });
   }
 
@@ -119,7 +131,8 @@ export class AutomationsService {
       `select ${columns} from automation_approvals p join automations a on a.id = p.automation_id left join users u on u.id = a.approved_by where p.id = $1`, [approvalId],
     );
     if (!row) return null;
-    const next = nextRuns(row.cron, this.config.TIME_ZONE, new Date(), 1)[0];
+    if ('journey' in row.definition) return `Start the journey "${row.name}": ${describeJourney(row.definition.journey)} At most ${row.maxPerRun} messages a pass and ${row.maxPerDay} a day.`;
+    const next = nextRuns(row.cron!, this.config.TIME_ZONE, new Date(), 1)[0];
     return `Start the recurring campaign "${row.name}": runs on the schedule "${row.cron}" (${this.config.TIME_ZONE}), first at ${formatDateTime(next, this.config.TIME_ZONE)}; ${row.definition.channel} to those matching each time, leaving out anyone reached within ${row.skipDays} days; at most ${row.maxPerRun} messages a run and ${row.maxPerDay} a day.`;
   }
 
@@ -137,10 +150,10 @@ export class AutomationsService {
     authorize(actor, 'campaigns.launch');
     const a = await this.find(automationId);
     if (a.status !== 'paused') throw new Conflict(`Automation ${automationId} is ${a.status}; only a paused one can be resumed${a.status === 'draft' ? ' (a draft needs its approval)' : ''}.`);
-    const next = nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0];
+    const next = a.cron ? nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0] : null;
     await this.sql.query(`update automations set status = 'active', status_reason = null, next_run_at = $2, updated_at = now() where id = $1`, [a.id, next]);
-    await this.audit.record(actor, 'automation.resume', `automation:${a.id}`, { nextRunAt: next.toISOString() });
-    return { automationId: a.id, status: 'active' as const, nextRunAt: next.toISOString() };
+    await this.audit.record(actor, 'automation.resume', `automation:${a.id}`, { nextRunAt: next?.toISOString() ?? null });
+    return { automationId: a.id, status: 'active' as const, nextRunAt: next?.toISOString() ?? null };
   }
 
   /**
@@ -166,16 +179,25 @@ export class AutomationsService {
   /** Every automation with its state and its latest runs (each run is a campaign with its own report). */
   async list(actor: Actor) {
     authorize(actor, 'campaigns.read');
-    const rows = await this.sql.rows<AutomationRow & { runs: { dueAt: string; status: 'sent' | 'held' | 'empty' | 'failed'; campaignId: number | null; recipients: number; reason: string | null }[]; sent: number }>(
+    const rows = await this.sql.rows<AutomationRow & { runs: { dueAt: string; status: 'sent' | 'held' | 'empty' | 'failed'; campaignId: number | null; recipients: number; reason: string | null }[]; sent: number;
+      steps: StepCount[]; waiting: Record<string, number> | null; exited: Record<string, number> | null }>(
       `select ${columns},
          coalesce((select jsonb_agg(jsonb_build_object('dueAt', r.due_at, 'status', r.status, 'campaignId', r.campaign_id, 'recipients', r.recipients, 'reason', r.reason) order by r.due_at desc)
            from (select * from automation_runs where automation_id = a.id order by due_at desc limit 5) r), '[]') as runs,
-         (select coalesce(sum(recipients), 0) from automation_runs where automation_id = a.id and status = 'sent')::int as sent
+         (select coalesce(sum(recipients), 0) from automation_runs where automation_id = a.id and status = 'sent')::int
+           + (select count(*) from journey_steps_done d join journey_entries e on e.id = d.entry_id where e.automation_id = a.id and d.outcome = 'sent')::int as sent,
+         coalesce((select jsonb_agg(s order by s.step) from (
+           select d.step + 1 as step, count(*)::int as entered, 0 as waiting, count(*) filter (where d.outcome = 'sent')::int as sent,
+             count(*) filter (where d.outcome like 'skipped%')::int as skipped, 0 as exited
+           from journey_steps_done d join journey_entries e on e.id = d.entry_id where e.automation_id = a.id group by d.step) s), '[]') as steps,
+         (select jsonb_object_agg(step + 1, n) from (select step, count(*)::int as n from journey_entries where automation_id = a.id and state = 'active' group by step) w) as waiting,
+         (select jsonb_object_agg(step + 1, n) from (select step, count(*)::int as n from journey_entries where automation_id = a.id and state = 'exited' group by step) x) as exited
        from automations a left join users u on u.id = a.approved_by order by a.id`,
     );
     return rows.map((a) => ({
-      automationId: a.id, name: a.name, status: a.status, statusReason: a.statusReason, cron: a.cron, caps: { maxPerRun: a.maxPerRun, maxPerDay: a.maxPerDay, skipDays: a.skipDays },
+      automationId: a.id, kind: a.kind, name: a.name, status: a.status, statusReason: a.statusReason, cron: a.cron, caps: { maxPerRun: a.maxPerRun, maxPerDay: a.maxPerDay, skipDays: a.skipDays },
       approvedBy: a.approvedBy, nextRunAt: a.nextRunAt ? new Date(a.nextRunAt).toISOString() : null, sent: a.sent, runs: a.runs,
+      steps: stepCounts(a.steps, a.waiting ?? {}, a.exited ?? {}),
     }));
   }
 
@@ -186,7 +208,16 @@ export class AutomationsService {
   }
 }
 
-function describe(s: AutomationInput['schedule']) {
+interface StepCount { step: number; entered: number; waiting: number; sent: number; skipped: number; exited: number }
+
+/** Per step: customers who reached it (acted on), are waiting at it, were sent or skipped there, and left there. */
+function stepCounts(done: StepCount[], waiting: Record<string, number>, exited: Record<string, number>): StepCount[] {
+  const steps = new Map(done.map((s) => [s.step, s]));
+  for (const step of [...Object.keys(waiting), ...Object.keys(exited)].map(Number)) if (!steps.has(step)) steps.set(step, { step, entered: 0, waiting: 0, sent: 0, skipped: 0, exited: 0 });
+  return [...steps.values()].sort((a, b) => a.step - b.step).map((s) => ({ ...s, waiting: waiting[s.step] ?? 0, exited: exited[s.step] ?? 0 }));
+}
+
+function describe(s: NonNullable<AutomationInput['schedule']>) {
   if ('cron' in s) return `on the cron schedule "${s.cron}"`;
   if (s.every === 'day') return `every day at ${s.at}`;
   if (s.every === 'week') return `every ${s.on[0].toUpperCase()}${s.on.slice(1)} at ${s.at}`;

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config.schema.js';
 import { currencySymbol } from '../format.js';
-import type { SqlParams } from '../segments/rule-compiler.js';
+import { SqlParams } from '../segments/rule-compiler.js';
 import { addressSql, type Channel } from './audience.js';
 import { canRenderEmpty, parseTemplate, templateSql, TemplateError, type TemplatePart } from './message-template.js';
 
@@ -37,4 +37,9 @@ export function messageSql(config: Config, definition: MessageDefinition, params
     subject: subject ? templateSql(subject, params, { ...render, format: 'plain' }) : 'null::text',
     address: addressSql(definition.channel),
   };
+}
+
+/** Refuses a message that could not be rendered (an unknown placeholder, a subject that can come out empty). */
+export function checkMessage(config: Config, message: { channel: Channel; subject?: string | null; template: string }) {
+  messageSql(config, { channel: message.channel, subject: message.subject ?? null, template: message.template }, new SqlParams());
 }

@@ -11,6 +11,7 @@ import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { SegmentsService } from '../segments/segments.service.js';
 import { systemClock } from '../time/clock.js';
 import { runDueAutomations } from '../automations/automation-runner.js';
+import { advanceEntries, enterByEvent, enterBySegment } from '../automations/journey-engine.js';
 
 /**
  * Campaigns whose attribution window has closed (every message's window, counted from the last one delivered) and
@@ -44,7 +45,7 @@ async function answerAsDemoShoppers(sql: Sql, config: Config) {
 
 /**
  * What happens after a send, now and then, in one worker at a time (an advisory lock): recurring campaigns whose
- * time has come run; A/B tests whose deadline has come are decided and the winner queued for the rest; reports whose window closed are announced; and in the demo
+ * time has come run; journeys take in who entered and move customers through their due steps; A/B tests whose deadline has come are decided and the winner queued for the rest; reports whose window closed are announced; and in the demo
  * shop, simulated customers answer campaigns the simulator delivered; and attributions of changed customers are
  * brought up to date.
  */
@@ -61,6 +62,11 @@ export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus,
         await queue.send(queueNames.deliveryDispatch, { campaignId: decided.campaignId }, `dispatch:${decided.campaignId}`);
       }
       await runDueAutomations(sql, campaigns, events, config);
+      // Journeys: who entered (from what changed since the last pass, and new events), then every due step.
+      const ctx = { now: new Date(), zone: config.TIME_ZONE };
+      await enterBySegment(sql, ctx);
+      await enterByEvent(sql);
+      await advanceEntries(sql, queue, events, config, ctx);
       if (config.DEMO_SHOPPERS) await answerAsDemoShoppers(sql, config);
       // Attributions of customers whose orders or messages changed, a bounded amount a tick.
       await workOffStale(sql, config.ATTRIBUTION_DAYS, { max: 100_000 });

@@ -1,0 +1,222 @@
+import type { Config } from '../../config/config.schema.js';
+import type { Queryable, Sql } from '../../db/sql.js';
+import type { EventBus } from '../../events/crm-events.js';
+import { JobQueue, queueNames } from '../../jobs/job-queue.js';
+import { exclusionSql } from '../campaigns/audience.js';
+import { messageSql } from '../campaigns/campaign-message.js';
+import type { RuleContext } from '../segments/condition-range.js';
+import { compileRule, PURCHASED, SqlParams } from '../segments/rule-compiler.js';
+import { parseRule } from '../segments/rule-parser.js';
+import { DAY_MS } from '../time/clock.js';
+import type { Journey, JourneyStep } from './journey-input.js';
+import { nextRuns } from './recurrence.js';
+
+const eventWords = { first_order: 'when they place their first order', any_order: 'whenever they place an order', imported: 'when they are added to the CRM', unsubscribed: 'when they unsubscribe' } as const;
+export const journeyEntryWords = (j: Journey) => ('segment' in j.entry ? 'when they come to match the rule' : eventWords[j.entry.event]);
+
+const stepWords = (s: JourneyStep, i: number) => `${i + 1}. ${'send' in s ? `send ${s.send.channel === 'sms' ? 'an SMS' : 'an email'}${s.send.subject ? ` "${s.send.subject}"` : ''}`
+  : 'wait' in s ? `wait ${s.wait.days ? `${s.wait.days} day${s.wait.days > 1 ? 's' : ''}` : ''}${s.wait.days && s.wait.hours ? ' and ' : ''}${s.wait.hours ? `${s.wait.hours} hour${s.wait.hours > 1 ? 's' : ''}` : ''}`
+  : 'waitUntil' in s ? `wait until ${s.waitUntil.weekday} ${s.waitUntil.at}`
+  : 'branch' in s ? `if ${typeof s.branch.if === 'string' ? s.branch.if.replace(/_/g, ' ') : 'in the segment'}, go to ${s.branch.then}, else to ${s.branch.else}` : 'leave'}`;
+
+/** The journey in one paragraph: who enters, each step, and when customers leave. */
+export function describeJourney(j: Journey) {
+  return `Customers enter ${journeyEntryWords(j)}, once each; then ${j.steps.map(stepWords).join('; ')}.${j.exitOnConversion ? ' Anyone who orders after entering leaves.' : ''} Anyone who unsubscribes gets nothing more.`;
+}
+
+/**
+ * What approval starts: a segment journey takes everyone matching now as already in the segment (they do not
+ * enter: only customers who come to match later do), an event journey starts after the events recorded so far.
+ */
+export async function startJourney(db: Queryable, automationId: number, journey: Journey, ctx: RuleContext) {
+  await db.query(`delete from journey_members where automation_id = $1`, [automationId]);
+  if ('segment' in journey.entry) {
+    const params = new SqlParams();
+    const where = compileRule(parseRule(journey.entry.segment), params, ctx);
+    await db.query(`insert into journey_members (automation_id, customer_id) select ${params.add(automationId)}, c.id from customers c where ${where}`, params.values);
+  } else {
+    await db.query(`update automations set event_cursor = coalesce((select max(id) from journey_events), 0) where id = $1`, [automationId]);
+  }
+}
+
+interface ActiveJourney { id: number; name: string; definition: { journey: Journey }; maxPerRun: number; maxPerDay: number; approvedBy: number | null; eventCursor: number }
+
+const activeJourneys = (sql: Sql) => sql.rows<ActiveJourney>(
+  `select id, name, definition, max_per_run as "maxPerRun", max_per_day as "maxPerDay", approved_by as "approvedBy", event_cursor as "eventCursor"
+   from automations where kind = 'journey' and status = 'active' order by id`,
+);
+
+/**
+ * Customers who came to match a segment journey's rule: only those whose figures changed since the last pass (the
+ * marks written by the orders and customers triggers) are read again, so a pass costs what changed, not the whole
+ * customer base. Returns how many customers were read.
+ */
+export async function enterBySegment(sql: Sql, ctx: RuleContext, chunk = 50_000) {
+  const journeys = (await activeJourneys(sql)).filter((j) => 'segment' in j.definition.journey.entry);
+  let read = 0;
+  for (;;) {
+    const done = await sql.transaction(async (client) => {
+      const marked = (await client.query<{ customer_id: number }>(
+        `delete from journey_marks where customer_id in (select customer_id from journey_marks order by customer_id limit $1 for update skip locked) returning customer_id`, [chunk],
+      )).rows.map((r) => r.customer_id);
+      for (const j of journeys) {
+        const entry = j.definition.journey.entry as { segment: unknown };
+        const params = new SqlParams();
+        const where = compileRule(parseRule(entry.segment), params, ctx);
+        const ids = params.add(marked);
+        const journey = params.add(j.id);
+        await client.query(
+          `with now_in as (select c.id from customers c where c.id = any(${ids}::bigint[]) and ${where}),
+           left_it as (delete from journey_members m where m.automation_id = ${journey} and m.customer_id = any(${ids}::bigint[])
+                         and m.customer_id not in (select id from now_in) returning m.customer_id),
+           came as (insert into journey_members (automation_id, customer_id) select ${journey}, id from now_in on conflict do nothing returning customer_id)
+           insert into journey_entries (automation_id, customer_id) select ${journey}, customer_id from came on conflict do nothing`,
+          params.values,
+        );
+      }
+      return marked.length;
+    });
+    read += done;
+    if (done < chunk) return read;
+  }
+}
+
+/** Customers whose event came after each event journey's cursor enter it (once each). */
+export async function enterByEvent(sql: Sql) {
+  for (const j of (await activeJourneys(sql)).filter((x) => 'event' in x.definition.journey.entry)) {
+    const kind = (j.definition.journey.entry as { event: string }).event;
+    await sql.query(
+      `with new_events as (select id, customer_id from journey_events where id > $2 and kind = $3 order by id limit 10000),
+       entered as (insert into journey_entries (automation_id, customer_id) select $1, customer_id from new_events
+                   where exists (select 1 from customers c where c.id = new_events.customer_id) on conflict do nothing)
+       update automations set event_cursor = coalesce((select max(id) from new_events), event_cursor) where id = $1`,
+      [j.id, j.eventCursor, kind],
+    );
+  }
+  // Events every journey has read are not needed again.
+  await sql.query(`delete from journey_events where id <= (select coalesce(min(event_cursor), (select max(id) from journey_events)) from automations where kind = 'journey' and status = 'active')`);
+}
+
+interface DueEntry { id: number; automationId: number; customerId: number; enteredAt: Date; step: number }
+
+/**
+ * Moves due entries through their steps, each entry in the transaction that records its steps, so a step acts once
+ * whatever crashes or how many workers run: a send is written with its step (journey_steps_done is keyed on entry and
+ * step) and the message in the same commit. A pass that would pass a cap stops the journey and says why.
+ */
+export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, events: EventBus | undefined, config: Config, ctx: RuleContext) {
+  const touched = new Set<number>();
+  for (const j of await activeJourneys(sql)) {
+    const journey = j.definition.journey;
+    let sentThisPass = 0;
+    for (;;) {
+      const result = await sql.transaction(async (client) => {
+        const [{ today }] = (await client.query<{ today: number }>(
+          `select count(*)::int as today from journey_steps_done d join journey_entries e on e.id = d.entry_id where e.automation_id = $1 and d.outcome = 'sent' and d.at > now() - interval '1 day'`, [j.id],
+        )).rows;
+        if (sentThisPass >= j.maxPerRun || today >= j.maxPerDay) return { stop: today >= j.maxPerDay ? `it reached its cap of ${j.maxPerDay} messages a day` : null, moved: 0 };
+        const entries = (await client.query<DueEntry>(
+          `select id, automation_id as "automationId", customer_id as "customerId", entered_at as "enteredAt", step from journey_entries
+           where automation_id = $1 and state = 'active' and due_at <= now() order by due_at, id limit 200 for update skip locked`, [j.id],
+        )).rows;
+        for (const entry of entries) {
+          if (sentThisPass >= j.maxPerRun) break;
+          sentThisPass += await advanceOne(client, j, journey, entry, config, ctx, touched);
+        }
+        return { stop: null, moved: entries.length };
+      });
+      if (result.stop) {
+        await sql.query(`update automations set status = 'paused', status_reason = $2 where id = $1 and status = 'active'`, [j.id, `stopped: ${result.stop}; nothing more was sent. Resume it tomorrow, or change its caps`]);
+        break;
+      }
+      if (result.moved === 0 || sentThisPass >= j.maxPerRun) break;
+    }
+  }
+  for (const campaignId of touched) await queue?.send(queueNames.deliveryDispatch, { campaignId }, `dispatch:${campaignId}`);
+  void events;
+}
+
+/** One entry, step by step until it waits or leaves. Returns how many messages it queued. */
+async function advanceOne(db: Queryable, j: ActiveJourney, journey: Journey, entry: DueEntry, config: Config, ctx: RuleContext, touched: Set<number>) {
+  let step = entry.step;
+  let sent = 0;
+  const finish = (state: 'done' | 'exited', reason: string) => db.query(`update journey_entries set state = $2, reason = $3, step = $4 where id = $1`, [entry.id, state, reason, step]);
+  for (;;) {
+    if (journey.exitOnConversion && await orderedSince(db, entry)) return finish('exited', 'ordered').then(() => sent);
+    const s = journey.steps[step];
+    if (!s) return finish('done', 'went through every step').then(() => sent);
+    if ('exit' in s) return finish('exited', `exit at step ${step + 1}`).then(() => sent);
+    if ('wait' in s || 'waitUntil' in s) {
+      const due = 'wait' in s ? new Date(Date.now() + (s.wait.days * 24 + s.wait.hours) * 3_600_000)
+        : nextRuns(`${Number(s.waitUntil.at.slice(3))} ${Number(s.waitUntil.at.slice(0, 2))} * * ${['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].indexOf(s.waitUntil.weekday)}`, config.TIME_ZONE, new Date(), 1)[0];
+      // The wait is recorded as done, so a retry of this pass moves on instead of waiting again.
+      const first = await db.query(`insert into journey_steps_done (entry_id, step, outcome) values ($1, $2, 'waited') on conflict do nothing`, [entry.id, step]);
+      if (first.rowCount) {
+        await db.query(`update journey_entries set step = $2, due_at = $3 where id = $1`, [entry.id, step + 1, due]);
+        return sent;
+      }
+      step++;
+      continue;
+    }
+    if ('branch' in s) {
+      step = (await conditionHolds(db, j, entry, s.branch.if, ctx)) ? s.branch.then - 1 : s.branch.else - 1;
+      continue;
+    }
+    sent += await sendStep(db, j, entry, step, s.send, config, touched);
+    step++;
+  }
+}
+
+const orderedSince = async (db: Queryable, entry: DueEntry) =>
+  (await db.query(`select 1 from orders o where o.customer_id = $1 and ${PURCHASED} and o.placed_at > $2 limit 1`, [entry.customerId, entry.enteredAt])).rowCount! > 0;
+
+async function conditionHolds(db: Queryable, j: ActiveJourney, entry: DueEntry, condition: 'ordered_since_entry' | 'clicked' | { segment: unknown }, ctx: RuleContext) {
+  if (condition === 'ordered_since_entry') return orderedSince(db, entry);
+  if (condition === 'clicked') {
+    return (await db.query(
+      `select 1 from message_events e join communication_logs l on l.id = e.log_id join campaigns k on k.id = l.campaign_id
+       where k.automation_id = $1 and l.customer_id = $2 and e.kind = 'click' and not e.machine and e.at > $3 limit 1`, [j.id, entry.customerId, entry.enteredAt],
+    )).rowCount! > 0;
+  }
+  const params = new SqlParams();
+  const where = compileRule(parseRule(condition.segment), params, ctx);
+  return (await db.query(`select 1 from customers c where c.id = ${params.add(entry.customerId)} and ${where}`, params.values)).rowCount! > 0;
+}
+
+/**
+ * A send step for one customer: its campaign (one per journey step, made on first use), then the message, unless
+ * the customer is now excluded (unsubscribed, no consent or address, suppressed, over the frequency cap): then the
+ * step is recorded as skipped with the reason, and nothing is sent.
+ */
+async function sendStep(db: Queryable, j: ActiveJourney, entry: DueEntry, step: number, send: { channel: 'email' | 'sms'; subject?: string; template: string }, config: Config, touched: Set<number>) {
+  const campaignId = await stepCampaign(db, j, step, send);
+  const params = new SqlParams();
+  const message = messageSql(config, { channel: send.channel, subject: send.channel === 'email' ? (send.subject ?? j.name) : null, template: send.template }, params);
+  const excluded = exclusionSql(send.channel, { messages: config.FREQUENCY_CAP_MESSAGES, days: config.FREQUENCY_CAP_DAYS }, new Date(Date.now() - config.FREQUENCY_CAP_DAYS * DAY_MS), params);
+  const [row] = (await db.query<{ reason: string | null; address: string | null; message: string; subject: string | null }>(
+    `select ${excluded} as reason, ${message.address} as address, ${message.message} as message, ${message.subject} as subject from customers c where c.id = ${params.add(entry.customerId)}`,
+    params.values,
+  )).rows;
+  const outcome = !row ? 'skipped: the customer is gone' : row.reason ? `skipped: ${row.reason.replace(/_/g, ' ')}` : 'sent';
+  const first = await db.query(`insert into journey_steps_done (entry_id, step, outcome) values ($1, $2, $3) on conflict do nothing`, [entry.id, step, outcome]);
+  if (!first.rowCount || outcome !== 'sent') return 0;
+  const inserted = await db.query(
+    `insert into communication_logs (campaign_id, customer_id, channel, address, message, subject) values ($1, $2, $3, $4, $5, $6) on conflict (campaign_id, customer_id) do nothing`,
+    [campaignId, entry.customerId, send.channel, row.address, row.message, row.subject],
+  );
+  await db.query(`update campaigns set status = 'sending', completed_at = null, audience_size = coalesce(audience_size, 0) + $2 where id = $1 and status in ('sending', 'completed')`, [campaignId, inserted.rowCount ?? 0]);
+  touched.add(campaignId);
+  return inserted.rowCount ?? 0;
+}
+
+async function stepCampaign(db: Queryable, j: ActiveJourney, step: number, send: { channel: 'email' | 'sms'; subject?: string; template: string }) {
+  const [found] = (await db.query<{ id: number }>(`select id from campaigns where automation_id = $1 and journey_step = $2`, [j.id, step])).rows;
+  if (found) return found.id;
+  const [made] = (await db.query<{ id: number }>(
+    `insert into campaigns (name, description, rules, channel, subject, template, status, launched_at, launched_by, automation_id, journey_step, holdout_percent, audience_size, plan)
+     values ($1, 'Messages of one step of a journey', '{}', $2, $3, $4, 'sending', now(), $5, $6, $7, 0, 0, $8) returning id`,
+    [`${j.name} · step ${step + 1}`, send.channel, send.channel === 'email' ? (send.subject ?? j.name) : null, send.template, j.approvedBy, j.id, step,
+      JSON.stringify({ delivery: { real: null }, journey: j.id })],
+  )).rows;
+  return made.id;
+}

@@ -1,0 +1,110 @@
+import { addCustomers, waitForCampaign } from './support/campaign-helpers.js';
+import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
+import { until } from './support/until.js';
+
+// Journeys: customers enter one by one and go through steps on their own clock; each step acts once.
+describe('journeys', () => {
+  let crm: TestCrm;
+  let marketer: { token: string };
+  const tool = (name: string, body: unknown) => call(`${crm.url}/api/tools/${name}`, { token: marketer.token, body });
+  const order = (customerId: number, id: string, at = new Date()) => crm.db.sql.query(
+    `insert into orders (external_id, customer_id, placed_at, status, total) values ($1, $2, $3, 'completed', 500)`, [id, customerId, at]);
+  const entries = (automationId: number) => crm.db.sql.rows<{ customer_id: number; step: number; state: string; reason: string | null }>(
+    `select customer_id, step, state, reason from journey_entries where automation_id = $1 order by customer_id`, [automationId]);
+  const start = async (name: string, journey: unknown, caps = { maxPerRun: 100, maxPerDay: 100 }) => {
+    const planned = await tool('plan_automation', { name, journey, ...caps });
+    expect(planned.status).toBe(200);
+    const approved = await tool('approve_automation', { approvalId: planned.body.approval.id });
+    expect(approved.body).toMatchObject({ status: 'active', nextRunAt: null });
+    return planned.body as { automationId: number; schedule: string };
+  };
+  // Time passes for waiting entries: their wait ends now.
+  const waitEnds = (automationId: number) => crm.db.sql.query(`update journey_entries set due_at = now() - interval '1 second' where automation_id = $1 and state = 'active'`, [automationId]);
+
+  beforeAll(async () => {
+    crm = await startTestCrm({ OUTCOMES_SECONDS: '1', VENDOR_FAILURE_RATE: '0', VENDOR_MIN_DELAY_MS: '0', VENDOR_MAX_DELAY_MS: '20' });
+    marketer = await crm.person('marketer');
+  });
+  afterAll(() => crm.stop());
+
+  it('refuses loops, waits over a year, journeys that send nothing, and a journey mixed with a schedule', async () => {
+    const base = { name: 'Bad', maxPerRun: 10, maxPerDay: 10 };
+    const send = { send: { channel: 'email', subject: 'Hi', template: 'Hi' } };
+    const cases: [unknown, RegExp][] = [
+      [{ entry: { event: 'first_order' }, steps: [send, { branch: { if: 'clicked', then: 1, else: 3 } }, send] }, /may only go forward \(a journey cannot loop\)/],
+      [{ entry: { event: 'first_order' }, steps: [send, { wait: { days: 400 } }, send] }, /a wait can be at most a year/],
+      [{ entry: { event: 'first_order' }, steps: [{ wait: { days: 1 } }] }, /needs at least one send step/],
+      [{ entry: { event: 'first_order' }, steps: [send, { branch: { if: 'clicked', then: 3, else: 9 } }, send] }, /goes to step 9, but there are only 3/],
+      [{ entry: { event: 'first_order' }, steps: [{ send: { channel: 'email', template: 'Hi {{no_such_field}}' } }] }, /no_such_field/],
+    ];
+    for (const [journey, message] of cases) {
+      const res = await tool('plan_automation', { ...base, journey });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(message);
+    }
+    const mixed = await tool('plan_automation', { ...base, journey: cases[0][0], schedule: { every: 'day', at: '10:00' } });
+    expect(mixed.body.message).toMatch(/give a campaign and a schedule \(a recurring campaign\), or a journey/);
+  });
+
+  it('after a first order: a thank-you, then a week later a tip, unless they ordered again — each step once', async () => {
+    const [asha, ravi, old] = await addCustomers(crm, [
+      { name: 'Asha Rao', email: 'asha@example.com', city: 'Journeypur' }, { name: 'Ravi Iyer', email: 'ravi@example.com', city: 'Journeypur' }, { name: 'Old Hand', email: 'old@example.com', city: 'Journeypur' },
+    ]);
+    await order(old, 'J-OLD-1', new Date(Date.now() - 30 * 86_400_000)); // a customer before the journey: never a first order again
+    const { automationId, schedule } = await start('First order', {
+      entry: { event: 'first_order' },
+      steps: [
+        { send: { channel: 'email', subject: 'Thank you, {{first_name | "friend"}}', template: 'Thanks for your first order!' } },
+        { wait: { days: 7 } },
+        { branch: { if: 'ordered_since_entry', then: 5, else: 4 } },
+        { send: { channel: 'email', subject: 'A tip', template: 'Here is how to care for it.' } },
+        { exit: {} },
+      ],
+      exitOnConversion: false,
+    });
+    expect(schedule).toMatch(/^Customers enter when they place their first order, once each; then 1\. send an email "Thank you.*"; 2\. wait 7 days; 3\. if ordered since entry, go to 5, else to 4/);
+    await order(asha, 'J-A-1');
+    await order(ravi, 'J-R-1');
+    await order(old, 'J-OLD-2');
+    await until('both to be thanked and waiting', async () => { const e = await entries(automationId); return e.length === 2 && e.every((x) => x.step === 2) && e; });
+    const thanks = await crm.db.sql.rows(`select l.customer_id, l.subject from communication_logs l join campaigns k on k.id = l.campaign_id where k.automation_id = $1 order by l.customer_id`, [automationId]);
+    expect(thanks).toEqual([{ customer_id: asha, subject: 'Thank you, Asha' }, { customer_id: ravi, subject: 'Thank you, Ravi' }]);
+    // Ravi orders again within the week (a second order is no first order: he does not enter again); Asha does not.
+    await order(ravi, 'J-R-2');
+    await waitEnds(automationId);
+    await until('both to finish', async () => { const e = await entries(automationId); return e.every((x) => x.state !== 'active') && e; });
+    const tips = await crm.db.sql.rows(`select l.customer_id from communication_logs l join campaigns k on k.id = l.campaign_id where k.automation_id = $1 and l.subject = 'A tip'`, [automationId]);
+    expect(tips).toEqual([{ customer_id: asha }]);
+    expect(await entries(automationId)).toHaveLength(2);
+    const listed = (await tool('list_automations', {})).body.automations.find((a: { automationId: number }) => a.automationId === automationId);
+    expect(listed).toMatchObject({ kind: 'journey', status: 'active', sent: 3 });
+    expect(listed.steps[0]).toMatchObject({ step: 1, entered: 2, sent: 2 });
+    expect(listed.steps.find((s: { step: number }) => s.step === 4)).toMatchObject({ entered: 1, sent: 1 });
+    // The thank-you campaign completes, with its report like any campaign.
+    const [{ id: thankYou }] = await crm.db.sql.rows(`select id from campaigns where automation_id = $1 and journey_step = 0`, [automationId]);
+    await waitForCampaign(crm, marketer.token, thankYou);
+  });
+
+  it('enters customers who come to match a segment (not those matching at the start), and sends nobody who unsubscribed', async () => {
+    const [already, later, leaving] = await addCustomers(crm, [
+      { name: 'Already Big', email: 'big@example.com', city: 'Segpur', spend: 9000 }, { name: 'Later Big', email: 'later@example.com', city: 'Segpur', spend: 100 },
+      { name: 'Leaving Big', email: 'leaving@example.com', city: 'Segpur', spend: 100 },
+    ]);
+    const { automationId } = await start('Became VIP', {
+      entry: { segment: { all: [{ field: 'city', op: 'equals', value: 'Segpur' }, { field: 'total_spend', op: '>', value: 5000 }] } },
+      steps: [{ wait: { hours: 1 } }, { send: { channel: 'email', subject: 'Welcome to VIP', template: 'You are a VIP now' } }],
+    });
+    // Two more come to spend over 5,000 (the customers' figures change, which marks them); one of them unsubscribes while waiting.
+    await crm.db.sql.query(`update customers set total_spend = 6000 where id = any($1)`, [[later, leaving]]);
+    await until('both to enter', async () => (await entries(automationId)).length === 2);
+    expect((await entries(automationId)).map((e) => e.customer_id)).toEqual([later, leaving]);
+    await crm.db.sql.query(`update customers set unsubscribed_at = now() where id = $1`, [leaving]);
+    await waitEnds(automationId);
+    await until('both to finish', async () => (await entries(automationId)).every((e) => e.state === 'done'));
+    const sent = await crm.db.sql.rows(`select l.customer_id from communication_logs l join campaigns k on k.id = l.campaign_id where k.automation_id = $1`, [automationId]);
+    expect(sent).toEqual([{ customer_id: later }]);
+    const outcome = await crm.db.sql.rows(`select d.outcome from journey_steps_done d join journey_entries e on e.id = d.entry_id where e.customer_id = $1 and d.step = 1`, [leaving]);
+    expect(outcome).toEqual([{ outcome: 'skipped: unsubscribed' }]);
+    expect((await entries(automationId)).some((e) => e.customer_id === already)).toBe(false);
+  });
+});
