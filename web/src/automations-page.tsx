@@ -28,12 +28,21 @@ export function AutomationsPage({ role }: { role: string }) {
           <h3>{a.name} <small data-testid="automation-status">{statusText[a.status]}</small></h3>
           {a.statusReason && <p className="warning">{a.statusReason}</p>}
           <dl className="figures">
-            <div><dt>Schedule (cron)</dt><dd>{a.cron}</dd></div>
+            <div><dt>{a.kind === 'journey' ? 'Kind' : 'Schedule (cron)'}</dt><dd>{a.kind === 'journey' ? 'journey' : a.cron}</dd></div>
             <div><dt>Next run</dt><dd>{a.nextRunAt ? dateTime(a.nextRunAt) : '—'}</dd></div>
             <div><dt>Messages sent</dt><dd>{count(a.sent)}</dd></div>
             <div><dt>Caps</dt><dd>{count(a.caps.maxPerRun)} a run, {count(a.caps.maxPerDay)} a day</dd></div>
             <div><dt>Skips customers reached within</dt><dd>{a.caps.skipDays} days</dd></div>
           </dl>
+          {a.kind === 'journey' && a.steps.length > 0 && (
+            <table>
+              <caption>Customers at each step</caption>
+              <thead><tr><th scope="col">Step</th><th scope="col">Reached</th><th scope="col">Waiting</th><th scope="col">Sent</th><th scope="col">Skipped</th><th scope="col">Left here</th></tr></thead>
+              <tbody>{a.steps.map((s) => (
+                <tr key={s.step}><th scope="row">{s.step}</th><td>{count(s.entered)}</td><td>{count(s.waiting)}</td><td>{count(s.sent)}</td><td>{count(s.skipped)}</td><td>{count(s.exited)}</td></tr>
+              ))}</tbody>
+            </table>
+          )}
           {a.runs.length > 0 && (
             <table>
               <caption>Latest runs</caption>
