@@ -114,4 +114,21 @@ describe('recurring campaigns', () => {
     expect(resumed.body).toMatchObject({ automationId, status: 'active' });
     expect(Date.parse(resumed.body.nextRunAt)).toBeGreaterThan(Date.now());
   });
+
+  it('never starts without a fresh approval: a draft cannot be paused into running, an analyst cannot change one, a demoted approver stops it', async () => {
+    await addCustomers(crm, [{ name: 'Guarded', email: 'guarded@example.com', city: 'Guardpur' }]);
+    const planned = await tool('plan_automation', definition('Guardpur'));
+    const { automationId } = planned.body;
+    expect((await tool('pause_automation', { automationId })).status).toBe(409);
+    expect((await tool('resume_automation', { automationId })).status).toBe(409);
+    expect((await tool('plan_automation', { ...definition('Guardpur'), automationId, maxPerRun: 50 }, analyst.token)).status).toBe(403);
+    // Approved by a marketer who is then made an analyst: the next run sends nothing and stops the automation.
+    const approver = await crm.person('marketer');
+    await call(`${crm.url}/api/tools/approve_automation`, { token: approver.token, body: { approvalId: planned.body.approval.id } });
+    await crm.db.sql.query(`update users set role = 'analyst' where id = $1`, [approver.userId]);
+    await dueNow(automationId);
+    const [held] = await until('the held run', async () => { const r = await runs(automationId); return r.length > 0 && r[0].status !== 'failed' && r; });
+    expect(held).toMatchObject({ status: 'held', reason: expect.stringMatching(/may no longer launch campaigns; nothing was sent$/) });
+    expect((await crm.db.sql.rows(`select status from automations where id = $1`, [automationId]))[0].status).toBe('paused');
+  });
 });

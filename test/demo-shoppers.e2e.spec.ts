@@ -51,7 +51,10 @@ describe('demo shoppers and the report that measures them', () => {
   });
 
   it('never invents orders outside the demo shop, and with no true lift (A/A) the report finds none', async () => {
-    await crm.db.sql.query(`delete from demo_shop`);
+    // Real data coming in ends the demo shop: from then on the simulated shoppers answer nothing.
+    const imported = await call(`${crm.url}/api/customers`, { token: marketer.token, body: { externalId: 'REAL-1', name: 'Real Person', email: 'real.person@example.com' } });
+    expect(imported.status).toBe(202);
+    expect(await crm.db.sql.rows(`select * from demo_shop`)).toEqual([]);
     const { campaignId, audience, holdout } = await launchTo('Realpur');
     await new Promise((r) => setTimeout(r, 2500));
     expect(await answered(campaignId)).toBe(0);

@@ -35,7 +35,7 @@ describe('journeys', () => {
       [{ entry: { event: 'first_order' }, steps: [send, { wait: { days: 400 } }, send] }, /a wait can be at most a year/],
       [{ entry: { event: 'first_order' }, steps: [{ wait: { days: 1 } }] }, /needs at least one send step/],
       [{ entry: { event: 'first_order' }, steps: [send, { branch: { if: 'clicked', then: 3, else: 9 } }, send] }, /goes to step 9, but there are only 3/],
-      [{ entry: { event: 'first_order' }, steps: [{ send: { channel: 'email', template: 'Hi {{no_such_field}}' } }] }, /no_such_field/],
+      [{ entry: { event: 'first_order' }, steps: [{ send: { channel: 'email', subject: 'Hi', template: 'Hi {{no_such_field}}' } }] }, /no_such_field/],
     ];
     for (const [journey, message] of cases) {
       const res = await tool('plan_automation', { ...base, journey });

@@ -151,7 +151,7 @@ describe('the Slack bot at /slack/events', () => {
   it('posts each run of a recurring campaign in the runs channel, once: what it sent, or why it stopped', async () => {
     const tool = (name: string, body: unknown) => call(`${crm.url}/api/tools/${name}`, { token: marketer.token, body });
     const start = async (name: string, maxPerRun: number) => {
-      const planned = await tool('plan_automation', { name, campaign: { rules: { field: 'order_count', op: '>=', value: 1 }, channel: 'email', template: 'Hi' },
+      const planned = await tool('plan_automation', { name, campaign: { rules: { field: 'order_count', op: '>=', value: 1 }, channel: 'email', subject: 'Hello', template: 'Hi' },
         schedule: { every: 'day', at: '10:00' }, skipDays: 0, maxPerRun, maxPerDay: 100_000 });
       await tool('approve_automation', { approvalId: planned.body.approval.id });
       await crm.db.sql.query(`update automations set next_run_at = now() - interval '1 second' where id = $1`, [planned.body.automationId]);

@@ -94,7 +94,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(projectR
 
     // A recurring campaign approved over the API appears on the Automations page, and pausing it there stops it.
     const planned = await call(`${crm.url}/api/tools/plan_automation`, { token: marketer.token, body: {
-      name: 'Monday win-back', campaign: { rules: { field: 'city', op: 'equals', value: 'Pune' }, channel: 'email', template: 'We miss you' },
+      name: 'Monday win-back', campaign: { rules: { field: 'city', op: 'equals', value: 'Pune' }, channel: 'email', subject: 'We miss you', template: 'We miss you' },
       schedule: { every: 'week', on: 'monday', at: '10:00' }, maxPerRun: 100, maxPerDay: 100 } });
     await call(`${crm.url}/api/tools/approve_automation`, { token: marketer.token, body: { approvalId: planned.body.approval.id } });
     await page.getByRole('link', { name: 'Automations' }).click();

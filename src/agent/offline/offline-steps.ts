@@ -32,6 +32,8 @@ const sentenceOf = (rules: RuleJson, currency: string) => {
 };
 
 const goalTitles = { win_back: 'Win-back', thank_you: 'Thank you', new_arrivals: 'New arrivals', offer: 'Offer' } as const;
+// The subject of a recurring campaign's email when the person did not give one (each run then says the same).
+const goalSubjects = { win_back: 'We miss you, {{first_name | "friend"}}', thank_you: 'Thank you, {{first_name | "friend"}}', new_arrivals: 'New in this week', offer: 'An offer for you' } as const;
 
 const find = (done: DoneCall[], name: ToolName) => [...done].reverse().find((d) => d.toolName === name);
 
@@ -87,7 +89,8 @@ function automationSteps(wish: CampaignWish, template: string, audience: { rules
     const matching = Number(find(done, previewSegment.name)?.output?.count ?? 0);
     const cap = Math.max(100, Math.ceil(matching * 1.5));
     const name = wish.name ?? `${goalTitles[wish.goal]}${wish.discountPercent ? ` ${wish.discountPercent}%` : ''} ${wish.channel}, ${recurrenceWords(wish.recurrence!)}`;
-    return { call: planAutomation.name, input: { name, campaign: { channel: wish.channel, template, ...audience }, schedule: wish.recurrence, maxPerRun: cap, maxPerDay: cap } };
+    const subject = wish.channel === 'email' ? { subject: goalSubjects[wish.goal] } : {};
+    return { call: planAutomation.name, input: { name, campaign: { channel: wish.channel, template, ...subject, ...audience }, schedule: wish.recurrence, maxPerRun: cap, maxPerDay: cap } };
   }
   if (!wish.send || !planned.output?.approval || find(done, approveAutomation.name)) return null;
   return { call: approveAutomation.name, input: { approvalId: planned.output.approval.id } };

@@ -1,4 +1,6 @@
 import type { Actor } from '../../auth/actor.js';
+import { can } from '../../auth/authorize.js';
+import type { Role } from '../../auth/roles.js';
 import type { Config } from '../../config/config.schema.js';
 import type { Sql } from '../../db/sql.js';
 import type { EventBus } from '../../events/crm-events.js';
@@ -25,7 +27,7 @@ export async function runDueAutomations(sql: Sql, campaigns: CampaignsService, e
   // what happened.
   await sql.query(
     `update automation_runs r set status = 'sent', recipients = k.audience_size, reason = null from campaigns k
-     where r.status = 'failed' and r.reason = 'the run stopped before it sent' and k.id = r.campaign_id and k.launched_at is not null`,
+     where r.status = 'failed' and k.id = r.campaign_id and k.launched_at is not null`,
   );
   for (;;) {
     const due = await sql.transaction(async (client) => {
@@ -55,8 +57,15 @@ export async function runDueAutomations(sql: Sql, campaigns: CampaignsService, e
 }
 
 async function runOnce(sql: Sql, campaigns: CampaignsService, events: EventBus, config: Config, a: Due & { runId: number }) {
-  // The automation acts with the approval of the person who approved it, and as no more than a marketer.
-  const actor: Actor = { userId: a.approvedBy, email: `automation "${a.name}" (approved by ${a.approver ?? 'a person'})`, role: 'marketer', surface: 'system' };
+  // The automation acts with the approval of the person who approved it, and only while they may still launch.
+  const [approver] = await sql.rows<{ role: Role; disabled: boolean }>(`select role, disabled_at is not null as disabled from users where id = $1`, [a.approvedBy]);
+  if (!approver || approver.disabled || !can({ userId: a.approvedBy, email: '', role: approver.role, surface: 'system' }, 'campaigns.launch')) {
+    const why = `the person who approved it${a.approver ? ` (${a.approver})` : ''} may no longer launch campaigns`;
+    await sql.query(`update automation_runs set status = 'held', reason = $2 where id = $1`, [a.runId, `${why}; nothing was sent`]);
+    await sql.query(`update automations set status = 'paused', status_reason = $2, next_run_at = null where id = $1`, [a.id, `stopped: ${why}. A marketer or admin must approve it again`]);
+    return;
+  }
+  const actor: Actor = { userId: a.approvedBy, email: `automation "${a.name}" (approved by ${a.approver ?? 'a person'})`, role: approver.role, surface: 'system' };
   const day = dayIn(a.dueAt, config.TIME_ZONE);
   const plan = await campaigns.plan(actor, { ...a.definition, name: `${a.name} · ${day}` }, undefined, { automation: { id: a.id, skipDays: a.skipDays } });
   await sql.query(`update automation_runs set campaign_id = $2 where id = $1`, [a.runId, plan.campaignId]);

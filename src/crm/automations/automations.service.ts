@@ -51,12 +51,16 @@ export class AutomationsService {
   /** Checks a definition, stores it as a draft (or a change), and issues the approval; says who would get the next run and when the next week's runs are. */
   async plan(actor: Actor, input: AutomationInput, signal?: AbortSignal) {
     authorize(actor, 'campaigns.plan');
+    // Changing an automation stops it until approved again: only those who may start one may do that.
+    if (input.automationId !== undefined) authorize(actor, 'campaigns.launch');
     const now = new Date();
     const zone = this.config.TIME_ZONE;
     const journey = input.journey ?? null;
     const cron = journey ? null : cronOf(input.schedule!);
     const upcoming = cron ? nextRuns(cron, zone, now, 50).filter((d) => d.getTime() <= now.getTime() + 7 * DAY_MS) : [];
-    const campaign = input.campaign;
+    // A saved segment is pinned to its version now, so editing the segment later cannot change whom an approved automation reaches.
+    const campaign = input.campaign?.segmentId !== undefined && input.campaign.segmentVersion === undefined
+      ? { ...input.campaign, segmentVersion: (await this.segments.rulesOf(input.campaign.segmentId)).version } : input.campaign;
     const rules = journey ? ('segment' in journey.entry ? journey.entry.segment : null)
       : campaign!.segmentId !== undefined ? (await this.segments.rulesOf(campaign!.segmentId, campaign!.segmentVersion)).rules : campaign!.rules;
     // Every send step of a journey is checked like a campaign's message before anything is stored.
@@ -112,7 +116,7 @@ export class AutomationsService {
       if (!approval) throw new NotFound(`There is no automation approval ${approvalId}; plan the automation to get one.`);
       if (approval.redeemedAt) throw new Conflict('This approval was already used.');
       if (approval.expiresAt.getTime() <= Date.now()) throw new Refused('This approval has expired; plan the automation again.');
-      const a = await this.find(approval.automationId, client);
+      const a = await this.find(approval.automationId, client, true);
       if (definitionHash(a) !== approval.hash) throw new Conflict('The automation changed after this approval was issued; approve its latest plan instead.');
       const next = a.cron ? nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0] : null;
       await client.query(`update automation_approvals set redeemed_at = now() where id = $1`, [approvalId]);
@@ -140,7 +144,9 @@ export class AutomationsService {
   async pause(actor: Actor, automationId: number) {
     authorize(actor, 'campaigns.launch');
     const a = await this.find(automationId);
-    await this.sql.query(`update automations set status = 'paused', status_reason = $2, next_run_at = null, updated_at = now() where id = $1`, [a.id, `paused by ${actor.email}`]);
+    // Only a running automation pauses: a draft paused and then resumed would start without anyone approving it.
+    if (a.status !== 'active') throw new Conflict(`Automation ${automationId} is ${a.status === 'draft' ? 'a draft waiting for approval' : 'paused already'}; only a running one can be paused.`);
+    await this.sql.query(`update automations set status = 'paused', status_reason = $2, next_run_at = null, updated_at = now() where id = $1 and status = 'active'`, [a.id, `paused by ${actor.email}`]);
     await this.audit.record(actor, 'automation.pause', `automation:${a.id}`, { was: a.status });
     return { automationId: a.id, status: 'paused' as const };
   }
@@ -201,8 +207,8 @@ export class AutomationsService {
     }));
   }
 
-  private async find(id: number, db: Sql | { query: Sql['query'] } = this.sql): Promise<AutomationRow> {
-    const [row] = (await db.query<AutomationRow>(`select ${columns} from automations a left join users u on u.id = a.approved_by where a.id = $1`, [id])).rows;
+  private async find(id: number, db: Sql | { query: Sql['query'] } = this.sql, lock = false): Promise<AutomationRow> {
+    const [row] = (await db.query<AutomationRow>(`select ${columns} from automations a left join users u on u.id = a.approved_by where a.id = $1${lock ? ' for update of a' : ''}`, [id])).rows;
     if (!row) throw new NotFound(`There is no automation ${id}.`);
     return row;
   }

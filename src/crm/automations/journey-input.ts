@@ -9,7 +9,9 @@ const send = z.object({
   channel: z.enum(['email', 'sms']),
   subject: z.string().max(200).optional(),
   template: z.string().max(5000),
-}).strict().refine((v) => v.channel === 'email' || v.subject === undefined, 'an SMS has no subject');
+}).strict()
+  .refine((v) => v.channel === 'email' || v.subject === undefined, 'an SMS has no subject')
+  .refine((v) => v.channel === 'sms' || v.subject !== undefined, { message: 'an email needs its subject', path: ['subject'] });
 
 /** One step of a journey. Step numbers start at 1; a branch goes only forward, so a journey cannot loop. */
 export const journeyStep = z.union([

@@ -7,6 +7,7 @@ import { PURCHASED, SqlParams } from '../segments/rule-compiler.js';
 import type { AbTestDefinition } from './ab-test.js';
 import type { Channel } from './audience.js';
 import { messageSql } from './campaign-message.js';
+import { smsSegmentsSql } from '../delivery/sms/sms-segments.js';
 
 /** Each version's messages delivered and how many of them clicked (a person, not a scanner) or ordered by now. */
 export async function variantResults(db: Queryable, campaignId: number, test: { metric: AbMetric; variants: unknown[] }, attributionDays: number): Promise<VariantResult[]> {
@@ -43,7 +44,11 @@ export async function decideDueTests(sql: Sql, config: Config): Promise<{ campai
         `select t.campaign_id as "campaignId", k.channel, coalesce(k.attribution_days, $1) as "attributionDays",
            jsonb_build_object('variants', t.variants, 'testPercent', t.test_percent::float8, 'metric', t.metric, 'hours', t.hours) as test
          from campaign_ab_tests t join campaigns k on k.id = t.campaign_id
-         where t.decided_at is null and t.decide_at <= now() order by t.decide_at limit 1 for update of t skip locked`,
+         where t.decided_at is null and t.decide_at <= now()
+           -- Decided only once every test message has been handed over (a text held by quiet hours, say): a version
+           -- whose messages have not gone out yet cannot lose for it.
+           and not exists (select 1 from communication_logs l where l.campaign_id = t.campaign_id and l.status in ('queued', 'sending'))
+         order by t.decide_at limit 1 for update of t skip locked`,
         [config.ATTRIBUTION_DAYS],
       )).rows;
       if (!due) return null;
@@ -59,6 +64,14 @@ export async function decideDueTests(sql: Sql, config: Config): Promise<{ campai
          on conflict (campaign_id, customer_id) do nothing`,
         params.values,
       )).rowCount ?? 0;
+      // Each of the winner's texts is measured as launch measures the test's: one too long is not sent, with the reason.
+      if (due.channel === 'sms') {
+        await client.query(
+          `update communication_logs set status = 'skipped', failure_reason = 'not sent: this text would be longer than ' || $2 || ' segments'
+           where campaign_id = $1 and status = 'queued' and variant = $3 and ${smsSegmentsSql('message')} > $2`,
+          [due.campaignId, config.SMS_MAX_SEGMENTS, decision.winner],
+        );
+      }
       await client.query(`delete from campaign_ab_remainder where campaign_id = $1`, [due.campaignId]);
       await client.query(`update campaign_ab_tests set decided_at = now(), winner = $2, decision = $3 where campaign_id = $1`, [due.campaignId, decision.winner, JSON.stringify(decision)]);
       // The test's own messages may all be settled already; the campaign is sending again until the rest are.

@@ -20,7 +20,7 @@ export function addressSql(channel: Channel) {
  * (SMS); they have no address for the channel; the address is on the suppression list (a hard bounce, a complaint,
  * an SMS STOP, an operator's block); a recurring campaign already reached them within its `recent.days` (any of its
  * runs); they already had `cap.messages` messages in the last `cap.days` days (failed and skipped messages do not
- * count: they never reached the person).
+ * count: they never reached the person; messages still waiting to go, scheduled ones among them, do).
  */
 export function exclusionSql(channel: Channel, cap: FrequencyCap, since: Date, params: SqlParams, recent?: { automationId: number; since: Date }) {
   const consent = consentSql(params.add(channel));
@@ -30,7 +30,9 @@ export function exclusionSql(channel: Channel, cap: FrequencyCap, since: Date, p
     when (${addressSql(channel)}) is null then 'no_address'
     when ${suppressedSql(channel, addressSql(channel), params)} then 'suppressed'
     ${recent ? `when exists (select 1 from communication_logs m join campaigns k on k.id = m.campaign_id where m.customer_id = c.id
-      and k.automation_id = ${params.add(recent.automationId)} and m.status not in ('failed', 'skipped') and m.created_at >= ${params.add(recent.since)}) then 'recently_sent'` : ''}
-    when (select count(*) from communication_logs m where m.customer_id = c.id and m.status not in ('failed', 'skipped') and m.created_at >= ${params.add(since)}) >= ${params.add(cap.messages)} then 'frequency_cap'
+      and k.automation_id = ${params.add(recent.automationId)} and m.status not in ('failed', 'skipped')
+      and (m.status = 'queued' or coalesce(m.sent_at, m.created_at) >= ${params.add(recent.since)})) then 'recently_sent'` : ''}
+    when (select count(*) from communication_logs m where m.customer_id = c.id and m.status not in ('failed', 'skipped')
+      and (m.status = 'queued' or coalesce(m.sent_at, m.created_at) >= ${params.add(since)})) >= ${params.add(cap.messages)} then 'frequency_cap'
   end`;
 }

@@ -40,7 +40,9 @@ export const planInput = z.union([
 /** The campaign each run of a recurring campaign sends (its name is the automation's and the run's date). */
 export const recurringCampaignInput = z.object(campaignFields).strict()
   .refine(oneAudience, 'give either segmentId or rules (one of them)')
-  .refine(smsHasNoSubject, 'subject and preheader are for email campaigns; an SMS has neither');
+  .refine(smsHasNoSubject, 'subject and preheader are for email campaigns; an SMS has neither')
+  // Without one, each run's email would carry the run's name ("Weekly win-back · 2026-12-07") as its subject.
+  .refine((v) => v.channel === 'sms' || v.subject !== undefined, { message: 'an email sent by a recurring campaign needs its subject', path: ['subject'] });
 export type PlanInput = z.output<typeof planInput>;
 
 export const launchInput = z.object({ approvalId: z.uuid('must be the approval id a plan returned') }).strict();

@@ -6,7 +6,7 @@ import type { Actor } from '../../auth/actor.js';
 import { authorize } from '../../auth/authorize.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
-import { Sql } from '../../db/sql.js';
+import { Sql, type Queryable } from '../../db/sql.js';
 import { logger } from '../../logging/logger.js';
 import { MappingError, type Layout } from './columns.js';
 import { importFile, type FileImportOptions, type ImportProgress } from './file-importer.js';
@@ -31,6 +31,12 @@ const keyReused = (key: string) => new Conflict(`The Idempotency-Key "${key}" wa
 const requestDigest = (value: unknown) => createHash('sha256').update(JSON.stringify(value) ?? '').digest('hex');
 
 export interface ImportReport extends Omit<ImportRow, 'filePath' | 'linesDone' | 'createdBy' | 'requestDigest'> { rejections: { position: number; field: string | null; reason: string }[] }
+
+/**
+ * Real data coming in: the database no longer holds only the demo shop, so its simulated shoppers stop answering
+ * campaigns (they must never invent orders of real customers).
+ */
+const leaveDemoShop = (db: Queryable) => db.query(`delete from demo_shop`);
 
 /** Imports of customers and orders: who may, what is recorded, and how a file is run and reported. */
 @Injectable()
@@ -64,6 +70,7 @@ export class IngestionService {
       await importsRepository.recordBatch(client, id, { received: valid.length + problems.length, inserted: 0, updated: 0, unchanged: 0, rejected: problems.length, skipped: 0 }, 0,
         problems.map((p) => ({ position: p.index, field: p.field, reason: p.reason })));
       await this.audit.record(actor, `import.${layout}`, `import:${id}`, { received: valid.length + problems.length, rejected: problems.length }, client);
+      await leaveDemoShop(client);
       return row;
     });
     // Two requests with one key at the same moment: the second finds the first's import.
@@ -136,6 +143,7 @@ export class IngestionService {
     });
     if (!row) return { ...(await this.earlier(actor, input.idempotencyKey!, digest ?? ''))!, repeated: true };
     await this.audit.record(actor, 'import.create', `import:${id}`, { fileName: input.fileName, source: input.source, options: input.options });
+    await leaveDemoShop(this.sql);
     return { ...row, repeated: false };
   }
 

@@ -4,8 +4,8 @@ import { PURCHASED } from '../segments/rule-compiler.js';
 /**
  * Works out again which campaign each order of these customers belongs to: an order placed within a campaign's
  * window after the latest message (sent or delivered) the customer got before it, from any campaign, belongs to
- * that message's campaign; a control-group member's order within the window after launch belongs to that control
- * group. Only orders after the customer's first message are looked at. Upserts, so two workers on one customer
+ * that message's campaign; a control-group member's order within the window after the campaign went out (launch,
+ * or the scheduled time) belongs to that control group. Only orders after the customer's first message are looked at. Upserts, so two workers on one customer
  * end with the same rows.
  */
 export async function attribute(db: Queryable, customerIds: number[], defaultDays: number) {
@@ -34,8 +34,8 @@ export async function attribute(db: Queryable, customerIds: number[], defaultDay
     `insert into holdout_orders (campaign_id, order_id, customer_id, total)
      select h.campaign_id, o.id, o.customer_id, o.total
      from campaign_holdouts h join campaigns k on k.id = h.campaign_id
-     join orders o on o.customer_id = h.customer_id and o.placed_at > k.launched_at
-       and o.placed_at <= k.launched_at + make_interval(days => coalesce(k.attribution_days, $2))
+     join orders o on o.customer_id = h.customer_id and o.placed_at > coalesce(k.send_at, k.launched_at)
+       and o.placed_at <= coalesce(k.send_at, k.launched_at) + make_interval(days => coalesce(k.attribution_days, $2))
      where h.customer_id = any($1::bigint[]) and k.launched_at is not null and ${PURCHASED}
      on conflict (campaign_id, order_id) do update set customer_id = excluded.customer_id, total = excluded.total`,
     [customerIds, defaultDays],

@@ -41,9 +41,10 @@ const MIN_HISTORY = 100;
 export async function forecastFor(db: Queryable, audience: Record<string, number>, options: { attributionDays: number; currencyFormat: (v: number) => string }): Promise<Forecast> {
   const { rows } = await db.query<{ grp: string; recipients: number; converted: number; revenue: string; campaigns: number }>(
     `with past as (
-       select l.customer_id, l.campaign_id, coalesce(l.sent_at, l.created_at) as at, coalesce(k.attribution_days, $1) as days
-       from communication_logs l join campaigns k on k.id = l.campaign_id
-       where l.status in ('sent', 'delivered') and coalesce(l.sent_at, l.created_at) + make_interval(days => coalesce(k.attribution_days, $1)) < now()
+       -- Every past message is read over this campaign's window, so the history answers the question asked.
+       select l.customer_id, l.campaign_id, coalesce(l.sent_at, l.created_at) as at, $1::int as days
+       from communication_logs l
+       where l.status in ('sent', 'delivered') and coalesce(l.sent_at, l.created_at) + make_interval(days => $1) < now()
        order by l.id desc limit ${HISTORY_LIMIT}
      ), answered as (
        select ${rfmGroupSql('before.last', 'before.n', 'p.at')} as grp, p.campaign_id, after.n > 0 as converted, after.revenue

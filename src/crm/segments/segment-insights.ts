@@ -35,8 +35,9 @@ const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
  * least twice, but not in the last 90 days and within the year), their best hour, and how earlier campaigns did with
  * them. Each part is one bounded read, so a large group is cancelled like a preview is.
  */
-export async function segmentInsights(sql: Sql, compile: (params: SqlParams) => string, settings: { now: Date; zone: string; currency: string }, limits: ReadLimits): Promise<SegmentInsights> {
+export async function segmentInsights(sql: Sql, compile: (params: SqlParams) => string, settings: { now: Date; zone: string; currency: string; attributionDays: number }, limits: ReadLimits): Promise<SegmentInsights> {
   // Each read compiles the rule with parameters of its own: a statement must use every parameter it is given.
+  const days = Math.round(settings.attributionDays);
   const read = <T extends Record<string, unknown>>(build: (q: { where: string; now: string; zone: string; group: string }) => string) => {
     const params = new SqlParams();
     const where = compile(params);
@@ -95,11 +96,11 @@ export async function segmentInsights(sql: Sql, compile: (params: SqlParams) => 
     ),
     read<{ messages: number; reached: number; converted: number; allMessages: number; allConverted: number }>(({ where, now }) =>
       `with s as materialized (select c.id from customers c where ${where}),
-       closed as (select l.customer_id, coalesce(l.sent_at, l.created_at) as at, coalesce(k.attribution_days, 5) as days,
+       closed as (select l.customer_id, coalesce(l.sent_at, l.created_at) as at,
                     exists (select 1 from orders o where o.customer_id = l.customer_id and ${PURCHASED} and o.placed_at > coalesce(l.sent_at, l.created_at)
-                            and o.placed_at <= coalesce(l.sent_at, l.created_at) + make_interval(days => coalesce(k.attribution_days, 5))) as converted
+                            and o.placed_at <= coalesce(l.sent_at, l.created_at) + make_interval(days => coalesce(k.attribution_days, ${days}))) as converted
                   from communication_logs l join campaigns k on k.id = l.campaign_id
-                  where l.status in ('sent', 'delivered') and coalesce(l.sent_at, l.created_at) + make_interval(days => coalesce(k.attribution_days, 5)) < ${now})
+                  where l.status in ('sent', 'delivered') and coalesce(l.sent_at, l.created_at) + make_interval(days => coalesce(k.attribution_days, ${days})) < ${now})
        select count(*) filter (where s.id is not null) as messages, count(distinct s.id) as reached, count(*) filter (where s.id is not null and converted) as converted,
          count(*) as "allMessages", count(*) filter (where converted) as "allConverted"
        from closed left join s on s.id = closed.customer_id`,

@@ -66,7 +66,7 @@ export class SegmentsService {
     const { rules, name } = 'segmentId' in input ? await this.rulesOf(input.segmentId) : { rules: input.rules, name: null };
     const rule = this.checkRule(rules);
     const ctx = this.context();
-    const insights = await segmentInsights(this.sql, (params) => compileRule(rule, params, ctx), { now: ctx.now, zone: this.config.TIME_ZONE, currency: this.config.CURRENCY }, this.readLimits(signal));
+    const insights = await segmentInsights(this.sql, (params) => compileRule(rule, params, ctx), { now: ctx.now, zone: this.config.TIME_ZONE, currency: this.config.CURRENCY, attributionDays: this.config.ATTRIBUTION_DAYS }, this.readLimits(signal));
     return { segment: name, sentence: this.describe(rule), ...insights };
   }
 

@@ -9,8 +9,7 @@ import { reportBlocks } from './slack-report-blocks.js';
 
 /**
  * Posts a campaign's report into every Slack thread it was launched or followed from, once its attribution window
- * has closed. Each server process hears the event; the threads are taken (deleted) by one of them, so each thread
- * gets the report once.
+ * has closed. Each server process hears the event; one of them takes the threads, so each thread gets the report once.
  */
 export class SlackReportPoster {
   private readonly unsubscribe: () => void;
@@ -24,14 +23,19 @@ export class SlackReportPoster {
   }
 
   private async post(campaignId: number) {
-    const threads = await this.sql.rows<{ channel: string; threadTs: string }>(
-      `delete from slack_campaign_threads where campaign_id = $1 returning channel, thread_ts as "threadTs"`, [campaignId],
-    );
-    if (!threads.length) return;
-    const report = await this.campaigns.report(systemActor('slack'), campaignId);
-    for (const thread of threads) {
-      await this.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: `What "${report.name}" earned`, blocks: reportBlocks(report) });
-    }
+    // The threads are taken under a lock while the report is posted, and let go only once it is: a failed post
+    // leaves them for the next announcement, and another server process skips them meanwhile.
+    await this.sql.transaction(async (client) => {
+      const threads = (await client.query<{ channel: string; threadTs: string }>(
+        `select channel, thread_ts as "threadTs" from slack_campaign_threads where campaign_id = $1 for update skip locked`, [campaignId],
+      )).rows;
+      if (!threads.length) return;
+      const report = await this.campaigns.report(systemActor('slack'), campaignId);
+      for (const thread of threads) {
+        await this.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: `What "${report.name}" earned`, blocks: reportBlocks(report) });
+        await client.query(`delete from slack_campaign_threads where campaign_id = $1 and channel = $2 and thread_ts = $3`, [campaignId, thread.channel, thread.threadTs]);
+      }
+    });
   }
 
   stop() {
