@@ -54,7 +54,7 @@ export interface CampaignPlan {
   forecast: Forecast;
   /** When it is sent, if not at once: at one time, or each customer at their own best hour. */
   schedule: Schedule | null;
-  /** A run of a recurring campaign: customers it reached within skipDays are left out ("recently_sent"). */
+  /** A run of a recurring campaign: customers it reached within skipDays are left out ("recently_sent", a reason only its plans list). */
   automation: { id: number; skipDays: number } | null;
   /** The A/B test the approval covers: each version with its share and a sample, the rest that gets the winner, and when. */
   abTest: (AbTestDefinition & { perVariant: number[]; remainder: number; samples: (PlanSample | null)[]; schedule: string }) | null;
@@ -206,7 +206,7 @@ export class CampaignsService {
       preheader: draft.preheader, template: draft.template, rules: draft.rules,
       segmentId: draft.segmentId, segmentVersion: draft.segmentVersion, sentence: compiled.sentence, plannedAt: now.toISOString(),
       frequencyCap: this.cap, holdoutPercent, attributionDays,
-      audience: { matching: row.matching, eligible: row.eligible, holdout: row.holdout, excluded: Object.fromEntries(exclusionReasons.map((r) => [r, row[r]])) as Record<ExclusionReason, number> },
+      audience: { matching: row.matching, eligible: row.eligible, holdout: row.holdout, excluded: Object.fromEntries(exclusionReasons.filter((r) => r !== 'recently_sent' || automation).map((r) => [r, row[r]])) as Record<ExclusionReason, number> },
       samples, abTest, forecast, schedule, automation, warnings, approval: null,
     };
     if (row.eligible > 0) {
