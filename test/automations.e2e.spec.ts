@@ -131,4 +131,18 @@ describe('recurring campaigns', () => {
     expect(held).toMatchObject({ status: 'held', reason: expect.stringMatching(/may no longer launch campaigns; nothing was sent$/) });
     expect((await crm.db.sql.rows(`select status from automations where id = $1`, [automationId]))[0].status).toBe('paused');
   });
+
+  it('stops, saying why, when the segment it sends to was deleted', async () => {
+    await addCustomers(crm, [{ name: 'Seg Member', email: 'segmember@example.com', city: 'Gonepur' }]);
+    const segment = await tool('create_segment', { name: 'Gonepur people', rules: { field: 'city', op: 'equals', value: 'Gonepur' } });
+    const planned = await tool('plan_automation', { ...definition('Gonepur'), campaign: { segmentId: segment.body.id, channel: 'email', subject: 'Hi', template: 'Hi' } });
+    expect(planned.status).toBe(200);
+    await tool('approve_automation', { approvalId: planned.body.approval.id });
+    expect((await call(`${crm.url}/api/segments/${segment.body.id}`, { token: marketer.token, method: 'DELETE' })).status).toBeLessThan(300);
+    await dueNow(planned.body.automationId);
+    const [failed] = await until('the failed run', async () => { const r = await runs(planned.body.automationId); return r.length > 0 && r[0].reason !== 'the run stopped before it sent' && r; });
+    expect(failed).toMatchObject({ status: 'failed', reason: `There is no segment ${segment.body.id}.` });
+    const [a] = await crm.db.sql.rows(`select status, status_reason from automations where id = $1`, [planned.body.automationId]);
+    expect(a).toEqual({ status: 'paused', status_reason: `stopped: There is no segment ${segment.body.id}. Change it, then approve it again` });
+  });
 });

@@ -7,6 +7,7 @@ import type { EventBus } from '../../events/crm-events.js';
 import { logger } from '../../logging/logger.js';
 import type { CampaignsService } from '../campaigns/campaigns.service.js';
 import { errorSentence } from '../error-sentence.js';
+import { BadInput, NotFound } from '../errors.js';
 import { dayIn, startOfDay } from '../time/time-zone.js';
 import type { AutomationInput } from './automation-input.js';
 import { nextRuns } from './recurrence.js';
@@ -51,7 +52,12 @@ export async function runDueAutomations(sql: Sql, campaigns: CampaignsService, e
     if (due.runId === null) continue;
     await runOnce(sql, campaigns, events, config, due as Due & { runId: number }).catch(async (error) => {
       logger.warn('automation run failed', { automationId: due.id, reason: (error as Error).message });
-      await sql.query(`update automation_runs set status = 'failed', reason = $2 where id = $1`, [due.runId, errorSentence(error).sentence]);
+      const sentence = errorSentence(error).sentence;
+      await sql.query(`update automation_runs set status = 'failed', reason = $2 where id = $1`, [due.runId, sentence]);
+      // What cannot work next time either (its segment deleted, say) stops the automation rather than failing on every run.
+      if (error instanceof NotFound || error instanceof BadInput) {
+        await sql.query(`update automations set status = 'paused', status_reason = $2, next_run_at = null where id = $1`, [due.id, `stopped: ${sentence} Change it, then approve it again`]);
+      }
     });
   }
 }

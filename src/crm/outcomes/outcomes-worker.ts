@@ -55,24 +55,29 @@ export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus,
   let running = false;
   const audit = new AuditService(sql);
   const campaigns = new CampaignsService(sql, audit, new SegmentsService(sql, audit, config, systemClock), config, queue);
+  // Each part on its own: one that fails (a journey whose segment was deleted, say) is logged and does not hold up the rest.
+  const step = async (what: string, work: () => Promise<unknown>) => {
+    await work().catch((error) => logger.warn(`${what} not brought up to date`, { reason: (error as Error).message }));
+  };
   const tick = async () => {
     await sql.transaction(async (client) => {
       const { rows: [lock] } = await client.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext('crm.outcomes')) as locked`);
       if (!lock.locked) return;
-      for (const decided of await decideDueTests(sql, config)) {
-        logger.info('A/B test decided', { campaignId: decided.campaignId, winner: decided.decision.winner, significant: decided.decision.significant, queued: decided.queued });
-        await queue.send(queueNames.deliveryDispatch, { campaignId: decided.campaignId }, `dispatch:${decided.campaignId}`);
-      }
-      await runDueAutomations(sql, campaigns, events, config);
+      await step('A/B tests', async () => {
+        for (const decided of await decideDueTests(sql, config)) {
+          logger.info('A/B test decided', { campaignId: decided.campaignId, winner: decided.decision.winner, significant: decided.decision.significant, queued: decided.queued });
+          await queue.send(queueNames.deliveryDispatch, { campaignId: decided.campaignId }, `dispatch:${decided.campaignId}`);
+        }
+      });
+      await step('recurring campaigns', () => runDueAutomations(sql, campaigns, events, config));
       // Journeys: who entered (from what changed since the last pass, and new events), then every due step.
       const ctx = { now: new Date(), zone: config.TIME_ZONE };
-      await enterBySegment(sql, ctx);
-      await enterByEvent(sql);
-      await advanceEntries(sql, queue, events, config, ctx);
-      if (config.DEMO_SHOPPERS) await answerAsDemoShoppers(sql, config);
+      await step('journey entries', async () => { await enterBySegment(sql, ctx); await enterByEvent(sql); });
+      await step('journey steps', () => advanceEntries(sql, queue, events, config, ctx));
+      if (config.DEMO_SHOPPERS) await step('demo shoppers', () => answerAsDemoShoppers(sql, config));
       // Attributions of customers whose orders or messages changed, a bounded amount a tick.
-      await workOffStale(sql, config.ATTRIBUTION_DAYS, { max: 100_000 });
-      await announceClosedReports(sql, events, config.ATTRIBUTION_DAYS);
+      await step('attributions', () => workOffStale(sql, config.ATTRIBUTION_DAYS, { max: 100_000 }));
+      await step('closed reports', () => announceClosedReports(sql, events, config.ATTRIBUTION_DAYS));
     });
   };
   const timer = setInterval(() => {
