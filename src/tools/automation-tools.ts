@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approveAutomationInput, automationIdInput, automationInput } from '../crm/automations/automation-input.js';
 import { defineTool } from './crm-tool.js';
+import { groupOutput, liftOutput } from './outcome-schemas.js';
 
 const caps = z.object({ maxPerRun: z.number(), maxPerDay: z.number(), skipDays: z.number() });
 
@@ -67,7 +68,6 @@ export const listAutomations = defineTool({
   execute: async (_input, { actor, services }) => ({ automations: await services.automations.list(actor) }),
 });
 
-const group = z.object({ customers: z.number(), converted: z.number(), orders: z.number(), revenue: z.number() });
 
 export const getAutomationReport = defineTool({
   name: 'get_automation_report',
@@ -75,15 +75,9 @@ export const getAutomationReport = defineTool({
   input: automationIdInput,
   output: z.object({
     automationId: z.number(), name: z.string(), currency: z.string(),
-    runs: z.array(z.object({ campaignId: z.number(), sent: group, holdout: group, verdict: z.string(), windowOpen: z.boolean() })),
-    sent: group, holdout: group,
-    lift: z.object({
-      conversionRate: z.object({ sent: z.number().nullable(), holdout: z.number().nullable() }),
-      revenuePerCustomer: z.object({ sent: z.number().nullable(), holdout: z.number().nullable() }),
-      incrementalConversions: z.number().nullable(), incrementalRevenue: z.number().nullable(),
-      relativeLift: z.number().nullable(), interval95: z.tuple([z.number(), z.number()]).nullable(), pValue: z.number().nullable(),
-      significant: z.boolean(), verdict: z.string(),
-    }),
+    runs: z.array(z.object({ campaignId: z.number(), sent: groupOutput, holdout: groupOutput, verdict: z.string(), windowOpen: z.boolean() })),
+    sent: groupOutput, holdout: groupOutput,
+    lift: liftOutput,
   }),
   risk: 'read',
   permission: 'campaigns.read',

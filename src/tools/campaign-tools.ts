@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cancelInput, planInput } from '../crm/campaigns/campaign-input.js';
 import { defineTool } from './crm-tool.js';
+import { groupOutput, liftOutput } from './outcome-schemas.js';
 
 const counts = {
   audience: z.number(), sent: z.number(), failed: z.number(), pending: z.number(), unconfirmed: z.number(),
@@ -91,7 +92,6 @@ export const getCampaignStats = defineTool({
   execute: (input, { actor, services }) => services.campaigns.stats(actor, input.campaignId),
 });
 
-const group = z.object({ customers: z.number(), converted: z.number().describe('Customers who ordered in the window'), orders: z.number(), revenue: z.number() });
 
 export const getCampaignReport = defineTool({
   name: 'get_campaign_report',
@@ -99,19 +99,13 @@ export const getCampaignReport = defineTool({
   input: z.object({ campaignId: z.number().int().positive() }),
   output: z.object({
     campaignId: z.number(), name: z.string(), launchedAt: z.string(), currency: z.string(), attributionDays: z.number(), holdoutPercent: z.number(),
-    sent: group, holdout: group, windowOpen: z.boolean().describe('Some messages are still inside their window: later orders may still count'),
+    sent: groupOutput, holdout: groupOutput, windowOpen: z.boolean().describe('Some messages are still inside their window: later orders may still count'),
     engagement: z.object({
       tracking: z.boolean(), delivered: z.number(), opened: z.number().describe('Messages opened by a person (a click counts as an open)'), clicked: z.number(),
       openRate: z.number().nullable(), clickRate: z.number().nullable(),
       machineOpens: z.number().describe('Opens by mail privacy prefetching or scanners, left out of the rates'), machineClicks: z.number(),
     }),
-    lift: z.object({
-      conversionRate: z.object({ sent: z.number().nullable(), holdout: z.number().nullable() }),
-      revenuePerCustomer: z.object({ sent: z.number().nullable(), holdout: z.number().nullable() }),
-      incrementalConversions: z.number().nullable(), incrementalRevenue: z.number().nullable(),
-      relativeLift: z.number().nullable(), interval95: z.tuple([z.number(), z.number()]).nullable(), pValue: z.number().nullable(),
-      significant: z.boolean(), verdict: z.string(),
-    }),
+    lift: liftOutput,
     abTest: z.object({
       metric: z.enum(['clicks', 'conversions']), testPercent: z.number(), decideAt: z.string().nullable(), decidedAt: z.string().nullable(),
       variants: z.array(z.object({ label: z.string(), subject: z.string().nullable(), recipients: z.number(), successes: z.number().describe('Recipients who clicked or ordered, by the metric'), rate: z.number().nullable() })),
