@@ -18,8 +18,11 @@ export class Migration20261211000000_journeys extends Migration {
         due_at timestamptz not null default now(),
         state text not null default 'active' check (state in ('active', 'done', 'exited')),
         reason text,
-        unique (automation_id, customer_id)
+        -- Which time this customer is going through the journey (a re-entry policy may let them in again).
+        round integer not null default 1
       );
+      create unique index journey_entries_active_key on journey_entries (automation_id, customer_id) where state = 'active';
+      create unique index journey_entries_round_key on journey_entries (automation_id, customer_id, round);
       create index journey_entries_due_idx on journey_entries (due_at) where state = 'active';
       create table journey_steps_done (
         entry_id bigint not null references journey_entries (id) on delete cascade,
@@ -41,7 +44,7 @@ export class Migration20261211000000_journeys extends Migration {
         kind text not null check (kind in ('first_order', 'any_order', 'imported', 'unsubscribed')),
         at timestamptz not null default now()
       );
-      alter table campaigns add column journey_step integer;
+      alter table campaigns add column journey_step integer, add column journey_round integer;
 
       -- Which entries a running journey listens for: with none, writes mark and record nothing.
       create function journeys_listening(what text) returns boolean language sql stable as $$
@@ -99,7 +102,7 @@ export class Migration20261211000000_journeys extends Migration {
       drop trigger journey_orders_insert on orders;
       drop function journey_orders_marks();
       drop function journeys_listening(text);
-      alter table campaigns drop column journey_step;
+      alter table campaigns drop column journey_step, drop column journey_round;
       drop table journey_events;
       drop table journey_marks;
       drop table journey_members;

@@ -107,4 +107,24 @@ describe('journeys', () => {
     expect(outcome).toEqual([{ outcome: 'skipped: unsubscribed' }]);
     expect((await entries(automationId)).some((e) => e.customer_id === already)).toBe(false);
   });
+
+  it('lets a customer in again only as its re-entry policy says, with each time its own messages', async () => {
+    const [kim] = await addCustomers(crm, [{ name: 'Kim Again', email: 'kim@example.com', city: 'Againpur' }]);
+    const { automationId, schedule } = await start('Every order', {
+      entry: { event: 'any_order' }, steps: [{ send: { channel: 'email', subject: 'Thanks again', template: 'Thank you' } }], exitOnConversion: false, reentry: { afterDays: 1 },
+    });
+    expect(schedule).toMatch(/^Customers enter whenever they place an order, again 1 day after their last entry at the soonest;/);
+    await order(kim, 'AG-1');
+    await until('the first time through', async () => (await entries(automationId)).some((e) => e.state === 'done'));
+    // An order the same day: too soon to enter again.
+    await order(kim, 'AG-2');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await entries(automationId)).toHaveLength(1);
+    // Two days later (the first entry moved back), another order lets her in again.
+    await crm.db.sql.query(`update journey_entries set entered_at = entered_at - interval '2 days' where automation_id = $1`, [automationId]);
+    await order(kim, 'AG-3');
+    await until('the second time through', async () => (await entries(automationId)).filter((e) => e.state === 'done').length === 2);
+    const messages = await crm.db.sql.rows(`select k.name from communication_logs l join campaigns k on k.id = l.campaign_id where k.automation_id = $1 order by l.id`, [automationId]);
+    expect(messages).toEqual([{ name: 'Every order · step 1' }, { name: 'Every order · step 1 (time 2)' }]);
+  });
 });

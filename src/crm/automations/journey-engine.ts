@@ -21,7 +21,8 @@ const stepWords = (s: JourneyStep, i: number) => `${i + 1}. ${'send' in s ? `sen
 
 /** The journey in one paragraph: who enters, each step, and when customers leave. */
 export function describeJourney(j: Journey) {
-  return `Customers enter ${journeyEntryWords(j)}, once each; then ${j.steps.map(stepWords).join('; ')}.${j.exitOnConversion ? ' Anyone who orders after entering leaves.' : ''} Anyone who unsubscribes gets nothing more.`;
+  const times = j.reentry === 'never' ? 'once each' : `again ${j.reentry.afterDays} day${j.reentry.afterDays > 1 ? 's' : ''} after their last entry at the soonest`;
+  return `Customers enter ${journeyEntryWords(j)}, ${times}; then ${j.steps.map(stepWords).join('; ')}.${j.exitOnConversion ? ' Anyone who orders after entering leaves.' : ''} Anyone who unsubscribes gets nothing more.`;
 }
 
 /**
@@ -38,6 +39,19 @@ export async function startJourney(db: Queryable, automationId: number, journey:
     await db.query(`update automations set event_cursor = coalesce((select max(id) from journey_events), 0) where id = $1`, [automationId]);
   }
 }
+
+/**
+ * SQL that lets the customers of `candidates` (a query with a customer_id column) enter journey `journey`: those
+ * never in it, and under a re-entry policy those whose last time ended and began over `afterDays` ago.
+ */
+function enterSql(journey: string, candidates: string, afterDays: string) {
+  return `insert into journey_entries (automation_id, customer_id, round)
+    select ${journey}, x.customer_id, coalesce(last.round, 0) + 1 from (${candidates}) x
+    left join lateral (select e.round, e.entered_at, e.state from journey_entries e where e.automation_id = ${journey} and e.customer_id = x.customer_id order by e.round desc limit 1) last on true
+    where last.round is null or (last.state <> 'active' and ${afterDays}::int is not null and last.entered_at < now() - make_interval(days => ${afterDays}::int))
+    on conflict do nothing`;
+}
+const afterDaysOf = (j: Journey) => (j.reentry === 'never' ? null : j.reentry.afterDays);
 
 interface ActiveJourney { id: number; name: string; definition: { journey: Journey }; maxPerRun: number; maxPerDay: number; approvedBy: number | null; eventCursor: number }
 
@@ -70,7 +84,7 @@ export async function enterBySegment(sql: Sql, ctx: RuleContext, chunk = 50_000)
            left_it as (delete from journey_members m where m.automation_id = ${journey} and m.customer_id = any(${ids}::bigint[])
                          and m.customer_id not in (select id from now_in) returning m.customer_id),
            came as (insert into journey_members (automation_id, customer_id) select ${journey}, id from now_in on conflict do nothing returning customer_id)
-           insert into journey_entries (automation_id, customer_id) select ${journey}, customer_id from came on conflict do nothing`,
+           ${enterSql(journey, 'select customer_id from came', params.add(afterDaysOf(j.definition.journey)))}`,
           params.values,
         );
       }
@@ -87,17 +101,16 @@ export async function enterByEvent(sql: Sql) {
     const kind = (j.definition.journey.entry as { event: string }).event;
     await sql.query(
       `with new_events as (select id, customer_id from journey_events where id > $2 and kind = $3 order by id limit 10000),
-       entered as (insert into journey_entries (automation_id, customer_id) select $1, customer_id from new_events
-                   where exists (select 1 from customers c where c.id = new_events.customer_id) on conflict do nothing)
+       entered as (${enterSql('$1::bigint', 'select distinct customer_id from new_events where exists (select 1 from customers c where c.id = new_events.customer_id)', '$4')})
        update automations set event_cursor = coalesce((select max(id) from new_events), event_cursor) where id = $1`,
-      [j.id, j.eventCursor, kind],
+      [j.id, j.eventCursor, kind, afterDaysOf(j.definition.journey)],
     );
   }
   // Events every journey has read are not needed again.
   await sql.query(`delete from journey_events where id <= (select coalesce(min(event_cursor), (select max(id) from journey_events)) from automations where kind = 'journey' and status = 'active')`);
 }
 
-interface DueEntry { id: number; automationId: number; customerId: number; enteredAt: Date; step: number }
+interface DueEntry { id: number; automationId: number; customerId: number; enteredAt: Date; step: number; round: number }
 
 /**
  * Moves due entries through their steps, each entry in the transaction that records its steps, so a step acts once
@@ -116,7 +129,7 @@ export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, even
         )).rows;
         if (sentThisPass >= j.maxPerRun || today >= j.maxPerDay) return { stop: today >= j.maxPerDay ? `it reached its cap of ${j.maxPerDay} messages a day` : null, moved: 0 };
         const entries = (await client.query<DueEntry>(
-          `select id, automation_id as "automationId", customer_id as "customerId", entered_at as "enteredAt", step from journey_entries
+          `select id, automation_id as "automationId", customer_id as "customerId", entered_at as "enteredAt", step, round from journey_entries
            where automation_id = $1 and state = 'active' and due_at <= now() order by due_at, id limit 200 for update skip locked`, [j.id],
         )).rows;
         for (const entry of entries) {
@@ -189,7 +202,7 @@ async function conditionHolds(db: Queryable, j: ActiveJourney, entry: DueEntry, 
  * step is recorded as skipped with the reason, and nothing is sent.
  */
 async function sendStep(db: Queryable, j: ActiveJourney, entry: DueEntry, step: number, send: { channel: 'email' | 'sms'; subject?: string; template: string }, config: Config, touched: Set<number>) {
-  const campaignId = await stepCampaign(db, j, step, send);
+  const campaignId = await stepCampaign(db, j, step, entry.round, send);
   const params = new SqlParams();
   const message = messageSql(config, { channel: send.channel, subject: send.channel === 'email' ? (send.subject ?? j.name) : null, template: send.template }, params);
   const excluded = exclusionSql(send.channel, { messages: config.FREQUENCY_CAP_MESSAGES, days: config.FREQUENCY_CAP_DAYS }, new Date(Date.now() - config.FREQUENCY_CAP_DAYS * DAY_MS), params);
@@ -209,13 +222,14 @@ async function sendStep(db: Queryable, j: ActiveJourney, entry: DueEntry, step: 
   return inserted.rowCount ?? 0;
 }
 
-async function stepCampaign(db: Queryable, j: ActiveJourney, step: number, send: { channel: 'email' | 'sms'; subject?: string; template: string }) {
-  const [found] = (await db.query<{ id: number }>(`select id from campaigns where automation_id = $1 and journey_step = $2`, [j.id, step])).rows;
+async function stepCampaign(db: Queryable, j: ActiveJourney, step: number, round: number, send: { channel: 'email' | 'sms'; subject?: string; template: string }) {
+  // One campaign per step and per time through (a campaign holds one message per customer).
+  const [found] = (await db.query<{ id: number }>(`select id from campaigns where automation_id = $1 and journey_step = $2 and journey_round = $3`, [j.id, step, round])).rows;
   if (found) return found.id;
   const [made] = (await db.query<{ id: number }>(
-    `insert into campaigns (name, description, rules, channel, subject, template, status, launched_at, launched_by, automation_id, journey_step, holdout_percent, audience_size, plan)
-     values ($1, 'Messages of one step of a journey', '{}', $2, $3, $4, 'sending', now(), $5, $6, $7, 0, 0, $8) returning id`,
-    [`${j.name} · step ${step + 1}`, send.channel, send.channel === 'email' ? (send.subject ?? j.name) : null, send.template, j.approvedBy, j.id, step,
+    `insert into campaigns (name, description, rules, channel, subject, template, status, launched_at, launched_by, automation_id, journey_step, journey_round, holdout_percent, audience_size, plan)
+     values ($1, 'Messages of one step of a journey', '{}', $2, $3, $4, 'sending', now(), $5, $6, $7, $8, 0, 0, $9) returning id`,
+    [`${j.name} · step ${step + 1}${round > 1 ? ` (time ${round})` : ''}`, send.channel, send.channel === 'email' ? (send.subject ?? j.name) : null, send.template, j.approvedBy, j.id, step, round,
       JSON.stringify({ delivery: { real: null }, journey: j.id })],
   )).rows;
   return made.id;

@@ -35,6 +35,8 @@ export const journeyInput = z.object({
     .describe('{"segment": rule} enters customers when they come to match it (not those matching at the start); {"event": "first_order" | "any_order" | "imported" | "unsubscribed"}'),
   steps: z.array(journeyStep).min(1).max(20),
   exitOnConversion: z.boolean().default(true).describe('A customer who orders after entering leaves the journey'),
+  reentry: z.union([z.literal('never'), z.object({ afterDays: z.number().int().min(1).max(365) }).strict()]).default('never')
+    .describe('Whether a customer who went through it may enter again: "never", or {"afterDays": n} after their last entry'),
 }).strict().superRefine((journey, ctx) => {
   journey.steps.forEach((step, i) => {
     if ('wait' in step && step.wait.days * 24 + step.wait.hours > HOURS_IN_A_YEAR) ctx.addIssue({ code: 'custom', path: ['steps', i, 'wait'], message: 'a wait can be at most a year' });
