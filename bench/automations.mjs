@@ -34,7 +34,7 @@ console.log(`baseline: ${members.toLocaleString('en')} customers already in the 
 const pass = async (label) => {
   const [{ marks }] = await db.sql.rows(`select count(*)::int as marks from journey_marks`);
   const t = performance.now();
-  await enterBySegment(db.sql, ctx);
+  await enterBySegment(db.sql, ctx, { HOLDOUT_PERCENT: 10 });
   const ms = performance.now() - t;
   const [{ entered }] = await db.sql.rows(`select count(*)::int as entered from journey_entries where automation_id = $1`, [id]);
   console.log(`${label}: ${marks.toLocaleString('en')} customers changed, entry pass ${(ms / 1000).toFixed(2)} s, ${entered.toLocaleString('en')} entered so far`);

@@ -19,7 +19,9 @@ export class Migration20261211000000_journeys extends Migration {
         state text not null default 'active' check (state in ('active', 'done', 'exited')),
         reason text,
         -- Which time this customer is going through the journey (a re-entry policy may let them in again).
-        round integer not null default 1
+        round integer not null default 1,
+        -- In the control group: goes through every step but is sent nothing, so the journey's lift can be measured.
+        held boolean not null default false
       );
       create unique index journey_entries_active_key on journey_entries (automation_id, customer_id) where state = 'active';
       create unique index journey_entries_round_key on journey_entries (automation_id, customer_id, round);

@@ -127,4 +127,31 @@ describe('journeys', () => {
     const messages = await crm.db.sql.rows(`select k.name from communication_logs l join campaigns k on k.id = l.campaign_id where k.automation_id = $1 order by l.id`, [automationId]);
     expect(messages).toEqual([{ name: 'Every order · step 1' }, { name: 'Every order · step 1 (time 2)' }]);
   });
+
+  it('keeps a control group that goes through the steps but is sent nothing, and reports the lift against it', async () => {
+    const ids = await addCustomers(crm, Array.from({ length: 40 }, (_, i) => ({ name: `Held ${i}`, email: `held${i}@example.com`, city: 'Holdpur' })));
+    const { automationId } = await start('Held journey', {
+      entry: { event: 'any_order' }, steps: [{ send: { channel: 'email', subject: 'Hello', template: 'Hello' } }], exitOnConversion: false, holdoutPercent: 50,
+    });
+    for (const [i, id] of ids.entries()) await order(id, `HJ-${i}`);
+    await until('everyone through', async () => (await entries(automationId)).filter((e) => e.state === 'done').length === 40);
+    const held = new Set((await crm.db.sql.rows<{ customer_id: number }>(`select customer_id from journey_entries where automation_id = $1 and held`, [automationId])).map((r) => r.customer_id));
+    expect(held.size).toBeGreaterThan(5);
+    expect(held.size).toBeLessThan(35);
+    const messaged = new Set((await crm.db.sql.rows<{ customer_id: number }>(`select l.customer_id from communication_logs l join campaigns k on k.id = l.campaign_id where k.automation_id = $1`, [automationId])).map((r) => r.customer_id));
+    expect([...messaged].some((id) => held.has(id))).toBe(false);
+    expect(messaged.size).toBe(40 - held.size);
+    // Every third customer orders again after entering.
+    const again = ids.filter((_, i) => i % 3 === 0);
+    for (const id of again) await order(id, `HJ-again-${id}`, new Date(Date.now() + 60_000));
+    const report = await tool('get_automation_report', { automationId });
+    const converted = (group: Set<number> | null) => again.filter((id) => (group ? group.has(id) : !held.has(id))).length;
+    expect(report.body).toMatchObject({
+      runs: [],
+      sent: { customers: 40 - held.size, converted: converted(null), orders: converted(null), revenue: converted(null) * 500 },
+      holdout: { customers: held.size, converted: converted(held), orders: converted(held), revenue: converted(held) * 500 },
+    });
+    // No true lift here (orders were placed regardless of the message): nothing significant.
+    expect(report.body.lift).toMatchObject({ significant: false, verdict: expect.stringMatching(/^(Not significant yet|Too few orders to tell yet)/) });
+  });
 });

@@ -11,6 +11,7 @@ import { formatDateTime } from '../format.js';
 import { SegmentsService } from '../segments/segments.service.js';
 import { campaignReport, type CampaignReport } from '../outcomes/campaign-report.js';
 import { compareGroups } from '../outcomes/lift.js';
+import { PURCHASED } from '../segments/rule-compiler.js';
 import type { AutomationInput } from './automation-input.js';
 import { cronOf, nextRuns } from './recurrence.js';
 import type { Journey } from './journey-input.js';
@@ -169,6 +170,7 @@ export class AutomationsService {
   async report(actor: Actor, automationId: number) {
     authorize(actor, 'campaigns.read');
     const a = await this.find(automationId);
+    if (a.kind === 'journey') return this.journeyReport(a);
     const runs = await this.sql.rows<{ id: number }>(`select id from campaigns where automation_id = $1 and launched_at is not null order by id`, [a.id]);
     const reports: CampaignReport[] = [];
     for (const run of runs) reports.push((await campaignReport(this.sql, run.id, { attributionDays: this.config.ATTRIBUTION_DAYS }))!);
@@ -180,6 +182,32 @@ export class AutomationsService {
       automationId: a.id, name: a.name, runs: reports.map((r) => ({ campaignId: r.campaignId, sent: r.sent, holdout: r.holdout, verdict: r.lift.verdict, windowOpen: r.windowOpen })),
       sent, holdout, lift: compareGroups(sent, holdout), currency: this.config.CURRENCY,
     };
+  }
+
+  /**
+   * A journey against its control group: customers who were sent a message against those held out at the same step
+   * (who went through it but got nothing), each converting with an order within the window after entering.
+   */
+  private async journeyReport(a: AutomationRow) {
+    const { rows } = await this.sql.query<{ held: boolean; customers: number; converted: number; orders: number; revenue: string }>(
+      `with counted as (
+         select e.id, e.customer_id, e.entered_at, bool_or(d.outcome = 'held out') as held
+         from journey_entries e join journey_steps_done d on d.entry_id = e.id
+         where e.automation_id = $1 and d.outcome in ('sent', 'held out') group by e.id
+       )
+       select c.held, count(distinct c.id)::int as customers, count(distinct c.id) filter (where o.id is not null)::int as converted,
+         count(o.id)::int as orders, coalesce(sum(o.total), 0)::text as revenue
+       from counted c left join orders o on o.customer_id = c.customer_id and ${PURCHASED}
+         and o.placed_at > c.entered_at and o.placed_at <= c.entered_at + make_interval(days => $2)
+       group by c.held`,
+      [a.id, this.config.ATTRIBUTION_DAYS],
+    );
+    const group = (held: boolean) => {
+      const r = rows.find((x) => x.held === held);
+      return { customers: r?.customers ?? 0, converted: r?.converted ?? 0, orders: r?.orders ?? 0, revenue: Number(r?.revenue ?? 0) };
+    };
+    const [sent, holdout] = [group(false), group(true)];
+    return { automationId: a.id, name: a.name, runs: [], sent, holdout, lift: compareGroups(sent, holdout), currency: this.config.CURRENCY };
   }
 
   /** Every automation with its state and its latest runs (each run is a campaign with its own report). */

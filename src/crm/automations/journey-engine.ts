@@ -44,14 +44,18 @@ export async function startJourney(db: Queryable, automationId: number, journey:
  * SQL that lets the customers of `candidates` (a query with a customer_id column) enter journey `journey`: those
  * never in it, and under a re-entry policy those whose last time ended and began over `afterDays` ago.
  */
-function enterSql(journey: string, candidates: string, afterDays: string) {
-  return `insert into journey_entries (automation_id, customer_id, round)
-    select ${journey}, x.customer_id, coalesce(last.round, 0) + 1 from (${candidates}) x
+function enterSql(journey: string, candidates: string, afterDays: string, heldPerTenThousand: string) {
+  // The control group by a hash of journey, customer and time through, as a campaign's is drawn.
+  return `insert into journey_entries (automation_id, customer_id, round, held)
+    select ${journey}, x.customer_id, coalesce(last.round, 0) + 1,
+      (hashtext(${journey}::text || ':' || x.customer_id::text || ':' || (coalesce(last.round, 0) + 1)::text) & 2147483647) % 10000 < ${heldPerTenThousand}::int
+    from (${candidates}) x
     left join lateral (select e.round, e.entered_at, e.state from journey_entries e where e.automation_id = ${journey} and e.customer_id = x.customer_id order by e.round desc limit 1) last on true
     where last.round is null or (last.state <> 'active' and ${afterDays}::int is not null and last.entered_at < now() - make_interval(days => ${afterDays}::int))
     on conflict do nothing`;
 }
 const afterDaysOf = (j: Journey) => (j.reentry === 'never' ? null : j.reentry.afterDays);
+const heldOf = (j: Journey, config: Config) => Math.round((j.holdoutPercent ?? config.HOLDOUT_PERCENT) * 100);
 
 interface ActiveJourney { id: number; name: string; definition: { journey: Journey }; maxPerRun: number; maxPerDay: number; approvedBy: number | null; eventCursor: number }
 
@@ -65,7 +69,7 @@ const activeJourneys = (sql: Sql) => sql.rows<ActiveJourney>(
  * marks written by the orders and customers triggers) are read again, so a pass costs what changed, not the whole
  * customer base. Returns how many customers were read.
  */
-export async function enterBySegment(sql: Sql, ctx: RuleContext, chunk = 50_000) {
+export async function enterBySegment(sql: Sql, ctx: RuleContext, config: Config, chunk = 50_000) {
   const journeys = (await activeJourneys(sql)).filter((j) => 'segment' in j.definition.journey.entry);
   let read = 0;
   for (;;) {
@@ -84,7 +88,7 @@ export async function enterBySegment(sql: Sql, ctx: RuleContext, chunk = 50_000)
            left_it as (delete from journey_members m where m.automation_id = ${journey} and m.customer_id = any(${ids}::bigint[])
                          and m.customer_id not in (select id from now_in) returning m.customer_id),
            came as (insert into journey_members (automation_id, customer_id) select ${journey}, id from now_in on conflict do nothing returning customer_id)
-           ${enterSql(journey, 'select customer_id from came', params.add(afterDaysOf(j.definition.journey)))}`,
+           ${enterSql(journey, 'select customer_id from came', params.add(afterDaysOf(j.definition.journey)), params.add(heldOf(j.definition.journey, config)))}`,
           params.values,
         );
       }
@@ -96,21 +100,21 @@ export async function enterBySegment(sql: Sql, ctx: RuleContext, chunk = 50_000)
 }
 
 /** Customers whose event came after each event journey's cursor enter it (once each). */
-export async function enterByEvent(sql: Sql) {
+export async function enterByEvent(sql: Sql, config: Config) {
   for (const j of (await activeJourneys(sql)).filter((x) => 'event' in x.definition.journey.entry)) {
     const kind = (j.definition.journey.entry as { event: string }).event;
     await sql.query(
       `with new_events as (select id, customer_id from journey_events where id > $2 and kind = $3 order by id limit 10000),
-       entered as (${enterSql('$1::bigint', 'select distinct customer_id from new_events where exists (select 1 from customers c where c.id = new_events.customer_id)', '$4')})
+       entered as (${enterSql('$1::bigint', 'select distinct customer_id from new_events where exists (select 1 from customers c where c.id = new_events.customer_id)', '$4', '$5')})
        update automations set event_cursor = coalesce((select max(id) from new_events), event_cursor) where id = $1`,
-      [j.id, j.eventCursor, kind, afterDaysOf(j.definition.journey)],
+      [j.id, j.eventCursor, kind, afterDaysOf(j.definition.journey), heldOf(j.definition.journey, config)],
     );
   }
   // Events every journey has read are not needed again.
   await sql.query(`delete from journey_events where id <= (select coalesce(min(event_cursor), (select max(id) from journey_events)) from automations where kind = 'journey' and status = 'active')`);
 }
 
-interface DueEntry { id: number; automationId: number; customerId: number; enteredAt: Date; step: number; round: number }
+interface DueEntry { id: number; automationId: number; customerId: number; enteredAt: Date; step: number; round: number; held: boolean }
 
 /**
  * Moves due entries through their steps, each entry in the transaction that records its steps, so a step acts once
@@ -129,7 +133,7 @@ export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, even
         )).rows;
         if (sentThisPass >= j.maxPerRun || today >= j.maxPerDay) return { stop: today >= j.maxPerDay ? `it reached its cap of ${j.maxPerDay} messages a day` : null, moved: 0 };
         const entries = (await client.query<DueEntry>(
-          `select id, automation_id as "automationId", customer_id as "customerId", entered_at as "enteredAt", step, round from journey_entries
+          `select id, automation_id as "automationId", customer_id as "customerId", entered_at as "enteredAt", step, round, held from journey_entries
            where automation_id = $1 and state = 'active' and due_at <= now() order by due_at, id limit 200 for update skip locked`, [j.id],
         )).rows;
         for (const entry of entries) {
@@ -199,7 +203,8 @@ async function conditionHolds(db: Queryable, j: ActiveJourney, entry: DueEntry, 
 /**
  * A send step for one customer: its campaign (one per journey step, made on first use), then the message, unless
  * the customer is now excluded (unsubscribed, no consent or address, suppressed, over the frequency cap): then the
- * step is recorded as skipped with the reason, and nothing is sent.
+ * step is recorded as skipped with the reason, and nothing is sent. A control-group entry that would have been sent
+ * the message is recorded "held out" instead, which is what the journey's report compares.
  */
 async function sendStep(db: Queryable, j: ActiveJourney, entry: DueEntry, step: number, send: { channel: 'email' | 'sms'; subject?: string; template: string }, config: Config, touched: Set<number>) {
   const campaignId = await stepCampaign(db, j, step, entry.round, send);
@@ -210,7 +215,7 @@ async function sendStep(db: Queryable, j: ActiveJourney, entry: DueEntry, step: 
     `select ${excluded} as reason, ${message.address} as address, ${message.message} as message, ${message.subject} as subject from customers c where c.id = ${params.add(entry.customerId)}`,
     params.values,
   )).rows;
-  const outcome = !row ? 'skipped: the customer is gone' : row.reason ? `skipped: ${row.reason.replace(/_/g, ' ')}` : 'sent';
+  const outcome = !row ? 'skipped: the customer is gone' : row.reason ? `skipped: ${row.reason.replace(/_/g, ' ')}` : entry.held ? 'held out' : 'sent';
   const first = await db.query(`insert into journey_steps_done (entry_id, step, outcome) values ($1, $2, $3) on conflict do nothing`, [entry.id, step, outcome]);
   if (!first.rowCount || outcome !== 'sent') return 0;
   const inserted = await db.query(

@@ -35,6 +35,7 @@ export const journeyInput = z.object({
     .describe('{"segment": rule} enters customers when they come to match it (not those matching at the start); {"event": "first_order" | "any_order" | "imported" | "unsubscribed"}'),
   steps: z.array(journeyStep).min(1).max(20),
   exitOnConversion: z.boolean().default(true).describe('A customer who orders after entering leaves the journey'),
+  holdoutPercent: z.number().min(0).max(50).optional().describe('Share of those entering kept as a control group: they go through the steps but are sent nothing (HOLDOUT_PERCENT when not given)'),
   reentry: z.union([z.literal('never'), z.object({ afterDays: z.number().int().min(1).max(365) }).strict()]).default('never')
     .describe('Whether a customer who went through it may enter again: "never", or {"afterDays": n} after their last entry'),
 }).strict().superRefine((journey, ctx) => {

@@ -72,7 +72,7 @@ export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus,
       await step('recurring campaigns', () => runDueAutomations(sql, campaigns, events, config));
       // Journeys: who entered (from what changed since the last pass, and new events), then every due step.
       const ctx = { now: new Date(), zone: config.TIME_ZONE };
-      await step('journey entries', async () => { await enterBySegment(sql, ctx); await enterByEvent(sql); });
+      await step('journey entries', async () => { await enterBySegment(sql, ctx, config); await enterByEvent(sql, config); });
       await step('journey steps', () => advanceEntries(sql, queue, events, config, ctx));
       if (config.DEMO_SHOPPERS) await step('demo shoppers', () => answerAsDemoShoppers(sql, config));
       // Attributions of customers whose orders or messages changed, a bounded amount a tick.
