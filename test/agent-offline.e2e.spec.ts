@@ -103,6 +103,19 @@ describe('the agent with the offline model, over /api/chat', () => {
     expect((await crm.db.sql.rows(`select status from automations`))[0].status).toBe('active');
   });
 
+  it('turns "after a first order, a thank-you, then a week later a tip, unless they ordered again" into a journey a person starts', async () => {
+    const conversationId = newConversation();
+    const first = await chatTurn(crm.url, marketer.token, conversationId, { text: 'After a first order, a thank-you, then a week later a tip, unless they ordered again.' });
+    const calls = toolCalls(first.chunks);
+    expect(calls.map((c) => c.toolName)).toEqual(['plan_automation', 'approve_automation']);
+    expect(calls[0].output).toMatchObject({ kind: 'journey', schedule: expect.stringMatching(/^Customers enter when they place their first order, once each; then 1\. send an email "Thank you.*2\. wait 7 days; 3\. if ordered since entry, go to 5, else to 4; 4\. send an email "A tip for you"; 5\. leave\./) });
+    const request = first.chunks.find((c) => c.type === 'tool-approval-request')!;
+    expect(request.reason ?? JSON.stringify(request)).toMatch(/^Start the journey "Journey after first order/);
+    const approved = await chatTurn(crm.url, marketer.token, conversationId, { approvals: [{ id: calls[1].approvalId!, approved: true }] });
+    expect(approved.text).toMatch(/Planned the journey .*Automation \d+ is running: customers enter as it says/s);
+    expect((await crm.db.sql.rows(`select kind, status from automations where kind = 'journey'`))[0]).toEqual({ kind: 'journey', status: 'active' });
+  });
+
   it('a rejected launch sends nothing and says so', async () => {
     const before = await sentCount(crm);
     const conversationId = newConversation();

@@ -55,10 +55,11 @@ export function reportReply(r: Json) {
 
 export function automationPlanReply(a: Json) {
   const warnings = a.warnings?.length ? ` Note: ${a.warnings.join(' ')}` : '';
+  if (a.kind === 'journey') return `Planned the journey "${a.name}": ${a.schedule} At most ${n(a.caps.maxPerRun)} messages a pass and ${n(a.caps.maxPerDay)} a day.${warnings}`;
   return `Planned the recurring campaign "${a.name}": ${a.schedule} Each run goes to those matching then (**${n(a.matchingNow)}** today: ${a.sentence}), leaving out anyone it reached within ${a.caps.skipDays} days, at most ${n(a.caps.maxPerRun)} messages a run and ${n(a.caps.maxPerDay)} a day; a run that would send more stops and asks.${warnings}`;
 }
 
-export const automationApprovedReply = (a: Json) => `Automation ${a.automationId} is running; its first run is due ${String(a.nextRunAt).replace('T', ' ').slice(0, 16)} UTC. Pause it any time from the Automations page or by asking me.`;
+export const automationApprovedReply = (a: Json) => `Automation ${a.automationId} is running${a.nextRunAt ? `; its first run is due ${String(a.nextRunAt).replace('T', ' ').slice(0, 16)} UTC` : ': customers enter as it says'}. Pause it any time from the Automations page or by asking me.`;
 
 export function segmentInsightsReply(i: Json) {
   return i.sentences.join(' ');

@@ -134,6 +134,15 @@ export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory,
       if (!match) return { say: wanted ? `I found no launched campaign called "${request.name}" among the latest 20. ${reply.historyReply(list.output)}` : reply.historyReply(list.output) };
       return once(getCampaignReport.name, { campaignId: match.id });
     }
+    case 'journey': {
+      const planned = find(done, planAutomation.name);
+      if (!planned) {
+        const entry = 'event' in request.journey.entry ? request.journey.entry.event.replace(/_/g, ' ') : 'segment';
+        return { call: planAutomation.name, input: { name: `Journey after ${entry} ${today}`, journey: request.journey, maxPerRun: 1000, maxPerDay: 1000 } };
+      }
+      if (!planned.output?.approval) return finish();
+      return once(approveAutomation.name, { approvalId: planned.output.approval.id });
+    }
     case 'segment_insights':
       if (!memory.rules) return { say: 'Which customers? Describe them first (for example "customers in Delhi who spent over 5,000"), then ask who they are.' };
       return once(getSegmentInsights.name, { rules: memory.rules });

@@ -62,6 +62,28 @@ describe('the offline model reads requests', () => {
     ['who are they?', 'segment_insights'], ['tell me more about this segment', 'segment_insights'],
   ])('%s → %s', (text, kind) => expect(readRequest(text, today).kind).toBe(kind));
 
+  it('reads a journey written in a sentence', () => {
+    expect(readRequest('After a first order, a thank-you, then a week later a tip, unless they ordered again.', today)).toEqual({
+      kind: 'journey',
+      journey: {
+        entry: { event: 'first_order' }, exitOnConversion: false, reentry: 'never',
+        steps: [
+          { send: { channel: 'email', subject: 'Thank you, {{first_name | "friend"}}', template: expect.stringMatching(/^Thank you for your order/) } },
+          { wait: { days: 7, hours: 0 } },
+          { branch: { if: 'ordered_since_entry', then: 5, else: 4 } },
+          { send: { channel: 'email', subject: 'A tip for you', template: expect.stringMatching(/^A tip from us/) } },
+          { exit: {} },
+        ],
+      },
+    });
+    expect(readRequest('whenever someone orders, send "Thanks!" then 3 days later "How was it?"', today)).toMatchObject({
+      kind: 'journey', journey: { entry: { event: 'any_order' }, steps: [{ send: { template: 'Thanks!' } }, { wait: { days: 3 } }, { send: { template: 'How was it?' } }] },
+    });
+    // Not a journey: a one-off campaign, or a message the model could only guess at.
+    expect(readRequest('customers in Pune, send them an email saying "Hi"', today).kind).not.toBe('journey');
+    expect(readRequest('after a first order, a poem, then a week later a riddle', today).kind).not.toBe('journey');
+  });
+
   it('reads how often a recurring campaign goes out', () => {
     const wish = (text: string) => (readRequest(text, today) as { campaign?: { recurrence?: unknown } }).campaign?.recurrence;
     expect(wish('Every Monday at 10, send the win-back offer to anyone who went quiet for 90 days')).toEqual({ every: 'week', on: 'monday', at: '10:00' });

@@ -1,6 +1,8 @@
 import type { Recurrence } from '../../crm/automations/recurrence.js';
 import { readAudience, type RuleJson } from './audience-grammar.js';
 import { readRecurrence } from './recurrence-words.js';
+import { readJourney } from './journey-words.js';
+import type { Journey } from '../../crm/automations/journey-input.js';
 
 export type MessageGoal = 'win_back' | 'thank_you' | 'new_arrivals' | 'offer';
 
@@ -27,6 +29,7 @@ export type ChatRequest =
   | { kind: 'campaign_stats'; campaignId?: number }
   | { kind: 'campaign_report'; campaignId?: number; name?: string }
   | { kind: 'segment_insights' }
+  | { kind: 'journey'; journey: Journey }
   | { kind: 'customer_search'; query: string }
   | { kind: 'audience'; rules: RuleJson; saveAs?: string; campaign?: CampaignWish; insights?: boolean }
   | { kind: 'save_previous'; saveAs: string; campaign?: CampaignWish }
@@ -94,6 +97,9 @@ export function readRequest(message: string, today: string): ChatRequest {
     return { kind: 'audience', rules: written.rules, saveAs: wish && 'saveAs' in wish ? wish.saveAs : undefined, campaign: wish?.campaign };
   }
   const raw = message;
+  // "After a first order, a thank-you, then a week later a tip…": a journey, read before any audience words.
+  const journey = readJourney(raw);
+  if (journey) return { kind: 'journey', journey };
   const save = SAVE.exec(raw);
   const saveAs = save ? (save[1] ?? save[2] ?? save[3] ?? save[4] ?? '').trim() || undefined : undefined;
   const unsaved = raw.replace(SAVE, ' ');
