@@ -92,12 +92,20 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(projectR
     expect(await page.getByRole('figure', { name: 'From delivered to ordered' }).getByText(`${sent}`, { exact: true }).count()).toBe(1);
     await shot(page, 'campaign-report');
 
-    // A recurring campaign approved over the API appears on the Automations page, and pausing it there stops it.
-    const planned = await call(`${crm.url}/api/tools/plan_automation`, { token: marketer.token, body: {
-      name: 'Monday win-back', campaign: { rules: { field: 'city', op: 'equals', value: 'Pune' }, channel: 'email', subject: 'We miss you', template: 'We miss you' },
-      schedule: { every: 'week', on: 'monday', at: '10:00' }, maxPerRun: 100, maxPerDay: 100 } });
-    await call(`${crm.url}/api/tools/approve_automation`, { token: marketer.token, body: { approvalId: planned.body.approval.id } });
+    // A recurring campaign written in the Automations page's editor: a mistake is answered in a sentence, the fixed
+    // definition is checked, started on the person's click, listed as running, and pausing it there stops it.
     await page.getByRole('link', { name: 'Automations' }).click();
+    await page.getByRole('button', { name: 'New automation' }).click();
+    const editor = page.getByLabel('Definition (a campaign and a schedule, or a journey)');
+    const example = await editor.inputValue();
+    await editor.fill(example.replace('"monday"', '"someday"'));
+    await page.getByRole('button', { name: 'Check it' }).click();
+    await page.getByRole('alert').filter({ hasText: 'schedule' }).waitFor();
+    await editor.fill(example);
+    await page.getByRole('button', { name: 'Check it' }).click();
+    expect(await page.getByTestId('automation-plan').textContent()).toMatch(/Runs every Monday at 10:00/);
+    expect(await count(`select count(*) as n from automations where status = 'active'`)).toBe(0);
+    await page.getByRole('button', { name: 'Approve and start' }).click();
     const status = page.getByRole('article', { name: 'Automation Monday win-back' }).getByTestId('automation-status');
     await status.waitFor();
     expect(await status.textContent()).toBe('running');

@@ -61,6 +61,7 @@ export const listAutomations = defineTool({
       runs: z.array(z.object({ dueAt: z.string(), status: z.enum(['sent', 'held', 'empty', 'failed']), campaignId: z.number().nullable(), recipients: z.number(), reason: z.string().nullable() })),
       steps: z.array(z.object({ step: z.number(), entered: z.number().describe('Customers who reached this step'), waiting: z.number(), sent: z.number(), skipped: z.number(), exited: z.number() }))
         .describe('A journey: customers at each step (step numbers from 1)'),
+      definition: z.record(z.string(), z.unknown()).describe('The definition as plan_automation takes it, to change it'),
     })),
   }),
   risk: 'read',

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ToolOutput } from '../../src/tools/catalogue.js';
 import { api, count, dateTime } from './api.js';
+import { AutomationEditor } from './automation-editor.js';
 
 type Automation = ToolOutput<'list_automations'>['automations'][number];
 
@@ -18,10 +19,14 @@ export function AutomationsPage({ role }: { role: string }) {
   const act = (tool: 'pause_automation' | 'resume_automation', automationId: number) =>
     api(`/api/tools/${tool}`, { automationId }).then(load, (e) => setError(e.message));
   const mayAct = role === 'marketer' || role === 'admin';
+  const [editing, setEditing] = useState<{ automationId?: number; initial?: Record<string, unknown> } | null>(null);
+  const done = () => { setEditing(null); void load(); };
   return (
     <section className="history" aria-labelledby="automations-title">
       <h2 id="automations-title">Automations</h2>
       {error && <p role="alert" className="error">{error}</p>}
+      {mayAct && !editing && <button type="button" onClick={() => setEditing({})}>New automation</button>}
+      {editing && <AutomationEditor key={editing.automationId ?? 'new'} automationId={editing.automationId} initial={editing.initial} onDone={done} />}
       {rows && rows.length === 0 && <p>No recurring campaigns yet. Ask the assistant, for example "every Monday at 10, email customers who went quiet for 90 days".</p>}
       {rows?.map((a) => (
         <article className="card" key={a.automationId} aria-label={`Automation ${a.name}`}>
@@ -54,6 +59,7 @@ export function AutomationsPage({ role }: { role: string }) {
           )}
           {mayAct && a.status === 'active' && <button type="button" className="reject" onClick={() => act('pause_automation', a.automationId)}>Pause</button>}
           {mayAct && a.status === 'paused' && <button type="button" onClick={() => act('resume_automation', a.automationId)}>Resume</button>}
+          {mayAct && <button type="button" className="link" onClick={() => setEditing({ automationId: a.automationId, initial: a.definition })}>Change</button>}
         </article>
       ))}
     </section>

@@ -232,6 +232,9 @@ export class AutomationsService {
       automationId: a.id, kind: a.kind, name: a.name, status: a.status, statusReason: a.statusReason, cron: a.cron, caps: { maxPerRun: a.maxPerRun, maxPerDay: a.maxPerDay, skipDays: a.skipDays },
       approvedBy: a.approvedBy, nextRunAt: a.nextRunAt ? new Date(a.nextRunAt).toISOString() : null, sent: a.sent, runs: a.runs,
       steps: stepCounts(a.steps, a.waiting ?? {}, a.exited ?? {}),
+      // What plan_automation takes to change it, as it stands.
+      definition: { name: a.name, ...('journey' in a.definition ? { journey: a.definition.journey } : { campaign: a.definition, schedule: a.schedule }),
+        skipDays: a.skipDays, maxPerRun: a.maxPerRun, maxPerDay: a.maxPerDay },
     }));
   }
 
