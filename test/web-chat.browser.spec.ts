@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../src/project-root.js';
 import { addCustomers } from './support/campaign-helpers.js';
-import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
+import { startTestCrm, type TestCrm } from './support/test-crm.js';
 
 // Debian's chromium; .ci/run installs it. Elsewhere the test is skipped with a note rather than failing a newcomer.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,7 +15,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(projectR
   let crm: TestCrm;
   let browser: Browser;
   let page: Page;
-  let marketer: { email: string; password: string; token: string };
+  let marketer: { email: string; password: string };
   beforeAll(async () => {
     crm = await startTestCrm({ VENDOR_MIN_DELAY_MS: '200', VENDOR_MAX_DELAY_MS: '1500' });
     marketer = await crm.person('marketer', 'meera@example.com');
