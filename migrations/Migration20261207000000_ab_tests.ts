@@ -30,6 +30,7 @@ export class Migration20261207000000_ab_tests extends Migration {
         campaign_id bigint not null references campaigns (id) on delete cascade,
         channel text not null,
         thread_ts text not null,
+        attempts integer not null default 0,
         primary key (campaign_id, channel, thread_ts)
       );
       create table demo_shop (

@@ -8,7 +8,7 @@ export class Migration20261211000000_journeys extends Migration {
     this.addSql(`
       alter table automations add column kind text not null default 'recurring' check (kind in ('recurring', 'journey'));
       alter table automations alter column cron drop not null;
-      alter table automations add column event_cursor bigint not null default 0;
+      alter table automations add column event_cursor bigint not null default 0, add column events_since timestamptz, add column last_full_pass timestamptz;
       create table journey_entries (
         id bigint generated always as identity primary key,
         automation_id bigint not null references automations (id) on delete cascade,
@@ -60,11 +60,13 @@ export class Migration20261211000000_journeys extends Migration {
           insert into journey_marks select distinct customer_id from new_orders on conflict do nothing;
         end if;
         if tg_op = 'INSERT' and journeys_listening('any_order') then
-          insert into journey_events (customer_id, kind) select distinct customer_id, 'any_order' from new_orders where status in ('pending', 'completed');
+          -- Orders placed now, not history an import brings in.
+          insert into journey_events (customer_id, kind) select distinct customer_id, 'any_order' from new_orders
+            where status in ('pending', 'completed') and placed_at > now() - interval '1 day';
         end if;
         if tg_op = 'INSERT' and journeys_listening('first_order') then
           insert into journey_events (customer_id, kind)
-            select distinct n.customer_id, 'first_order' from new_orders n where n.status in ('pending', 'completed')
+            select distinct n.customer_id, 'first_order' from new_orders n where n.status in ('pending', 'completed') and n.placed_at > now() - interval '1 day'
               and not exists (select 1 from orders o where o.customer_id = n.customer_id and o.status in ('pending', 'completed')
                               and o.id not in (select id from new_orders));
         end if;
@@ -110,7 +112,7 @@ export class Migration20261211000000_journeys extends Migration {
       drop table journey_members;
       drop table journey_steps_done;
       drop table journey_entries;
-      alter table automations drop column event_cursor;
+      alter table automations drop column event_cursor, drop column events_since, drop column last_full_pass;
       delete from automations where cron is null;
       alter table automations alter column cron set not null;
       alter table automations drop column kind;

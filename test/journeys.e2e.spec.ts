@@ -36,6 +36,7 @@ describe('journeys', () => {
       [{ entry: { event: 'first_order' }, steps: [{ wait: { days: 1 } }] }, /needs at least one send step/],
       [{ entry: { event: 'first_order' }, steps: [send, { branch: { if: 'clicked', then: 3, else: 9 } }, send] }, /goes to step 9, but there are only 3/],
       [{ entry: { event: 'first_order' }, steps: [{ send: { channel: 'email', subject: 'Hi', template: 'Hi {{no_such_field}}' } }] }, /no_such_field/],
+      [{ entry: { event: 'first_order' }, steps: [{ branch: { if: { segment: { field: 'shoe_size', op: '>', value: 3 } }, then: 2, else: 3 } }, send, send] }, /shoe_size/],
     ];
     for (const [journey, message] of cases) {
       const res = await tool('plan_automation', { ...base, journey });
@@ -135,6 +136,8 @@ describe('journeys', () => {
     });
     for (const [i, id] of ids.entries()) await order(id, `HJ-${i}`);
     await until('everyone through', async () => (await entries(automationId)).filter((e) => e.state === 'done').length === 40);
+    // Only they entered: customers who ordered before the journey started did not.
+    expect(await entries(automationId)).toHaveLength(40);
     const held = new Set((await crm.db.sql.rows<{ customer_id: number }>(`select customer_id from journey_entries where automation_id = $1 and held`, [automationId])).map((r) => r.customer_id));
     expect(held.size).toBeGreaterThan(5);
     expect(held.size).toBeLessThan(35);
@@ -153,5 +156,23 @@ describe('journeys', () => {
     });
     // No true lift here (orders were placed regardless of the message): nothing significant.
     expect(report.body.lift).toMatchObject({ significant: false, verdict: expect.stringMatching(/^(Not significant yet|Too few orders to tell yet)/) });
+  });
+
+  it('stays within its caps message by message, stops at the cap of a day, and takes no history an import brings in', async () => {
+    // The journeys of the tests before also listen for orders; paused, their messages cannot use up the frequency cap here.
+    for (const a of (await tool('list_automations', {})).body.automations) if (a.status === 'active') await tool('pause_automation', { automationId: a.automationId });
+    const ids = await addCustomers(crm, Array.from({ length: 3 }, (_, i) => ({ name: `Capped ${i}`, email: `capped${i}@example.com`, city: 'Cappur' })));
+    const { automationId } = await start('Two at once', {
+      entry: { event: 'first_order' }, steps: [{ send: { channel: 'email', subject: 'One', template: 'One' } }, { send: { channel: 'email', subject: 'Two', template: 'Two' } }], exitOnConversion: false,
+    }, { maxPerRun: 3, maxPerDay: 3 });
+    // An order from last year, imported now, is history: nobody enters for it.
+    await order(ids[0], 'CAP-OLD', new Date(Date.now() - 365 * 86_400_000));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await entries(automationId)).toEqual([]);
+    for (const [i, id] of ids.entries()) await order(id, `CAP-${i}`);
+    await until('the journey to stop at its cap', async () => (await crm.db.sql.rows(`select status from automations where id = $1`, [automationId]))[0].status === 'paused');
+    const sent = await crm.db.sql.rows(`select count(*)::int as n from communication_logs l join campaigns k on k.id = l.campaign_id where k.automation_id = $1`, [automationId]);
+    expect(sent[0].n).toBe(3);
+    expect((await crm.db.sql.rows(`select status_reason from automations where id = $1`, [automationId]))[0].status_reason).toMatch(/^stopped: it reached its cap of 3 messages a day/);
   });
 });

@@ -64,8 +64,14 @@ export class AutomationsService {
       ? { ...input.campaign, segmentVersion: (await this.segments.rulesOf(input.campaign.segmentId)).version } : input.campaign;
     const rules = journey ? ('segment' in journey.entry ? journey.entry.segment : null)
       : campaign!.segmentId !== undefined ? (await this.segments.rulesOf(campaign!.segmentId, campaign!.segmentVersion)).rules : campaign!.rules;
-    // Every send step of a journey is checked like a campaign's message before anything is stored.
-    if (journey) for (const step of journey.steps) if ('send' in step) checkMessage(this.config, step.send);
+    // Every send step of a journey is checked like a campaign's message, and every branch's rule like a segment's,
+    // before anything is stored: a journey must not fail when a customer reaches a step.
+    if (journey) {
+      for (const step of journey.steps) {
+        if ('send' in step) checkMessage(this.config, step.send);
+        if ('branch' in step && typeof step.branch.if === 'object') this.segments.checkRule(step.branch.if.segment);
+      }
+    }
     const audience = rules === null ? null : await this.segments.preview(actor, rules, signal);
     const definition = journey ? { journey } : campaign!;
     const row = { definition, cron, skipDays: input.skipDays, maxPerRun: input.maxPerRun, maxPerDay: input.maxPerDay };
@@ -158,7 +164,11 @@ export class AutomationsService {
     const a = await this.find(automationId);
     if (a.status !== 'paused') throw new Conflict(`Automation ${automationId} is ${a.status}; only a paused one can be resumed${a.status === 'draft' ? ' (a draft needs its approval)' : ''}.`);
     const next = a.cron ? nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0] : null;
-    await this.sql.query(`update automations set status = 'active', status_reason = null, next_run_at = $2, updated_at = now() where id = $1`, [a.id, next]);
+    await this.sql.transaction(async (client) => {
+      await client.query(`update automations set status = 'active', status_reason = null, next_run_at = $2, updated_at = now() where id = $1`, [a.id, next]);
+      // Nothing was read while it was paused: a journey starts again from what is true now, its customers where they were.
+      if ('journey' in a.definition) await startJourney(client, a.id, a.definition.journey, this.segments.context(), false);
+    });
     await this.audit.record(actor, 'automation.resume', `automation:${a.id}`, { nextRunAt: next?.toISOString() ?? null });
     return { automationId: a.id, status: 'active' as const, nextRunAt: next?.toISOString() ?? null };
   }

@@ -1,3 +1,5 @@
+import { can } from '../../auth/authorize.js';
+import type { Role } from '../../auth/roles.js';
 import type { Config } from '../../config/config.schema.js';
 import type { Queryable, Sql } from '../../db/sql.js';
 import type { EventBus } from '../../events/crm-events.js';
@@ -8,6 +10,7 @@ import type { RuleContext } from '../segments/condition-range.js';
 import { compileRule, PURCHASED, SqlParams } from '../segments/rule-compiler.js';
 import { parseRule } from '../segments/rule-parser.js';
 import { DAY_MS } from '../time/clock.js';
+import { dayIn, startOfDay } from '../time/time-zone.js';
 import type { Journey, JourneyStep } from './journey-input.js';
 import { nextRuns } from './recurrence.js';
 
@@ -26,17 +29,20 @@ export function describeJourney(j: Journey) {
 }
 
 /**
- * What approval starts: a segment journey takes everyone matching now as already in the segment (they do not
- * enter: only customers who come to match later do), an event journey starts after the events recorded so far.
+ * What approval (or resuming) starts: a segment journey takes everyone matching now as already in the segment (they
+ * do not enter: only customers who come to match later do), an event journey starts after the events recorded so
+ * far. A changed journey (`restart`) first lets out the customers still in it: they were following the old steps.
  */
-export async function startJourney(db: Queryable, automationId: number, journey: Journey, ctx: RuleContext) {
+export async function startJourney(db: Queryable, automationId: number, journey: Journey, ctx: RuleContext, restart = true) {
+  if (restart) await db.query(`update journey_entries set state = 'exited', reason = 'the journey was changed before they finished' where automation_id = $1 and state = 'active'`, [automationId]);
   await db.query(`delete from journey_members where automation_id = $1`, [automationId]);
   if ('segment' in journey.entry) {
     const params = new SqlParams();
     const where = compileRule(parseRule(journey.entry.segment), params, ctx);
     await db.query(`insert into journey_members (automation_id, customer_id) select ${params.add(automationId)}, c.id from customers c where ${where}`, params.values);
+    await db.query(`update automations set last_full_pass = now() where id = $1`, [automationId]);
   } else {
-    await db.query(`update automations set event_cursor = coalesce((select max(id) from journey_events), 0) where id = $1`, [automationId]);
+    await db.query(`update automations set event_cursor = coalesce((select max(id) from journey_events), 0), events_since = now() where id = $1`, [automationId]);
   }
 }
 
@@ -57,11 +63,15 @@ function enterSql(journey: string, candidates: string, afterDays: string, heldPe
 const afterDaysOf = (j: Journey) => (j.reentry === 'never' ? null : j.reentry.afterDays);
 const heldOf = (j: Journey, config: Config) => Math.round((j.holdoutPercent ?? config.HOLDOUT_PERCENT) * 100);
 
-interface ActiveJourney { id: number; name: string; definition: { journey: Journey }; maxPerRun: number; maxPerDay: number; approvedBy: number | null; eventCursor: number }
+interface ActiveJourney {
+  id: number; name: string; definition: { journey: Journey }; maxPerRun: number; maxPerDay: number; approvedBy: number | null; eventCursor: number;
+  approver: string | null; approverRole: Role | null; approverDisabled: boolean;
+}
 
 const activeJourneys = (sql: Sql) => sql.rows<ActiveJourney>(
-  `select id, name, definition, max_per_run as "maxPerRun", max_per_day as "maxPerDay", approved_by as "approvedBy", event_cursor as "eventCursor"
-   from automations where kind = 'journey' and status = 'active' order by id`,
+  `select a.id, a.name, a.definition, a.max_per_run as "maxPerRun", a.max_per_day as "maxPerDay", a.approved_by as "approvedBy", a.event_cursor as "eventCursor",
+     u.email as approver, u.role as "approverRole", coalesce(u.disabled_at is not null, true) as "approverDisabled"
+   from automations a left join users u on u.id = a.approved_by where a.kind = 'journey' and a.status = 'active' order by a.id`,
 );
 
 /**
@@ -71,6 +81,12 @@ const activeJourneys = (sql: Sql) => sql.rows<ActiveJourney>(
  */
 export async function enterBySegment(sql: Sql, ctx: RuleContext, config: Config, chunk = 50_000) {
   const journeys = (await activeJourneys(sql)).filter((j) => 'segment' in j.definition.journey.entry);
+  // Once a day every customer is read again: a rule about time ("no order for 90 days") starts to match with no write.
+  await sql.query(
+    `with due as (update automations set last_full_pass = now() where kind = 'journey' and status = 'active' and definition -> 'journey' -> 'entry' -> 'segment' is not null
+                    and (last_full_pass is null or last_full_pass < now() - interval '1 day') returning id)
+     insert into journey_marks select c.id from customers c where exists (select 1 from due) on conflict do nothing`,
+  );
   let read = 0;
   for (;;) {
     const done = await sql.transaction(async (client) => {
@@ -103,58 +119,87 @@ export async function enterBySegment(sql: Sql, ctx: RuleContext, config: Config,
 export async function enterByEvent(sql: Sql, config: Config) {
   for (const j of (await activeJourneys(sql)).filter((x) => 'event' in x.definition.journey.entry)) {
     const kind = (j.definition.journey.entry as { event: string }).event;
+    // A little behind the cursor too: an event id handed out by a transaction that committed late is not missed
+    // (entries already made are not made again), but nothing from before the journey started or was resumed.
     await sql.query(
-      `with new_events as (select id, customer_id from journey_events where id > $2 and kind = $3 order by id limit 10000),
+      `with new_events as (select id, customer_id from journey_events where id > $2 - 1000 and kind = $3
+                            and at >= (select events_since from automations where id = $1) order by id limit 10000),
        entered as (${enterSql('$1::bigint', 'select distinct customer_id from new_events where exists (select 1 from customers c where c.id = new_events.customer_id)', '$4', '$5')})
        update automations set event_cursor = coalesce((select max(id) from new_events), event_cursor) where id = $1`,
       [j.id, j.eventCursor, kind, afterDaysOf(j.definition.journey), heldOf(j.definition.journey, config)],
     );
   }
-  // Events every journey has read are not needed again.
-  await sql.query(`delete from journey_events where id <= (select coalesce(min(event_cursor), (select max(id) from journey_events)) from automations where kind = 'journey' and status = 'active')`);
+  // Events every event journey has read, an hour old, are not needed again.
+  await sql.query(
+    `delete from journey_events where at < now() - interval '1 hour' and id <= coalesce((select min(event_cursor) - 1000 from automations
+       where kind = 'journey' and status = 'active' and definition -> 'journey' -> 'entry' -> 'event' is not null), (select max(id) from journey_events))`,
+  );
 }
 
 interface DueEntry { id: number; automationId: number; customerId: number; enteredAt: Date; step: number; round: number; held: boolean }
 
+/** Stops a journey and says why; its customers wait where they are until it is resumed or changed. */
+const stopJourney = (sql: Queryable, journeyId: number, why: string) =>
+  sql.query(`update automations set status = 'paused', status_reason = $2 where id = $1 and status = 'active'`, [journeyId, `stopped: ${why}`]);
+
 /**
  * Moves due entries through their steps, each entry in the transaction that records its steps, so a step acts once
  * whatever crashes or how many workers run: a send is written with its step (journey_steps_done is keyed on entry and
- * step) and the message in the same commit. A pass that would pass a cap stops the journey and says why.
+ * step) and the message in the same commit. Sends stay within the caps — per pass, and per day where the business is —
+ * counted before every message; at the day's cap the journey stops and says why. A journey whose approver may no
+ * longer launch, or that fails (a rule that cannot be read), stops on its own without holding up the others.
  */
 export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, events: EventBus | undefined, config: Config, ctx: RuleContext) {
   const touched = new Set<number>();
+  const dayStart = startOfDay(dayIn(new Date(), config.TIME_ZONE), config.TIME_ZONE);
   for (const j of await activeJourneys(sql)) {
-    const journey = j.definition.journey;
-    let sentThisPass = 0;
-    for (;;) {
-      const result = await sql.transaction(async (client) => {
-        const [{ today }] = (await client.query<{ today: number }>(
-          `select count(*)::int as today from journey_steps_done d join journey_entries e on e.id = d.entry_id where e.automation_id = $1 and d.outcome = 'sent' and d.at > now() - interval '1 day'`, [j.id],
-        )).rows;
-        if (sentThisPass >= j.maxPerRun || today >= j.maxPerDay) return { stop: today >= j.maxPerDay ? `it reached its cap of ${j.maxPerDay} messages a day` : null, moved: 0 };
-        const entries = (await client.query<DueEntry>(
-          `select id, automation_id as "automationId", customer_id as "customerId", entered_at as "enteredAt", step, round, held from journey_entries
-           where automation_id = $1 and state = 'active' and due_at <= now() order by due_at, id limit 200 for update skip locked`, [j.id],
-        )).rows;
-        for (const entry of entries) {
-          if (sentThisPass >= j.maxPerRun) break;
-          sentThisPass += await advanceOne(client, j, journey, entry, config, ctx, touched);
+    // The journey acts with its approver's approval, only while they may still launch campaigns.
+    if (j.approverDisabled || !j.approverRole || !can({ userId: j.approvedBy, email: '', role: j.approverRole, surface: 'system' }, 'campaigns.launch')) {
+      await stopJourney(sql, j.id, `the person who approved it${j.approver ? ` (${j.approver})` : ''} may no longer launch campaigns. A marketer or admin must approve it again`);
+      continue;
+    }
+    try {
+      let sentThisPass = 0;
+      for (;;) {
+        const result = await sql.transaction(async (client) => {
+          const [{ today }] = (await client.query<{ today: number }>(
+            `select count(*)::int as today from journey_steps_done d join journey_entries e on e.id = d.entry_id where e.automation_id = $1 and d.outcome = 'sent' and d.at >= $2`, [j.id, dayStart],
+          )).rows;
+          const budget = { left: Math.min(j.maxPerRun - sentThisPass, j.maxPerDay - today) };
+          if (budget.left <= 0) return { dayCap: today >= j.maxPerDay, moved: 0 };
+          const entries = (await client.query<DueEntry>(
+            `select id, automation_id as "automationId", customer_id as "customerId", entered_at as "enteredAt", step, round, held from journey_entries
+             where automation_id = $1 and state = 'active' and due_at <= now() order by due_at, id limit 200 for update skip locked`, [j.id],
+          )).rows;
+          let moved = 0;
+          for (const entry of entries) {
+            if (budget.left <= 0) break;
+            const sent = await advanceOne(client, j, entry, config, ctx, touched, budget);
+            sentThisPass += sent;
+            moved++;
+          }
+          return { dayCap: budget.left <= 0 && today + sentThisPass >= j.maxPerDay, moved };
+        });
+        if (result.dayCap) {
+          await stopJourney(sql, j.id, `it reached its cap of ${j.maxPerDay} messages a day; nothing more was sent. Resume it tomorrow, or change its caps`);
+          break;
         }
-        return { stop: null, moved: entries.length };
-      });
-      if (result.stop) {
-        await sql.query(`update automations set status = 'paused', status_reason = $2 where id = $1 and status = 'active'`, [j.id, `stopped: ${result.stop}; nothing more was sent. Resume it tomorrow, or change its caps`]);
-        break;
+        if (result.moved === 0 || sentThisPass >= j.maxPerRun) break;
       }
-      if (result.moved === 0 || sentThisPass >= j.maxPerRun) break;
+    } catch (error) {
+      await stopJourney(sql, j.id, `${(error as Error).message} Change it, then approve it again`);
     }
   }
   for (const campaignId of touched) await queue?.send(queueNames.deliveryDispatch, { campaignId }, `dispatch:${campaignId}`);
   void events;
 }
 
-/** One entry, step by step until it waits or leaves. Returns how many messages it queued. */
-async function advanceOne(db: Queryable, j: ActiveJourney, journey: Journey, entry: DueEntry, config: Config, ctx: RuleContext, touched: Set<number>) {
+/**
+ * One entry, step by step until it waits or leaves, or until the pass's budget of messages is spent (then it stays
+ * at its step, due, for the next pass). Returns how many messages it queued.
+ */
+async function advanceOne(db: Queryable, j: ActiveJourney, entry: DueEntry, config: Config, ctx: RuleContext, touched: Set<number>, budget: { left: number }) {
+  const journey = j.definition.journey;
   let step = entry.step;
   let sent = 0;
   const finish = (state: 'done' | 'exited', reason: string) => db.query(`update journey_entries set state = $2, reason = $3, step = $4 where id = $1`, [entry.id, state, reason, step]);
@@ -179,7 +224,13 @@ async function advanceOne(db: Queryable, j: ActiveJourney, journey: Journey, ent
       step = (await conditionHolds(db, j, entry, s.branch.if, ctx)) ? s.branch.then - 1 : s.branch.else - 1;
       continue;
     }
-    sent += await sendStep(db, j, entry, step, s.send, config, touched);
+    if (budget.left <= 0) {
+      await db.query(`update journey_entries set step = $2 where id = $1`, [entry.id, step]);
+      return sent;
+    }
+    const queued = await sendStep(db, j, entry, step, s.send, config, touched);
+    sent += queued;
+    budget.left -= queued;
     step++;
   }
 }
@@ -208,6 +259,12 @@ async function conditionHolds(db: Queryable, j: ActiveJourney, entry: DueEntry, 
  */
 async function sendStep(db: Queryable, j: ActiveJourney, entry: DueEntry, step: number, send: { channel: 'email' | 'sms'; subject?: string; template: string }, config: Config, touched: Set<number>) {
   const campaignId = await stepCampaign(db, j, step, entry.round, send);
+  // A person cancelled this step's campaign: the step is recorded as not sent, and nothing goes out.
+  const [{ status }] = (await db.query<{ status: string }>(`select status from campaigns where id = $1`, [campaignId])).rows;
+  if (status === 'cancelled') {
+    await db.query(`insert into journey_steps_done (entry_id, step, outcome) values ($1, $2, 'skipped: the step was cancelled') on conflict do nothing`, [entry.id, step]);
+    return 0;
+  }
   const params = new SqlParams();
   const message = messageSql(config, { channel: send.channel, subject: send.channel === 'email' ? (send.subject ?? j.name) : null, template: send.template }, params);
   const excluded = exclusionSql(send.channel, { messages: config.FREQUENCY_CAP_MESSAGES, days: config.FREQUENCY_CAP_DAYS }, new Date(Date.now() - config.FREQUENCY_CAP_DAYS * DAY_MS), params);

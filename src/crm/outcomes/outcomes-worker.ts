@@ -23,8 +23,8 @@ async function announceClosedReports(sql: Sql, events: EventBus, attributionDays
      where (k.report_posted_at is null and k.status = 'completed'
        and (select max(coalesce(l.sent_at, l.created_at)) from communication_logs l where l.campaign_id = k.id)
            + make_interval(days => coalesce(k.attribution_days, $1)) <= now())
-       -- A report Slack did not take (it was down) is announced again, every ten minutes, until it does.
-       or (k.report_posted_at < now() - interval '10 minutes' and exists (select 1 from slack_campaign_threads t where t.campaign_id = k.id))
+       -- A report Slack did not take (it was down) is announced again ten minutes later, up to three attempts in all.
+       or (k.report_posted_at < now() - interval '10 minutes' and exists (select 1 from slack_campaign_threads t where t.campaign_id = k.id and t.attempts between 1 and 2))
      returning k.id, k.name, k.launched_by as "launchedBy"`,
     [attributionDays],
   );
