@@ -97,7 +97,8 @@ describe('journeys', () => {
     });
     // Two more come to spend over 5,000 (the customers' figures change, which marks them); one of them unsubscribes while waiting.
     await crm.db.sql.query(`update customers set total_spend = 6000 where id = any($1)`, [[later, leaving]]);
-    await until('both to enter', async () => (await entries(automationId)).length === 2);
+    // Both enter and start their hour's wait (the wait is taken before the test moves it).
+    await until('both to enter and wait', async () => { const e = await entries(automationId); return e.length === 2 && e.every((x) => x.step === 1) && e; });
     expect((await entries(automationId)).map((e) => e.customer_id)).toEqual([later, leaving]);
     await crm.db.sql.query(`update customers set unsubscribed_at = now() where id = $1`, [leaving]);
     await waitEnds(automationId);
