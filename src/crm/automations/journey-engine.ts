@@ -2,7 +2,6 @@ import { can } from '../../auth/authorize.js';
 import type { Role } from '../../auth/roles.js';
 import type { Config } from '../../config/config.schema.js';
 import type { Queryable, Sql } from '../../db/sql.js';
-import type { EventBus } from '../../events/crm-events.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { exclusionSql } from '../campaigns/audience.js';
 import { messageSql } from '../campaigns/campaign-message.js';
@@ -149,7 +148,7 @@ const stopJourney = (sql: Queryable, journeyId: number, why: string) =>
  * counted before every message; at the day's cap the journey stops and says why. A journey whose approver may no
  * longer launch, or that fails (a rule that cannot be read), stops on its own without holding up the others.
  */
-export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, events: EventBus | undefined, config: Config, ctx: RuleContext) {
+export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, config: Config, ctx: RuleContext) {
   const touched = new Set<number>();
   const dayStart = startOfDay(dayIn(new Date(), config.TIME_ZONE), config.TIME_ZONE);
   for (const j of await activeJourneys(sql)) {
@@ -191,7 +190,6 @@ export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, even
     }
   }
   for (const campaignId of touched) await queue?.send(queueNames.deliveryDispatch, { campaignId }, `dispatch:${campaignId}`);
-  void events;
 }
 
 /**

@@ -73,7 +73,7 @@ export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus,
       // Journeys: who entered (from what changed since the last pass, and new events), then every due step.
       const ctx = { now: new Date(), zone: config.TIME_ZONE };
       await step('journey entries', async () => { await enterBySegment(sql, ctx, config); await enterByEvent(sql, config); });
-      await step('journey steps', () => advanceEntries(sql, queue, events, config, ctx));
+      await step('journey steps', () => advanceEntries(sql, queue, config, ctx));
       if (config.DEMO_SHOPPERS) await step('demo shoppers', () => answerAsDemoShoppers(sql, config));
       // Attributions of customers whose orders or messages changed, a bounded amount a tick.
       await step('attributions', () => workOffStale(sql, config.ATTRIBUTION_DAYS, { max: 100_000 }));
