@@ -10,7 +10,7 @@ const { enterBySegment, startJourney } = await dist('src/crm/automations/journey
 const ctx = { now: new Date(), zone: 'Asia/Kolkata' };
 const journey = {
   entry: { segment: { all: [{ field: 'total_spend', op: '>', value: 5000 }, { field: 'city', op: 'in', value: ['Mumbai', 'Delhi', 'Pune', 'Chennai'] }] } },
-  steps: [{ send: { channel: 'email', subject: 'Welcome to VIP', template: 'Hi' } }], exitOnConversion: true,
+  steps: [{ send: { channel: 'email', subject: 'Welcome to VIP', template: 'Hi' } }], exitOnConversion: true, reentry: 'never',
 };
 
 let started = performance.now();
