@@ -77,7 +77,7 @@ describe('recurring campaigns', () => {
     await until('the messages to be delivered', async () => (await crm.db.sql.rows(`select bool_and(status = 'sent') as done from communication_logs where campaign_id = $1`, [first.campaign_id]))[0].done);
     await crm.db.sql.query(`insert into orders (external_id, customer_id, placed_at, status, total)
       select 'AR1', customer_id, sent_at + interval '1 hour', 'completed', 750 from communication_logs where campaign_id = $1 order by id limit 1`, [first.campaign_id]);
-    const report = await tool('get_automation_report', { automationId });
+    const report = await until('the order in the report', async () => { const r = await tool('get_automation_report', { automationId }); return r.body.sent?.converted === 1 && r; }, 10_000);
     expect(report.body).toMatchObject({
       automationId, runs: [{ campaignId: first.campaign_id, sent: { customers: 6, converted: 1, revenue: 750 } }],
       sent: { customers: 6, converted: 1, orders: 1, revenue: 750 }, holdout: { customers: 0 }, lift: { verdict: expect.stringMatching(/no control group/) },

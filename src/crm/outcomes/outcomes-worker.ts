@@ -80,11 +80,16 @@ export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus,
       await step('closed reports', () => announceClosedReports(sql, events, config.ATTRIBUTION_DAYS));
     });
   };
+  let current: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    tick().catch((error) => logger.warn('campaign outcomes not brought up to date', { reason: (error as Error).message })).finally(() => { running = false; });
+    current = tick().catch((error) => logger.warn('campaign outcomes not brought up to date', { reason: (error as Error).message })).finally(() => { running = false; });
   }, config.OUTCOMES_SECONDS * 1000);
   timer.unref();
-  return () => clearInterval(timer);
+  // Stopping waits for a pass under way, so the database is not closed under it.
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
 }
