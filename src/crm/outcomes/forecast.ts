@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/sql.js';
 import { PURCHASED } from '../segments/rule-compiler.js';
+import { formatCount as n } from '../format.js';
 
 /**
  * Customers are compared within groups of recency and frequency (RFM without the money, which follows the other
@@ -81,6 +82,6 @@ export async function forecastFor(db: Queryable, audience: Record<string, number
   return {
     conversions: Math.round(conversions), revenue: Math.round(revenue * 100) / 100, conversionsRange: range,
     basis: { campaigns: all.campaigns, recipients: all.recipients, groups },
-    sentence: `About ${Math.round(conversions)} of them should order within ${options.attributionDays} days (95 % range ${range[0]}–${range[1]}), spending about ${options.currencyFormat(revenue)}, judging by ${all.recipients} recipients of ${all.campaigns} earlier campaign${all.campaigns > 1 ? 's' : ''} in the same recency and frequency groups${borrowedCount ? `; ${borrowedCount} customers are in groups with too little history and are counted at the overall rate` : ''}. This counts all their orders, not only those the campaign adds.`,
+    sentence: `About ${n(Math.round(conversions))} of them should order within ${options.attributionDays} days (95 % range ${n(range[0])}–${n(range[1])}), spending about ${options.currencyFormat(revenue)}, judging by ${n(all.recipients)} recipients of ${all.campaigns} earlier campaign${all.campaigns > 1 ? 's' : ''} in the same recency and frequency groups${borrowedCount ? `; ${n(borrowedCount)} customers are in groups with too little history and are counted at the overall rate` : ''}. This counts all their orders, not only those the campaign adds.`,
   };
 }
