@@ -1,5 +1,6 @@
 // The CRM's HTTP API as the web app uses it: the session cookie travels by itself, writes carry the CSRF token.
 import { formatCount, formatDateTime, formatMoney } from '../../src/crm/format.js';
+import type { ToolInput, ToolName, ToolOutput } from '../../src/tools/catalogue.js';
 
 let csrfToken: string | null = null;
 export const setCsrfToken = (token: string | null) => (csrfToken = token);
@@ -21,6 +22,12 @@ export async function api<T = any>(path: string, body?: unknown, method = body =
   if (!res.ok) throw new ApiError(res.status, data?.message ?? `The server answered ${res.status}.`);
   return data as T;
 }
+
+/**
+ * Runs a CRM tool through its HTTP route, named and typed by the catalogue: renaming a tool, or changing its input or
+ * output, fails the type check here. The server checks the input again.
+ */
+export const runTool = <N extends ToolName>(name: N, input: ToolInput<N>) => api<ToolOutput<N>>(`/api/tools/${name}`, input);
 
 export interface Me {
   user: { id: number; email: string; name: string; role: string } | null; role: string; csrfToken: string | null;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ToolInput, ToolOutput } from '../../src/tools/catalogue.js';
-import { api } from './api.js';
+import { runTool } from './api.js';
 
 type Planned = ToolOutput<'plan_automation'>;
 
@@ -28,10 +28,12 @@ export function AutomationEditor({ initial, automationId, onDone }: { initial?: 
     } catch (e) {
       return setError(`This is not JSON: ${(e as Error).message}`);
     }
-    await api<Planned>('/api/tools/plan_automation', { ...definition, ...(automationId ? { automationId } : {}) }).then(setPlanned, (e) => setError(e.message));
+    // Whatever was typed goes to the server as it is: it checks the definition and answers a mistake in a sentence.
+    const input = { ...definition, ...(automationId ? { automationId } : {}) } as ToolInput<'plan_automation'>;
+    await runTool('plan_automation', input).then(setPlanned, (e) => setError(e.message));
   }
   async function start() {
-    await api('/api/tools/approve_automation', { approvalId: planned!.approval.id }).then(onDone, (e) => setError(e.message));
+    await runTool('approve_automation', { approvalId: planned!.approval.id }).then(onDone, (e) => setError(e.message));
   }
   return (
     <section className="card" aria-label="Automation editor">

@@ -1,7 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ToolOutput } from '../../src/tools/catalogue.js';
-import { api, count, dateTime } from './api.js';
+import type { ToolName, ToolOutput } from '../../src/tools/catalogue.js';
+import { count, dateTime, runTool } from './api.js';
 import { AutomationEditor } from './automation-editor.js';
+
+// Names checked against the catalogue: a renamed tool fails the `satisfies` check here.
+const pauseAutomation = 'pause_automation' satisfies ToolName;
+const resumeAutomation = 'resume_automation' satisfies ToolName;
 
 type Automation = ToolOutput<'list_automations'>['automations'][number];
 
@@ -14,10 +18,10 @@ const statusText: Record<Automation['status'], string> = { draft: 'waiting for a
 export function AutomationsPage({ role }: { role: string }) {
   const [rows, setRows] = useState<Automation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => api<ToolOutput<'list_automations'>>('/api/tools/list_automations', {}).then((r) => setRows(r.automations), (e) => setError(e.message)), []);
+  const load = useCallback(() => runTool('list_automations', {}).then((r) => setRows(r.automations), (e) => setError(e.message)), []);
   useEffect(() => { void load(); }, [load]);
-  const act = (tool: 'pause_automation' | 'resume_automation', automationId: number) =>
-    api(`/api/tools/${tool}`, { automationId }).then(load, (e) => setError(e.message));
+  const act = (tool: typeof pauseAutomation | typeof resumeAutomation, automationId: number) =>
+    runTool(tool, { automationId }).then(load, (e) => setError(e.message));
   const mayAct = role === 'marketer' || role === 'admin';
   const [editing, setEditing] = useState<{ automationId?: number; initial?: Record<string, unknown> } | null>(null);
   const done = () => { setEditing(null); void load(); };
@@ -57,8 +61,8 @@ export function AutomationsPage({ role }: { role: string }) {
               ))}</tbody>
             </table>
           )}
-          {mayAct && a.status === 'active' && <button type="button" className="reject" onClick={() => act('pause_automation', a.automationId)}>Pause</button>}
-          {mayAct && a.status === 'paused' && <button type="button" onClick={() => act('resume_automation', a.automationId)}>Resume</button>}
+          {mayAct && a.status === 'active' && <button type="button" className="reject" onClick={() => act(pauseAutomation, a.automationId)}>Pause</button>}
+          {mayAct && a.status === 'paused' && <button type="button" onClick={() => act(resumeAutomation, a.automationId)}>Resume</button>}
           {mayAct && <button type="button" className="link" onClick={() => setEditing({ automationId: a.automationId, initial: a.definition })}>Change</button>}
         </article>
       ))}

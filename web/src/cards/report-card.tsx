@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ToolOutput } from '../../../src/tools/catalogue.js';
-import { api, count, money } from '../api.js';
+import { count, money, runTool } from '../api.js';
 
 type Report = ToolOutput<'get_campaign_report'>;
 
@@ -31,7 +31,7 @@ export function ReportCard({ campaignId, initial }: { campaignId: number; initia
   const [report, setReport] = useState<Report | null>(initial ?? null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (!initial) api<Report>('/api/tools/get_campaign_report', { campaignId }).then(setReport, (e) => setError(e.message));
+    if (!initial) runTool('get_campaign_report', { campaignId }).then(setReport, (e) => setError(e.message));
   }, [campaignId, initial]);
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!report) return <section className="card" aria-busy="true">Loading the report of campaign {campaignId}…</section>;
