@@ -59,6 +59,29 @@ describe('scheduled campaigns', () => {
     expect((await call(`${crm.url}/api/tools/cancel_campaign`, { token: analyst.token, body: { campaignId } })).status).toBe(403);
   });
 
+  it('moves a scheduled campaign to a new time with the same customers and messages, and refuses once it has begun', async () => {
+    await addCustomers(crm, Array.from({ length: 3 }, (_, i) => ({ name: `Moved ${i}`, email: `moved${i}@example.com`, city: 'Shiftpur' })));
+    const planned = await plan({ name: 'Next week', rules: city('Shiftpur'), sendAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), template: 'Hello {{first_name}}' });
+    const { campaignId } = (await launch(planned.body.approval.id)).body;
+    const before = await crm.db.sql.rows(`select customer_id, message from communication_logs where campaign_id = $1 order by customer_id`, [campaignId]);
+    const move = (body: Record<string, unknown>, token = marketer.token) => call(`${crm.url}/api/tools/reschedule_campaign`, { token, body: { campaignId, ...body } });
+    expect((await move({ sendAt: '2020-01-01 10:00' })).body.message).toMatch(/is in the past/);
+    expect((await move({})).status).toBe(400);
+    expect((await move({ sendAt: new Date(Date.now() + 2000).toISOString() }, (await crm.person('analyst')).token)).status).toBe(403);
+    const at = new Date(Date.now() + 2000);
+    const moved = await move({ sendAt: at.toISOString() });
+    expect(moved.body).toMatchObject({ campaignId, status: 'scheduled', scheduledFor: at.toISOString(), sentence: expect.stringMatching(/^Sent at /) });
+    const stats = await call(`${crm.url}/api/tools/get_campaign_stats`, { token: marketer.token, body: { campaignId } });
+    expect(stats.body.scheduledFor).toBe(at.toISOString());
+    const done = await waitForCampaign(crm, marketer.token, campaignId);
+    expect(done.sent).toBe(3);
+    expect(await crm.db.sql.rows(`select customer_id, message from communication_logs where campaign_id = $1 order by customer_id`, [campaignId])).toEqual(before);
+    expect((await crm.db.sql.rows(`select count(*) as n from audit_events where action = 'campaign.reschedule' and target = $1`, [`campaign:${campaignId}`]))[0].n).toBe(1);
+    const late = await move({ sendAt: new Date(Date.now() + 86_400_000).toISOString() });
+    expect(late.status).toBe(409);
+    expect(late.body.message).toMatch(/is (sending|completed); only a scheduled campaign/);
+  });
+
   it("sends each customer at their own best hour, or at the shop's when they have few orders", async () => {
     const [evening, newcomer] = await addCustomers(crm, [{ name: 'Evening Buyer', email: 'evening@example.com', city: 'Hourpur' }, { name: 'New Buyer', email: 'new@example.com', city: 'Hourpur' }]);
     // The evening buyer orders at 19:xx in Kolkata, four times; the shop's other orders (the newcomer's one among them) are at 11:xx.

@@ -166,4 +166,32 @@ describe('the Slack bot at /slack/events', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(posted()).toHaveLength(2);
   });
+
+  it("posts a journey's stop with its reason and, once the day is over, that day's work, each once", async () => {
+    const tool = (name: string, body: unknown) => call(`${crm.url}/api/tools/${name}`, { token: marketer.token, body });
+    const planned = await tool('plan_automation', {
+      name: 'Thank-you journey', maxPerRun: 1, maxPerDay: 1,
+      journey: { entry: { event: 'first_order' }, steps: [{ send: { channel: 'email', subject: 'Thank you', template: 'Thanks {{first_name}}' } }], exitOnConversion: false },
+    });
+    expect(planned.status).toBe(200);
+    const { automationId } = planned.body;
+    await tool('approve_automation', { approvalId: planned.body.approval.id });
+    const [a, b] = (await crm.db.sql.rows<{ id: number }>(
+      `insert into customers (external_id, name, email) values ('JRN-1', 'Asha Rao', 'asha.journey@example.com'), ('JRN-2', 'Ben Roy', 'ben.journey@example.com') returning id`,
+    )).map((r) => r.id);
+    for (const [i, id] of [a, b].entries()) {
+      await crm.db.sql.query(`insert into orders (external_id, customer_id, placed_at, status, total) values ($1, $2, now(), 'completed', 500)`, [`JRN-O${i}`, id]);
+    }
+    const posted = () => slack.of('chat.postMessage').filter((c) => c.args.channel === 'CRUNS' && c.args.text.includes('Thank-you journey'));
+    const stopped = await slack.waitFor(() => posted().find((c) => c.args.text.startsWith(':warning: Journey Thank-you journey stopped: it reached its cap of 1 message a day')), 'the stop posted');
+    expect(stopped.args.text).toMatch(/wait where they are until it is resumed\.$/);
+    // The day is over: what happened today is moved back a day, as if the clock had passed midnight.
+    await crm.db.sql.query(`update journey_entries set entered_at = entered_at - interval '1 day' where automation_id = $1`, [automationId]);
+    await crm.db.sql.query(`update journey_steps_done d set at = at - interval '1 day' from journey_entries e where e.id = d.entry_id and e.automation_id = $1`, [automationId]);
+    const day = await slack.waitFor(() => posted().find((c) => c.args.text.startsWith('Journey Thank-you journey on ')), "the day's work posted");
+    expect(day.args.text).toMatch(/: 2 entered; step 1 \(email "Thank you"\): 1 sent\. 1 in it now\.$/);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(posted()).toHaveLength(2);
+  });
 });
+

@@ -28,7 +28,7 @@ export function approvalPolicy(actor: Actor, options: { approveWrites: boolean; 
     if (!can(actor, t.permission)) return { type: 'denied' as const, reason: `Your role (${actor.role}) does not allow ${t.permission}.` };
     if (t.risk === 'send') {
       const approvalId = (input as { approvalId?: string })?.approvalId;
-      return { type: 'user-approval' as const, reason: approvalId ? await options.planSummary(approvalId) : 'Send messages to customers.' };
+      return { type: 'user-approval' as const, reason: approvalId ? await options.planSummary(approvalId) : `${t.name.replace(/_/g, ' ')}: ${JSON.stringify(input).slice(0, 300)}` };
     }
     if (t.risk === 'write' && options.approveWrites) return { type: 'user-approval' as const, reason: `${t.name.replace(/_/g, ' ')}: ${JSON.stringify(input).slice(0, 300)}` };
     return 'not-applicable' as const;

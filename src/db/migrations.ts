@@ -12,6 +12,7 @@ import { Migration20261208000000_scheduled_campaigns } from '../../migrations/Mi
 import { Migration20261209000000_attributions } from '../../migrations/Migration20261209000000_attributions.js';
 import { Migration20261210000000_automations } from '../../migrations/Migration20261210000000_automations.js';
 import { Migration20261211000000_journeys } from '../../migrations/Migration20261211000000_journeys.js';
+import { Migration20261212000000_journey_notices } from '../../migrations/Migration20261212000000_journey_notices.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   { name: 'Migration20261209000000_attributions', class: Migration20261209000000_attributions },
   { name: 'Migration20261210000000_automations', class: Migration20261210000000_automations },
   { name: 'Migration20261211000000_journeys', class: Migration20261211000000_journeys },
+  { name: 'Migration20261212000000_journey_notices', class: Migration20261212000000_journey_notices },
 ];

@@ -14,6 +14,8 @@ export interface CrmEvents {
   'campaign.report': { campaignId: number; name: string };
   /** A run of a recurring campaign: sent, or held because it would exceed a cap (the automation is then paused). */
   'automation.run': { automationId: number; name: string; status: 'sent' | 'held'; campaignId: number; recipients: number; reason: string | null };
+  /** A journey stopped, or a business day of its work is over: one line for the team. */
+  'journey.notice': { automationId: number; key: string; text: string };
 }
 export type CrmEventName = keyof CrmEvents;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cancelInput, planInput } from '../crm/campaigns/campaign-input.js';
+import { cancelInput, planInput, rescheduleInput } from '../crm/campaigns/campaign-input.js';
 import { defineTool } from './crm-tool.js';
 import { groupOutput, liftOutput } from './outcome-schemas.js';
 
@@ -70,6 +70,16 @@ export const cancelCampaign = defineTool({
   risk: 'write',
   permission: 'campaigns.launch',
   execute: ({ campaignId }, { actor, services }) => services.campaigns.cancel(actor, campaignId),
+});
+
+export const rescheduleCampaign = defineTool({
+  name: 'reschedule_campaign',
+  description: 'Move a scheduled campaign whose first message has not left to a new time (sendAt), or to each customer\'s best hour, or both. The same customers get the same messages as approved; to change those, cancel it and plan again. A person approves the new time.',
+  input: rescheduleInput,
+  output: z.object({ campaignId: z.number(), status: z.literal('scheduled'), scheduledFor: z.string().describe('When the first message is now due'), sentence: z.string() }),
+  risk: 'send',
+  permission: 'campaigns.launch',
+  execute: (input, { actor, services }) => services.campaigns.reschedule(actor, input),
 });
 
 export const listCampaigns = defineTool({

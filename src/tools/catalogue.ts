@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { getInsights, getOverview } from './analytics-tools.js';
-import { cancelCampaign, getCampaignReport, getCampaignStats, launchCampaign, listCampaigns, planCampaign } from './campaign-tools.js';
+import { cancelCampaign, getCampaignReport, rescheduleCampaign, getCampaignStats, launchCampaign, listCampaigns, planCampaign } from './campaign-tools.js';
 import type { CrmTool } from './crm-tool.js';
 import { approveAutomation, getAutomationReport, listAutomations, pauseAutomation, planAutomation, resumeAutomation } from './automation-tools.js';
 import { changeConsent, getCustomer, searchCustomers } from './customer-tools.js';
@@ -11,7 +11,7 @@ import { createSegment, getSegment, getSegmentInsights, listSegments, previewSeg
 const tools = [
   getOverview, searchCustomers, getCustomer, importRecords, getImportStatus, previewSegment, createSegment, listSegments,
   getSegment, planCampaign, launchCampaign, listCampaigns, getCampaignStats, suggestMessages, getInsights, changeConsent, sendTestMessage, getCampaignReport,
-  getSegmentInsights, cancelCampaign, planAutomation, approveAutomation, pauseAutomation, resumeAutomation, listAutomations, getAutomationReport,
+  getSegmentInsights, cancelCampaign, rescheduleCampaign, planAutomation, approveAutomation, pauseAutomation, resumeAutomation, listAutomations, getAutomationReport,
 ] as const;
 
 /**

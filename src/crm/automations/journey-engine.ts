@@ -9,8 +9,9 @@ import type { RuleContext } from '../segments/condition-range.js';
 import { compileRule, PURCHASED, SqlParams } from '../segments/rule-compiler.js';
 import { parseRule } from '../segments/rule-parser.js';
 import { DAY_MS } from '../time/clock.js';
-import { dayIn, startOfDay } from '../time/time-zone.js';
+import { dayIn, daysLaterAt, startOfDay } from '../time/time-zone.js';
 import type { Journey, JourneyStep } from './journey-input.js';
+import { noteJourneyStopped } from './journey-notices.js';
 import { nextRuns } from './recurrence.js';
 
 const eventWords = { first_order: 'when they place their first order', any_order: 'whenever they place an order', imported: 'when they are added to the CRM', unsubscribed: 'when they unsubscribe' } as const;
@@ -138,8 +139,12 @@ export async function enterByEvent(sql: Sql, config: Config) {
 interface DueEntry { id: number; automationId: number; customerId: number; enteredAt: Date; step: number; round: number; held: boolean }
 
 /** Stops a journey and says why; its customers wait where they are until it is resumed or changed. */
-const stopJourney = (sql: Queryable, journeyId: number, why: string) =>
-  sql.query(`update automations set status = 'paused', status_reason = $2 where id = $1 and status = 'active'`, [journeyId, `stopped: ${why}`]);
+async function stopJourney(sql: Sql, journey: { id: number; name: string }, why: string) {
+  await sql.transaction(async (client) => {
+    const stopped = await client.query(`update automations set status = 'paused', status_reason = $2 where id = $1 and status = 'active'`, [journey.id, `stopped: ${why}`]);
+    if (stopped.rowCount) await noteJourneyStopped(client, journey.id, journey.name, why);
+  });
+}
 
 /**
  * Moves due entries through their steps, each entry in the transaction that records its steps, so a step acts once
@@ -154,7 +159,7 @@ export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, conf
   for (const j of await activeJourneys(sql)) {
     // The journey acts with its approver's approval, only while they may still launch campaigns.
     if (j.approverDisabled || !j.approverRole || !can({ userId: j.approvedBy, email: '', role: j.approverRole, surface: 'system' }, 'campaigns.launch')) {
-      await stopJourney(sql, j.id, `the person who approved it${j.approver ? ` (${j.approver})` : ''} may no longer launch campaigns. A marketer or admin must approve it again`);
+      await stopJourney(sql, j, `the person who approved it${j.approver ? ` (${j.approver})` : ''} may no longer launch campaigns. A marketer or admin must approve it again`);
       continue;
     }
     try {
@@ -180,13 +185,13 @@ export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, conf
           return { dayCap: budget.left <= 0 && today + sentThisPass >= j.maxPerDay, moved };
         });
         if (result.dayCap) {
-          await stopJourney(sql, j.id, `it reached its cap of ${j.maxPerDay} messages a day; nothing more was sent. Resume it tomorrow, or change its caps`);
+          await stopJourney(sql, j, `it reached its cap of ${j.maxPerDay} message${j.maxPerDay === 1 ? '' : 's'} a day; nothing more was sent. Resume it tomorrow, or change its caps`);
           break;
         }
         if (result.moved === 0 || sentThisPass >= j.maxPerRun) break;
       }
     } catch (error) {
-      await stopJourney(sql, j.id, `${(error as Error).message} Change it, then approve it again`);
+      await stopJourney(sql, j, `${(error as Error).message} Change it, then approve it again`);
     }
   }
   for (const campaignId of touched) await queue?.send(queueNames.deliveryDispatch, { campaignId }, `dispatch:${campaignId}`);
@@ -207,7 +212,7 @@ async function advanceOne(db: Queryable, j: ActiveJourney, entry: DueEntry, conf
     if (!s) return finish('done', 'went through every step').then(() => sent);
     if ('exit' in s) return finish('exited', `exit at step ${step + 1}`).then(() => sent);
     if ('wait' in s || 'waitUntil' in s) {
-      const due = 'wait' in s ? new Date(Date.now() + (s.wait.days * 24 + s.wait.hours) * 3_600_000)
+      const due = 'wait' in s ? new Date(daysLaterAt(new Date(), s.wait.days, config.TIME_ZONE).getTime() + s.wait.hours * 3_600_000)
         : nextRuns(`${Number(s.waitUntil.at.slice(3))} ${Number(s.waitUntil.at.slice(0, 2))} * * ${['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].indexOf(s.waitUntil.weekday)}`, config.TIME_ZONE, new Date(), 1)[0];
       // The wait is recorded as done, so a retry of this pass moves on instead of waiting again.
       const first = await db.query(`insert into journey_steps_done (entry_id, step, outcome) values ($1, $2, 'waited') on conflict do nothing`, [entry.id, step]);

@@ -44,9 +44,12 @@ export const recurringCampaignInput = z.object(campaignFields).strict()
   // Without one, each run's email would carry the run's name ("Weekly win-back · 2026-12-07") as its subject.
   .refine((v) => v.channel === 'sms' || v.subject !== undefined, { message: 'an email sent by a recurring campaign needs its subject', path: ['subject'] });
 export type PlanInput = z.output<typeof planInput>;
+export type RescheduleInput = z.output<typeof rescheduleInput>;
 
 export const launchInput = z.object({ approvalId: z.uuid('must be the approval id a plan returned') }).strict();
 export const cancelInput = z.object({ campaignId: id }).strict();
+export const rescheduleInput = z.object({ campaignId: id, ...scheduleFields }).strict()
+  .refine((v) => v.sendAt !== undefined || v.bestHour === true, 'give the new time (sendAt), or bestHour: true, or both');
 export const historyQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),

@@ -74,12 +74,12 @@ export async function holdUntilDue(client: Queryable, campaignId: number, schedu
     const params = new SqlParams();
     const due = bestHourSql(params, from, zone, hour);
     await client.query(
-      `update communication_logs l set next_attempt_at = ${due} from customers c where c.id = l.customer_id and l.campaign_id = ${params.add(campaignId)}`,
+      `update communication_logs l set next_attempt_at = ${due} from customers c where c.id = l.customer_id and l.campaign_id = ${params.add(campaignId)} and l.status = 'queued'`,
       params.values,
     );
   } else {
-    await client.query(`update communication_logs set next_attempt_at = $2 where campaign_id = $1`, [campaignId, from]);
+    await client.query(`update communication_logs set next_attempt_at = $2 where campaign_id = $1 and status = 'queued'`, [campaignId, from]);
   }
-  const [{ first }] = (await client.query<{ first: Date }>(`select min(next_attempt_at) as first from communication_logs where campaign_id = $1`, [campaignId])).rows;
+  const [{ first }] = (await client.query<{ first: Date }>(`select min(next_attempt_at) as first from communication_logs where campaign_id = $1 and status = 'queued'`, [campaignId])).rows;
   return first;
 }

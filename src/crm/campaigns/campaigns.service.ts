@@ -18,7 +18,7 @@ import { SegmentsService } from '../segments/segments.service.js';
 import { DAY_MS } from '../time/clock.js';
 import { exclusionReasons, exclusionSql, addressSql, type Channel, type ExclusionReason, type FrequencyCap } from './audience.js';
 import { deliveryCounts, type DeliveryCounts } from './campaign-stats.js';
-import type { PlanInput } from './campaign-input.js';
+import type { PlanInput, RescheduleInput } from './campaign-input.js';
 import { placeholdersWithoutFallback, TemplateError } from './message-template.js';
 import { messageParts, messageSql, subjectParts } from './campaign-message.js';
 import { abBucketSql, abTestDefinition, inTestSql, type AbTestDefinition } from './ab-test.js';
@@ -256,6 +256,30 @@ export class CampaignsService {
       const notSent = stopped.rowCount ?? 0;
       await this.audit.record(actor, 'campaign.cancel', `campaign:${campaignId}`, { notSent, was: campaign.status }, client);
       return { campaignId, status: 'cancelled' as const, notSent };
+    });
+  }
+
+  /**
+   * Moves a scheduled campaign that has not begun: its frozen messages (customers and texts as approved) wait for the
+   * new time, or each for its customer's best hour. The audience is not evaluated again; to change who gets it or what
+   * it says, cancel it and plan it anew. A person approves the move, as they approved the time.
+   */
+  async reschedule(actor: Actor, input: RescheduleInput) {
+    authorize(actor, 'campaigns.launch');
+    const zone = this.config.TIME_ZONE;
+    const sendAt = input.sendAt ? readSendAt(input.sendAt, zone, new Date()) : null;
+    return this.sql.transaction(async (client) => {
+      const [campaign] = (await client.query<{ status: string; sendAt: Date | null }>(`select status, send_at as "sendAt" from campaigns where id = $1 for update`, [input.campaignId])).rows;
+      if (!campaign) throw new NotFound(`There is no campaign ${input.campaignId}.`);
+      if (campaign.status !== 'scheduled') throw new Conflict(`Campaign ${input.campaignId} is ${campaign.status}; only a scheduled campaign whose first message has not left can be moved.`);
+      const schedule = scheduleOf({ sendAt, sendAtBestHour: input.bestHour ?? false }, zone, new Date())!;
+      const first = await holdUntilDue(client, input.campaignId, schedule, zone);
+      await client.query(
+        `update campaigns set send_at = $2, send_at_best_hour = $3, plan = jsonb_set(plan, '{schedule}', $4::jsonb) where id = $1`,
+        [input.campaignId, first, schedule.bestHour, JSON.stringify(schedule)],
+      );
+      await this.audit.record(actor, 'campaign.reschedule', `campaign:${input.campaignId}`, { was: campaign.sendAt ? new Date(campaign.sendAt).toISOString() : null, scheduledFor: first.toISOString(), bestHour: schedule.bestHour }, client);
+      return { campaignId: input.campaignId, status: 'scheduled' as const, scheduledFor: first.toISOString(), sentence: schedule.sentence };
     });
   }
 

@@ -12,6 +12,7 @@ import { SegmentsService } from '../segments/segments.service.js';
 import { systemClock } from '../time/clock.js';
 import { runDueAutomations } from '../automations/automation-runner.js';
 import { advanceEntries, enterByEvent, enterBySegment } from '../automations/journey-engine.js';
+import { announceJourneyNotices, noteJourneyDays } from '../automations/journey-notices.js';
 
 /**
  * Campaigns whose attribution window has closed (every message's window, counted from the last one delivered) and
@@ -74,6 +75,7 @@ export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus,
       const ctx = { now: new Date(), zone: config.TIME_ZONE };
       await step('journey entries', async () => { await enterBySegment(sql, ctx, config); await enterByEvent(sql, config); });
       await step('journey steps', () => advanceEntries(sql, queue, config, ctx));
+      await step('journey notices', async () => { await noteJourneyDays(sql, config); await announceJourneyNotices(sql, events); });
       if (config.DEMO_SHOPPERS) await step('demo shoppers', () => answerAsDemoShoppers(sql, config));
       // Attributions of customers whose orders or messages changed, a bounded amount a tick.
       await step('attributions', () => workOffStale(sql, config.ATTRIBUTION_DAYS, { max: 100_000 }));

@@ -66,3 +66,23 @@ export function instantAt(day: string, time: string, zone: string): Date {
   t = wall - offsetAt(t, zone);
   return new Date(t);
 }
+
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The instant `days` calendar days after `instant` at the same wall-clock time where the business is. A journey's
+ * "wait 7 days" after a 10:00 message means 10:00 a week later, also across a daylight-saving change, not 168 hours
+ * (which would land at 09:00 or 11:00). Seconds are kept; a time the clock skips on the target day comes out an hour
+ * later, as `instantAt` states.
+ */
+export function daysLaterAt(instant: Date, days: number, zone: string): Date {
+  if (days === 0) return instant;
+  let f = wallFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    wallFormats.set(zone, f);
+  }
+  const [day, time] = f.format(instant).split(' ');
+  const target = new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  return new Date(instantAt(target, time, zone).getTime() + (instant.getTime() % 60_000 + 60_000) % 60_000);
+}
