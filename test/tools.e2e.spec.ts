@@ -19,7 +19,7 @@ describe('the tool catalogue over HTTP', () => {
     const res = await call(`${crm.url}/api/tools`, { token: analyst.token });
     expect(res.body.map((t: any) => t.name).sort()).toEqual([
       'approve_automation', 'cancel_campaign', 'change_consent', 'create_segment', 'get_automation_report', 'get_campaign_report', 'get_campaign_stats', 'get_customer', 'get_import_status', 'get_insights', 'get_overview', 'get_segment', 'get_segment_insights', 'import_records',
-      'launch_campaign', 'list_automations', 'list_campaigns', 'list_segments', 'pause_automation', 'plan_automation', 'plan_campaign', 'preview_segment', 'reschedule_campaign', 'resume_automation', 'search_customers', 'send_test_message', 'suggest_messages',
+      'launch_campaign', 'list_automations', 'list_campaigns', 'list_segments', 'pause_automation', 'plan_automation', 'plan_campaign', 'preview_segment', 'rank_customers', 'reschedule_campaign', 'resume_automation', 'search_customers', 'send_test_message', 'suggest_messages',
     ]);
     expect(res.body.find((t: any) => t.name === 'launch_campaign').risk).toBe('send');
     expect(res.body.find((t: any) => t.name === 'send_test_message').risk).toBe('send');

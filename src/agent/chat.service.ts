@@ -93,16 +93,24 @@ export class ChatService {
       abortSignal: abort.signal,
     });
     const model = this.chosen.name;
+    const failed = (error: unknown) => {
+      logger.warn('chat turn failed', { conversationId, reason: error instanceof Error ? error.message : String(error) });
+      return 'The model could not answer just now. Nothing was changed; try again in a moment.';
+    };
     return createUIMessageStream<UIMessage<TurnMetadata>>({
       originalMessages: messages as UIMessage<TurnMetadata>[],
       generateId,
-      onError: (error) => {
-        logger.warn('chat turn failed', { conversationId, reason: error instanceof Error ? error.message : String(error) });
-        return 'The model could not answer just now. Nothing was changed; try again in a moment.';
-      },
+      onError: failed,
       execute: async ({ writer }) => {
         try {
-          for await (const chunk of toUIMessageStream<ToolSet, UIMessage<TurnMetadata>>({ stream: result.stream, tools, sendFinish: false, messageMetadata: ({ part }) => (part.type === 'start' ? { model } : undefined) })) writer.write(chunk);
+          // A failed model call (a refused key, a server that is down) reaches the person once, in the CRM's words:
+          // the web chat stops at the first error, which would otherwise be the SDK's bare "An error occurred."
+          let modelFailed = false;
+          for await (const chunk of toUIMessageStream<ToolSet, UIMessage<TurnMetadata>>({ stream: result.stream, tools, sendFinish: false, onError: failed, redactToolErrors: false, messageMetadata: ({ part }) => (part.type === 'start' ? { model } : undefined) })) {
+            writer.write(chunk);
+            modelFailed ||= chunk.type === 'error';
+          }
+          if (modelFailed) return;
           const steps = abort.signal.aborted ? [] : await result.steps;
           const usage = abort.signal.aborted ? undefined : await result.totalUsage;
           const last = steps.at(-1);

@@ -3,13 +3,13 @@ import { getInsights, getOverview } from './analytics-tools.js';
 import { cancelCampaign, getCampaignReport, rescheduleCampaign, getCampaignStats, launchCampaign, listCampaigns, planCampaign } from './campaign-tools.js';
 import type { CrmTool } from './crm-tool.js';
 import { approveAutomation, getAutomationReport, listAutomations, pauseAutomation, planAutomation, resumeAutomation } from './automation-tools.js';
-import { changeConsent, getCustomer, searchCustomers } from './customer-tools.js';
+import { changeConsent, getCustomer, rankCustomers, searchCustomers } from './customer-tools.js';
 import { getImportStatus, importRecords } from './import-tools.js';
 import { sendTestMessage, suggestMessages } from './message-tools.js';
 import { createSegment, getSegment, getSegmentInsights, listSegments, previewSegment } from './segment-tools.js';
 
 const tools = [
-  getOverview, searchCustomers, getCustomer, importRecords, getImportStatus, previewSegment, createSegment, listSegments,
+  getOverview, searchCustomers, rankCustomers, getCustomer, importRecords, getImportStatus, previewSegment, createSegment, listSegments,
   getSegment, planCampaign, launchCampaign, listCampaigns, getCampaignStats, suggestMessages, getInsights, changeConsent, sendTestMessage, getCampaignReport,
   getSegmentInsights, cancelCampaign, rescheduleCampaign, planAutomation, approveAutomation, pauseAutomation, resumeAutomation, listAutomations, getAutomationReport,
 ] as const;

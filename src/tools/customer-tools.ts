@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './crm-tool.js';
+import { rankInput } from '../crm/customers/rank-input.js';
 
 const channelConsent = z.object({
   status: z.enum(['granted', 'withdrawn']).nullable().describe('null: never asked (email may still be sent; SMS needs granted)'),
@@ -16,6 +17,16 @@ export const searchCustomers = defineTool({
   risk: 'read',
   permission: 'customers.read',
   execute: ({ query, limit }, { actor, services }) => services.customers.search(actor, query, limit),
+});
+
+export const rankCustomers = defineTool({
+  name: 'rank_customers',
+  description: 'The first customers by a figure — total spend, number of orders, average order value or last order date — among those a rule matches, or among everyone: "top 10 customers by spend in Pune", "our 5 most frequent shoppers". At most 100.',
+  input: rankInput,
+  output: z.object({ by: z.string(), direction: z.enum(['desc', 'asc']), customers: z.array(customer.extend({ averageOrderValue: z.string().nullable() })) }),
+  risk: 'read',
+  permission: 'customers.read',
+  execute: (input, { actor, services }) => services.customers.rank(actor, input),
 });
 
 export const getCustomer = defineTool({

@@ -6,6 +6,8 @@ import { isToolName } from '../../tools/catalogue.js';
 import { launchCampaign, planCampaign } from '../../tools/campaign-tools.js';
 import { createSegment, previewSegment } from '../../tools/segment-tools.js';
 import { readRequest } from './request-grammar.js';
+import { Grounding } from '../language/grounding.js';
+import { emptyVocabulary, type Vocabulary } from '../language/vocabulary.js';
 
 
 function textOf(content: unknown): string {
@@ -74,8 +76,8 @@ const usage = (input: number, output: number): LanguageModelV4Usage => ({
 
 /**
  * The model used when no AI service is configured: deterministic, instant, and honest about being offline. It reads
- * the latest message with a small grammar over the CRM's vocabulary (request-grammar.ts, audience-grammar.ts) and
- * acts through the same tools, approvals and limits as Gemini does.
+ * the latest message with a parser grounded in the data's own names (request-grammar.ts, ../language/) and acts
+ * through the same tools, approvals and limits as Gemini does.
  */
 export class OfflineModel implements LanguageModelV4 {
   readonly specificationVersion = 'v4';
@@ -84,17 +86,22 @@ export class OfflineModel implements LanguageModelV4 {
   readonly supportedUrls = {};
   private calls = 0;
 
-  constructor(private readonly clock: Clock, private readonly zone: string, private readonly currency: string) {}
+  private grounding: Grounding | null = null;
 
-  decide(prompt: LanguageModelV4Prompt): Step {
+  /** `vocabulary` gives the data's names (places, products, tags…) each turn grounds its words in. */
+  constructor(private readonly clock: Clock, private readonly zone: string, private readonly currency: string,
+    private readonly vocabulary: () => Promise<Vocabulary> = async () => emptyVocabulary) {}
+
+  decide(prompt: LanguageModelV4Prompt, vocabulary: Vocabulary = emptyVocabulary): Step {
     const lastUser = prompt.map((m) => m.role).lastIndexOf('user');
     const today = dayIn(this.clock(), this.zone);
-    const request = readRequest(lastUser >= 0 ? textOf(prompt[lastUser].content) : '', today);
+    if (this.grounding?.vocabulary !== vocabulary) this.grounding = new Grounding(vocabulary);
+    const request = readRequest(lastUser >= 0 ? textOf(prompt[lastUser].content) : '', { today, grounding: this.grounding, vocabulary, currency: this.currency });
     return nextStep(request, callsIn(prompt.slice(lastUser + 1)), memoryOf(prompt.slice(0, Math.max(lastUser, 0))), { today, currency: this.currency });
   }
 
-  private content(options: LanguageModelV4CallOptions): { step: Step; content: LanguageModelV4Content[]; usage: LanguageModelV4Usage } {
-    const step = this.decide(options.prompt);
+  private async content(options: LanguageModelV4CallOptions): Promise<{ step: Step; content: LanguageModelV4Content[]; usage: LanguageModelV4Usage }> {
+    const step = this.decide(options.prompt, await this.vocabulary());
     const inputTokens = tokens(JSON.stringify(options.prompt));
     if ('say' in step) return { step, content: [{ type: 'text', text: step.say }], usage: usage(inputTokens, tokens(step.say)) };
     const input = JSON.stringify(step.input);
@@ -102,12 +109,12 @@ export class OfflineModel implements LanguageModelV4 {
   }
 
   async doGenerate(options: LanguageModelV4CallOptions) {
-    const { step, content, usage } = this.content(options);
+    const { step, content, usage } = await this.content(options);
     return { content, usage, warnings: [], finishReason: { unified: 'say' in step ? 'stop' : 'tool-calls', raw: undefined } as const };
   }
 
   async doStream(options: LanguageModelV4CallOptions) {
-    const { step, content, usage } = this.content(options);
+    const { step, content, usage } = await this.content(options);
     const parts: LanguageModelV4StreamPart[] = [{ type: 'stream-start', warnings: [] }];
     for (const c of content) {
       if (c.type === 'text') {

@@ -15,11 +15,39 @@ export const helpText = `${offlineIntro} Try:
 - "Send them an email saying \\"Hi {{first_name | \\"there\\"}}, here is 10% off\\""
 - "Show the overview", "campaign history", "how did the last campaign do?", "insights"`;
 
-export function clarify(understood: string | null, unknown: string[]) {
+export function clarify(understood: string | null, unknown: string[], asks: string[] = [], corrections: { from: string; to: string }[] = []) {
+  const fixed = corrections.length ? `${correctionsNote(corrections)} ` : '';
+  if (asks.length) return `${fixed}${understood ? `I understood: ${understood} ` : ''}${asks.join(' ')} Tell me which you mean and I will count them.`;
   const words = [...new Set(unknown)].slice(0, 6).map((w) => `"${w}"`).join(', ');
-  const what = understood ? `I understood: ${understood}. But I do not know what ${words} means here.` : words ? `I could not tell which customers or what action you mean (${words}).` : 'I could not tell what you would like me to do.';
-  return `${what} Could you say it with amounts, order counts, dates or places — for example "customers in Pune who spent over 5,000 and haven't ordered in 60 days"? (${offlineIntro})`;
+  const what = understood ? `I understood: ${understood} But I do not know what ${words} means here.` : words ? `I could not tell which customers or what action you mean (${words}).` : 'I could not tell what you would like me to do.';
+  return `${fixed}${what} Could you say it with amounts, order counts, dates or places — for example "customers in Pune who spent over 5,000 and haven't ordered in 60 days"? (${offlineIntro})`;
 }
+
+const correctionsNote = (c: { from: string; to: string }[]) => `I read ${c.map((x) => `"${x.from}" as "${x.to}"`).join(', ')}.`;
+
+/** What the answer says before the figures: spelling corrected, and the meaning taken for descriptive words. */
+export function understoodNotes(u: { corrections: { from: string; to: string }[]; definitions: string[] }) {
+  return [u.corrections.length ? correctionsNote(u.corrections) : '', ...u.definitions.map((d) => `${d}; say so if you meant something else.`)].filter(Boolean).join(' ');
+}
+
+export const everyoneReply = (p: Json) => `You have **${n(p.totalCustomers)}** customers in all.`;
+
+const figureWords: Record<string, string> = { total_spend: 'total spend', order_count: 'orders', average_order_value: 'average order value', last_order_date: 'last order' };
+
+export function rankReply(r: Json, currency: string) {
+  if (!r.customers?.length) return 'No customer matches that.';
+  const figure = (c: Json) => (r.by === 'order_count' ? `${n(c.orderCount)} orders` : r.by === 'average_order_value' ? `${c.averageOrderValue === null ? 'no orders' : money(c.averageOrderValue, currency)} a order` : r.by === 'last_order_date' ? `last order ${c.lastOrderAt ? String(c.lastOrderAt).slice(0, 10) : 'never'}` : money(c.totalSpend, currency));
+  return `The ${r.direction === 'asc' ? 'lowest' : 'top'} ${n(r.customers.length)} by ${figureWords[r.by] ?? r.by}:\n${r.customers.map((c: Json, i: number) => `${i + 1}. #${c.id} ${c.name ?? '(no name)'}${c.city ? `, ${c.city}` : ''} — ${figure(c)}`).join('\n')}`;
+}
+
+export function profileReply(c: Json, currency: string) {
+  const orders = (c.recentOrders ?? []).slice(0, 5).map((o: Json) => `${String(o.placedAt).slice(0, 10)} ${money(o.total, currency)} (${o.status})`);
+  const messages = (c.recentMessages ?? []).slice(0, 3).map((m: Json) => `${m.campaign} (${m.status})`);
+  return `#${c.id} ${c.name ?? '(no name)'}${c.email ? ` <${c.email}>` : ''}${c.city ? `, ${c.city}` : ''}${c.country ? `, ${c.country}` : ''}: ${money(c.totalSpend, currency)} over ${n(c.orderCount)} orders${c.lastOrderAt ? `, last on ${String(c.lastOrderAt).slice(0, 10)}` : ''}${c.unsubscribed ? '; unsubscribed' : ''}.`
+    + (orders.length ? ` Latest orders: ${orders.join('; ')}.` : '') + (messages.length ? ` Latest messages: ${messages.join('; ')}.` : '');
+}
+
+export const importHelp = 'To import customers and orders, upload a CSV or JSON file: with the CLI, `npm run crm -- import <file>`; over HTTP, `POST /api/imports` with the file (the layout is detected: Shopify, the UCI retail file, or your own columns); or ask an AI assistant over MCP with import_records. Each import reports the lines it kept and every rejected line with its reason; ask "how is the import doing?" with its id.';
 
 export function previewReply(p: Json) {
   const funnel = p.funnel?.length > 1 ? ` Step by step: ${p.funnel.map((f: Json) => `${f.condition} — ${n(f.together)}`).join('; ')}.` : '';
@@ -85,6 +113,7 @@ export const insightsReply = (i: Json) => `Insights:\n${(i.insights ?? []).map((
 
 export function customersReply(c: Json, currency: string) {
   if (!c.total) return 'No customer matches that name, email, phone or id.';
+  if (c.total > 1) return `${n(c.total)} customers match; which one do you mean?\n${c.customers.map((x: Json) => `- #${x.id} ${x.name ?? '(no name)'}${x.email ? ` <${x.email}>` : ''}, ${x.city ?? 'no city'} — ${money(x.totalSpend, currency)} over ${n(x.orderCount)} orders`).join('\n')}`;
   return `${n(c.total)} found${c.total > c.customers.length ? ` (showing ${c.customers.length})` : ''}:\n${c.customers.map((x: Json) => `- #${x.id} ${x.name ?? '(no name)'}, ${x.city ?? 'no city'} — ${money(x.totalSpend, currency)} over ${n(x.orderCount)} orders`).join('\n')}`;
 }
 

@@ -1,15 +1,16 @@
 import { parseRule } from '../../crm/segments/rule-parser.js';
 import { describeRule } from '../../crm/segments/rule-sentence.js';
 import type { ToolName } from '../../tools/catalogue.js';
-import type { RuleJson } from './audience-grammar.js';
+import type { RuleJson } from '../language/rule-json.js';
 import * as reply from './offline-replies.js';
 import { getInsights, getOverview } from '../../tools/analytics-tools.js';
 import { getCampaignReport, getCampaignStats, launchCampaign, listCampaigns, planCampaign } from '../../tools/campaign-tools.js';
-import { searchCustomers } from '../../tools/customer-tools.js';
+import { getCustomer, rankCustomers, searchCustomers } from '../../tools/customer-tools.js';
+import { applyFollowUp } from './follow-up.js';
 import { suggestMessages } from '../../tools/message-tools.js';
 import { approveAutomation, planAutomation } from '../../tools/automation-tools.js';
 import { createSegment, getSegmentInsights, listSegments, previewSegment } from '../../tools/segment-tools.js';
-import type { CampaignWish, ChatRequest } from './request-grammar.js';
+import type { CampaignWish, ChatRequest, Understood } from './request-grammar.js';
 
 /** A tool call made earlier in this turn, with what came back. */
 // Tool names are the catalogue's (ToolName), named below through each tool's own definition.
@@ -37,12 +38,16 @@ const goalSubjects = { win_back: 'We miss you, {{first_name | "friend"}}', thank
 
 const find = (done: DoneCall[], name: ToolName) => [...done].reverse().find((d) => d.toolName === name);
 
-function summary(done: DoneCall[], currency: string): string {
+function summary(done: DoneCall[], currency: string, understood?: Understood): string {
   const lines: string[] = [];
+  const notes = understood ? reply.understoodNotes(understood) : '';
+  if (notes) lines.push(notes);
   for (const d of done) {
     if (d.denied) lines.push(reply.deniedReply(d.denied.reason));
     else if (d.error) lines.push(reply.failedReply(d.toolName, d.error));
-    else if (d.toolName === previewSegment.name) lines.push(reply.previewReply(d.output));
+    else if (d.toolName === previewSegment.name) lines.push(understood?.everyone ? reply.everyoneReply(d.output) : reply.previewReply(d.output));
+    else if (d.toolName === rankCustomers.name) lines.push(reply.rankReply(d.output, currency));
+    else if (d.toolName === getCustomer.name) lines.push(reply.profileReply(d.output, currency));
     else if (d.toolName === createSegment.name) lines.push(reply.savedReply(d.output));
     else if (d.toolName === planCampaign.name) lines.push(reply.planReply(d.output));
     else if (d.toolName === launchCampaign.name) lines.push(reply.launchReply(d.output));
@@ -55,7 +60,7 @@ function summary(done: DoneCall[], currency: string): string {
     else if (d.toolName === listSegments.name) lines.push(reply.segmentsReply(d.output));
     else if (d.toolName === getOverview.name) lines.push(reply.overviewReply(d.output, currency));
     else if (d.toolName === getInsights.name) lines.push(reply.insightsReply(d.output));
-    else if (d.toolName === searchCustomers.name) lines.push(reply.customersReply(d.output, currency));
+    else if (d.toolName === searchCustomers.name && !find(done, getCustomer.name)) lines.push(reply.customersReply(d.output, currency));
   }
   return lines.join('\n\n');
 }
@@ -73,7 +78,7 @@ function campaignSteps(wish: CampaignWish, audience: { rules?: RuleJson; segment
   const plan = find(done, planCampaign.name);
   if (!plan) {
     const name = wish.name ?? `${goalTitles[wish.goal]}${wish.discountPercent ? ` ${wish.discountPercent}%` : ''} ${wish.channel} ${today}`;
-    return { call: planCampaign.name, input: { name, channel: wish.channel, template, ...audience } };
+    return { call: planCampaign.name, input: { name, channel: wish.channel, template, ...audience, ...(wish.sendTime ?? {}) } };
   }
   if (!wish.send || !plan.output?.approval || find(done, launchCampaign.name)) return null;
   return { call: launchCampaign.name, input: { approvalId: plan.output.approval.id } };
@@ -105,17 +110,32 @@ const recurrenceWords = (r: NonNullable<CampaignWish['recurrence']>) =>
  */
 export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory, { today, currency }: StepContext): Step {
   const failed = done.find((d) => d.error || d.denied);
-  const finish = () => ({ say: (memory.firstTurn ? `${reply.offlineIntro}\n\n` : '') + summary(done, currency) });
+  const understood = request.kind === 'audience' || request.kind === 'rank' || request.kind === 'follow_up' ? request.understood : undefined;
+  const finish = () => ({ say: (memory.firstTurn ? `${reply.offlineIntro}\n\n` : '') + summary(done, currency, understood) });
   if (failed) return finish();
   const once = (name: ToolName, input: Record<string, unknown> = {}): Step => (find(done, name) ? finish() : { call: name, input });
   switch (request.kind) {
     case 'help': return { say: reply.helpText };
-    case 'unclear': return { say: reply.clarify(request.understood ? sentenceOf(request.understood, currency) : null, request.unknown) };
+    case 'unclear': return { say: reply.clarify(request.understood ? sentenceOf(request.understood, currency) : null, request.unknown, request.asks ?? [], request.corrections ?? []) };
+    case 'imports': return { say: reply.importHelp };
+    case 'rank': return once(rankCustomers.name, { by: request.by, direction: request.direction, limit: Math.min(100, request.limit), ...(request.rules ? { rules: request.rules } : {}) });
+    case 'follow_up': {
+      if (!memory.rules) return { say: 'Which customers? Describe the audience first (for example "customers in Delhi who spent over 5,000"), then narrow it down.' };
+      const rules = applyFollowUp(memory.rules, request.followUp);
+      if (!rules) return { say: `I could not tell which part of the last audience to change (${sentenceOf(memory.rules, currency) ?? 'the last rule'}). Say the whole audience again with the new figure.` };
+      return audienceSteps(rules, undefined, request.campaign, done, today) ?? finish();
+    }
     case 'overview': return once(getOverview.name);
     case 'insights': return once(getInsights.name);
     case 'campaigns': return once(listCampaigns.name, { limit: 10 });
     case 'segments': return once(listSegments.name);
-    case 'customer_search': return once(searchCustomers.name, { query: request.query, limit: 10 });
+    case 'customer_search': {
+      // One match: their profile; several: the choice, so the person can say which.
+      const found = find(done, searchCustomers.name);
+      if (!found) return { call: searchCustomers.name, input: { query: request.query, limit: 10 } };
+      if (found.output?.total === 1) return once(getCustomer.name, { customerId: found.output.customers[0].id });
+      return finish();
+    }
     case 'campaign_stats': {
       if (request.campaignId) return once(getCampaignStats.name, { campaignId: request.campaignId });
       const list = find(done, listCampaigns.name);

@@ -1,8 +1,14 @@
 import type { Recurrence } from '../../crm/automations/recurrence.js';
-import { readAudience, type RuleJson } from './audience-grammar.js';
+import { parseAudience, type AudienceParse, type RankBy } from '../language/audience-parser.js';
+import type { ParseContext } from '../language/clause.js';
+import type { RuleJson } from '../language/rule-json.js';
 import { readRecurrence } from './recurrence-words.js';
 import { readJourney } from './journey-words.js';
 import type { Journey } from '../../crm/automations/journey-input.js';
+import { followUpMode, type FollowUp } from './follow-up.js';
+import { readSendTime, type SendTime } from './send-time-words.js';
+
+export type { RuleJson };
 
 export type MessageGoal = 'win_back' | 'thank_you' | 'new_arrivals' | 'offer';
 
@@ -17,7 +23,12 @@ export interface CampaignWish {
   name?: string;
   /** "every Monday at 10…": a recurring campaign instead of a one-off. */
   recurrence?: Recurrence;
+  /** "tomorrow at 10am", "at their best hour": a scheduled campaign. */
+  sendTime?: SendTime;
 }
+
+/** How the audience words were understood, for the answer to spell out: corrections and stated definitions. */
+export interface Understood { corrections: { from: string; to: string }[]; definitions: string[]; everyone: boolean }
 
 /** What one chat message asks for, as far as the offline model understands it. */
 export type ChatRequest =
@@ -26,16 +37,19 @@ export type ChatRequest =
   | { kind: 'insights' }
   | { kind: 'campaigns' }
   | { kind: 'segments' }
+  | { kind: 'imports' }
   | { kind: 'campaign_stats'; campaignId?: number }
   | { kind: 'campaign_report'; campaignId?: number; name?: string }
   | { kind: 'segment_insights' }
   | { kind: 'journey'; journey: Journey }
   | { kind: 'customer_search'; query: string }
-  | { kind: 'audience'; rules: RuleJson; saveAs?: string; campaign?: CampaignWish; insights?: boolean }
+  | { kind: 'rank'; by: RankBy; direction: 'desc' | 'asc'; limit: number; rules?: RuleJson; understood: Understood }
+  | { kind: 'audience'; rules: RuleJson; saveAs?: string; campaign?: CampaignWish; insights?: boolean; understood?: Understood }
+  | { kind: 'follow_up'; followUp: FollowUp; campaign?: CampaignWish; understood: Understood }
   | { kind: 'save_previous'; saveAs: string; campaign?: CampaignWish }
   | { kind: 'campaign_previous'; campaign: CampaignWish }
   | { kind: 'launch_previous' }
-  | { kind: 'unclear'; understood: RuleJson | null; unknown: string[] };
+  | { kind: 'unclear'; understood: RuleJson | null; unknown: string[]; asks?: string[]; corrections?: { from: string; to: string }[] };
 
 // A quoted message runs from the first double quote to the last, so fallbacks like {{first_name | "there"}} stay inside.
 const QUOTED = /(?:"(.{2,})"|“(.{2,})”|(?:saying|says|message|text|reads?|with)\s*:?\s*'([^']{2,})')/is;
@@ -50,8 +64,9 @@ function goalOf(text: string): MessageGoal {
 }
 
 // `text` is the request with its quoted message already taken out, so words inside the message decide nothing here.
-function campaignWish(text: string, template: string | undefined): CampaignWish | undefined {
+function campaignWish(text: string, template: string | undefined, today: string): CampaignWish | undefined {
   if (!CAMPAIGN.test(text) && !template) return undefined;
+  const recurrence = readRecurrence(text);
   const discount = /(\d{1,2})\s*%/.exec(text);
   const named = /\bcampaign\s+(?:called|named)\s+(?:"([^"]+)"|'([^']+)'|([\w -]{3,40}?))(?=[.,;!?]|\s+(?:to|for|with|saying)\b|$)/i.exec(text);
   return {
@@ -62,14 +77,12 @@ function campaignWish(text: string, template: string | undefined): CampaignWish 
     // Asking for a campaign means sending it (after approval), unless the person only wants a plan or a draft.
     send: !/\b(plan|draft|prepare|preview|would)\b/i.test(text),
     name: named ? (named[1] ?? named[2] ?? named[3]).trim() : undefined,
-    recurrence: readRecurrence(text),
+    recurrence,
+    sendTime: recurrence ? undefined : readSendTime(text, today),
   };
 }
 
-// Sentences that ask for a campaign may hold words the audience reader does not know ("a 10% win-back offer").
-const sentences = (text: string) => text.split(/(?<=[.?!;])\s+|\s+[—–]\s+|\s+-\s+/).filter((s) => s.trim());
-
-const ruleKeys = ['all', 'any', 'not', 'field', 'bought', 'received', 'deliveryFailed'];
+const ruleKeys = ['all', 'any', 'not', 'field', 'bought', 'ordered', 'received', 'deliveryFailed'];
 
 // A rule written out as JSON (the web chat's rule form sends the corrected rule this way).
 function ruleIn(raw: string): { rules: RuleJson; rest: string } | null {
@@ -88,11 +101,18 @@ function ruleIn(raw: string): { rules: RuleJson; rest: string } | null {
 const EARNED = /\b(make|made|earn|earned|bring in|brought in|revenue|worth it|did (?:it|that|this) work|work out|pay off|paid off|roi|lift|uplift|conversions?|converted)\b/i;
 const ABOUT_THEM = /\b(who are (?:they|these|those|them)|tell me (?:more )?about (?:them|these|those|this (?:segment|group|audience))|insights? (?:on|into|for|about) (?:them|these|those|this|that|the (?:segment|group|audience))|profile (?:them|these|this)|describe (?:them|these|this (?:segment|group|audience))|what (?:else )?do (?:they|these customers) buy)\b/i;
 
-/** Reads one chat message. `today` is YYYY-MM-DD in the business time zone. */
-export function readRequest(message: string, today: string): ChatRequest {
+const LOOKUP = /\b(?:tell me about|look ?up|lookup|profile of|profile for|details (?:of|for|on)|info (?:on|about)|find (?:the )?customer|show (?:me )?(?:the )?customer|who is|pull up|open)\s+(?:the\s+)?(?:customer\s+)?(?:named\s+|called\s+|with (?:the )?email\s+)?([^?.!]{2,80})/i;
+const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+/i;
+
+const understoodOf = (reading: AudienceParse): Understood => ({ corrections: reading.corrections, definitions: reading.definitions, everyone: reading.everyone });
+const EVERYONE_RULE: RuleJson = { field: 'order_count', op: 'gte', value: 0 };
+
+/** Reads one chat message. `ctx` holds today (YYYY-MM-DD where the business is) and the data's names. */
+export function readRequest(message: string, ctx: ParseContext): ChatRequest {
+  const { today } = ctx;
   const written = ruleIn(message);
   if (written) {
-    const rest = readRequest(written.rest, today);
+    const rest = readRequest(written.rest, ctx);
     const wish = rest.kind === 'audience' || rest.kind === 'campaign_previous' || rest.kind === 'save_previous' ? rest : null;
     return { kind: 'audience', rules: written.rules, saveAs: wish && 'saveAs' in wish ? wish.saveAs : undefined, campaign: wish?.campaign };
   }
@@ -107,40 +127,51 @@ export function readRequest(message: string, today: string): ChatRequest {
   const template = quoted ? (quoted[1] ?? quoted[2] ?? quoted[3]).trim() : undefined;
   const text = unsaved.replace(QUOTED, ' ').replace(/\s+/g, ' ').trim();
   const lower = text.toLowerCase();
-  const campaign = campaignWish(text, template);
+  const campaign = campaignWish(text, template, today);
 
-  const rules: RuleJson[] = [];
-  const unknown: string[] = [];
-  for (const sentence of sentences(text)) {
-    const reading = readAudience(sentence, { today });
-    if (reading.rules) rules.push(reading.rules);
-    if (!CAMPAIGN.test(sentence)) unknown.push(...reading.unknown);
+  if (/^\s*(hi|hello|hey|help|what can you do|how does this work|who are you|\?)\b/i.test(lower) && lower.split(/\s+/).length <= 6 || lower === '') return { kind: 'help' };
+  if (/\b(launch|send|go ahead|approve|do it|ship it|yes)\b/i.test(lower) && /\b(it|that|this|the campaign|now|ahead|yes)\b/i.test(lower) && !template && !saveAs
+    && lower.split(/\s+/).length <= 6 && !/\b(them|those|customers)\b/.test(lower)) return { kind: 'launch_previous' };
+  const numbered = /campaign\s*#?\s*(\d+)/i.exec(lower);
+  // "How much did the win-back campaign make?", "did campaign 12 work?": what it earned, not how it was delivered.
+  if (EARNED.test(lower) && /\bcampaign\b/i.test(lower) && !/\b(received|got|get|were sent)\b/.test(lower)) {
+    const named = /\b(?:the|our|my|that)\s+([a-z0-9][\w %'&-]{1,60}?)\s+campaign\b/i.exec(text);
+    return { kind: 'campaign_report', campaignId: numbered ? Number(numbered[1]) : undefined, name: numbered || !named || /^(last|latest|recent|newest|previous)$/i.test(named[1]) ? undefined : named[1].trim() };
   }
-  const audience = rules.length === 0 ? null : rules.length === 1 ? rules[0] : { all: rules };
+  if (/\b(stats|statistics|results?|performance|how did|how is|how's|delivery rate|report|delivered|doing)\b/i.test(lower) && /\bcampaign\b/i.test(lower)
+    && (numbered || /\b(last|latest|recent|newest|previous)\b/i.test(lower))) return { kind: 'campaign_stats', campaignId: numbered ? Number(numbered[1]) : undefined };
+  if (/\b(import|upload)\b/i.test(lower) && /\b(how|where|can i|want to|file|csv|data|customers|orders)\b/i.test(lower) && !/\bimported\b/.test(lower)) return { kind: 'imports' };
+  if (ABOUT_THEM.test(lower) && !/\b(in|from|who|spent|ordered|bought)\b/.test(lower.replace(ABOUT_THEM, ''))) return { kind: 'segment_insights' };
+  const lookup = LOOKUP.exec(text);
+  const email = EMAIL.exec(text);
+  if (email && !CAMPAIGN.test(lower.replace(email[0].toLowerCase(), ''))) return { kind: 'customer_search', query: email[0] };
 
-  if (!audience) {
+  // A follow-up to the audience just counted: "only those in Mumbai", "exclude the unsubscribed", "what about 60 days?".
+  const mode = followUpMode(text);
+  if (mode) {
+    const reading = parseAudience(text.replace(/^\s*(?:and|but|now|ok(?:ay)?),?\s+/i, ''), ctx);
+    if (reading.rules && !reading.asks.length && !reading.unknown.length) return { kind: 'follow_up', followUp: { mode, reading }, campaign, understood: understoodOf(reading) };
+  }
+
+  const reading = parseAudience(text, ctx);
+  if (reading.rank && !reading.asks.length && !reading.unknown.length) {
+    return { kind: 'rank', ...reading.rank, rules: reading.rules ?? undefined, understood: understoodOf(reading) };
+  }
+  if (reading.rules && !reading.asks.length && !reading.unknown.length) {
+    return { kind: 'audience', rules: reading.rules, saveAs, campaign, insights: ABOUT_THEM.test(lower) || undefined, understood: understoodOf(reading) };
+  }
+  if (reading.everyone && (campaign || saveAs || /\b(how many|count|number of|total)\b/.test(lower) || reading.corrections.length === 0 && /\b(all|every|everyone|everybody|whole|entire)\b/.test(lower))) {
+    return { kind: 'audience', rules: EVERYONE_RULE, saveAs, campaign, understood: understoodOf(reading) };
+  }
+  if (!reading.rules && !reading.asks.length) {
     if (saveAs) return { kind: 'save_previous', saveAs, campaign };
-    if (/^\s*(hi|hello|hey|help|what can you do|how does this work|who are you|\?)\b/i.test(lower) || lower === '') return { kind: 'help' };
-    if (/\b(launch|send|go ahead|approve|do it|ship it|yes)\b/i.test(lower) && /\b(it|that|this|the campaign|now|ahead|yes)\b/i.test(lower) && !template && !saveAs) return { kind: 'launch_previous' };
-    const stats = /campaign\s*#?\s*(\d+)/i.exec(lower);
-    // "How much did the win-back campaign make?", "did campaign 12 work?": what it earned, not how it was delivered.
-    if (EARNED.test(lower) && /\bcampaign\b/i.test(lower)) {
-      const named = /\b(?:the|our|my|that)\s+([a-z0-9][\w %'&-]{1,60}?)\s+campaign\b/i.exec(text);
-      return { kind: 'campaign_report', campaignId: stats ? Number(stats[1]) : undefined, name: stats || !named || /^(last|latest|recent|newest|previous)$/i.test(named[1]) ? undefined : named[1].trim() };
-    }
-    if (ABOUT_THEM.test(lower)) return { kind: 'segment_insights' };
-    if (/\b(stats|statistics|results?|performance|how did|how is|how's|delivery rate|report|delivered|doing)\b/i.test(lower) && /\bcampaign\b/i.test(lower)) {
-      if (stats || /\b(last|latest|recent|newest|previous)\b/i.test(lower)) return { kind: 'campaign_stats', campaignId: stats ? Number(stats[1]) : undefined };
-    }
     if (/\bcampaigns\b|campaign history/i.test(lower) && !template) return { kind: 'campaigns' };
     if (/\bsegments\b/i.test(lower)) return { kind: 'segments' };
     if (/\b(insights?|churn|lifetime value|ltv|best (?:time|hour|day)|when should (?:i|we) send|at risk)\b/i.test(lower)) return { kind: 'insights' };
     if (/\b(overview|dashboard|summary|how (?:are|is) (?:we|business|the business|sales) doing|kpis?|key (?:numbers|figures|metrics)|revenue|top customers|rfm)\b/i.test(lower)) return { kind: 'overview' };
-    const who = /\b(?:find|look up|lookup|search(?: for)?|who is|show me|details (?:of|for)|tell me about)\s+(?:the\s+)?(?:customer\s+)?(?:named\s+|called\s+|with email\s+)?([^?.!]{2,80})/i.exec(text);
-    if (who && /customer|@|find|look up|lookup|search|who is/i.test(lower)) return { kind: 'customer_search', query: who[1].replace(/\bcustomers?\b/gi, '').trim() };
-    if (campaign) return { kind: 'campaign_previous', campaign };
-    return { kind: 'unclear', understood: null, unknown };
+    if (lookup && /customer|find|look ?up|lookup|who is|tell me about|profile|details|info/i.test(lower)) return { kind: 'customer_search', query: lookup[1].replace(/\bcustomers?\b/gi, '').trim() };
+    if (campaign && !reading.unknown.length) return { kind: 'campaign_previous', campaign };
   }
-  if (unknown.length) return { kind: 'unclear', understood: audience, unknown };
-  return { kind: 'audience', rules: audience, saveAs, campaign, insights: ABOUT_THEM.test(lower) || undefined };
+  if (lookup && !reading.rules) return { kind: 'customer_search', query: lookup[1].replace(/\bcustomers?\b/gi, '').trim() };
+  return { kind: 'unclear', understood: reading.rules, unknown: reading.unknown, asks: reading.asks.map((a) => a.question), corrections: reading.corrections };
 }

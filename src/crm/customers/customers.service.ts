@@ -1,10 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../../auth/actor.js';
 import { authorize } from '../../auth/authorize.js';
 import { Sql } from '../../db/sql.js';
 import { NotFound } from '../errors.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { suppressionKeySql } from '../consent/consent-rules.js';
+import type { Config } from '../../config/config.schema.js';
+import { CONFIG } from '../../config/config.token.js';
+import { compileRule, SqlParams } from '../segments/rule-compiler.js';
+import { parseRule } from '../segments/rule-parser.js';
+import type { RankInput } from './rank-input.js';
 
 const customerColumns = `c.id, c.external_id as "externalId", c.name, c.email, c.phone, c.city, c.country, c.tags,
   c.total_spend as "totalSpend", c.order_count as "orderCount", c.last_order_at as "lastOrderAt", c.unsubscribed_at is not null as unsubscribed`;
@@ -12,7 +17,24 @@ const customerColumns = `c.id, c.external_id as "externalId", c.name, c.email, c
 /** Finding customers by name, email, phone or external id, and one customer with their recent orders and messages. */
 @Injectable()
 export class CustomersService {
-  constructor(private readonly sql: Sql, private readonly consent: ConsentService) {}
+  constructor(private readonly sql: Sql, private readonly consent: ConsentService, @Inject(CONFIG) private readonly config: Config) {}
+
+  /**
+   * The first customers by a figure, among those a rule matches (or everyone): "top 10 customers by spend in Pune".
+   * Customers without the figure (no orders: no average, no last order) come last.
+   */
+  async rank(actor: Actor, input: RankInput) {
+    authorize(actor, 'customers.read');
+    const params = new SqlParams();
+    const where = input.rules ? compileRule(parseRule(input.rules), params, { now: new Date(), zone: this.config.TIME_ZONE }) : 'true';
+    const column = { total_spend: 'c.total_spend', order_count: 'c.order_count', average_order_value: 'c.average_order_value', last_order_date: 'c.last_order_at' }[input.by];
+    const rows = await this.sql.rows(
+      `select ${customerColumns}, c.average_order_value as "averageOrderValue" from customers c where ${where}
+       order by ${column} ${input.direction === 'asc' ? 'asc' : 'desc'} nulls last, c.id limit ${params.add(input.limit)}`,
+      params.values,
+    );
+    return { by: input.by, direction: input.direction, customers: rows };
+  }
 
   async search(actor: Actor, query: string, limit: number) {
     authorize(actor, 'customers.read');

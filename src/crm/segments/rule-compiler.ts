@@ -1,7 +1,8 @@
 import { conditionRange, type Range, type RuleContext } from './condition-range.js';
 import { fields, type FieldDefinition } from './rule-fields.js';
-import type { BoughtCondition, DeliveryFailedCondition, FieldCondition, RuleNode } from './rule.js';
+import type { BoughtCondition, DeliveryFailedCondition, FieldCondition, OrderDays, OrderedCondition, RuleNode } from './rule.js';
 import { DAY_MS } from '../time/clock.js';
+import { nextDay, startOfDay } from '../time/time-zone.js';
 
 /**
  * Collects the values of a query as numbered parameters; the SQL text only ever holds `$n` and column expressions
@@ -83,7 +84,23 @@ const likeContaining = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/
  * index on lower(description) and those lines' orders.
  */
 const boughtAtAll = (node: RuleNode): boolean =>
-  node.kind === 'bought' && node.contains !== undefined && !node.withinDays && node.atLeast <= 1;
+  node.kind === 'bought' && node.contains !== undefined && !node.withinDays && !node.from && !node.to && node.atLeast <= 1;
+
+/** The time an order must be placed in: the last N days, and/or between two days where the business is. */
+function whenSql(condition: OrderDays & { withinDays?: number }, params: SqlParams, ctx: RuleContext) {
+  let sql = condition.withinDays ? ` and o.placed_at >= ${params.add(new Date(ctx.now.getTime() - condition.withinDays * DAY_MS))}` : '';
+  if (condition.from) sql += ` and o.placed_at >= ${params.add(startOfDay(condition.from, ctx.zone))}`;
+  if (condition.to) sql += ` and o.placed_at < ${params.add(startOfDay(nextDay(condition.to), ctx.zone))}`;
+  return sql;
+}
+
+/** Customers with at least K purchases placed in the time given (any product). */
+function orderedSql(condition: OrderedCondition, params: SqlParams, ctx: RuleContext) {
+  const from = `from orders o where ${PURCHASED}${whenSql(condition, params, ctx)}`;
+  return condition.atLeast > 1
+    ? inSet(`select o.customer_id ${from} group by o.customer_id having count(*) >= ${params.add(condition.atLeast)}`)
+    : inSet(`select o.customer_id ${from}`);
+}
 const boughtAnyOf = (condition: BoughtCondition, params: SqlParams) =>
   `cp.product_ids && array(select p.id from products p where p.description_key like ${params.add(likeContaining(condition.contains!))})`;
 
@@ -93,8 +110,7 @@ function boughtSql(condition: BoughtCondition, params: SqlParams, ctx: RuleConte
   const product = pattern
     ? `lower(l.description) = any(array(select p.description_key from products p where p.description_key like ${pattern}))`
     : `l.sku = ${params.add(condition.sku)}`;
-  const since = condition.withinDays ? ` and o.placed_at >= ${params.add(new Date(ctx.now.getTime() - condition.withinDays * DAY_MS))}` : '';
-  const from = `from order_lines l join orders o on o.id = l.order_id where ${product} and ${PURCHASED}${since}`;
+  const from = `from order_lines l join orders o on o.id = l.order_id where ${product} and ${PURCHASED}${whenSql(condition, params, ctx)}`;
   // "At least K times" counts orders, not lines: two lines of the same product in one basket are one purchase.
   return condition.atLeast > 1
     ? inSet(`select o.customer_id ${from} group by o.customer_id having count(distinct o.id) >= ${params.add(condition.atLeast)}`)
@@ -127,6 +143,8 @@ export function compileRule(node: RuleNode, params: SqlParams, ctx: RuleContext)
       return fieldSql(node, params, ctx);
     case 'bought':
       return boughtSql(node, params, ctx);
+    case 'ordered':
+      return orderedSql(node, params, ctx);
     case 'received':
       return inSet(`select m.customer_id from communication_logs m where m.campaign_id = ${params.add(node.campaignId)} and m.status in ('sent', 'delivered')`);
     case 'delivery_failed':

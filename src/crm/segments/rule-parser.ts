@@ -4,7 +4,7 @@ import { isoDateParser } from '../ingestion/values.js';
 import { fieldNames, fields, operatorAliases, operatorsByType, type FieldDefinition, type FieldName, type Operator } from './rule-fields.js';
 import { RuleError, ruleLimits, type ConditionValue, type RuleNode } from './rule.js';
 
-const ruleKeys = ['all', 'any', 'not', 'field', 'bought', 'received', 'deliveryFailed'];
+const ruleKeys = ['all', 'any', 'not', 'field', 'bought', 'ordered', 'received', 'deliveryFailed'];
 const readIso = isoDateParser();
 const realDay = (v: string) => { try { readIso(v); return true; } catch { return false; } };
 const dateTime = z.iso.datetime({ offset: true });
@@ -36,12 +36,18 @@ function valueSchema(definition: FieldDefinition, op: Operator): z.ZodType | und
   }
 }
 
-const boughtSchema = z.object({
-  sku: text.optional(),
-  contains: text.optional(),
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day written YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a day of the calendar');
+const orderDays = {
+  from: day.optional().describe('First day an order counts (included)'),
+  to: day.optional().describe('Last day an order counts (included)'),
   withinDays: z.number().int().min(1).max(100_000).optional(),
   atLeast: z.number().int().min(1).max(1_000_000).default(1),
-}).strict().refine((b) => (b.sku === undefined) !== (b.contains === undefined), 'give either sku or contains (one of them)');
+};
+const daysInOrder = (b: { from?: string; to?: string }) => !b.from || !b.to || b.from <= b.to;
+const boughtSchema = z.object({ sku: text.optional(), contains: text.optional(), ...orderDays }).strict()
+  .refine((b) => (b.sku === undefined) !== (b.contains === undefined), 'give either sku or contains (one of them)')
+  .refine(daysInOrder, 'from must not be after to');
+const orderedSchema = z.object(orderDays).strict().refine(daysInOrder, 'from must not be after to');
 const receivedSchema = z.object({ campaign: z.number().int().positive() }).strict();
 const failedSchema = z.object({ withinDays: z.number().int().min(1).max(100_000).optional() }).strict();
 
@@ -122,15 +128,16 @@ function parseNode(raw: unknown, path: string, depth: number, state: State): Rul
   }
   if (kind === 'field') return parseField(record, path, state);
   if (++state.behaviour === ruleLimits.behaviourConditions + 1) {
-    state.problems.push({ path, message: `a rule may have at most ${ruleLimits.behaviourConditions} bought, received or delivery-failed conditions; split the audience into segments, or use fewer product words` });
+    state.problems.push({ path, message: `a rule may have at most ${ruleLimits.behaviourConditions} bought, ordered, received or delivery-failed conditions; split the audience into segments, or use fewer product words` });
   }
-  const schema = kind === 'bought' ? boughtSchema : kind === 'received' ? receivedSchema : failedSchema;
+  const schema = kind === 'bought' ? boughtSchema : kind === 'ordered' ? orderedSchema : kind === 'received' ? receivedSchema : failedSchema;
   const parsed = schema.safeParse(record[kind]);
   if (!parsed.success) {
     issues(state, here(kind), parsed.error);
     return null;
   }
   if (kind === 'bought') return { kind: 'bought', ...(parsed.data as z.output<typeof boughtSchema>) };
+  if (kind === 'ordered') return { kind: 'ordered', ...(parsed.data as z.output<typeof orderedSchema>) };
   if (kind === 'received') return { kind: 'received', campaignId: (parsed.data as z.output<typeof receivedSchema>).campaign };
   return { kind: 'delivery_failed', ...(parsed.data as z.output<typeof failedSchema>) };
 }
@@ -144,4 +151,4 @@ export function parseRule(raw: unknown): RuleNode {
 }
 
 /** The zod shape of a rule's JSON, for API documents; parseRule does the real checking. */
-export const ruleJson = z.record(z.string(), z.unknown()).describe('A segment rule: {"all": [...]}, {"any": [...]}, {"not": rule}, {"field", "op", "value"}, {"bought": {...}}, {"received": {"campaign": id}} or {"deliveryFailed": {}}. See docs/rules.md.');
+export const ruleJson = z.record(z.string(), z.unknown()).describe('A segment rule: {"all": [...]}, {"any": [...]}, {"not": rule}, {"field", "op", "value"}, {"bought": {...}}, {"ordered": {"from", "to", "withinDays", "atLeast"}}, {"received": {"campaign": id}} or {"deliveryFailed": {}}. See docs/rules.md.');

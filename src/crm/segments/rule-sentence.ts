@@ -53,6 +53,15 @@ export function describeCondition(c: FieldCondition, currency: string): string {
   }
 }
 
+/** When the orders of a behaviour condition were placed, in words ("" when at any time). */
+function orderTime(c: { withinDays?: number; from?: string; to?: string }) {
+  const recent = c.withinDays ? ` in the last ${c.withinDays} days` : '';
+  if (c.from && c.to) return `${recent} ${c.from === c.to ? `on ${c.from}` : `between ${c.from} and ${c.to}`}`;
+  if (c.from) return `${recent} on or after ${c.from}`;
+  if (c.to) return `${recent} on or before ${c.to}`;
+  return recent;
+}
+
 function phrase(node: RuleNode, currency: string, nested: boolean): string {
   switch (node.kind) {
     case 'all':
@@ -66,9 +75,10 @@ function phrase(node: RuleNode, currency: string, nested: boolean): string {
     case 'bought': {
       const what = node.sku !== undefined ? `product ${node.sku}` : `a product described as ${quoted(node.contains!)}`;
       const times = node.atLeast > 1 ? ` at least ${node.atLeast} times` : '';
-      const when = node.withinDays ? ` in the last ${node.withinDays} days` : '';
-      return `bought ${what}${times}${when}`;
+      return `bought ${what}${times}${orderTime(node)}`;
     }
+    case 'ordered':
+      return `placed ${node.atLeast > 1 ? `at least ${node.atLeast} orders` : 'an order'}${orderTime(node) || ' at any time'}`;
     case 'received': return `received campaign #${node.campaignId}`;
     case 'delivery_failed': return `had a failed delivery${node.withinDays ? ` in the last ${node.withinDays} days` : ''}`;
   }

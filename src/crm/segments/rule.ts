@@ -6,15 +6,22 @@ import type { FieldName, Operator } from './rule-fields.js';
  * A parsed rule. The stored form is the JSON a person or the agent wrote (see docs/rules.md); this is what the
  * compiler, the sentence writer and the checks work on.
  */
-export type RuleNode = GroupNode | NotNode | FieldCondition | BoughtCondition | ReceivedCondition | DeliveryFailedCondition;
+export type RuleNode = GroupNode | NotNode | FieldCondition | BoughtCondition | OrderedCondition | ReceivedCondition | DeliveryFailedCondition;
 
 export interface GroupNode { kind: 'all' | 'any'; rules: RuleNode[] }
 export interface NotNode { kind: 'not'; rule: RuleNode }
 export interface Period { amount: number; unit: PeriodUnit }
 export type ConditionValue = number | string | boolean | string[] | [number, number] | [string, string] | Period | undefined;
 export interface FieldCondition { kind: 'field'; field: FieldName; op: Operator; value: ConditionValue }
-/** Bought a product (by exact sku, or description containing a word), optionally recently and repeatedly. */
-export interface BoughtCondition { kind: 'bought'; sku?: string; contains?: string; withinDays?: number; atLeast: number }
+/** Days (YYYY-MM-DD, where the business is, both included) an order must fall between; either may be left open. */
+export interface OrderDays { from?: string; to?: string }
+/** Bought a product (by exact sku, or description containing a word), optionally recently, between days, repeatedly. */
+export interface BoughtCondition extends OrderDays { kind: 'bought'; sku?: string; contains?: string; withinDays?: number; atLeast: number }
+/**
+ * Placed orders in a time: "ordered in November", "ordered at least 3 times in 2025". The customer's figures only
+ * know the first and the last order, which cannot say whether one fell in a given month.
+ */
+export interface OrderedCondition extends OrderDays { kind: 'ordered'; withinDays?: number; atLeast: number }
 /** A campaign's message reached them (the vendor reported it sent). */
 export interface ReceivedCondition { kind: 'received'; campaignId: number }
 /** A message to them failed, optionally recently. */

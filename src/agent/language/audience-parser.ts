@@ -1,0 +1,218 @@
+import { readClause, leftover, type Ask, type Carry, type Condition, type ParseContext } from './clause.js';
+import { has, readItems, sense, type Correction, type Item } from './items.js';
+import type { Join } from './lexicon.js';
+import { readLabel } from './labels.js';
+import type { RuleJson } from './rule-json.js';
+import { findValues } from './values.js';
+import { placeFollows } from './place-list.js';
+
+export type RankBy = 'total_spend' | 'order_count' | 'average_order_value' | 'last_order_date';
+
+/** What a request says about customers, with everything needed to answer honestly. */
+export interface AudienceParse {
+  rules: RuleJson | null;
+  /** The request is about every customer ("how many customers do we have?"). */
+  everyone: boolean;
+  /** "Top 10 customers by spend": a ranking, with `rules` narrowing who is ranked. */
+  rank?: { by: RankBy; direction: 'desc' | 'asc'; limit: number };
+  conditions: Condition[];
+  corrections: Correction[];
+  /** The stated meaning of each descriptive word used ("VIPs: I took the top 10% …"). */
+  definitions: string[];
+  /** Questions the parser asks instead of guessing. */
+  asks: Ask[];
+  /** Words that are neither a condition nor known filler. */
+  unknown: string[];
+}
+
+const boundary = new Set([',', '.', ';', '—', '–', '-', ':', '!', '?', 'then', 'now', 'and then', 'also', 'please', 'pls', 'kindly', '&', 'and', 'so', 'plus', '(', ')']);
+const imperative = new Set(['email', 'text', 'sms', 'message', 'mail', 'whatsapp', 'ping', 'notify', 'send', 'target', 'reach', 'contact', 'offer']);
+
+/** Parses the audience part of a request: conditions grounded in the data, their logic, and what to ask. */
+export function parseAudience(text: string, ctx: ParseContext): AudienceParse {
+  const { items: all, corrections } = readItems(text, ctx.grounding);
+  const items = audiencePart(all);
+  const result: AudienceParse = { rules: null, everyone: false, conditions: [], corrections, definitions: [], asks: [], unknown: [] };
+  result.rank = readRank(items);
+  const top = readTopPercent(items, ctx);
+  if (top) {
+    result.rank = undefined;
+    result.conditions.push(top.condition);
+    result.definitions.push(top.definition);
+  }
+  const values = findValues(items, ctx.today);
+  const inValue = (i: number) => values.some((v) => i >= v.from && i < v.to);
+
+  // Clauses: split at joins ("and", "or", "except", "who", ","…) that are not inside a figure or a list of places.
+  const clauses: Clause[] = [];
+  let start = 0;
+  let join: Join = 'and';
+  let joinWord = '';
+  for (let i = 0; i <= items.length; i++) {
+    const item = items[i];
+    const splits = i === items.length || (!inValue(i) && !item.used && isJoin(items, i));
+    if (!splits) continue;
+    if (i > start || i === items.length) {
+      clauses.push({ start, end: i, join, joinWord, restrict: ['only', 'just'].includes(items[start]?.words ?? '') && clauses.length > 0 });
+      join = 'and';
+      joinWord = '';
+    }
+    if (i < items.length) {
+      const j = sense(item, 'join')?.join ?? 'and';
+      // Joins in a row (", or who …", "but not") keep the strongest: an exception, then "or", then "and".
+      join = join === 'except' || j === 'except' ? 'except' : join === 'or' || j === 'or' && !(clauses.length === 0 && i === 0) ? 'or' : 'and';
+      joinWord = joinWord || item.words;
+      item.used = true;
+    }
+    start = i + 1;
+  }
+
+  let carry: Carry | undefined;
+  for (const clause of clauses) {
+    const reading = readClause(items, clause.start, clause.end, values, ctx, carry);
+    carry = reading.carry ?? carry;
+    result.asks.push(...reading.asks);
+    result.definitions.push(...reading.definitions);
+    result.conditions.push(...reading.conditions);
+    clause.conditions = reading.conditions;
+    clause.newSubject = items.slice(clause.start, clause.end).some((x) => has(x, 'people') || ['those', 'ones', 'anyone', 'anybody', 'everyone'].includes(x.words));
+  }
+  const parts = [...(top ? [top.condition.rule] : []), ...combine(clauses)];
+  result.rules = parts.length === 0 ? null : parts.length === 1 ? parts[0] : { all: parts };
+
+  for (const item of leftover(items)) {
+    const previous = items[items.indexOf(item) - 1];
+    if (['in', 'from', 'at', 'based', 'near'].includes(previous?.words ?? '') && item.token?.type === 'word' && !item.senses.length) {
+      result.asks.push({ words: item.words, question: `There is no city or country "${item.tokens[0].text}" in the data.${suggest(ctx.grounding.nearestPlaces(item.words))}` });
+      item.used = true;
+      continue;
+    }
+    result.unknown.push(item.tokens.map((t) => t.text).join(' '));
+  }
+  result.everyone = !result.rules && !result.asks.length && !result.unknown.length && (items.some((i) => has(i, 'everyone')) || items.some((i) => has(i, 'people')));
+  return result;
+}
+
+interface Clause { start: number; end: number; join: Join; joinWord: string; restrict: boolean; conditions?: Condition[]; newSubject?: boolean }
+
+const both = (conditions: Condition[]) => (conditions.length === 1 ? conditions[0].rule : { all: conditions.map((c) => c.rule) });
+const relative = new Set(['who', 'whose', 'that', 'which', 'with', 'having', 'where']);
+
+/**
+ * The logic of the clauses. "And" binds tighter than "or" ("A but B, or C" is (A and B) or C), except that what comes
+ * before "who"/"with" is the subject the rest describes: "customers in Pune who spent 20k+ or ordered 5+ times" is
+ * Pune and (20k+ or 5+ orders) — unless the "or" starts a new subject ("…, or those who went quiet"). "But only …"
+ * narrows everything before it; "except …" takes out what follows it.
+ */
+function combine(clauses: Clause[]): RuleJson[] {
+  const restrict = clauses.filter((c) => c.restrict && c.join !== 'except').flatMap((c) => c.conditions ?? []);
+  const rest = clauses.filter((c) => !(c.restrict && c.join !== 'except'));
+  const exceptAt = rest.findIndex((c) => c.join === 'except');
+  const positive = exceptAt < 0 ? rest : rest.slice(0, exceptAt);
+  const excepted = exceptAt < 0 ? [] : rest.slice(exceptAt);
+  const out: RuleJson[] = [];
+  const r = positive.findIndex((c, k) => k > 0 && relative.has(c.joinWord) && positive.slice(0, k).some((p) => p.conditions?.length) && !positive.slice(1, k).some((p) => p.join === 'or'));
+  const subjectBinds = r > 0 && positive.slice(r + 1).some((c) => c.join === 'or') && !positive.slice(r + 1).some((c) => c.join === 'or' && c.newSubject);
+  if (subjectBinds) {
+    out.push(...positive.slice(0, r).flatMap((c) => c.conditions ?? []).map((c) => c.rule));
+    out.push(...orOf(positive.slice(r)));
+  } else out.push(...orOf(positive));
+  out.push(...restrict.map((c) => c.rule));
+  // Each "except" group leaves out customers matching all of it; an "or" inside starts another group.
+  const groups: Condition[][] = [];
+  for (const c of excepted) {
+    if (c.join === 'except' || c.join === 'or' || !groups.length) groups.push([]);
+    groups.at(-1)!.push(...(c.conditions ?? []));
+  }
+  out.push(...groups.filter((g) => g.length).map((g) => ({ not: both(g) })));
+  return out;
+}
+
+/** Clauses joined by "and" within groups, the groups by "or". */
+function orOf(clauses: Clause[]): RuleJson[] {
+  const groups: Condition[][] = [[]];
+  for (const c of clauses) {
+    if (c.join === 'or' && groups.at(-1)!.length) groups.push([]);
+    groups.at(-1)!.push(...(c.conditions ?? []));
+  }
+  const rules = groups.filter((g) => g.length).map(both);
+  return rules.length > 1 ? [{ any: rules }] : rules;
+}
+
+function suggest(names: string[]) {
+  return names.length ? ` Did you mean ${names.map((n) => `"${n}"`).join(', ')}?` : '';
+}
+
+function isJoin(items: Item[], i: number) {
+  const item = items[i];
+  if (!has(item, 'join') && !(item.token?.type === 'sign' && ['.', ';', '—', '–', '(', ')', '!', '?'].includes(item.words))) return false;
+  // Lists of places are one condition ("Mumbai, Pune or Delhi").
+  if (['or', 'and', ',', '/', 'and/or'].includes(item.words) && (items[i - 1]?.place || items[i - 1]?.demonym) && placeFollows(items, i + 1)) return false;
+  if (item.words === ',' && items[i + 1]?.words === 'or' && items[i + 2]?.place && items[i - 1]?.place) return false;
+  // "Either … or": the "either" only announces the choice.
+  if (item.words === 'either') return false;
+  return true;
+}
+
+/**
+ * The request without its campaign part: "… — send them a 10% win-back offer" ends the audience at the send, and
+ * "Email customers in Pune who …" starts it after the verb.
+ */
+function audiencePart(items: Item[]): Item[] {
+  const first = items.findIndex((i) => !['please', 'pls', 'kindly', 'can you', 'could you', 'now', 'also', 'then', 'and'].includes(i.words));
+  if (first >= 0 && (has(items[first], 'campaign') || imperative.has(items[first].words)) && !has(items[first + 1], 'number')) {
+    // Campaign first: the audience follows "to" or "for", or the verb itself ("email customers in Pune").
+    for (let i = first; i < items.length; i++) if (['to', 'for', 'at'].includes(items[i].words) || has(items[i], 'people') || has(items[i], 'everyone')) {
+      for (let k = 0; k < i; k++) items[k].used = true;
+      return items.slice(i + (['to', 'for', 'at'].includes(items[i].words) ? 1 : 0));
+    }
+  }
+  for (let i = 1; i < items.length; i++) {
+    const starts = has(items[i], 'campaign') || imperative.has(items[i].words) && ['them', 'those', 'these', 'everyone', 'all', 'a', 'an', 'the'].includes(items[i + 1]?.words ?? '');
+    if (!starts || items[i + 1]?.token?.type === 'number' || items[i + 1]?.words === '#') continue;
+    let cut = i;
+    while (cut > 0 && boundary.has(items[cut - 1].words)) cut--;
+    if (cut < i || i === items.length - 1 || boundary.has(items[i - 1]?.words)) return items.slice(0, cut);
+  }
+  return items;
+}
+
+/** "Top 10 customers by spend", "our 5 biggest spenders", "20 most frequent shoppers": who to rank, by what, how many. */
+function readRank(items: Item[]): AudienceParse['rank'] {
+  const at = items.findIndex((i) => has(i, 'rank'));
+  if (at < 0) return undefined;
+  const numberAt = [at + 1, at - 1, at - 2].find((k) => items[k]?.token?.type === 'number' && !items[k].token!.suffix && Number.isInteger(items[k].token!.value) && items[k].token!.value! <= 1000)
+    ?? [at + 1, at - 1].find((k) => sense(items[k], 'number') && !['a', 'an'].includes(items[k].words));
+  if (numberAt === undefined) return undefined;
+  const rank = sense(items[at], 'rank')!;
+  let by = rank.by;
+  const limit = items[numberAt].token?.value ?? sense(items[numberAt], 'number')!.value;
+  const used = [at, numberAt];
+  // "by spend", "by number of orders", or a word for the figure near the ranking word ("biggest spenders").
+  for (let k = at + 1; k < Math.min(items.length, at + 6); k++) {
+    const head = sense(items[k], 'head')?.head;
+    const figure = head === 'spend' ? 'total_spend' : head === 'aov' ? 'average_order_value' : head === 'count' || head === 'order' || has(items[k], 'unit') ? 'order_count' : head === 'last' ? 'last_order_date' : undefined;
+    if (figure && (!by || items[k - 1]?.words === 'by')) {
+      by = figure;
+      used.push(k);
+      if (items[k - 1]?.words === 'by') used.push(k - 1);
+      break;
+    }
+    if (has(items[k], 'join') && items[k].words !== 'by') break;
+  }
+  for (const k of used) items[k].used = true;
+  return { by: by ?? 'total_spend', direction: rank.direction, limit };
+}
+
+/** "The top 5% of customers by spend", "top 10% spenders": a VIP group of that size. */
+function readTopPercent(items: Item[], ctx: ParseContext): { condition: Condition; definition: string } | null {
+  const at = items.findIndex((i, k) => has(i, 'rank') && items[k + 1]?.token?.suffix === '%');
+  if (at < 0) return null;
+  const percent = items[at + 1].token!.value!;
+  const reading = readLabel('vip', `The top ${percent}%`, ctx.vocabulary, ctx.currency, percent);
+  if (!reading) return null;
+  let end = at + 2;
+  while (end < items.length && (items[end].words === 'of' || items[end].words === 'by' || has(items[end], 'people') || has(items[end], 'label') || sense(items[end], 'head')?.head === 'spend')) end++;
+  for (let k = at; k < end; k++) items[k].used = true;
+  return { condition: { rule: reading.rules, words: items.slice(at, end).map((i) => i.words).join(' ') }, definition: reading.definition };
+}

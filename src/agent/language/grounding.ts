@@ -1,0 +1,142 @@
+import { editDistance } from './edit-distance.js';
+import { cityNames, countryNames, demonyms } from './place-names.js';
+import type { Vocabulary } from './vocabulary.js';
+
+export interface Place {
+  field: 'city' | 'country';
+  value: string;
+  /** A country that is also a city of the data (Singapore): in a list of cities it is the city. */
+  city?: string;
+}
+
+/** A word in the singular, as product descriptions mostly spell them ("sarees" → "saree", "boxes" → "box"). */
+export function singular(word: string): string {
+  if (word.length <= 3 || /(ss|us|is)$/.test(word)) return word;
+  if (/ies$/.test(word)) return `${word.slice(0, -3)}y`;
+  if (/(ch|sh|x|z)es$/.test(word)) return word.slice(0, -2);
+  if (/s$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+/**
+ * The data's names, indexed for the parser: places by every way of writing them (the data's spelling, aliases,
+ * demonyms), product descriptions and their words, tags and email domains. Built once per vocabulary.
+ */
+export class Grounding {
+  /** Lower-case phrase → the place it names, with the data's spelling. */
+  readonly places = new Map<string, Place>();
+  readonly demonyms = new Map<string, Place>();
+  readonly placeWords = new Set<string>();
+  readonly productWords = new Map<string, number>();
+  readonly tags: Map<string, string>;
+  readonly domains: string[];
+  /** The longest place phrase, in words, so matching knows how far to look. */
+  readonly longestPlace: number;
+
+  constructor(readonly vocabulary: Vocabulary) {
+    const countries = new Map(vocabulary.countries.map((c) => [c.toLowerCase(), c]));
+    const cities = new Map(vocabulary.cities.map((c) => [c.toLowerCase(), c]));
+    for (const [key, value] of cities) this.places.set(key, { field: 'city', value });
+    for (const [key, value] of countries) this.places.set(key, { field: 'country', value, city: cities.get(key) });
+    for (const group of cityNames) {
+      const held = group.find((n) => cities.has(n));
+      if (held) for (const n of group) if (!this.places.has(n)) this.places.set(n, { field: 'city', value: cities.get(held)! });
+    }
+    const countryOf = new Map<string, string>();
+    for (const group of countryNames) {
+      const held = group.find((n) => countries.has(n));
+      if (!held) continue;
+      for (const n of group) {
+        countryOf.set(n, countries.get(held)!);
+        if (!this.places.has(n)) this.places.set(n, { field: 'country', value: countries.get(held)! });
+      }
+    }
+    for (const [adjective, country] of Object.entries(demonyms)) {
+      const value = countryOf.get(country) ?? countries.get(country);
+      if (value) this.demonyms.set(adjective, { field: 'country', value });
+    }
+    for (const key of [...this.places.keys(), ...this.demonyms.keys()]) for (const w of key.split(/\s+/)) this.placeWords.add(w);
+    this.longestPlace = Math.max(1, ...[...this.places.keys(), ...this.demonyms.keys()].map((k) => k.split(/\s+/).length));
+    for (const d of vocabulary.products) for (const w of d.split(/[^a-z0-9'-]+/)) if (w.length > 1) this.productWords.set(w, (this.productWords.get(w) ?? 0) + 1);
+    this.tags = new Map(vocabulary.tags.map((t) => [t.toLowerCase(), t]));
+    this.domains = vocabulary.emailDomains;
+  }
+
+  /** The place named by exactly these words, if the data holds it. */
+  place(words: string[]): Place | undefined {
+    return this.places.get(words.join(' ').replace(/\.$/, ''));
+  }
+
+  /**
+   * How many product descriptions hold the words, whole words at both ends (a last word may be plural in the
+   * description): "lantern" finds "WHITE METAL LANTERN", "in" does not find "MASALA CHAI TIN". The words are tried in
+   * the singular first, then as written.
+   */
+  productMatches(text: string): { value: string; count: number } {
+    const candidates = [...new Set([text.split(' ').map(singular).join(' '), text])];
+    for (const value of candidates) {
+      const pattern = new RegExp(`(?:^|[^a-z0-9])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:s|es)?(?:$|[^a-z0-9])`);
+      const count = this.vocabulary.products.reduce((n, d) => n + (pattern.test(d) ? 1 : 0), 0);
+      if (count) return { value, count };
+    }
+    return { value: candidates[0], count: 0 };
+  }
+
+  /** Whether a word appears in any product description (in the singular or as written). */
+  isProductWord(word: string) {
+    return this.productWords.has(word) || this.productWords.has(singular(word));
+  }
+
+  /** The places nearest in spelling to what was written, for "Did you mean …?". */
+  nearestPlaces(text: string, limit = 3): string[] {
+    return nearest(text, [...new Set([...this.places.values()].map((p) => p.value))], limit);
+  }
+
+  nearestProducts(text: string, limit = 3): string[] {
+    const words = text.split(' ').map(singular);
+    // Descriptions sharing the most words with what was written, then nearest in spelling.
+    const scored = this.vocabulary.products.map((d) => ({ d, shared: words.filter((w) => d.includes(w)).length }));
+    const sharing = scored.filter((s) => s.shared > 0).sort((a, b) => b.shared - a.shared || a.d.length - b.d.length).map((s) => s.d);
+    return (sharing.length ? sharing : nearest(text, this.vocabulary.products, limit)).slice(0, limit);
+  }
+
+  /** The email domain meant by a word people use for it ("gmail" → "gmail.com"), if exactly one is held. */
+  domain(word: string): string | undefined {
+    if (this.domains.includes(word)) return word;
+    const held = this.domains.filter((d) => d.split('.')[0] === word);
+    return held.length === 1 ? held[0] : undefined;
+  }
+}
+
+/** Values within a few edits of the text (or starting like it), nearest first. */
+export function nearest(text: string, values: string[], limit: number): string[] {
+  const t = text.toLowerCase();
+  return values
+    .map((v) => ({ v, d: editDistance(t, v.toLowerCase(), Math.max(3, Math.ceil(t.length / 2))) }))
+    .filter((x) => x.d <= Math.max(3, Math.ceil(t.length / 2)))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, limit)
+    .map((x) => x.v);
+}
+
+/**
+ * The one word among `known` within `limit` edits of `word` that starts with the same letter (people rarely miss the
+ * first one, and allowing it turns "Nagpur" into "Jaipur"), or undefined when there is none. Several at the same
+ * distance are a tie unless `same` says they mean the same ("orderd": "order" or "ordered").
+ */
+export function correction(word: string, known: Iterable<string>, limit: number, same?: (a: string, b: string) => boolean): string | undefined {
+  if (!limit) return undefined;
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  let tie = false;
+  for (const k of known) {
+    if (k[0] !== word[0] || Math.abs(k.length - word.length) > limit) continue;
+    const d = editDistance(word, k, limit);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+      tie = false;
+    } else if (d === bestDistance && k !== best && !same?.(k, best!)) tie = true;
+  }
+  return bestDistance <= limit && !tie ? best : undefined;
+}

@@ -1,0 +1,135 @@
+import { correction, singular, type Grounding, type Place } from './grounding.js';
+import { allowedEdits } from './edit-distance.js';
+import { commonTypos, lexicon, lexiconWords, type Sense } from './lexicon.js';
+import { tokenize, type Token } from './tokens.js';
+
+/**
+ * One unit of meaning in a request: a phrase of the lexicon (with every sense it can have), a place the data holds,
+ * or a bare token (a number, a date, an unknown word). `used` is set when a condition takes it.
+ */
+export interface Item {
+  tokens: Token[];
+  words: string;
+  senses: Sense[];
+  place?: Place;
+  /** A country's people ("British"): a place only beside a word for people. */
+  demonym?: Place;
+  token?: Token;
+  used?: boolean;
+}
+
+export const has = (item: Item | undefined, kind: Sense['kind']) => !!item?.senses.some((s) => s.kind === kind);
+export function sense<K extends Sense['kind']>(item: Item | undefined, kind: K): Extract<Sense, { kind: K }> | undefined {
+  return item?.senses.find((s) => s.kind === kind) as Extract<Sense, { kind: K }> | undefined;
+}
+export const isFiller = (item: Item) => item.senses.length > 0 && item.senses.every((s) => s.kind === 'filler' || s.kind === 'people' || s.kind === 'join');
+
+// Short aliases that are also everyday words ("us", "ny"): places only right after "in", "from" or "outside".
+const ambiguousPlaces = new Set(['us', 'ny', 'hk', 'nz', 'eu', 'gb', 'ksa', 'ncr', 'hyd', 'blr', 'bar']);
+const placeBefore = new Set(['in', 'from', 'outside', 'at', 'of', 'across', 'around', 'near', 'and', 'or', ',', 'not', 'excluding', 'except', 'than', '/']);
+
+export interface Correction { from: string; to: string }
+
+/** Words the data or the lexicon knows, so an unknown word can be corrected to one of them. */
+function known(word: string, grounding: Grounding) {
+  return lexicon.has(word) || lexiconWords.has(word) || grounding.placeWords.has(word) || grounding.isProductWord(word) || grounding.tags.has(word) || !!grounding.domain(word);
+}
+
+const senseKinds = (word: string) => (lexicon.get(word)?.find((e) => e.words.length === 1)?.senses ?? []).map((s) => JSON.stringify(s)).sort().join();
+const sameSense = (a: string, b: string) => senseKinds(a) === senseKinds(b);
+// Number words are never the correction: "nice" is not "nine", "trendy" not "twenty".
+const correctable = [...lexiconWords].filter((w) => !lexicon.get(w)?.some((e) => e.words.length === 1 && e.senses.some((s) => s.kind === 'number')));
+
+/** Tokens, typos corrected where one known word is near enough, then grouped into items. */
+export function readItems(text: string, grounding: Grounding): { items: Item[]; corrections: Correction[] } {
+  const tokens = splitKnownParts(tokenize(text), grounding);
+  const corrections: Correction[] = [];
+  for (const t of tokens) {
+    if (t.type !== 'word' || /\d/.test(t.norm)) continue;
+    const common = commonTypos[t.norm];
+    if (common) {
+      t.corrected = t.norm;
+      t.norm = common;
+      continue;
+    }
+    if (t.norm.length < 4 || known(t.norm, grounding)) continue;
+    const limit = allowedEdits(t.norm);
+    // A capitalised word inside a sentence is likely a name: it may be a misspelt place or product, not a CRM word.
+    const name = /^[A-Z]/.test(t.text) && t.start > 0;
+    const fixed = (name ? undefined : correction(t.norm, correctable, limit, sameSense))
+      ?? correction(t.norm, grounding.placeWords, limit)
+      ?? correction(t.norm, grounding.productWords.keys(), limit) ?? correction(singular(t.norm), grounding.productWords.keys(), 1)
+      ?? correction(t.norm, grounding.tags.keys(), limit);
+    if (fixed) {
+      corrections.push({ from: t.text, to: fixed });
+      t.corrected = t.norm;
+      t.norm = fixed;
+    }
+  }
+  const items: Item[] = [];
+  for (let i = 0; i < tokens.length;) {
+    const previous = items.at(-1)?.words;
+    const phrase = longestPhrase(tokens, i);
+    const place = longestPlace(tokens, i, grounding, previous);
+    if (place && (!phrase || place.length > phrase.length || (previous !== undefined && placeBefore.has(previous) && place.length >= phrase.length))) {
+      items.push({ tokens: tokens.slice(i, i + place.length), words: place.words, senses: [], place: place.place });
+      i += place.length;
+      continue;
+    }
+    const demonym = [2, 1].map((n) => ({ n, p: grounding.demonyms.get(tokens.slice(i, i + n).map((t) => t.norm).join(' ')) })).find((x) => x.p && i + x.n <= tokens.length);
+    if (demonym?.p && (!phrase || demonym.n >= phrase.length)) {
+      items.push({ tokens: tokens.slice(i, i + demonym.n), words: tokens.slice(i, i + demonym.n).map((t) => t.norm).join(' '), senses: phrase?.length === demonym.n ? phrase.senses : [], demonym: demonym.p });
+      i += demonym.n;
+      continue;
+    }
+    if (phrase && !(tokens[i].type === 'number')) {
+      items.push({ tokens: tokens.slice(i, i + phrase.length), words: phrase.words, senses: phrase.senses });
+      i += phrase.length;
+      continue;
+    }
+    items.push({ tokens: [tokens[i]], words: tokens[i].norm, senses: [], token: tokens[i] });
+    i += 1;
+  }
+  return { items, corrections };
+}
+
+function longestPhrase(tokens: Token[], i: number) {
+  const candidates = lexicon.get(tokens[i].norm);
+  if (!candidates) return null;
+  for (const c of candidates) {
+    if (i + c.words.length > tokens.length) continue;
+    if (c.words.every((w, k) => tokens[i + k].norm === w)) {
+      // "may" is a month only beside a day or a year, or after a word of time.
+      if (c.words.length === 1 && c.words[0] === 'may' && !(/^\d/.test(tokens[i + 1]?.norm ?? '') || /^\d/.test(tokens[i - 1]?.norm ?? '') || ['in', 'since', 'before', 'after', 'during', 'of'].includes(tokens[i - 1]?.norm))) continue;
+      return { length: c.words.length, words: c.words.join(' '), senses: c.senses };
+    }
+  }
+  return null;
+}
+
+function longestPlace(tokens: Token[], i: number, grounding: Grounding, previous: string | undefined) {
+  for (let n = Math.min(grounding.longestPlace, tokens.length - i); n >= 1; n--) {
+    const words = tokens.slice(i, i + n).map((t) => t.norm);
+    if (words.some((w, k) => tokens[i + k].type === 'sign' && w !== '.')) continue;
+    const place = grounding.place(words);
+    if (!place) continue;
+    if (n === 1 && ambiguousPlaces.has(words[0]) && !(previous && placeBefore.has(previous))) continue;
+    return { length: n, words: words.join(' '), place };
+  }
+  return null;
+}
+
+/** "newsletter-tagged", "kurta-buyers": a hyphenated word the data does not know, split where each part is known. */
+function splitKnownParts(tokens: Token[], grounding: Grounding): Token[] {
+  return tokens.flatMap((t) => {
+    if (t.type !== 'word' || !t.norm.includes('-') || known(t.norm, grounding) || lexicon.has(t.norm)) return [t];
+    const parts = t.norm.split('-');
+    if (!parts.every((p) => known(p, grounding))) return [t];
+    let at = t.start;
+    return parts.map((p) => {
+      const part = { ...t, text: t.text.slice(at - t.start, at - t.start + p.length), norm: p, start: at, end: at + p.length };
+      at += p.length + 1;
+      return part;
+    });
+  });
+}

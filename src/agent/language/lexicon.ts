@@ -1,0 +1,182 @@
+// The CRM's vocabulary as people write it: each phrase (one or more words) with the sense it carries. The parser
+// matches the longest phrase at each place, so "last order" is one sense and "last" alone another.
+
+export type Op = 'gt' | 'gte' | 'lt' | 'lte' | 'eq';
+export type Head = 'spend' | 'aov' | 'order' | 'buy' | 'quiet' | 'last' | 'first' | 'joined' | 'count' | 'failed';
+export type PeriodUnit = 'days' | 'weeks' | 'months' | 'years';
+export type Calendar = 'this_month' | 'last_month' | 'this_year' | 'last_year' | 'this_week' | 'last_week' | 'today' | 'yesterday' | 'this_quarter' | 'last_quarter';
+export type Join = 'and' | 'or' | 'except';
+export type Prep = 'in' | 'since' | 'before' | 'after' | 'between' | 'from' | 'to' | 'within' | 'for' | 'ago' | 'at' | 'on';
+export type Flag = 'subscribed' | 'unsubscribed' | 'received' | 'bounced' | 'no_email' | 'no_phone' | 'has_email' | 'has_phone' | 'tag' | 'email_users';
+
+export type Sense =
+  | { kind: 'cmp'; op: Op; after?: true }
+  | { kind: 'neg' }
+  | { kind: 'join'; join: Join }
+  | { kind: 'head'; head: Head }
+  | { kind: 'unit' }
+  | { kind: 'period'; unit: PeriodUnit; amount?: number }
+  | { kind: 'scale'; factor: number }
+  | { kind: 'currency' }
+  | { kind: 'number'; value: number }
+  | { kind: 'times'; value: number }
+  | { kind: 'prep'; prep: Prep }
+  | { kind: 'recent' }
+  | { kind: 'month'; month: number }
+  | { kind: 'calendar'; which: Calendar }
+  | { kind: 'edge'; edge: 'start' | 'end' }
+  | { kind: 'label'; label: string }
+  | { kind: 'outside' }
+  | { kind: 'flag'; flag: Flag }
+  | { kind: 'rank'; direction: 'desc' | 'asc'; by?: 'total_spend' | 'order_count' | 'average_order_value' | 'last_order_date' }
+  | { kind: 'people' }
+  | { kind: 'everyone' }
+  | { kind: 'campaign' }
+  | { kind: 'textop'; op: 'contains' | 'starts_with' }
+  | { kind: 'textfield'; field: 'name' | 'phone' | 'email' }
+  | { kind: 'filler' };
+
+const entries: [string, Sense][] = [];
+const add = (phrases: string, sense: Sense) => {
+  for (const p of phrases.split('|')) entries.push([p.trim(), sense]);
+};
+
+// Comparisons, before the number ("over 10k") or after it ("10k or more").
+add('more then|greater then|over|more than|above|greater than|exceeding|exceeds|exceeded|north of|upwards of|in excess of|beyond|higher than|bigger than|larger than|>|past the', { kind: 'cmp', op: 'gt' });
+add('at least|minimum|minimum of|a minimum of|min|no less than|not less than|no fewer than|not fewer than|>=|≥|atleast', { kind: 'cmp', op: 'gte' });
+add('less then|fewer then|lower then|less than|fewer than|under|below|lower than|beneath|south of|smaller than|<|not more than 0', { kind: 'cmp', op: 'lt' });
+add('at most|up to|upto|no more than|not more than|maximum|maximum of|a maximum of|max|<=|≤|not over|not above|within', { kind: 'cmp', op: 'lte' });
+add('exactly|precisely|only|just|=', { kind: 'cmp', op: 'eq' });
+add('or more|and more|and above|or above|and up|and upwards|or over|plus|+|or higher|and over|onwards|or greater', { kind: 'cmp', op: 'gte', after: true });
+add('or less|or fewer|and below|or below|or under|and under|and less|or lower|at most', { kind: 'cmp', op: 'lte', after: true });
+
+add("without|not|no|never|haven't|havent|have not|hasn't|hasnt|has not|didn't|didnt|did not|don't|dont|do not|doesn't|doesnt|does not|won't|no longer|nothing|none|zero|aren't|isn't|weren't|wasn't|yet to|stopped|not yet", { kind: 'neg' });
+
+add('and|but|with|who|whose|that|which|also|as well as|while|where|having|&|,|;|plus also|yet|and also|but also|along with|together with', { kind: 'join', join: 'and' });
+add('or|either|and/or|/', { kind: 'join', join: 'or' });
+add('except|excluding|exclude|but not|apart from|other than|not including|minus|leaving out|leave out|save for|barring|bar|omitting|omit|without counting|remove|drop', { kind: 'join', join: 'except' });
+
+add('spent|spend|spends|spending|spender|spenders|total spend|total spending|lifetime spend|lifetime value|ltv|clv|customer lifetime value|worth|paid|revenue|total value|purchase value|total purchases worth|sales|spent a total of', { kind: 'head', head: 'spend' });
+add('average order value|aov|avg order value|avg. order value|average order|avg order|average basket|average basket size|average basket value|basket size|basket value|average spend per order|spend per order|average ticket|ticket size|average purchase value|average order size|average cart value|cart value|avg basket|order value|average spend', { kind: 'head', head: 'aov' });
+add('ordered|order|ordering|shopped|shop|shopping|transacted|placed an order|placed orders|placed order|made a purchase|made purchases|made an order|visited|visit|come back|came back|been back|returned|purchases|purchased something|bought something|bought anything|ordered anything|ordered something|buying anything|purchased anything|active|engaged|transacting', { kind: 'head', head: 'order' });
+add('bought|buy|buys|buying|purchased|purchase|purchasing|picked up|ordered a|ordered an|ordered the|bought a|bought an|bought the|purchased a|purchased the|buyers of|purchasers of|fans of|lovers of', { kind: 'head', head: 'buy' });
+add('quiet|gone quiet|went quiet|go quiet|inactive|dormant|silent|gone silent|lapsed|idle|absent|away|asleep|sleeping|not active|been inactive|been quiet|gone|missing|not seen', { kind: 'head', head: 'quiet' });
+add('last order|last ordered|last purchase|last purchased|last bought|last visit|last visited|last shopped|last seen|last transaction|last transacted|most recent order|most recent purchase|latest order|latest purchase|last active|previous order|recent order|last buy|last order date|last purchase date', { kind: 'head', head: 'last' });
+add('first order|first ordered|first purchase|first purchased|first bought|first shopped|first visit|first transaction|first order date|first buy|first came|first time', { kind: 'head', head: 'first' });
+add('joined|signed up|sign up|signup|signed-up|registered|created|became a customer|became customers|customer since|customers since|acquired|onboarded|added|joining|registration|sign-up|account created|came on board|started', { kind: 'head', head: 'joined' });
+add('number of orders|order count|orders count|no of orders|no. of orders|# of orders|number of purchases|purchase count|visit count|number of visits|frequency|order frequency', { kind: 'head', head: 'count' });
+
+add('orders|purchases|times|visits|transactions|baskets|invoices|bills|checkouts|occasions|orders placed|time', { kind: 'unit' });
+
+add('day|days|d|dys', { kind: 'period', unit: 'days' });
+add('week|weeks|wk|wks|w', { kind: 'period', unit: 'weeks' });
+add('month|months|mo|mos|mths|mnths|mon', { kind: 'period', unit: 'months' });
+add('year|years|yr|yrs|y', { kind: 'period', unit: 'years' });
+add('fortnight', { kind: 'period', unit: 'weeks', amount: 2 });
+add('quarter', { kind: 'period', unit: 'months', amount: 3 });
+add('half a year|half year|six months', { kind: 'period', unit: 'months', amount: 6 });
+
+add('k|thousand|thousands|grand|thou', { kind: 'scale', factor: 1e3 });
+add('lakh|lakhs|lac|lacs|l', { kind: 'scale', factor: 1e5 });
+add('crore|crores|cr', { kind: 'scale', factor: 1e7 });
+add('million|millions|mn|m', { kind: 'scale', factor: 1e6 });
+add('hundred', { kind: 'scale', factor: 100 });
+add('₹|rs|rs.|inr|rupees|rupee|$|usd|dollars|£|gbp|pounds|€|eur|euros|bucks|quid', { kind: 'currency' });
+
+const numberWords = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+numberWords.forEach((w, i) => add(w, { kind: 'number', value: i }));
+for (const [w, v] of [['twenty', 20], ['thirty', 30], ['forty', 40], ['fifty', 50], ['sixty', 60], ['seventy', 70], ['eighty', 80], ['ninety', 90], ['a', 1], ['an', 1], ['a couple of', 2], ['couple of', 2], ['a few', 3], ['a dozen', 12], ['dozen', 12], ['single', 1]] as const) add(w, { kind: 'number', value: v });
+add('once|one time|a single time|only once', { kind: 'times', value: 1 });
+add('twice|two times', { kind: 'times', value: 2 });
+add('thrice|three times', { kind: 'times', value: 3 });
+
+add('in|during|within the|inside', { kind: 'prep', prep: 'in' });
+add('since|from|starting|as of|starting from|beginning', { kind: 'prep', prep: 'since' });
+add('before|prior to|earlier than|until|till|up until|by|pre', { kind: 'prep', prep: 'before' });
+add('after|later than|post|following', { kind: 'prep', prep: 'after' });
+add('between', { kind: 'prep', prep: 'between' });
+add('to|through|thru|till the|and the', { kind: 'prep', prep: 'to' });
+add('for|for over|for more than|for at least', { kind: 'prep', prep: 'for' });
+add('ago|back|before now', { kind: 'prep', prep: 'ago' });
+add('on', { kind: 'prep', prep: 'on' });
+add('last|past|previous|recent|trailing|preceding|the last|the past', { kind: 'recent' });
+
+const months = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+months.forEach((m, i) => add(`${m}|${m.slice(0, 3)}${m === 'september' ? '|sept' : ''}`, { kind: 'month', month: i }));
+add('the month|this month|current month|the current month|month to date|mtd', { kind: 'calendar', which: 'this_month' });
+add('last month|previous month|the previous month|past month', { kind: 'calendar', which: 'last_month' });
+add('the year|this year|current year|the current year|year to date|ytd', { kind: 'calendar', which: 'this_year' });
+add('last year|previous year|the previous year', { kind: 'calendar', which: 'last_year' });
+add('this week|current week', { kind: 'calendar', which: 'this_week' });
+add('last week|previous week', { kind: 'calendar', which: 'last_week' });
+add('this quarter|current quarter', { kind: 'calendar', which: 'this_quarter' });
+add('last quarter|previous quarter', { kind: 'calendar', which: 'last_quarter' });
+add('today', { kind: 'calendar', which: 'today' });
+add('yesterday', { kind: 'calendar', which: 'yesterday' });
+add('start of|beginning of|the start of|the beginning of|start|beginning|1st of the|first of|the first of', { kind: 'edge', edge: 'start' });
+add('end of|the end of|close of', { kind: 'edge', edge: 'end' });
+
+// Groups of customers by a description rather than a figure; each has a stated definition (labels.ts).
+add('vip|vips|v.i.p|vip customers|top customers|best customers|big spenders|high spenders|high-value|high value|high-value customers|whales|premium customers|most valuable|top spenders|heavy spenders|biggest spenders|highest spenders|top-tier|valuable customers', { kind: 'label', label: 'vip' });
+add('low spenders|small spenders|low-value|low value|light spenders|bargain hunters', { kind: 'label', label: 'low' });
+add('loyal|loyal customers|loyalists|regulars|regular customers|frequent buyers|frequent shoppers|frequent customers|power users|superfans', { kind: 'label', label: 'loyal' });
+add('lapsed|dormant|churned|lost|inactive customers|lapsed customers|dormant customers|churned customers|lost customers|sleeping customers|gone cold|cold customers|win-back|winback|win back', { kind: 'label', label: 'lapsed' });
+add('at risk|at-risk|at risk of churning|about to churn|likely to churn|churn risk|slipping away|risky', { kind: 'label', label: 'at_risk' });
+add('new customers|new buyers|new shoppers|newcomers|first-time buyers|first time buyers|first-time customers|first time customers|fresh customers|recently acquired|new', { kind: 'label', label: 'new' });
+add('active customers|active buyers|recent customers|recent buyers|recent shoppers|currently active|recently active|engaged customers|recently|lately|of late|these days', { kind: 'label', label: 'active' });
+add('one-time buyers|one time buyers|one-time customers|one time customers|one-off buyers|single-purchase|single purchase|one-timers|one timers|single-order', { kind: 'label', label: 'one_time' });
+add('repeat|repeat customers|repeat buyers|returning customers|returning buyers|repeat purchasers|returning|came back again|multi-order|more than once|again', { kind: 'label', label: 'repeat' });
+add('prospects|leads|non-buyers|non buyers|no purchases|without orders|without any orders|no orders at all|zero orders', { kind: 'label', label: 'never' });
+
+add('contains|containing|includes|including|has the word|with the word', { kind: 'textop', op: 'contains' });
+add('starts with|starting with|begins with|beginning with|start with|begin with', { kind: 'textop', op: 'starts_with' });
+add('name|names|full name|first name|last name|surname', { kind: 'textfield', field: 'name' });
+add('phone|phone number|phone numbers|mobile|mobile number|mobile numbers|number starting', { kind: 'textfield', field: 'phone' });
+add('outside|outside of|not in|not from|not based in|not living in|anywhere but|other than in|elsewhere than', { kind: 'outside' });
+
+add('subscribed|still subscribed|opted in|opted-in|opt in|opt-in|on the list|on our list|signed up for emails|reachable|emailable|marketable|accept marketing|accepts marketing', { kind: 'flag', flag: 'subscribed' });
+add('unsubscribed|opted out|opted-out|opt out|opt-out|unsubscribers|unsubs|unsubbed|not subscribed', { kind: 'flag', flag: 'unsubscribed' });
+add('received|got|were sent|was sent|been sent|received the|got the', { kind: 'flag', flag: 'received' });
+add('emails bounced|email bounced|emails bounce|email bounces|emails failed|messages failed|messages bounced|sms failed|texts failed|bounced|bounce|bounces|failed delivery|failed deliveries|delivery failed|delivery failures|undeliverable|hard bounced|failed|failures', { kind: 'flag', flag: 'bounced' });
+add('no email|without email|without an email|missing email|no email address|without an email address|missing emails|no emails', { kind: 'flag', flag: 'no_email' });
+add('no phone|without phone|without a phone|missing phone|no phone number|without a phone number|no mobile|without a mobile|no mobile number|missing phone numbers', { kind: 'flag', flag: 'no_phone' });
+add('with email|with an email|have an email|has an email|with email addresses|with an email address', { kind: 'flag', flag: 'has_email' });
+add('with phone|with a phone|have a phone|has a phone|with a phone number|with phone numbers|with a mobile number', { kind: 'flag', flag: 'has_phone' });
+add('tagged|tag|tags|labelled|labeled|with the tag|tagged as|labelled as|in the programme|in the program|segment tag', { kind: 'flag', flag: 'tag' });
+add('users|addresses|address|accounts|account|ids|id|mail|emails|email|email ids|email addresses|mail users|email users|mailbox|domain', { kind: 'flag', flag: 'email_users' });
+
+add('oldest|earliest|top|biggest|largest|highest|best|most|highest-spending|top-spending|leading|greatest|heaviest|most valuable', { kind: 'rank', direction: 'desc' });
+add('bottom|smallest|lowest|least|worst', { kind: 'rank', direction: 'asc' });
+add('oldest|earliest|longest ago', { kind: 'rank', direction: 'asc', by: 'last_order_date' });
+add('biggest spender|top spender|top customer|best customer|highest spender|most valuable customer|largest spender|biggest customer|biggest buyer|best buyer|top buyer', { kind: 'rank', direction: 'desc', by: 'total_spend' });
+add('ordered the most|bought the most|shopped the most|purchased the most|most orders|ordered most|shop the most|order the most', { kind: 'rank', direction: 'desc', by: 'order_count' });
+add('most frequent|most loyal|most orders|most regular|frequent', { kind: 'rank', direction: 'desc', by: 'order_count' });
+add('most recent|latest|newest|most recently active', { kind: 'rank', direction: 'desc', by: 'last_order_date' });
+
+add('customers|customer|people|persons|users|user|buyers|buyer|shoppers|shopper|clients|client|folks|members|member|accounts|contacts|contact|consumers|guys|ones|audience|base|profiles|purchasers|patrons|individuals|recipients', { kind: 'people' });
+add('everyone|everybody|all customers|all our customers|all of our customers|all my customers|every customer|whole customer base|entire customer base|whole base|entire base|customer base|all the customers|total customers|all users|entire list|whole list|all contacts', { kind: 'everyone' });
+add('draft|plan|prepare|schedule|create a campaign|set up a campaign|write|compose|send|email them|mail them|text them|sms them|message them|whatsapp them|ping them|notify|offer|campaign|launch|blast|reach out|promo|coupon|discount|voucher|sale offer|win-back offer|winback offer|nudge them|remind them|give them', { kind: 'campaign' });
+
+// Words that carry no condition: questions, commands, articles, politeness.
+add(`placed|have placed|has placed|made|on file|on record|in the system|saved|stored|create a segment of|make a segment of|build a segment of|create a segment|make a segment|segment of|what do we know about|know about|how big|how large|size of|the size of|how many|how much|count|counts|number|total|show|show me|list|find|get|give|give me|fetch|pull|pull up|display|tell me|let me know|can you|could you|would you|will you|please|pls|plz|kindly|i|we|me|us|our|my|you|the|a|an|all|those|them|these|they|this|that's|who's|who're|who've|are|is|were|was|be|been|being|have|has|had|do|does|did|there|any|some|still|ever|yet|so far|of|what|whats|what's|want|wanted|need|needs|like|would like|to|see|know|look|looking|interested|check|hey|hi|hello|ok|okay|now|currently|right now|at all|too|as well|also|just|really|actually|about|roughly|approximately|around|approx|segment|group|list of|set of|cohort|bunch|identify|filter|select|pick|who all|whom|here|there are|it|its|it's|anyone|anybody|someone|in total|overall|altogether|do we have|have we got|did we|how|many|much|size|sized|count of|the number of|number of|figure|volume|there be|any of|same|such|in our database|in the database|in the crm|in our crm|database|crm|data|records|record|find me|get me|show all|list all|let's|lets|let us|quick|quickly|asap|thanks|thank you|cheers|needful|do the needful|fine|sure|great|good|with us|from us|our store|our shop|the store|the shop|store|shop|online|website|in total|so|then|yes|again please|period|timeframe|time frame|range|the period|window|value|amount|sum|figure of|rupees worth|worth of|overall spend|category|categories|item|items|product|products|stuff|things|thing|something|anything|goods|merchandise|either of|both|each|per|by|via|using|rule|rules|condition|conditions|criteria|where their|their|his|her|whose total|in all|all time|ever since|till date|to date|so far|up to now|until now|through today|as of today|till now|hitherto|already|more|lot|lots|many times|very|much more`, { kind: 'filler' });
+
+/** Every phrase with all its senses, keyed by its first word, longest first: the parser picks the sense by context. */
+export const lexicon = new Map<string, { words: string[]; senses: Sense[] }[]>();
+for (const [phrase, sense] of entries) {
+  const words = phrase.split(/\s+/);
+  const list = lexicon.get(words[0]) ?? [];
+  const same = list.find((e) => e.words.join(' ') === phrase);
+  if (same) same.senses.push(sense);
+  else list.push({ words, senses: [sense] });
+  lexicon.set(words[0], list);
+}
+for (const list of lexicon.values()) list.sort((a, b) => b.words.length - a.words.length);
+
+/** Misspellings too short for edit distance, or common enough to know by heart. */
+export const commonTypos: Record<string, string> = {
+  teh: 'the', hte: 'the', adn: 'and', nad: 'and', taht: 'that', wiht: 'with', whit: 'with', thier: 'their', fo: 'of', ot: 'to', ordr: 'order',
+  recieved: 'received', recieve: 'receive', custmer: 'customer', cutomers: 'customers', cusomers: 'customers', purchsed: 'purchased', havnt: "haven't", hvnt: "haven't", dint: "didn't", didnt: "didn't",
+};
+
+/** Every single word the lexicon knows, for typo correction. */
+export const lexiconWords = new Set(entries.flatMap(([p]) => p.split(/\s+/)).filter((w) => /^[a-z][a-z'-]{3,}$/.test(w)));

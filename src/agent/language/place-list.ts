@@ -1,0 +1,9 @@
+import type { Item } from './items.js';
+
+/** A place at items[i], perhaps after "or", "in" or "from" ("… or in Mumbai"). */
+export function placeFollows(items: Item[], i: number): number {
+  let k = i;
+  if (items[k]?.words === 'or') k++;
+  if (['in', 'from', 'at'].includes(items[k]?.words ?? '')) k++;
+  return items[k]?.place ? k : 0;
+}

@@ -1,0 +1,138 @@
+import { has, sense, type Item } from './items.js';
+import type { Op, PeriodUnit, Prep } from './lexicon.js';
+import { readDaySpan, readPeriod, readQuantity, type DaySpan, type Period, type Quantity } from './quantities.js';
+
+/**
+ * A figure in a request with the words around it that say how it is meant: "over 10k", "between 2 and 4",
+ * "in the last 90 days", "more than 3 months ago", "since 1 March", "twice". Found once over the whole request,
+ * before it is split into clauses, so the "and" of "between 5k and 20k" is not taken for a join.
+ */
+export type Value =
+  | { kind: 'quantity'; q: Quantity; op?: Op; upper?: Quantity; unit: boolean }
+  | { kind: 'period'; p: Period; op?: Op; recent: boolean; ago: boolean; prep?: Prep }
+  | { kind: 'span'; span: DaySpan; prep?: Prep; until?: DaySpan }
+  | { kind: 'times'; n: number; op?: Op };
+
+export interface Found { value: Value; from: number; to: number }
+
+const rangeJoin = (item: Item | undefined) => !!item && ['and', 'to', '-', '–', '—', '&', 'till', 'until', 'through', 'thru'].includes(item.words);
+
+/** Every value in the items, left to right; each item belongs to at most one. */
+export function findValues(items: Item[], today: string): Found[] {
+  const found: Found[] = [];
+  // "Not ordered in 30 days but ordered in the last 90": a period without its unit takes the one said before it.
+  let unit: PeriodUnit = 'days';
+  for (let i = 0; i < items.length; i++) {
+    // A campaign's number is its name, not a figure: "received campaign 12".
+    if (items[i].used || ['campaign', '#', 'campaigns'].includes(items[i - 1]?.words ?? '')) continue;
+    const v = valueAt(items, i, today, unit);
+    if (v) {
+      if (v.value.kind === 'period') unit = v.value.p.unit;
+      found.push(v);
+      i = v.to - 1;
+    }
+  }
+  return found;
+}
+
+function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit): Found | null {
+  // The words before the figure: a preposition, "last"/"past", a comparison — in any order, skipping "the".
+  let j = i;
+  let prep: Prep | undefined;
+  let op: Op | undefined;
+  let recent = false;
+  for (let guard = 0; guard < 5 && j < items.length; guard++) {
+    const item = items[j];
+    if (item.words === 'the' || item.words === 'of' && (prep || op)) { j++; continue; }
+    const p = sense(item, 'prep');
+    const c = sense(item, 'cmp');
+    if (has(item, 'recent') && !sense(item, 'calendar')) { recent = true; j++; continue; }
+    if (p && !prep && !op && !has(item, 'month')) { prep = p.prep; j++; continue; }
+    if (c && !c.after && !op) { op = c.op; j++; continue; }
+    break;
+  }
+  if (j >= items.length) return null;
+  // Ranges: "between 2 and 4 orders", "from 5k to 20k", "between March and May 2025".
+  const between = prep === 'between' || prep === 'since' && !op;
+  const period = readPeriod(items, j);
+  if (period) {
+    let k = j + period.length;
+    let ago = false;
+    let after: Op | undefined;
+    for (let guard = 0; guard < 3 && k < items.length; guard++) {
+      if (sense(items[k], 'prep')?.prep === 'ago') { ago = true; k++; continue; }
+      const c = sense(items[k], 'cmp');
+      if (c?.after) { after = c.op; k++; continue; }
+      if (items[k].words === 'or' && (items[k + 1]?.words === 'longer' || items[k + 1]?.words === 'more')) { after = 'gte'; k += 2; continue; }
+      break;
+    }
+    const glued = items[j].token?.suffix?.includes('+');
+    return { value: { kind: 'period', p: period, op: after ?? (glued ? 'gte' : op), recent, ago, prep }, from: i, to: k };
+  }
+  const span = readDaySpan(items, j, today);
+  // A year alone is a year only after a word of time ("in 2025", "since 2024"), never after a comparison ("over 2000").
+  const yearAlone = span && span.length === 1 && items[j].token?.type === 'number';
+  if (span && !(yearAlone && (op || !prep))) {
+    let k = j + span.length;
+    let until: DaySpan | undefined;
+    if ((between || prep === 'in' || prep === 'during' as Prep) && rangeJoin(items[k])) {
+      const second = readDaySpan(items, k + 1, today);
+      if (second) {
+        until = second;
+        k += 1 + second.length;
+      }
+    }
+    // "March to May 2025": the first month takes the year of the second.
+    if (until && !span.day && until.first.slice(0, 4) !== span.first.slice(0, 4) && !/\d{4}/.test(items.slice(j, j + span.length).map((x) => x.words).join(' '))) {
+      const year = until.first.slice(0, 4);
+      span.first = `${year}${span.first.slice(4)}`;
+      span.last = `${year}${span.last.slice(4)}`;
+    }
+    return { value: { kind: 'span', span, prep, until }, from: i, to: k };
+  }
+  if (recent) {
+    const bare = readQuantity(items, j);
+    const after = items[j + (bare?.length ?? 0)];
+    if (bare && !bare.money && !has(after, 'unit') && !has(after, 'period')) {
+      return { value: { kind: 'period', p: { amount: bare.value, unit: lastUnit, length: bare.length }, op, recent, ago: false, prep }, from: i, to: j + bare.length };
+    }
+  }
+  const times = sense(items[j], 'times');
+  if (times) {
+    let k = j + 1;
+    const c = sense(items[k], 'cmp');
+    let after: Op | undefined;
+    if (c?.after) { after = c.op; k++; }
+    return { value: { kind: 'times', n: times.value, op: after ?? op }, from: i, to: k };
+  }
+  const q = readQuantity(items, j);
+  if (q) {
+    let k = j + q.length;
+    if (items[j].token?.suffix === '%') return null;
+    let upper: Quantity | undefined;
+    if (rangeJoin(items[k]) && (between || !op)) {
+      const second = readQuantity(items, k + 1);
+      if (second && (between || items[k].words !== 'and')) {
+        upper = second;
+        k += 1 + second.length;
+      }
+    }
+    let after: Op | undefined;
+    const glued = [items[j], items[j + q.length - 1]].some((x) => x.token?.suffix?.includes('+'));
+    for (let guard = 0; guard < 2 && k < items.length; guard++) {
+      const c = sense(items[k], 'cmp');
+      if (c?.after) { after = c.op; k++; continue; }
+      break;
+    }
+    let unit = false;
+    if (has(items[k], 'unit') || items[k]?.words === 'order' || items[k]?.words === 'purchase' || items[k]?.words === 'visit') {
+      unit = true;
+      k++;
+      const c = sense(items[k], 'cmp');
+      if (c?.after) { after = c.op; k++; }
+    }
+    const money = q.money || !!upper?.money;
+    return { value: { kind: 'quantity', q: { ...q, money }, op: after ?? (glued ? 'gte' : op), upper, unit }, from: prep && !between && !op && !unit ? j : i, to: k };
+  }
+  return null;
+}
