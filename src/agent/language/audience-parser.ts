@@ -40,6 +40,7 @@ export function parseAudience(text: string, ctx: ParseContext): AudienceParse {
     result.conditions.push(top.condition);
     result.definitions.push(top.definition);
   }
+  claimTextValues(items);
   const values = findValues(items, ctx.today);
   const inValue = (i: number) => values.some((v) => i >= v.from && i < v.to);
 
@@ -50,7 +51,7 @@ export function parseAudience(text: string, ctx: ParseContext): AudienceParse {
   let joinWord = '';
   for (let i = 0; i <= items.length; i++) {
     const item = items[i];
-    const splits = i === items.length || (!inValue(i) && !item.used && isJoin(items, i));
+    const splits = i === items.length || (!inValue(i) && !item.used && isJoin(items, i, ctx));
     if (!splits) continue;
     if (i > start || i === items.length) {
       clauses.push({ start, end: i, join, joinWord, restrict: ['only', 'just'].includes(items[start]?.words ?? '') && clauses.length > 0 });
@@ -139,12 +140,26 @@ function orOf(clauses: Clause[]): RuleJson[] {
   return rules.length > 1 ? [{ any: rules }] : rules;
 }
 
+/** The words after "name contains", "phone starting with" are text to match, not figures or conditions. */
+function claimTextValues(items: Item[]) {
+  for (let i = 1; i < items.length; i++) {
+    if (!has(items[i], 'textop')) continue;
+    for (let k = i + 1; k < items.length && !(has(items[k], 'join') && items[k].token?.type !== 'sign') && !(items[k].token?.type === 'sign' && !['+', '-', '@', '.', '_'].includes(items[k].words)); k++) items[k].used = true;
+  }
+}
+
 function suggest(names: string[]) {
   return names.length ? ` Did you mean ${names.map((n) => `"${n}"`).join(', ')}?` : '';
 }
 
-function isJoin(items: Item[], i: number) {
+function isJoin(items: Item[], i: number, ctx: ParseContext) {
   const item = items[i];
+  // Lists of one kind of name are one condition: "@infosys.com or @tcs.com", "tagged loyalty or newsletter".
+  if (['or', 'and', ',', '/', 'and/or'].includes(item.words)) {
+    const after = items[i + 1]?.words === '@' ? items[i + 2] : items[i + 1];
+    const kind = (x: Item | undefined) => (!x ? '' : x.token?.type === 'domain' || ctx.grounding.domain(x.words) && x.token?.type === 'word' && !x.senses.length ? 'domain' : ctx.grounding.tags.has(x.words) ? 'tag' : '');
+    if (kind(items[i - 1]) && kind(items[i - 1]) === kind(after)) return false;
+  }
   if (!has(item, 'join') && !(item.token?.type === 'sign' && ['.', ';', '—', '–', '(', ')', '!', '?'].includes(item.words))) return false;
   // Lists of places are one condition ("Mumbai, Pune or Delhi").
   if (['or', 'and', ',', '/', 'and/or'].includes(item.words) && (items[i - 1]?.place || items[i - 1]?.demonym) && placeFollows(items, i + 1)) return false;
@@ -177,31 +192,54 @@ function audiencePart(items: Item[]): Item[] {
   return items;
 }
 
-/** "Top 10 customers by spend", "our 5 biggest spenders", "20 most frequent shoppers": who to rank, by what, how many. */
+const rankWord = /^(top|biggest|largest|highest|best|heaviest|greatest)\b/;
+const figureOf = (item: Item | undefined): RankBy | undefined => {
+  const head = sense(item, 'head')?.head;
+  if (head === 'spend') return 'total_spend';
+  if (head === 'aov') return 'average_order_value';
+  if (head === 'count' || head === 'order' || has(item, 'unit')) return 'order_count';
+  if (head === 'last') return 'last_order_date';
+  return undefined;
+};
+
+/**
+ * "Top 10 customers by spend", "our 5 biggest spenders", "10 customers with the highest AOV", "who is our biggest
+ * spender?": a ranking word with a number near it (or a single "biggest spender"), the figure it ranks by, and the
+ * direction. The rest of the request narrows who is ranked.
+ */
 function readRank(items: Item[]): AudienceParse['rank'] {
-  const at = items.findIndex((i) => has(i, 'rank'));
-  if (at < 0) return undefined;
-  const numberAt = [at + 1, at - 1, at - 2].find((k) => items[k]?.token?.type === 'number' && !items[k].token!.suffix && Number.isInteger(items[k].token!.value) && items[k].token!.value! <= 1000)
-    ?? [at + 1, at - 1].find((k) => sense(items[k], 'number') && !['a', 'an'].includes(items[k].words));
-  if (numberAt === undefined) return undefined;
-  const rank = sense(items[at], 'rank')!;
-  let by = rank.by;
-  const limit = items[numberAt].token?.value ?? sense(items[numberAt], 'number')!.value;
-  const used = [at, numberAt];
-  // "by spend", "by number of orders", or a word for the figure near the ranking word ("biggest spenders").
-  for (let k = at + 1; k < Math.min(items.length, at + 6); k++) {
-    const head = sense(items[k], 'head')?.head;
-    const figure = head === 'spend' ? 'total_spend' : head === 'aov' ? 'average_order_value' : head === 'count' || head === 'order' || has(items[k], 'unit') ? 'order_count' : head === 'last' ? 'last_order_date' : undefined;
-    if (figure && (!by || items[k - 1]?.words === 'by')) {
-      by = figure;
-      used.push(k);
-      if (items[k - 1]?.words === 'by') used.push(k - 1);
-      break;
+  for (let at = 0; at < items.length; at++) {
+    const rank = sense(items[at], 'rank');
+    const label = sense(items[at], 'label')?.label === 'vip' && rankWord.test(items[at].words);
+    if (!rank && !label) continue;
+    const isCount = (k: number) => {
+      const t = items[k]?.token;
+      if (!t || t.type !== 'number' || t.suffix || !Number.isInteger(t.value) || t.value! < 1 || t.value! > 1000) return false;
+      const next = items[k + 1];
+      return !has(next, 'unit') && !has(next, 'period') && !has(next, 'scale') && !has(next, 'currency') && !has(items[k - 1], 'currency') && !has(items[k - 1], 'cmp');
+    };
+    const numberAt = [at + 1, at - 1, at - 2, at - 3, at - 4, at - 5, at - 6].find((k) => k >= 0 && isCount(k));
+    const singular = !!rank?.by && !/s$/.test(items[at].words) && /spender|customer|buyer/.test(items[at].words);
+    if (numberAt === undefined && !singular) continue;
+    const used = [at, ...(numberAt === undefined ? [] : [numberAt])];
+    let by: RankBy | undefined = rank?.by ?? (label ? 'total_spend' : undefined);
+    // The figure: "by spend", or a word for it between the number and a few words after the ranking word.
+    if (!by || items[at + 1]?.words === 'by') {
+      for (let k = Math.min(at, numberAt ?? at) + 1; k < Math.min(items.length, at + 6); k++) {
+        if (k === at) continue;
+        const figure = figureOf(items[k]);
+        if (figure) {
+          by = figure;
+          used.push(k);
+          if (items[k - 1]?.words === 'by') used.push(k - 1);
+          break;
+        }
+      }
     }
-    if (has(items[k], 'join') && items[k].words !== 'by') break;
+    for (const k of used) items[k].used = true;
+    return { by: by ?? 'total_spend', direction: rank?.direction ?? 'desc', limit: numberAt === undefined ? 1 : items[numberAt].token!.value! };
   }
-  for (const k of used) items[k].used = true;
-  return { by: by ?? 'total_spend', direction: rank.direction, limit };
+  return undefined;
 }
 
 /** "The top 5% of customers by spend", "top 10% spenders": a VIP group of that size. */

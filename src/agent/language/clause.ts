@@ -29,7 +29,7 @@ export interface Carry { head: Head; product?: { value: string } }
 const f = (field: string, op: string, value?: unknown): RuleJson => (value === undefined ? { field, op } : { field, op, value });
 const not = (rule: RuleJson): RuleJson => ({ not: rule });
 const words = (items: Item[]) => items.map((i) => i.tokens.map((t) => t.text).join(' ')).join(' ');
-const articles = new Set(['a', 'an', 'the', 'some', 'any', 'our', 'their', 'of', 'one']);
+const articles = new Set(['a', 'an', 'the', 'some', 'any', 'our', 'their', 'of', 'one', 'both', 'either', 'these', 'those']);
 
 /** A period as the rule language counts it (years are twelve months). */
 const rulePeriod = (p: Period) => (p.unit === 'years' ? { amount: p.amount * 12, unit: 'months' } : { amount: p.amount, unit: p.unit });
@@ -87,7 +87,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     for (const e of extra) e.used = true;
   };
   // Heads, and the product a buying word names.
-  type HeadAt = { i: number; head: Head; product?: { value: string; from: number; to: number }; values: Found[]; neg: number };
+  type HeadAt = { i: number; head: Head; product?: { value: string; from: number; to: number }; values: Found[]; neg: number; implicit?: boolean };
   const negatedAt = (i: number) => {
     for (let k = i - 1; k >= start; k--) {
       if (has(items[k], 'neg')) return k;
@@ -119,10 +119,26 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     }
     heads.push(at);
   }
-  // A clause that leaves its kind out ("… or kurtas") takes the previous clause's.
+  // "Kurta buyers", "paper chain kit buyers from the last 3 months": a product named before a word for its buyers.
+  for (let i = start; i < end; i++) {
+    if (items[i].used || !has(items[i], 'people') || !/^(buyers?|purchasers?|shoppers?|lovers?|fans?|customers?|owners?)$/.test(items[i].words)) continue;
+    for (let from = Math.max(start, i - 6); from < i; from++) {
+      const run = items.slice(from, i);
+      if (run.some((x) => x.used || x.place || x.demonym || ctx.grounding.absentDemonyms.has(x.words) || has(x, 'label') || has(x, 'join') || has(x, 'neg') || x.token?.type === 'sign' || inValue(items.indexOf(x)))) continue;
+      if (has(run[0], 'filler') && !ctx.grounding.isProductWord(run[0].words)) continue;
+      const match = ctx.grounding.productMatches(run.map((x) => x.words).join(' '));
+      if (match.count > 0) {
+        heads.push({ i, head: 'buy', product: { value: match.value, from, to: i }, values: [], neg: negatedAt(from) });
+        break;
+      }
+    }
+  }
+  // A clause that leaves its kind out ("… or kurtas", "but never a pressure cooker") takes the previous clause's.
   if (!heads.length && carry?.head === 'buy') {
-    const product = readProduct(items, start, end, ctx.grounding, inValue);
-    if (product && 'value' in product) heads.push({ i: start, head: 'buy', product, values: [], neg: -1 });
+    let k = start;
+    while (k < end && (has(items[k], 'neg') || articles.has(items[k].words))) k++;
+    const product = readProduct(items, k, end, ctx.grounding, inValue);
+    if (product && 'value' in product) heads.push({ i: product.from, head: 'buy', product, values: [], neg: negatedAt(product.from) });
   }
   // Each figure goes to the nearest kind of condition that can take it, before it if possible.
   for (const v of here) {
@@ -143,11 +159,23 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
       continue;
     }
     if (best) best.values.push(v);
-    else if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity' && !heads.some((h) => h.head !== 'buy')) {
+    else if (!heads.length && v.value.kind !== 'quantity' || !heads.length && v.value.kind === 'quantity' && (v.value.unit || !v.value.q.money && v.value.q.value < 100)) {
+      // No word says what the figure is about: an order, for counts and times ("2+ orders in September").
+      if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity') heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });
+      else heads.push({ i: v.from, head: implicitHead(v.value), values: [v], neg: -1, implicit: true });
+    } else if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity' && !heads.some((h) => h.head !== 'buy')) {
       heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });
     } else heads.push({ i: v.from, head: implicitHead(v.value), values: [v], neg: -1 });
   }
   const fallbacks: { h: HeadAt; rule: RuleJson }[] = [];
+  // "Alarm clocks in the last 30 days": no word for buying, but a product named beside the time.
+  if (heads.length && heads.every((h) => h.implicit && h.head === 'order')) {
+    const run = items.slice(start, end).map((x, k) => ({ x, k: start + k })).filter(({ x, k }) => !x.used && !inValue(k) && x.token?.type === 'word' && (!x.senses.length || ctx.grounding.isProductWord(x.words)) && !has(x, 'people') && !isFiller(x));
+    if (run.length && run.at(-1)!.k - run[0].k === run.length - 1) {
+      const match = ctx.grounding.productMatches(run.map(({ x }) => x.words).join(' '));
+      if (match.count > 0) Object.assign(heads[0], { head: 'buy', product: { value: match.value, from: run[0].k, to: run[0].k + run.length } });
+    }
+  }
   for (const h of heads) {
     const reading = headCondition(h, items, ctx);
     const spanItems = (found: Found[]) => found.flatMap((v) => items.slice(v.from, v.to));
@@ -168,6 +196,15 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     out.carry = { head: h.head, product: h.product };
   }
   readSelfContained(items, start, end, ctx, out, add, negatedAt);
+  // A clause that is only a product's name ("handloom dupattas", "charlotte bags") asks for its buyers.
+  if (!out.conditions.length && !out.asks.length && !heads.length) {
+    const run = items.slice(start, end).filter((x) => !x.used && !isFiller(x) && x.token?.type !== 'sign');
+    const first = run.length ? items.indexOf(run[0]) : -1;
+    if (run.length && run.every((x) => !x.senses.length || ctx.grounding.isProductWord(x.words)) && items.indexOf(run.at(-1)!) - first === run.length - 1) {
+      const match = ctx.grounding.productMatches(run.map((x) => x.words).join(' '));
+      if (match.count > 0) add({ bought: { contains: match.value } }, first, first + run.length);
+    }
+  }
   // "Customers who have ordered" alone means at least one order; beside other conditions ("who got campaign 3",
   // "who ordered more than once") the verb only carries them.
   for (const { h, rule } of fallbacks) {
@@ -178,8 +215,13 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
 }
 
 function implicitHead(v: Value): Head {
-  if (v.kind === 'quantity') return v.q.money || (!v.unit && v.q.value >= 100) ? 'spend' : 'count';
+  if (v.kind === 'quantity') return v.q.money || (!v.unit && v.q.value >= 100) ? 'spend' : 'order';
   return 'order';
+}
+
+function suggestCountries(ctx: ParseContext) {
+  const countries = ctx.vocabulary.countries.slice(0, 6);
+  return countries.length ? ` The countries with the most customers: ${countries.join(', ')}.` : '';
 }
 
 function suggest(names: string[]) {
@@ -297,19 +339,26 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
     const item = items[i];
     if (item.used) continue;
     // Places, with the places listed after them ("Mumbai, Pune or Delhi").
-    if (item.place || item.demonym && (has(items[i + 1], 'people') || ['are', 'is'].includes(items[i - 1]?.words ?? ''))) {
+    if (item.place || item.demonym && demonymUsed(items, i, end)) {
       const places = [item.place ?? item.demonym!];
       let k = i + 1;
       while (k + 1 < end && ['or', 'and', ',', '/', 'and/or'].includes(items[k].words) && placeFollows(items, k + 1) && placeFollows(items, k + 1) < end) {
         k = placeFollows(items, k + 1);
-        places.push(items[k].place!);
+        places.push(items[k].place ?? items[k].demonym!);
         k++;
       }
       const rule = placeRule(places);
-      const outside = has(items[i - 1], 'outside') ? i - 1 : items[i - 1]?.words === 'in' && has(items[i - 2], 'neg') ? i - 2 : -1;
+      const before = items[i - 1]?.words === 'the' ? i - 2 : i - 1;
+      const outside = has(items[before], 'outside') ? before : items[before]?.words === 'in' && has(items[before - 1], 'neg') ? before - 1 : -1;
       const neg = outside >= 0 ? outside : negatedAt(i);
       add(neg >= 0 ? not(rule) : rule, i, k, neg >= 0 ? [items[neg]] : []);
       i = k - 1;
+      continue;
+    }
+    const absent = ctx.grounding.absentDemonyms.get(item.words);
+    if (absent && !item.place) {
+      out.asks.push({ words: item.words, question: `There are no customers in ${absent} in the data.${suggestCountries(ctx)}` });
+      item.used = true;
       continue;
     }
     const label = sense(item, 'label');
@@ -399,6 +448,13 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
       }
     }
   }
+}
+
+/** A country's adjective stands for the country before a word for people, also at the head of a list of them. */
+function demonymUsed(items: Item[], i: number, end: number) {
+  let k = i + 1;
+  while (k + 1 < end && ['or', 'and', ',', '/'].includes(items[k].words) && items[k + 1].demonym) k += 2;
+  return has(items[k], 'people') || ['are', 'is'].includes(items[i - 1]?.words ?? '');
 }
 
 /**

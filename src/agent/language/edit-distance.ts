@@ -1,8 +1,8 @@
 /**
- * Edits (insert, delete, change, swap of neighbours) between two words, or `limit + 1` as soon as it is clear there
+ * Edits (insert, delete, change, swap of neighbours) between two words — a change costing `substitution` — or `limit + 1` as soon as it is clear there
  * are more: typo correction only ever asks "is this within one or two edits?".
  */
-export function editDistance(a: string, b: string, limit: number): number {
+export function editDistance(a: string, b: string, limit: number, substitution = 1): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -10,7 +10,7 @@ export function editDistance(a: string, b: string, limit: number): number {
     const current = [i];
     let best = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = a[i - 1] === b[j - 1] ? 0 : substitution;
       let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
       current.push(d);

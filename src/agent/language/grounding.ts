@@ -26,6 +26,8 @@ export class Grounding {
   /** Lower-case phrase → the place it names, with the data's spelling. */
   readonly places = new Map<string, Place>();
   readonly demonyms = new Map<string, Place>();
+  /** Adjectives for countries the data does not hold ("Chinese" in a shop with no customers in China). */
+  readonly absentDemonyms = new Map<string, string>();
   readonly placeWords = new Set<string>();
   readonly productWords = new Map<string, number>();
   readonly tags: Map<string, string>;
@@ -54,6 +56,7 @@ export class Grounding {
     for (const [adjective, country] of Object.entries(demonyms)) {
       const value = countryOf.get(country) ?? countries.get(country);
       if (value) this.demonyms.set(adjective, { field: 'country', value });
+      else this.absentDemonyms.set(adjective, country.replace(/\b[a-z]/g, (c) => c.toUpperCase()));
     }
     for (const key of [...this.places.keys(), ...this.demonyms.keys()]) for (const w of key.split(/\s+/)) this.placeWords.add(w);
     this.longestPlace = Math.max(1, ...[...this.places.keys(), ...this.demonyms.keys()].map((k) => k.split(/\s+/).length));
@@ -120,23 +123,27 @@ export function nearest(text: string, values: string[], limit: number): string[]
 }
 
 /**
- * The one word among `known` within `limit` edits of `word` that starts with the same letter (people rarely miss the
- * first one, and allowing it turns "Nagpur" into "Jaipur"), or undefined when there is none. Several at the same
- * distance are a tie unless `same` says they mean the same ("orderd": "order" or "ordered").
+ * The word among `known` within `limit` edits of `word` that starts with the same letter (people rarely miss the
+ * first one, and allowing it turns "Nagpur" into "Jaipur"), or undefined when there is none or no clear best. Nearer
+ * wins; at the same distance a longer word wins over one of the same length, which wins over a shorter one (a missing
+ * letter is the commonest slip: "orderd" is "ordered" before "orders"); a tie left is no correction unless `same` says
+ * the words mean the same.
  */
-export function correction(word: string, known: Iterable<string>, limit: number, same?: (a: string, b: string) => boolean): string | undefined {
+export function correction(word: string, known: Iterable<string>, limit: number, same?: (a: string, b: string) => boolean, substitution = 1): { to: string; distance: number } | undefined {
   if (!limit) return undefined;
   let best: string | undefined;
-  let bestDistance = limit + 1;
+  let bestScore = Infinity;
   let tie = false;
   for (const k of known) {
     if (k[0] !== word[0] || Math.abs(k.length - word.length) > limit) continue;
-    const d = editDistance(word, k, limit);
-    if (d < bestDistance) {
+    const d = editDistance(word, k, limit, substitution);
+    if (d > limit) continue;
+    const score = d * 3 + (k.length > word.length ? 0 : k.length === word.length ? 1 : 2);
+    if (score < bestScore) {
       best = k;
-      bestDistance = d;
+      bestScore = score;
       tie = false;
-    } else if (d === bestDistance && k !== best && !same?.(k, best!)) tie = true;
+    } else if (score === bestScore && k !== best && !same?.(k, best!)) tie = true;
   }
-  return bestDistance <= limit && !tie ? best : undefined;
+  return best !== undefined && !tie ? { to: best, distance: Math.floor(bestScore / 3) } : undefined;
 }

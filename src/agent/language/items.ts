@@ -56,10 +56,17 @@ export function readItems(text: string, grounding: Grounding): { items: Item[]; 
     const limit = allowedEdits(t.norm);
     // A capitalised word inside a sentence is likely a name: it may be a misspelt place or product, not a CRM word.
     const name = /^[A-Z]/.test(t.text) && t.start > 0;
-    const fixed = (name ? undefined : correction(t.norm, correctable, limit, sameSense))
-      ?? correction(t.norm, grounding.placeWords, limit)
-      ?? correction(t.norm, grounding.productWords.keys(), limit) ?? correction(singular(t.norm), grounding.productWords.keys(), 1)
-      ?? correction(t.norm, grounding.tags.keys(), limit);
+    // The nearest among the CRM's words, places, products, tags and mail providers; on a tie, in that order.
+    const candidates = [
+      name ? undefined : correction(t.norm, correctable, limit, sameSense),
+      // A letter changed into another makes a different name too easily ("printer" and "printed", "Pune" and "Pine"):
+      // names are corrected over letters missing, added or swapped only.
+      correction(t.norm, grounding.placeWords, limit, undefined, 2),
+      correction(t.norm, grounding.productWords.keys(), limit, undefined, 2) ?? correction(singular(t.norm), grounding.productWords.keys(), 1, undefined, 2),
+      correction(t.norm, grounding.tags.keys(), limit),
+      correction(t.norm, grounding.domains.map((d) => d.split('.')[0]), limit),
+    ].filter((c): c is { to: string; distance: number } => !!c);
+    const fixed = candidates.sort((a, b) => a.distance - b.distance)[0]?.to;
     if (fixed) {
       corrections.push({ from: t.text, to: fixed });
       t.corrected = t.norm;

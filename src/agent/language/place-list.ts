@@ -5,5 +5,5 @@ export function placeFollows(items: Item[], i: number): number {
   let k = i;
   if (items[k]?.words === 'or') k++;
   if (['in', 'from', 'at'].includes(items[k]?.words ?? '')) k++;
-  return items[k]?.place ? k : 0;
+  return items[k]?.place || items[k]?.demonym ? k : 0;
 }

@@ -27,6 +27,8 @@ export const demonyms: Record<string, string> = {
   swedish: 'sweden', danish: 'denmark', finnish: 'finland', austrian: 'austria', polish: 'poland', greek: 'greece', cypriot: 'cyprus',
   icelandic: 'iceland', japanese: 'japan', israeli: 'israel', lebanese: 'lebanon', bahraini: 'bahrain', saudi: 'saudi arabia', czech: 'czech republic',
   lithuanian: 'lithuania', maltese: 'malta', brazilian: 'brazil', chinese: 'china', pakistani: 'pakistan', mexican: 'mexico', kiwi: 'new zealand',
+  russian: 'russia', russians: 'russia', korean: 'south korea', koreans: 'south korea', turkish: 'turkey', egyptian: 'egypt', kenyan: 'kenya', nigerian: 'nigeria',
+  thai: 'thailand', malaysian: 'malaysia', indonesian: 'indonesia', filipino: 'philippines', vietnamese: 'vietnam', argentinian: 'argentina', chilean: 'chile', hungarian: 'hungary', romanian: 'romania', ukrainian: 'ukraine', qatari: 'qatar', omani: 'oman', kuwaiti: 'kuwait',
 };
 
 /** Cities by their other names. */

@@ -89,7 +89,7 @@ export function readPeriod(items: Item[], i: number): Period | null {
 
 const iso = (y: number, m: number, d: number) => `${y}-${String(m + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 const lastDayOf = (y: number, m: number) => new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-const isYear = (item: Item | undefined) => item?.token?.type === 'number' && !item.token.suffix && item.token.value! >= 1990 && item.token.value! <= 2100 && Number.isInteger(item.token.value);
+const isYear = (item: Item | undefined) => item?.token?.type === 'number' && !item.token.suffix && /^\d{4}$/.test(item.token.text) && item.token.value! >= 1990 && item.token.value! <= 2100;
 const dayNumber = (item: Item | undefined) => {
   const t = item?.token;
   if (!t || t.type !== 'number' || !Number.isInteger(t.value) || t.value! < 1 || t.value! > 31) return undefined;

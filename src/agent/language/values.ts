@@ -54,7 +54,9 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
   if (j >= items.length) return null;
   // Ranges: "between 2 and 4 orders", "from 5k to 20k", "between March and May 2025".
   const between = prep === 'between' || prep === 'since' && !op;
-  const period = readPeriod(items, j);
+  // "In the last year", "over the past month": a unit alone after "last" is one of it.
+  const unitAlone = recent && sense(items[j], 'period');
+  const period = readPeriod(items, j) ?? (unitAlone ? { amount: unitAlone.amount ?? 1, unit: unitAlone.unit, length: 1 } : null);
   if (period) {
     let k = j + period.length;
     let ago = false;
@@ -68,6 +70,17 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
     }
     const glued = items[j].token?.suffix?.includes('+');
     return { value: { kind: 'period', p: period, op: after ?? (glued ? 'gte' : op), recent, ago, prep }, from: i, to: k };
+  }
+  // "Between 10 and 20 November", "from 1 to 15 March 2025": the first day takes the second's month and year.
+  if (between && items[j].token?.type === 'number' && rangeJoin(items[j + 1])) {
+    const second = readDaySpan(items, j + 2, today);
+    const d = items[j].token!.value!;
+    if (second?.day && Number.isInteger(d) && d >= 1 && d <= 31) {
+      const first = `${second.first.slice(0, 8)}${String(d).padStart(2, '0')}`;
+      if (first <= second.first && !Number.isNaN(Date.parse(first))) {
+        return { value: { kind: 'span', span: { first, last: first, length: 1, day: true }, prep: 'between', until: second }, from: i, to: j + 2 + second.length };
+      }
+    }
   }
   const span = readDaySpan(items, j, today);
   // A year alone is a year only after a word of time ("in 2025", "since 2024"), never after a comparison ("over 2000").
