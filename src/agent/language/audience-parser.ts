@@ -26,13 +26,40 @@ export interface AudienceParse {
 }
 
 const boundary = new Set([',', '.', ';', '—', '–', '-', ':', '!', '?', 'then', 'now', 'and then', 'also', 'please', 'pls', 'kindly', '&', 'and', 'so', 'plus', '(', ')']);
+const channelWords = new Set(['email', 'e-mail', 'mail', 'sms', 'text', 'message', 'whatsapp', 'newsletter', 'note', 'reminder', 'thank-you', 'coupon', 'voucher', 'discount', 'offer', 'promo']);
 const imperative = new Set(['email', 'text', 'sms', 'message', 'mail', 'whatsapp', 'ping', 'notify', 'send', 'target', 'reach', 'contact', 'offer']);
 
 /** Parses the audience part of a request: conditions grounded in the data, their logic, and what to ask. */
 export function parseAudience(text: string, ctx: ParseContext): AudienceParse {
   const { items: all, corrections } = readItems(text, ctx.grounding);
-  const items = audiencePart(all);
-  const result: AudienceParse = { rules: null, everyone: false, conditions: [], corrections, definitions: [], asks: [], unknown: [] };
+  const result = parseItems(audiencePart(all), ctx);
+  result.corrections = corrections;
+  return result;
+}
+
+/**
+ * Brackets group: "not (total spend is over ₹10,000 or number of orders is at least 5)", as the sentence writer puts
+ * them. Each innermost group is read on its own and stands in its place as one condition.
+ */
+function groupBrackets(items: Item[], ctx: ParseContext, result: AudienceParse): Item[] {
+  for (;;) {
+    const close = items.findIndex((x) => x.words === ')');
+    if (close < 0) return items;
+    const open = items.slice(0, close).map((x) => x.words).lastIndexOf('(');
+    if (open < 0) return items.filter((_, k) => k !== close);
+    const inner = parseItems(items.slice(open + 1, close), ctx);
+    result.asks.push(...inner.asks);
+    result.unknown.push(...inner.unknown);
+    result.definitions.push(...inner.definitions);
+    const tokens = items.slice(open, close + 1).flatMap((x) => x.tokens);
+    const group: Item = { tokens, words: items.slice(open, close + 1).map((x) => x.words).join(' '), senses: [], group: inner.rules ?? undefined, used: !inner.rules };
+    items = [...items.slice(0, open), group, ...items.slice(close + 1)];
+  }
+}
+
+function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
+  const result: AudienceParse = { rules: null, everyone: false, conditions: [], corrections: [], definitions: [], asks: [], unknown: [] };
+  const items = groupBrackets(given, ctx, result);
   result.rank = readRank(items);
   const top = readTopPercent(items, ctx);
   if (top) {
@@ -175,11 +202,14 @@ function isJoin(items: Item[], i: number, ctx: ParseContext) {
  */
 function audiencePart(items: Item[]): Item[] {
   const first = items.findIndex((i) => !['please', 'pls', 'kindly', 'can you', 'could you', 'now', 'also', 'then', 'and'].includes(i.words));
-  if (first >= 0 && (has(items[first], 'campaign') || imperative.has(items[first].words)) && !has(items[first + 1], 'number')) {
+  if (first >= 0 && (has(items[first], 'campaign') || imperative.has(items[first].words)) && items[first + 1]?.token?.type !== 'number') {
     // Campaign first: the audience follows "to" or "for", or the verb itself ("email customers in Pune").
     for (let i = first; i < items.length; i++) if (['to', 'for', 'at'].includes(items[i].words) || has(items[i], 'people') || has(items[i], 'everyone')) {
       for (let k = 0; k < i; k++) items[k].used = true;
-      return items.slice(i + (['to', 'for', 'at'].includes(items[i].words) ? 1 : 0));
+      const audience = items.slice(i + (['to', 'for', 'at'].includes(items[i].words) ? 1 : 0));
+      // "Send customers in Delhi a weekly email with 10% off": the audience ends where the message is named.
+      const message = audience.findIndex((x, k) => ['a', 'an', 'the', 'our'].includes(x.words) && audience.slice(k + 1, k + 4).some((y) => has(y, 'campaign') || channelWords.has(y.words)));
+      return message > 0 ? audience.slice(0, message) : audience;
     }
   }
   for (let i = 1; i < items.length; i++) {
@@ -212,14 +242,22 @@ function readRank(items: Item[]): AudienceParse['rank'] {
     const rank = sense(items[at], 'rank');
     const label = sense(items[at], 'label')?.label === 'vip' && rankWord.test(items[at].words);
     if (!rank && !label) continue;
-    const isCount = (k: number) => {
+    const countOf = (k: number) => {
+      const word = sense(items[k], 'number');
+      if (word && !['a', 'an'].includes(items[k].words)) return word.value;
       const t = items[k]?.token;
-      if (!t || t.type !== 'number' || t.suffix || !Number.isInteger(t.value) || t.value! < 1 || t.value! > 1000) return false;
+      return t?.type === 'number' && !t.suffix && Number.isInteger(t.value) ? t.value : undefined;
+    };
+    const isCount = (k: number) => {
+      const n = countOf(k);
+      if (n === undefined || n < 1 || n > 1000) return false;
       const next = items[k + 1];
       return !has(next, 'unit') && !has(next, 'period') && !has(next, 'scale') && !has(next, 'currency') && !has(items[k - 1], 'currency') && !has(items[k - 1], 'cmp');
     };
     const numberAt = [at + 1, at - 1, at - 2, at - 3, at - 4, at - 5, at - 6].find((k) => k >= 0 && isCount(k));
-    const singular = !!rank?.by && !/s$/.test(items[at].words) && /spender|customer|buyer/.test(items[at].words);
+    // "Our biggest spender", "the most frequent customer": one.
+    const noun = /(spender|customer|buyer|shopper|client)s?$/.exec(items[at].words)?.[0] ?? items.slice(at + 1, at + 3).find((x) => has(x, 'people'))?.words ?? '';
+    const singular = /^(spender|customer|buyer|shopper|client)$/.test(noun) || /(spender|customer|buyer|shopper|client)$/.test(items[at].words);
     if (numberAt === undefined && !singular) continue;
     const used = [at, ...(numberAt === undefined ? [] : [numberAt])];
     let by: RankBy | undefined = rank?.by ?? (label ? 'total_spend' : undefined);
@@ -236,8 +274,10 @@ function readRank(items: Item[]): AudienceParse['rank'] {
         }
       }
     }
+    // The figure's own words are part of the ranking ("whose last order is the oldest").
+    for (let k = Math.min(at, numberAt ?? at) + 1; k < Math.min(items.length, at + 6); k++) if (figureOf(items[k]) === (by ?? 'total_spend')) used.push(k);
     for (const k of used) items[k].used = true;
-    return { by: by ?? 'total_spend', direction: rank?.direction ?? 'desc', limit: numberAt === undefined ? 1 : items[numberAt].token!.value! };
+    return { by: by ?? 'total_spend', direction: rank?.direction ?? 'desc', limit: numberAt === undefined ? 1 : countOf(numberAt)! };
   }
   return undefined;
 }

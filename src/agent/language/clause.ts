@@ -29,6 +29,8 @@ export interface Carry { head: Head; product?: { value: string } }
 const f = (field: string, op: string, value?: unknown): RuleJson => (value === undefined ? { field, op } : { field, op, value });
 const not = (rule: RuleJson): RuleJson => ({ not: rule });
 const words = (items: Item[]) => items.map((i) => i.tokens.map((t) => t.text).join(' ')).join(' ');
+// How the sentence writer and careful writers introduce a product's words: "a product described as "lantern"".
+const describedAs = new Set(['product', 'products', 'item', 'items', 'described as', 'described', 'as', 'called', 'named', 'a product described as', '"']);
 const articles = new Set(['a', 'an', 'the', 'some', 'any', 'our', 'their', 'of', 'one', 'both', 'either', 'these', 'those']);
 
 /** A period as the rule language counts it (years are twelve months). */
@@ -46,6 +48,7 @@ function dated(field: string, v: Value, today: string): RuleJson | null {
   }
   if (v.kind !== 'span') return null;
   if (v.prep === 'before') return f(field, 'before', v.span.first);
+  if (v.prep === 'until') return f(field, 'before', nextDayOf(spanEnd(v)));
   if (v.prep === 'after') return f(field, 'after', spanEnd(v));
   if (v.prep === 'since') return v.until ? f(field, 'between', [v.span.first, v.until.last]) : f(field, 'after', dayBefore(v.span.first));
   // "This year", "this month": from its first day to today, which is "after the day before".
@@ -65,7 +68,9 @@ function fits(head: Head, v: Value): boolean {
   switch (head) {
     case 'spend':
     case 'aov': return v.kind === 'quantity' && !v.unit;
-    case 'count': return v.kind === 'quantity' && !v.q.money;
+    case 'count':
+    case 'days': return v.kind === 'quantity' && !v.q.money;
+    case 'sku': return false;
     case 'order':
     case 'buy': return v.kind === 'times' || v.kind === 'period' || v.kind === 'span' || v.kind === 'quantity' && (v.unit || !v.q.money && !!v.op);
     case 'quiet':
@@ -87,7 +92,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     for (const e of extra) e.used = true;
   };
   // Heads, and the product a buying word names.
-  type HeadAt = { i: number; head: Head; product?: { value: string; from: number; to: number }; values: Found[]; neg: number; implicit?: boolean };
+  type HeadAt = { i: number; head: Head; product?: { value: string; from: number; to: number; sku?: boolean }; values: Found[]; neg: number; implicit?: boolean };
   const negatedAt = (i: number) => {
     for (let k = i - 1; k >= start; k--) {
       if (has(items[k], 'neg')) return k;
@@ -105,12 +110,21 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     if (!h.length) continue;
     const head = h.includes('buy') ? 'buy' : h[0];
     const at: HeadAt = { i, head, values: [], neg: negatedAt(i) };
+    if (head === 'sku') {
+      // "Bought product 85123A", "SKU KUR-001": a product code, as written.
+      const code = items[i + 1];
+      if (code?.token && /\d/.test(code.token.text) && !inValue(i + 1)) {
+        heads.push({ ...at, head: 'buy', product: { value: code.token.text.toUpperCase(), from: i + 1, to: i + 2, sku: true } });
+        code.used = true;
+      }
+      continue;
+    }
     if (head === 'buy' || head === 'order') {
       const product = readProduct(items, i + 1, end, ctx.grounding, inValue);
       if (product && 'value' in product) {
         at.head = 'buy';
         at.product = product;
-      } else if (product && 'unknown' in product) {
+      } else if (product && 'unknown' in product && head === 'buy') {
         out.asks.push({ words: product.unknown, question: `No product in the catalogue is described as "${product.unknown}".${suggest(ctx.grounding.nearestProducts(product.unknown))}` });
         use(product.from, product.to);
         items[i].used = true;
@@ -121,7 +135,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
   }
   // "Kurta buyers", "paper chain kit buyers from the last 3 months": a product named before a word for its buyers.
   for (let i = start; i < end; i++) {
-    if (items[i].used || !has(items[i], 'people') || !/^(buyers?|purchasers?|shoppers?|lovers?|fans?|customers?|owners?)$/.test(items[i].words)) continue;
+    if (items[i].used || !has(items[i], 'people') || !/^(buyers?|purchasers?|shoppers?|lovers?|fans?|owners?)$/.test(items[i].words)) continue;
     for (let from = Math.max(start, i - 6); from < i; from++) {
       const run = items.slice(from, i);
       if (run.some((x) => x.used || x.place || x.demonym || ctx.grounding.absentDemonyms.has(x.words) || has(x, 'label') || has(x, 'join') || has(x, 'neg') || x.token?.type === 'sign' || inValue(items.indexOf(x)))) continue;
@@ -230,7 +244,7 @@ function suggest(names: string[]) {
 
 type HeadReading = { rule: RuleJson | null; negatable: boolean; definition?: string; fallback?: boolean } | { ask: string };
 
-function headCondition(h: { i: number; head: Head; product?: { value: string }; values: Found[]; neg: number }, items: Item[], ctx: ParseContext): HeadReading {
+function headCondition(h: { i: number; head: Head; product?: { value: string; sku?: boolean }; values: Found[]; neg: number }, items: Item[], ctx: ParseContext): HeadReading {
   const vals = h.values.map((v) => v.value);
   const quantity = vals.find((v): v is Extract<Value, { kind: 'quantity' }> => v.kind === 'quantity');
   const time = vals.find((v) => v.kind === 'period' || v.kind === 'span');
@@ -243,8 +257,12 @@ function headCondition(h: { i: number; head: Head; product?: { value: string }; 
       return quantity ? { rule: compare('average_order_value', quantity, 'gte'), negatable: true } : { rule: null, negatable: false };
     case 'count':
       return quantity ? { rule: compare('order_count', quantity, 'eq'), negatable: true } : { rule: null, negatable: false };
+    case 'days':
+      return quantity ? { rule: compare('days_since_last_order', quantity, 'gte'), negatable: true } : { rule: null, negatable: false };
     case 'failed':
       return { rule: { deliveryFailed: time?.kind === 'period' ? { withinDays: periodDays(time.p) } : {} }, negatable: true };
+    case 'sku':
+      return { rule: null, negatable: false };
     case 'quiet': {
       if (time?.kind === 'period') return { rule: silence(time.p), negatable: true };
       if (time?.kind === 'span') return { rule: f('last_order_date', 'before', time.span.first), negatable: true };
@@ -260,7 +278,7 @@ function headCondition(h: { i: number; head: Head; product?: { value: string }; 
     }
     case 'buy': {
       if (!h.product) return { ask: 'Which product? Name it as the catalogue describes it.' };
-      const bought: Record<string, unknown> = { contains: h.product.value };
+      const bought: Record<string, unknown> = h.product.sku ? { sku: h.product.value } : { contains: h.product.value };
       if (times) {
         if (times.op === 'lt' || times.op === 'lte' || (times.op === 'eq' && times.n > 1)) return { ask: `I can count customers who bought "${h.product.value}" at least a number of times, not at most or exactly. Should I take "at least ${times.n}"?` };
         const n = times.op === 'gt' ? times.n + 1 : times.n;
@@ -300,6 +318,7 @@ function headCondition(h: { i: number; head: Head; product?: { value: string }; 
 const orderCount = (c: { n: number; op?: Op; upper?: number }) => (c.upper !== undefined ? f('order_count', 'between', [Math.min(c.n, c.upper), Math.max(c.n, c.upper)]) : f('order_count', c.op ?? 'eq', c.n));
 const spanBounds = (v: Extract<Value, { kind: 'span' }>, today: string) => {
   if (v.prep === 'before') return { to: dayBefore(v.span.first) };
+  if (v.prep === 'until') return { to: spanEnd(v) };
   if (v.prep === 'after') return { from: nextDayOf(spanEnd(v)) };
   if (v.prep === 'since' && !v.until) return { from: v.span.first };
   if (!v.until && v.span.last === today) return { from: v.span.first };
@@ -314,7 +333,7 @@ const nextDayOf = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_
 function readProduct(items: Item[], from: number, end: number, grounding: Grounding, inValue: (i: number) => boolean):
   { value: string; from: number; to: number } | { unknown: string; from: number; to: number } | null {
   let i = from;
-  while (i < end && articles.has(items[i].words)) i++;
+  while (i < end && (articles.has(items[i].words) || describedAs.has(items[i].words) || /described as$/.test(items[i].words))) i++;
   if (i >= end || inValue(i)) return null;
   const functionWord = (item: Item) => item.senses.some((s) => ['join', 'prep', 'cmp', 'neg', 'recent', 'period', 'calendar', 'month', 'times', 'edge', 'campaign', 'label'].includes(s.kind)) || item.token?.type === 'sign';
   if (functionWord(items[i]) && !grounding.isProductWord(items[i].words)) return null;
@@ -354,6 +373,23 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
       add(neg >= 0 ? not(rule) : rule, i, k, neg >= 0 ? [items[neg]] : []);
       i = k - 1;
       continue;
+    }
+    if (item.group) {
+      const neg2 = negatedAt(i);
+      add(neg2 >= 0 ? not(item.group) : item.group, i, i + 1, neg2 >= 0 ? [items[neg2]] : []);
+      continue;
+    }
+    // "Phone is empty", "city is set".
+    const presence = sense(item, 'presence');
+    if (presence) {
+      const fieldItem = items[i - 1];
+      const field = sense(fieldItem, 'textfield')?.field ?? ({ city: 'city', country: 'country', email: 'email', emails: 'email', phone: 'phone', name: 'name', tags: 'tags' } as Record<string, string>)[fieldItem?.words ?? ''];
+      if (field) {
+        const neg2 = negatedAt(i - 1);
+        const set = presence.set !== neg2 >= 0;
+        add(f(field, set ? 'is_set' : 'is_empty'), i - 1, i + 1, neg2 >= 0 ? [items[neg2]] : []);
+        continue;
+      }
     }
     const absent = ctx.grounding.absentDemonyms.get(item.words);
     if (absent && !item.place) {
@@ -468,11 +504,12 @@ function listOf(items: Item[], from: number, end: number, name: (x: Item) => str
   for (;;) {
     let next = k;
     if (!['or', 'and', ',', '/', 'and/or'].includes(items[next]?.words ?? '')) break;
-    if (items[next].words === 'and') join = 'and';
+    const joinWord = items[next].words;
     next++;
     if (skipAt && items[next]?.words === '@') next++;
     const value = next < end ? name(items[next]) : undefined;
     if (!value) break;
+    if (joinWord === 'and') join = 'and';
     values.push(value);
     k = next + 1;
   }
@@ -489,7 +526,7 @@ function placeRule(listed: { field: 'city' | 'country'; value: string; city?: st
 }
 
 // Kinds of words that only connect or qualify: left over, they change nothing a person meant.
-const functionKinds = new Set(['filler', 'people', 'join', 'prep', 'recent', 'cmp', 'currency', 'edge', 'scale', 'everyone']);
+const functionKinds = new Set(['filler', 'people', 'join', 'prep', 'recent', 'cmp', 'currency', 'edge', 'scale', 'everyone', 'textfield']);
 const ignorable = (i: Item) => i.words === 'a' || i.words === 'an' || i.senses.some((s) => s.kind === 'people' || s.kind === 'filler' || s.kind === 'flag' && s.flag === 'email_users')
   || i.senses.length > 0 && i.senses.every((s) => functionKinds.has(s.kind));
 

@@ -2,6 +2,7 @@ import { correction, singular, type Grounding, type Place } from './grounding.js
 import { allowedEdits } from './edit-distance.js';
 import { commonTypos, lexicon, lexiconWords, type Sense } from './lexicon.js';
 import { tokenize, type Token } from './tokens.js';
+import type { RuleJson } from './rule-json.js';
 
 /**
  * One unit of meaning in a request: a phrase of the lexicon (with every sense it can have), a place the data holds,
@@ -16,6 +17,8 @@ export interface Item {
   demonym?: Place;
   token?: Token;
   used?: boolean;
+  /** A bracketed group, read on its own: its rule. */
+  group?: RuleJson;
 }
 
 export const has = (item: Item | undefined, kind: Sense['kind']) => !!item?.senses.some((s) => s.kind === kind);
@@ -37,12 +40,19 @@ function known(word: string, grounding: Grounding) {
 
 const senseKinds = (word: string) => (lexicon.get(word)?.find((e) => e.words.length === 1)?.senses ?? []).map((s) => JSON.stringify(s)).sort().join();
 const sameSense = (a: string, b: string) => senseKinds(a) === senseKinds(b);
-// Number words are never the correction: "nice" is not "nine", "trendy" not "twenty".
-const correctable = [...lexiconWords].filter((w) => !lexicon.get(w)?.some((e) => e.words.length === 1 && e.senses.some((s) => s.kind === 'number')));
+// A correction must carry meaning: never a number word ("nice" is not "nine", "trendy" not "twenty") nor a word that
+// only fills ("gold" is not "good").
+const inPhrases = new Set([...lexicon.values()].flat().filter((e) => e.words.length > 1 && !e.senses.every((s) => s.kind === 'filler')).flatMap((e) => e.words));
+const correctable = [...lexiconWords].filter((w) => {
+  const senses = lexicon.get(w)?.find((e) => e.words.length === 1)?.senses ?? [];
+  if (senses.some((s) => s.kind === 'number')) return false;
+  return inPhrases.has(w) || senses.length > 0 && !senses.every((s) => s.kind === 'filler');
+});
 
 /** Tokens, typos corrected where one known word is near enough, then grouped into items. */
 export function readItems(text: string, grounding: Grounding): { items: Item[]; corrections: Correction[] } {
-  const tokens = splitKnownParts(tokenize(text), grounding);
+  // Quotation marks only mark out names ("Mumbai", "saree"); the names are read the same without them.
+  const tokens = splitKnownParts(tokenize(text).filter((t) => t.norm !== '"'), grounding);
   const corrections: Correction[] = [];
   for (const t of tokens) {
     if (t.type !== 'word' || /\d/.test(t.norm)) continue;
@@ -68,7 +78,7 @@ export function readItems(text: string, grounding: Grounding): { items: Item[]; 
     ].filter((c): c is { to: string; distance: number } => !!c);
     const fixed = candidates.sort((a, b) => a.distance - b.distance)[0]?.to;
     if (fixed) {
-      corrections.push({ from: t.text, to: fixed });
+      corrections.push({ from: t.text, to: /^[A-Z]/.test(t.text) ? fixed.replace(/\b[a-z]/g, (c) => c.toUpperCase()) : fixed });
       t.corrected = t.norm;
       t.norm = fixed;
     }
@@ -106,6 +116,8 @@ function longestPhrase(tokens: Token[], i: number) {
   for (const c of candidates) {
     if (i + c.words.length > tokens.length) continue;
     if (c.words.every((w, k) => tokens[i + k].norm === w)) {
+      // "and less than 10" is "and" then "less than": a phrase ending in "less" or "more" does not swallow "than"'s word.
+      if (c.words.length > 1 && /^(more|less|fewer|greater|higher|lower|over|under)$/.test(c.words.at(-1)!) && tokens[i + c.words.length]?.norm === 'than') continue;
       // "may" is a month only beside a day or a year, or after a word of time.
       if (c.words.length === 1 && c.words[0] === 'may' && !(/^\d/.test(tokens[i + 1]?.norm ?? '') || /^\d/.test(tokens[i - 1]?.norm ?? '') || ['in', 'since', 'before', 'after', 'during', 'of'].includes(tokens[i - 1]?.norm))) continue;
       return { length: c.words.length, words: c.words.join(' '), senses: c.senses };

@@ -2,11 +2,11 @@
 // matches the longest phrase at each place, so "last order" is one sense and "last" alone another.
 
 export type Op = 'gt' | 'gte' | 'lt' | 'lte' | 'eq';
-export type Head = 'spend' | 'aov' | 'order' | 'buy' | 'quiet' | 'last' | 'first' | 'joined' | 'count' | 'failed';
+export type Head = 'spend' | 'aov' | 'order' | 'buy' | 'quiet' | 'last' | 'first' | 'joined' | 'count' | 'failed' | 'days' | 'sku';
 export type PeriodUnit = 'days' | 'weeks' | 'months' | 'years';
 export type Calendar = 'this_month' | 'last_month' | 'this_year' | 'last_year' | 'this_week' | 'last_week' | 'today' | 'yesterday' | 'this_quarter' | 'last_quarter';
 export type Join = 'and' | 'or' | 'except';
-export type Prep = 'in' | 'since' | 'before' | 'after' | 'between' | 'from' | 'to' | 'within' | 'for' | 'ago' | 'at' | 'on';
+export type Prep = 'in' | 'since' | 'before' | 'after' | 'between' | 'from' | 'to' | 'within' | 'for' | 'ago' | 'at' | 'on' | 'until';
 export type Flag = 'subscribed' | 'unsubscribed' | 'received' | 'bounced' | 'no_email' | 'no_phone' | 'has_email' | 'has_phone' | 'tag' | 'email_users';
 
 export type Sense =
@@ -33,7 +33,8 @@ export type Sense =
   | { kind: 'everyone' }
   | { kind: 'campaign' }
   | { kind: 'textop'; op: 'contains' | 'starts_with' }
-  | { kind: 'textfield'; field: 'name' | 'phone' | 'email' }
+  | { kind: 'textfield'; field: 'name' | 'phone' | 'email' | 'email_domain' }
+  | { kind: 'presence'; set: boolean }
   | { kind: 'filler' };
 
 const entries: [string, Sense][] = [];
@@ -59,12 +60,14 @@ add('except|excluding|exclude|but not|apart from|other than|not including|minus|
 add('spent|spend|spends|spending|spender|spenders|total spend|total spending|lifetime spend|lifetime value|ltv|clv|customer lifetime value|worth|paid|revenue|total value|purchase value|total purchases worth|sales|spent a total of', { kind: 'head', head: 'spend' });
 add('average order value|aov|avg order value|avg. order value|average order|avg order|average basket|average basket size|average basket value|basket size|basket value|average spend per order|spend per order|average ticket|ticket size|average purchase value|average order size|average cart value|cart value|avg basket|order value|average spend', { kind: 'head', head: 'aov' });
 add('ordered|order|ordering|shopped|shop|shopping|transacted|placed an order|placed orders|placed order|made a purchase|made purchases|made an order|visited|visit|come back|came back|been back|returned|purchases|purchased something|bought something|bought anything|ordered anything|ordered something|buying anything|purchased anything|active|engaged|transacting', { kind: 'head', head: 'order' });
+add('bought product|bought sku|bought item|bought the sku|product code|sku|item code|stock code', { kind: 'head', head: 'sku' });
 add('bought|buy|buys|buying|purchased|purchase|purchasing|picked up|ordered a|ordered an|ordered the|bought a|bought an|bought the|purchased a|purchased the|buyers of|purchasers of|fans of|lovers of', { kind: 'head', head: 'buy' });
+add('days since the last order|days since last order|days since their last order|days since the last purchase', { kind: 'head', head: 'days' });
 add('quiet|gone quiet|went quiet|go quiet|inactive|dormant|silent|gone silent|lapsed|idle|absent|away|asleep|sleeping|not active|been inactive|been quiet|gone|missing|not seen', { kind: 'head', head: 'quiet' });
-add('last order|last ordered|last purchase|last purchased|last bought|last visit|last visited|last shopped|last seen|last transaction|last transacted|most recent order|most recent purchase|latest order|latest purchase|last active|previous order|recent order|last buy|last order date|last purchase date', { kind: 'head', head: 'last' });
+add('last order date|last order|last ordered|last purchase|last purchased|last bought|last visit|last visited|last shopped|last seen|last transaction|last transacted|most recent order|most recent purchase|latest order|latest purchase|last active|previous order|recent order|last buy|last order date|last purchase date', { kind: 'head', head: 'last' });
 add('first order|first ordered|first purchase|first purchased|first bought|first shopped|first visit|first transaction|first order date|first buy|first came|first time', { kind: 'head', head: 'first' });
-add('joined|signed up|sign up|signup|signed-up|registered|created|became a customer|became customers|customer since|customers since|acquired|onboarded|added|joining|registration|sign-up|account created|came on board|started', { kind: 'head', head: 'joined' });
-add('number of orders|order count|orders count|no of orders|no. of orders|# of orders|number of purchases|purchase count|visit count|number of visits|frequency|order frequency', { kind: 'head', head: 'count' });
+add('date they became a customer|the date they became a customer|joined|signed up|sign up|signup|signed-up|registered|created|became a customer|became customers|customer since|customers since|acquired|onboarded|added|joining|registration|sign-up|account created|came on board|started', { kind: 'head', head: 'joined' });
+add('number of orders|the number of orders|order count|orders count|no of orders|no. of orders|# of orders|number of purchases|purchase count|visit count|number of visits|frequency|order frequency', { kind: 'head', head: 'count' });
 
 add('orders|purchases|times|visits|transactions|baskets|invoices|bills|checkouts|occasions|orders placed|time', { kind: 'unit' });
 
@@ -91,7 +94,8 @@ add('twice|two times', { kind: 'times', value: 2 });
 add('thrice|three times', { kind: 'times', value: 3 });
 
 add('in|during|within the|inside', { kind: 'prep', prep: 'in' });
-add('since|from|starting|as of|starting from|beginning', { kind: 'prep', prep: 'since' });
+add('since|from|starting|as of|starting from|beginning|on or after', { kind: 'prep', prep: 'since' });
+add('on or before|up to and including|through the end of', { kind: 'prep', prep: 'until' });
 add('before|prior to|earlier than|until|till|up until|by|pre', { kind: 'prep', prep: 'before' });
 add('after|later than|post|following', { kind: 'prep', prep: 'after' });
 add('between', { kind: 'prep', prep: 'between' });
@@ -119,7 +123,7 @@ add('end of|the end of|close of', { kind: 'edge', edge: 'end' });
 // Groups of customers by a description rather than a figure; each has a stated definition (labels.ts).
 add('vip|vips|v.i.p|vip customers|top customers|best customers|big spenders|high spenders|high-value|high value|high-value customers|whales|premium customers|most valuable|top spenders|heavy spenders|biggest spenders|highest spenders|top-tier|valuable customers', { kind: 'label', label: 'vip' });
 add('low spenders|small spenders|low-value|low value|light spenders|bargain hunters', { kind: 'label', label: 'low' });
-add('loyal|loyal customers|loyalists|regulars|regular customers|frequent buyers|frequent shoppers|frequent customers|power users|superfans', { kind: 'label', label: 'loyal' });
+add('frequently|often|regularly|frequent|loyal|loyal customers|loyalists|regulars|regular customers|frequent buyers|frequent shoppers|frequent customers|power users|superfans', { kind: 'label', label: 'loyal' });
 add('lapsed|dormant|churned|lost|inactive customers|lapsed customers|dormant customers|churned customers|lost customers|sleeping customers|gone cold|cold customers|win-back|winback|win back', { kind: 'label', label: 'lapsed' });
 add('at risk|at-risk|at risk of churning|about to churn|likely to churn|churn risk|slipping away|risky', { kind: 'label', label: 'at_risk' });
 add('new customers|new buyers|new shoppers|newcomers|first-time buyers|first time buyers|first-time customers|first time customers|fresh customers|recently acquired|new', { kind: 'label', label: 'new' });
@@ -131,6 +135,9 @@ add('prospects|leads|non-buyers|non buyers|no purchases|without orders|without a
 add('contains|containing|includes|including|has the word|with the word', { kind: 'textop', op: 'contains' });
 add('starts with|starting with|begins with|beginning with|start with|begin with', { kind: 'textop', op: 'starts_with' });
 add('name|names|full name|first name|last name|surname', { kind: 'textfield', field: 'name' });
+add('email domain|mail domain', { kind: 'textfield', field: 'email_domain' });
+add('is empty|is blank|is missing|is not set|are empty|are missing|is null', { kind: 'presence', set: false });
+add('is set|is not empty|is present|is known|is filled', { kind: 'presence', set: true });
 add('phone|phone number|phone numbers|mobile|mobile number|mobile numbers|number starting', { kind: 'textfield', field: 'phone' });
 add('outside|outside of|not in|not from|not based in|not living in|anywhere but|other than in|elsewhere than', { kind: 'outside' });
 
@@ -145,12 +152,12 @@ add('with phone|with a phone|have a phone|has a phone|with a phone number|with p
 add('tagged|tag|tags|labelled|labeled|with the tag|tagged as|labelled as|in the programme|in the program|segment tag', { kind: 'flag', flag: 'tag' });
 add('users|addresses|address|accounts|account|ids|id|mail|emails|email|email ids|email addresses|mail users|email users|mailbox|domain', { kind: 'flag', flag: 'email_users' });
 
-add('oldest|earliest|top|biggest|largest|highest|best|most|highest-spending|top-spending|leading|greatest|heaviest|most valuable', { kind: 'rank', direction: 'desc' });
+add('top|biggest|largest|highest|best|most|highest-spending|top-spending|leading|greatest|heaviest|most valuable', { kind: 'rank', direction: 'desc' });
 add('bottom|smallest|lowest|least|worst', { kind: 'rank', direction: 'asc' });
 add('oldest|earliest|longest ago', { kind: 'rank', direction: 'asc', by: 'last_order_date' });
 add('biggest spender|top spender|top customer|best customer|highest spender|most valuable customer|largest spender|biggest customer|biggest buyer|best buyer|top buyer', { kind: 'rank', direction: 'desc', by: 'total_spend' });
 add('ordered the most|bought the most|shopped the most|purchased the most|most orders|ordered most|shop the most|order the most', { kind: 'rank', direction: 'desc', by: 'order_count' });
-add('most frequent|most loyal|most orders|most regular|frequent', { kind: 'rank', direction: 'desc', by: 'order_count' });
+add('most frequent|most loyal|most orders|most regular', { kind: 'rank', direction: 'desc', by: 'order_count' });
 add('most recent|latest|newest|most recently active', { kind: 'rank', direction: 'desc', by: 'last_order_date' });
 
 add('customers|customer|people|persons|users|user|buyers|buyer|shoppers|shopper|clients|client|folks|members|member|accounts|contacts|contact|consumers|guys|ones|audience|base|profiles|purchasers|patrons|individuals|recipients', { kind: 'people' });
@@ -158,7 +165,7 @@ add('everyone|everybody|all customers|all our customers|all of our customers|all
 add('draft|plan|prepare|schedule|create a campaign|set up a campaign|write|compose|send|email them|mail them|text them|sms them|message them|whatsapp them|ping them|notify|offer|campaign|launch|blast|reach out|promo|coupon|discount|voucher|sale offer|win-back offer|winback offer|nudge them|remind them|give them', { kind: 'campaign' });
 
 // Words that carry no condition: questions, commands, articles, politeness.
-add(`based|based in|located|located in|living|living in|residing|residing in|who live in|who live|hailing from|country|countries|city|cities|location|locations|region|town|both|placed|have placed|has placed|made|on file|on record|in the system|saved|stored|create a segment of|make a segment of|build a segment of|create a segment|make a segment|segment of|what do we know about|know about|how big|how large|size of|the size of|how many|how much|count|counts|number|total|show|show me|list|find|get|give|give me|fetch|pull|pull up|display|tell me|let me know|can you|could you|would you|will you|please|pls|plz|kindly|i|we|me|us|our|my|you|the|a|an|all|those|them|these|they|this|that's|who's|who're|who've|are|is|were|was|be|been|being|have|has|had|do|does|did|there|any|some|still|ever|yet|so far|of|what|whats|what's|want|wanted|need|needs|like|would like|to|see|know|look|looking|interested|check|hey|hi|hello|ok|okay|now|currently|right now|at all|too|as well|also|just|really|actually|about|roughly|approximately|around|approx|segment|group|list of|set of|cohort|bunch|identify|filter|select|pick|who all|whom|here|there are|it|its|it's|anyone|anybody|someone|in total|overall|altogether|do we have|have we got|did we|how|many|much|size|sized|count of|the number of|number of|figure|volume|there be|any of|same|such|in our database|in the database|in the crm|in our crm|database|crm|data|records|record|find me|get me|show all|list all|let's|lets|let us|quick|quickly|asap|thanks|thank you|cheers|needful|do the needful|fine|sure|great|good|with us|from us|our store|our shop|the store|the shop|store|shop|online|website|in total|so|then|yes|again please|period|timeframe|time frame|range|the period|window|value|amount|sum|figure of|rupees worth|worth of|overall spend|category|categories|item|items|product|products|stuff|things|thing|something|anything|goods|merchandise|either of|both|each|per|by|via|using|rule|rules|condition|conditions|criteria|where their|their|his|her|whose total|in all|all time|ever since|till date|to date|so far|up to now|until now|through today|as of today|till now|hitherto|already|more|lot|lots|many times|very|much more`, { kind: 'filler' });
+add(`described as|a product described as|product described as|products described as|live|lives|info|info on|information|information on|details|details of|details on|profile|profiles|history|know|customer profile|about|based|based in|located|located in|living|living in|residing|residing in|who live in|who live|hailing from|country|countries|city|cities|location|locations|region|town|both|placed|have placed|has placed|made|on file|on record|in the system|saved|stored|create a segment of|make a segment of|build a segment of|create a segment|make a segment|segment of|what do we know about|know about|how big|how large|size of|the size of|how many|how much|count|counts|number|total|show|show me|list|find|get|give|give me|fetch|pull|pull up|display|tell me|let me know|can you|could you|would you|will you|please|pls|plz|kindly|i|we|me|us|our|my|you|the|a|an|all|those|them|these|they|this|that's|who's|who're|who've|are|is|were|was|be|been|being|have|has|had|do|does|did|there|any|some|still|ever|yet|so far|of|what|whats|what's|want|wanted|need|needs|like|would like|to|see|know|look|looking|interested|check|hey|hi|hello|ok|okay|now|currently|right now|at all|too|as well|also|just|really|actually|about|roughly|approximately|around|approx|segment|group|list of|set of|cohort|bunch|identify|filter|select|pick|who all|whom|here|there are|it|its|it's|anyone|anybody|someone|in total|overall|altogether|do we have|have we got|did we|how|many|much|size|sized|count of|the number of|number of|figure|volume|there be|any of|same|such|in our database|in the database|in the crm|in our crm|database|crm|data|records|record|find me|get me|show all|list all|let's|lets|let us|quick|quickly|asap|thanks|thank you|cheers|needful|do the needful|fine|sure|great|good|with us|from us|our store|our shop|the store|the shop|store|shop|online|website|in total|so|then|yes|again please|period|timeframe|time frame|range|the period|window|value|amount|sum|figure of|rupees worth|worth of|overall spend|category|categories|item|items|product|products|stuff|things|thing|something|anything|goods|merchandise|either of|both|each|per|by|via|using|rule|rules|condition|conditions|criteria|where their|their|his|her|whose total|in all|all time|ever since|till date|to date|so far|up to now|until now|through today|as of today|till now|hitherto|already|more|lot|lots|many times|very|much more`, { kind: 'filler' });
 
 /** Every phrase with all its senses, keyed by its first word, longest first: the parser picks the sense by context. */
 export const lexicon = new Map<string, { words: string[]; senses: Sense[] }[]>();

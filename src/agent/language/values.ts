@@ -51,7 +51,7 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
     if (c && !c.after && !op) { op = c.op; j++; continue; }
     break;
   }
-  if (j >= items.length) return null;
+  if (j >= items.length || items[j].used) return null;
   // Ranges: "between 2 and 4 orders", "from 5k to 20k", "between March and May 2025".
   const between = prep === 'between' || prep === 'since' && !op;
   // "In the last year", "over the past month": a unit alone after "last" is one of it.
@@ -128,21 +128,26 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
       if (second && (between || items[k].words !== 'and')) {
         upper = second;
         k += 1 + second.length;
+        // "5-10k", "2 to 5 lakh": a scale written once applies to both ends.
+        const factor = second.money && !q.money ? second.value / (items[k - 1].token?.value ?? second.value) : 1;
+        if (factor > 1 && q.value * factor <= second.value) Object.assign(q, { value: q.value * factor, money: true });
       }
     }
     let after: Op | undefined;
     const glued = [items[j], items[j + q.length - 1]].some((x) => x.token?.suffix?.includes('+'));
+    // "10k or more", but not "3 orders and less than 10", where the comparison starts the next figure.
+    const tail = (x: number) => (sense(items[x], 'cmp')?.after && items[x + 1]?.words !== 'than' ? sense(items[x], 'cmp')!.op : undefined);
     for (let guard = 0; guard < 2 && k < items.length; guard++) {
-      const c = sense(items[k], 'cmp');
-      if (c?.after) { after = c.op; k++; continue; }
+      const c = tail(k);
+      if (c) { after = c; k++; continue; }
       break;
     }
     let unit = false;
     if (has(items[k], 'unit') || items[k]?.words === 'order' || items[k]?.words === 'purchase' || items[k]?.words === 'visit') {
       unit = true;
       k++;
-      const c = sense(items[k], 'cmp');
-      if (c?.after) { after = c.op; k++; }
+      const c = tail(k);
+      if (c) { after = c; k++; }
     }
     const money = q.money || !!upper?.money;
     return { value: { kind: 'quantity', q: { ...q, money }, op: after ?? (glued ? 'gte' : op), upper, unit }, from: prep && !between && !op && !unit ? j : i, to: k };

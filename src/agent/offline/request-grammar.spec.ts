@@ -1,6 +1,15 @@
-import { readRequest } from './request-grammar.js';
+import { contextOf } from '../language/evaluation.js';
+import { emptyVocabulary } from '../language/vocabulary.js';
+import { readRequest as read } from './request-grammar.js';
 
 const today = '2026-11-21';
+// The names these requests are grounded in, as a shop's data would hold them.
+const ctx = contextOf({
+  ...emptyVocabulary,
+  cities: ['Mumbai', 'Pune', 'Nashik', 'Delhi', 'Goa'], countries: ['India', 'United Kingdom'],
+  products: ['white metal lantern', 'scented candle set', 'brass diya set'], tags: ['vip'], emailDomains: ['gmail.com', 'yahoo.co.in'],
+}, today);
+const readRequest = (text: string, _today = today) => read(text, ctx);
 const audience = (text: string) => {
   const r = readRequest(text, today);
   if (r.kind !== 'audience') throw new Error(`${text} → ${JSON.stringify(r)}`);
@@ -23,7 +32,7 @@ describe('the offline model reads audiences', () => {
     ["customers who haven't ordered in 3 months", f('last_order_date', 'more_than_ago', { amount: 3, unit: 'months' })],
     ['customers who have not bought anything for 60 days', f('days_since_last_order', 'gte', 60)],
     ['lapsed for 90 days', f('days_since_last_order', 'gte', 90)],
-    ['last purchase more than 2 weeks ago', f('last_order_date', 'more_than_ago', { amount: 2, unit: 'weeks' })],
+    ['last purchase more than 2 weeks ago', f('days_since_last_order', 'gte', 14)],
     ['ordered within the last 30 days', f('last_order_date', 'within_last', { amount: 30, unit: 'days' })],
     ['last order before 1 March', f('last_order_date', 'before', '2026-03-01')],
     ['last order after March 5th 2025', f('last_order_date', 'after', '2025-03-05')],
@@ -112,7 +121,12 @@ describe('the offline model reads requests', () => {
   });
 
   it('asks instead of guessing when a word is not understood', () => {
-    expect(readRequest('customers with purple hats in Pune', today)).toEqual({ kind: 'unclear', understood: f('city', 'equals', 'Pune'), unknown: ['purple', 'hats'] });
+    expect(readRequest('customers with purple hats in Pune', today)).toMatchObject({ kind: 'unclear', understood: f('city', 'equals', 'Pune'), unknown: ['purple', 'hats'] });
+    // A place the data does not hold is asked about with the nearest it does, never counted as nobody.
+    expect(readRequest('customers in Ventura', today)).toMatchObject({ kind: 'unclear', asks: [expect.stringMatching(/no city or country "Ventura"/)] });
+    // A misspelt place the data holds is corrected, and the answer says so.
+    expect(readRequest('customers in Nasik', today)).toMatchObject({ kind: 'audience', rules: f('city', 'equals', 'Nashik'), understood: { corrections: [{ from: 'Nasik', to: 'Nashik' }] } });
+    expect(readRequest('who bought a snowboard', today)).toMatchObject({ kind: 'unclear', asks: [expect.stringMatching(/No product .* "snowboard"/)] });
     expect(readRequest('blorp the flibbers', today)).toMatchObject({ kind: 'unclear', understood: null });
   });
 });

@@ -7,6 +7,7 @@ import { readJourney } from './journey-words.js';
 import type { Journey } from '../../crm/automations/journey-input.js';
 import { followUpMode, type FollowUp } from './follow-up.js';
 import { readSendTime, type SendTime } from './send-time-words.js';
+import { withoutTiming } from './timing-words.js';
 
 export type { RuleJson };
 
@@ -104,6 +105,16 @@ const ABOUT_THEM = /\b(who are (?:they|these|those|them)|tell me (?:more )?about
 const LOOKUP = /\b(?:tell me about|look ?up|lookup|profile of|profile for|details (?:of|for|on)|info (?:on|about)|find (?:the )?customer|show (?:me )?(?:the )?customer|who is|pull up|open)\s+(?:the\s+)?(?:customer\s+)?(?:named\s+|called\s+|with (?:the )?email\s+)?([^?.!]{2,80})/i;
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+/i;
 
+const LOOKUP_CUE = /\b(profile|info|information|details|tell me about|know about|look ?up|lookup|who is|pull up|history of)\b/i;
+const cleanQuery = (q: string) => q.replace(/\bcustomers?\b/gi, '').replace(/\b(pls|please|plz|thanks)\b/gi, '').replace(/'s\b/g, '').replace(/[?!.,:]+$/g, '').replace(/\s+/g, ' ').trim();
+
+/** The words nobody recognised, when they read as a person's name (capitalised, or an email): the customer to find. */
+function personName(reading: AudienceParse): string | undefined {
+  if (reading.rules || reading.asks.length || !reading.unknown.length || reading.unknown.length > 4) return undefined;
+  const words = reading.unknown.map((w) => w.replace(/'s$/, ''));
+  return words.every((w) => /^[A-Z][a-zA-Z'.-]*$/.test(w)) ? words.join(' ') : undefined;
+}
+
 const understoodOf = (reading: AudienceParse): Understood => ({ corrections: reading.corrections, definitions: reading.definitions, everyone: reading.everyone });
 const EVERYONE_RULE: RuleJson = { field: 'order_count', op: 'gte', value: 0 };
 
@@ -129,6 +140,7 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
   const lower = text.toLowerCase();
   const campaign = campaignWish(text, template, today);
 
+  if (saveAs && lower === '') return { kind: 'save_previous', saveAs, campaign };
   if (/^\s*(hi|hello|hey|help|what can you do|how does this work|who are you|\?)\b/i.test(lower) && lower.split(/\s+/).length <= 6 || lower === '') return { kind: 'help' };
   if (/\b(launch|send|go ahead|approve|do it|ship it|yes)\b/i.test(lower) && /\b(it|that|this|the campaign|now|ahead|yes)\b/i.test(lower) && !template && !saveAs
     && lower.split(/\s+/).length <= 6 && !/\b(them|those|customers)\b/.test(lower)) return { kind: 'launch_previous' };
@@ -153,15 +165,13 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
     if (reading.rules && !reading.asks.length && !reading.unknown.length) return { kind: 'follow_up', followUp: { mode, reading }, campaign, understood: understoodOf(reading) };
   }
 
-  const reading = parseAudience(text, ctx);
+  // A campaign's timing ("every Monday at 10", "tomorrow at 9am") is not about who gets it.
+  const reading = parseAudience(campaign?.recurrence || campaign?.sendTime ? withoutTiming(text) : text, ctx);
   if (reading.rank && !reading.asks.length && !reading.unknown.length) {
     return { kind: 'rank', ...reading.rank, rules: reading.rules ?? undefined, understood: understoodOf(reading) };
   }
   if (reading.rules && !reading.asks.length && !reading.unknown.length) {
     return { kind: 'audience', rules: reading.rules, saveAs, campaign, insights: ABOUT_THEM.test(lower) || undefined, understood: understoodOf(reading) };
-  }
-  if (reading.everyone && (campaign || saveAs || /\b(how many|count|number of|total)\b/.test(lower) || reading.corrections.length === 0 && /\b(all|every|everyone|everybody|whole|entire)\b/.test(lower))) {
-    return { kind: 'audience', rules: EVERYONE_RULE, saveAs, campaign, understood: understoodOf(reading) };
   }
   if (!reading.rules && !reading.asks.length) {
     if (saveAs) return { kind: 'save_previous', saveAs, campaign };
@@ -169,9 +179,16 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
     if (/\bsegments\b/i.test(lower)) return { kind: 'segments' };
     if (/\b(insights?|churn|lifetime value|ltv|best (?:time|hour|day)|when should (?:i|we) send|at risk)\b/i.test(lower)) return { kind: 'insights' };
     if (/\b(overview|dashboard|summary|how (?:are|is) (?:we|business|the business|sales) doing|kpis?|key (?:numbers|figures|metrics)|revenue|top customers|rfm)\b/i.test(lower)) return { kind: 'overview' };
-    if (lookup && /customer|find|look ?up|lookup|who is|tell me about|profile|details|info/i.test(lower)) return { kind: 'customer_search', query: lookup[1].replace(/\bcustomers?\b/gi, '').trim() };
+  }
+  // "How many customers do we have?", "the size of our customer base", "email everyone".
+  if (reading.everyone) return { kind: 'audience', rules: EVERYONE_RULE, saveAs, campaign, understood: understoodOf(reading) };
+  // A person's name, and nothing else the parser knows: "info on Vikram Singh", "what do we know about Ananya Das?".
+  const name = personName(reading);
+  if (name && (lookup || LOOKUP_CUE.test(lower) || reading.unknown.length >= 2)) return { kind: 'customer_search', query: name };
+  if (!reading.rules && !reading.asks.length) {
+    if (lookup && /customer|find|look ?up|lookup|who is|tell me about|profile|details|info/i.test(lower)) return { kind: 'customer_search', query: cleanQuery(lookup[1]) };
     if (campaign && !reading.unknown.length) return { kind: 'campaign_previous', campaign };
   }
-  if (lookup && !reading.rules) return { kind: 'customer_search', query: lookup[1].replace(/\bcustomers?\b/gi, '').trim() };
+  if (lookup && !reading.rules) return { kind: 'customer_search', query: cleanQuery(lookup[1]) };
   return { kind: 'unclear', understood: reading.rules, unknown: reading.unknown, asks: reading.asks.map((a) => a.question), corrections: reading.corrections };
 }
