@@ -201,16 +201,19 @@ function isJoin(items: Item[], i: number, ctx: ParseContext) {
  * "Email customers in Pune who …" starts it after the verb.
  */
 function audiencePart(items: Item[]): Item[] {
-  const first = items.findIndex((i) => !['please', 'pls', 'kindly', 'can you', 'could you', 'now', 'also', 'then', 'and'].includes(i.words));
+  const first = items.findIndex((i) => !['please', 'pls', 'kindly', 'can you', 'could you', 'now', 'also', 'then', 'and'].includes(i.words) && i.token?.type !== 'sign');
   if (first >= 0 && (has(items[first], 'campaign') || imperative.has(items[first].words)) && items[first + 1]?.token?.type !== 'number') {
     // Campaign first: the audience follows "to" or "for", or the verb itself ("email customers in Pune").
     for (let i = first; i < items.length; i++) if (['to', 'for', 'at'].includes(items[i].words) || has(items[i], 'people') || has(items[i], 'everyone')) {
       for (let k = 0; k < i; k++) items[k].used = true;
       const audience = items.slice(i + (['to', 'for', 'at'].includes(items[i].words) ? 1 : 0));
       // "Send customers in Delhi a weekly email with 10% off": the audience ends where the message is named.
-      const message = audience.findIndex((x, k) => ['a', 'an', 'the', 'our'].includes(x.words) && audience.slice(k + 1, k + 4).some((y) => has(y, 'campaign') || channelWords.has(y.words)));
+      const message = audience.findIndex((x, k) => has(x, 'campaign') || ['a', 'an', 'the', 'our'].includes(x.words) && audience.slice(k + 1, k + 4).some((y) => has(y, 'campaign') || channelWords.has(y.words)));
       return message > 0 ? audience.slice(0, message) : audience;
     }
+    // "Send them an email saying …": a campaign for the audience already in the conversation.
+    for (const x of items) x.used = true;
+    return [];
   }
   for (let i = 1; i < items.length; i++) {
     const starts = has(items[i], 'campaign') || imperative.has(items[i].words) && ['them', 'those', 'these', 'everyone', 'all', 'a', 'an', 'the'].includes(items[i + 1]?.words ?? '');

@@ -17,5 +17,5 @@ const TIMING = new RegExp([
 
 /** The request without its timing words. */
 export function withoutTiming(text: string): string {
-  return text.replace(TIMING, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(TIMING, ' ').replace(/\s+/g, ' ').replace(/^[\s,;:.—–-]+/, '').trim();
 }
