@@ -59,7 +59,7 @@ function groupBrackets(items: Item[], ctx: ParseContext, result: AudienceParse):
 
 function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
   const result: AudienceParse = { rules: null, everyone: false, conditions: [], corrections: [], definitions: [], asks: [], unknown: [] };
-  const items = groupBrackets(given, ctx, result);
+  const items = groupBrackets(cancelDoubleNegation(given), ctx, result);
   result.rank = readRank(items);
   const top = readTopPercent(items, ctx);
   if (top) {
@@ -89,12 +89,19 @@ function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
       const j = sense(item, 'join')?.join ?? 'and';
       // Joins in a row (", or who …", "but not") keep the strongest: an exception, then "or", then "and".
       join = join === 'except' || j === 'except' ? 'except' : join === 'or' || j === 'or' && !(clauses.length === 0 && i === 0) ? 'or' : 'and';
-      joinWord = joinWord || item.words;
+      // A comma before "who" or "or" is only a pause: the word after it says how the clauses join.
+      joinWord = joinWord && joinWord !== ',' ? joinWord : item.words;
       item.used = true;
     }
     start = i + 1;
   }
 
+  // "A, B or C": in a list, the commas join as its last word does.
+  for (let k = 0; k < clauses.length; k++) {
+    if (clauses[k].joinWord !== ',') continue;
+    const last = clauses.slice(k + 1).find((c) => c.joinWord !== ',');
+    if (last?.join === 'or' && last.joinWord === 'or') clauses[k].join = 'or';
+  }
   let carry: Carry | undefined;
   for (const clause of clauses) {
     const reading = readClause(items, clause.start, clause.end, values, ctx, carry);
@@ -171,8 +178,21 @@ function orOf(clauses: Clause[]): RuleJson[] {
 function claimTextValues(items: Item[]) {
   for (let i = 1; i < items.length; i++) {
     if (!has(items[i], 'textop')) continue;
-    for (let k = i + 1; k < items.length && !(has(items[k], 'join') && items[k].token?.type !== 'sign') && !(items[k].token?.type === 'sign' && !['+', '-', '@', '.', '_'].includes(items[k].words)); k++) items[k].used = true;
+    for (let k = i + 1; k < items.length && !(has(items[k], 'join') && items[k].token?.type !== 'sign') && !(items[k].token?.type === 'sign' && !['+', '-', '@', '_'].includes(items[k].words)); k++) items[k].used = true;
   }
+}
+
+/** "Not not X" is X. */
+function cancelDoubleNegation(items: Item[]): Item[] {
+  const out: Item[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (items[i].words === 'not' && items[i + 1]?.words === 'not') {
+      i++;
+      continue;
+    }
+    out.push(items[i]);
+  }
+  return out;
 }
 
 function suggest(names: string[]) {

@@ -56,7 +56,8 @@ function dated(field: string, v: Value, today: string): RuleJson | null {
   return v.span.first === spanEnd(v) && !v.until ? f(field, 'between', [v.span.first, v.span.first]) : f(field, 'between', [v.span.first, spanEnd(v)]);
 }
 
-function compare(field: string, v: Extract<Value, { kind: 'quantity' }>, bare: Op): RuleJson {
+function compare(field: string, v: Extract<Value, { kind: 'quantity' }>, bare: Op, copula = false): RuleJson {
+  if (copula && !v.op && !v.upper) return f(field, 'eq', v.q.value);
   if (v.upper) return f(field, 'between', [Math.min(v.q.value, v.upper.value), Math.max(v.q.value, v.upper.value)]);
   return f(field, v.op ?? bare, v.q.value);
 }
@@ -94,11 +95,21 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
   // Heads, and the product a buying word names.
   type HeadAt = { i: number; head: Head; product?: { value: string; from: number; to: number; sku?: boolean }; values: Found[]; neg: number; implicit?: boolean };
   const negatedAt = (i: number) => {
-    for (let k = i - 1; k >= start; k--) {
-      if (has(items[k], 'neg')) return k;
-      if (has(items[k], 'head') || items[k].place || has(items[k], 'label')) return -1;
+    let before = -1;
+    for (let k = i - 1; k >= start && before < 0; k--) {
+      if (has(items[k], 'neg')) before = k;
+      else if (has(items[k], 'head') || items[k].place || has(items[k], 'label')) break;
     }
-    return has(items[i + 1], 'neg') && items[i + 1].words !== 'no' ? i + 1 : -1;
+    // "… is not 3": the negation after the words for the figure.
+    const next = ['is', 'are', 'was', 'were'].includes(items[i + 1]?.words ?? '') ? i + 2 : i + 1;
+    const after = has(items[next], 'neg') && items[next].words !== 'no' && next < end ? next : -1;
+    if (before >= 0 && after >= 0) {
+      // "Not … is not 3": the two cancel out.
+      items[before].used = true;
+      items[after].used = true;
+      return -1;
+    }
+    return before >= 0 ? before : after;
   };
   const heads: HeadAt[] = [];
   for (let i = start; i < end; i++) {
@@ -176,7 +187,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     else if (!heads.length && v.value.kind !== 'quantity' || !heads.length && v.value.kind === 'quantity' && (v.value.unit || !v.value.q.money && v.value.q.value < 100)) {
       // No word says what the figure is about: an order, for counts and times ("2+ orders in September").
       if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity') heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });
-      else heads.push({ i: v.from, head: implicitHead(v.value), values: [v], neg: -1, implicit: true });
+      else heads.push({ i: v.from, head: implicitHead(v.value), values: [v], neg: negatedAt(v.from), implicit: true });
     } else if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity' && !heads.some((h) => h.head !== 'buy')) {
       heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });
     } else heads.push({ i: v.from, head: implicitHead(v.value), values: [v], neg: -1 });
@@ -246,19 +257,23 @@ type HeadReading = { rule: RuleJson | null; negatable: boolean; definition?: str
 
 function headCondition(h: { i: number; head: Head; product?: { value: string; sku?: boolean }; values: Found[]; neg: number }, items: Item[], ctx: ParseContext): HeadReading {
   const vals = h.values.map((v) => v.value);
+  // "Total spend is ₹500", "is not ₹500": after "is", a bare figure is that figure exactly.
+  const at = h.values.find((v) => v.value.kind === 'quantity')?.from ?? -1;
+  const before = has(items[at - 1], 'neg') ? items[at - 2] : items[at - 1];
+  const copula = at > 0 && ['is', 'was', 'are', 'were', '=', 'equals', 'of exactly'].includes(before?.words ?? '');
   const quantity = vals.find((v): v is Extract<Value, { kind: 'quantity' }> => v.kind === 'quantity');
   const time = vals.find((v) => v.kind === 'period' || v.kind === 'span');
   const times = vals.map(count).find(Boolean);
   const negated = h.neg >= 0;
   switch (h.head) {
     case 'spend':
-      return quantity ? { rule: compare('total_spend', quantity, 'gte'), negatable: true } : { rule: null, negatable: false };
+      return quantity ? { rule: compare('total_spend', quantity, 'gte', copula), negatable: true } : { rule: null, negatable: false };
     case 'aov':
-      return quantity ? { rule: compare('average_order_value', quantity, 'gte'), negatable: true } : { rule: null, negatable: false };
+      return quantity ? { rule: compare('average_order_value', quantity, 'gte', copula), negatable: true } : { rule: null, negatable: false };
     case 'count':
-      return quantity ? { rule: compare('order_count', quantity, 'eq'), negatable: true } : { rule: null, negatable: false };
+      return quantity ? { rule: compare('order_count', quantity, 'eq', copula), negatable: true } : { rule: null, negatable: false };
     case 'days':
-      return quantity ? { rule: compare('days_since_last_order', quantity, 'gte'), negatable: true } : { rule: null, negatable: false };
+      return quantity ? { rule: compare('days_since_last_order', quantity, 'gte', copula), negatable: true } : { rule: null, negatable: false };
     case 'failed':
       return { rule: { deliveryFailed: time?.kind === 'period' ? { withinDays: periodDays(time.p) } : {} }, negatable: true };
     case 'sku':
@@ -289,7 +304,10 @@ function headCondition(h: { i: number; head: Head; product?: { value: string; sk
       return { rule: { bought }, negatable: true };
     }
     case 'order': {
-      if (negated) {
+      // "Not placed an order on or after 1 March" (the sentence writer's words) is the plain negation; "haven't
+      // ordered since 1 March" means ordered before it.
+      const literal = /^placed\b/.test(items[h.i].words) && items[h.neg]?.words === 'not';
+      if (negated && !literal && !(times && time)) {
         if (time?.kind === 'period') return { rule: silence(time.p), negatable: false };
         if (time?.kind === 'span' && (time.prep === 'since' || time.prep === 'after')) return { rule: f('last_order_date', 'before', time.prep === 'after' ? dayBefore(spanEnd(time)) : time.span.first), negatable: false };
         if (time?.kind === 'span') return { rule: { ordered: spanBounds(time, ctx.today) }, negatable: true };
@@ -433,7 +451,7 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
     if (textField && textOp) {
       let k = i + 2;
       const taken: Item[] = [];
-      while (k < end && !(has(items[k], 'join') && items[k].token?.type !== 'sign') && !(items[k].token?.type === 'sign' && !['+', '-', '@', '.', '_'].includes(items[k].words))) taken.push(items[k++]);
+      while (k < end && !(has(items[k], 'join') && items[k].token?.type !== 'sign') && !(items[k].token?.type === 'sign' && !['+', '-', '@', '_'].includes(items[k].words))) taken.push(items[k++]);
       if (taken.length) {
         const value = taken.map((x, n) => (n > 0 && x.tokens[0].start === taken[n - 1].tokens.at(-1)!.end ? '' : ' ') + x.tokens.map((t) => t.text).join(' ')).join('').trim();
         add(withNeg(f(textField, textOp.op, value)), i, k, negItems);

@@ -27,6 +27,8 @@ function canon(rule: RuleJson, products?: string[]): unknown {
     const inner = canon(rule.not as RuleJson, products) as Record<string, unknown>;
     if (inner && 'not' in inner) return inner.not;
     if (inner?.field === 'unsubscribed' && inner.op === 'is') return { ...inner, value: !inner.value };
+    if (inner?.field && (inner.op === 'eq' || inner.op === 'neq')) return { ...inner, op: inner.op === 'eq' ? 'neq' : 'eq' };
+    if (inner?.field && (inner.op === 'is_set' || inner.op === 'is_empty')) return { ...inner, op: inner.op === 'is_set' ? 'is_empty' : 'is_set' };
     return { not: inner };
   }
   if (rule.field) return field(rule);
@@ -43,12 +45,16 @@ function canon(rule: RuleJson, products?: string[]): unknown {
     // "Ordered in the last 30 days" said either way.
     if (o.withinDays && !o.from && !o.to && !o.atLeast) return field({ field: 'last_order_date', op: 'within_last', value: { amount: o.withinDays, unit: 'days' } });
     if (!o.withinDays && !o.from && !o.to && !o.atLeast) return field({ field: 'order_count', op: 'gte', value: 1 });
+    // An order on or after a day is a last order after the day before; on or before, a first order before the next.
+    if (!o.withinDays && !o.atLeast && o.from && !o.to) return field({ field: 'last_order_date', op: 'after', value: shiftDay(o.from as string, -1) });
+    if (!o.withinDays && !o.atLeast && o.to && !o.from) return field({ field: 'first_order_date', op: 'before', value: shiftDay(o.to as string, 1) });
     return { ordered: sorted(o) };
   }
   if (rule.deliveryFailed) return { deliveryFailed: sorted(rule.deliveryFailed as Record<string, unknown>) };
   return rule;
 }
 
+const shiftDay = (day: string, by: number) => new Date(Date.parse(`${day}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
 const isGroup = (c: unknown, kind: string) => !!c && typeof c === 'object' && Array.isArray((c as Record<string, unknown>)[kind]);
 const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 

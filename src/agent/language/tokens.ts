@@ -22,7 +22,7 @@ const PATTERN = new RegExp([
   String.raw`(?<email>[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)`,
   String.raw`(?<date>\d{4}-\d{2}-\d{2})`,
   // A number and what is glued to it: 10k, 1.5L, 3rd, 50%, 10,000+, 90d, 3mo.
-  String.raw`(?<number>\d[\d,]*(?:\.\d+)?)(?<suffix>k|l|lakhs?|lacs?|cr|crores?|mn|m|st|nd|rd|th|d|days?|w|wks?|weeks?|mos?|months?|y|yrs?|years?)?(?![a-z])(?<plus>\+)?(?<percent>%)?`,
+  String.raw`(?<number>\d(?:\d|,(?=\d))*(?:\.\d+)?)(?!\d)(?<suffix>k|l|lakhs?|lacs?|cr|crores?|mn|m|st|nd|rd|th|d|days?|w|wks?|weeks?|mos?|months?|y|yrs?|years?)?(?![a-z])(?<plus>\+)?(?<percent>%)?`,
   // Product sizes and codes: 5kg, 250g, 85123A.
   String.raw`(?<code>\d[a-z0-9]*[a-z][a-z0-9]*)`,
   String.raw`(?<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|in|co|net|org|io|uk|edu|gov)(?:\.[a-z]{2})?)(?![a-z0-9-])`,

@@ -12,7 +12,7 @@ function numberPhrase(c: FieldCondition, currency: string): string {
   const show = (v: number) => ('money' in definition && definition.money ? formatMoney(v, currency) : formatCount(v, currency));
   const v = c.value as number;
   switch (c.op) {
-    case 'eq': return `is ${show(v)}`;
+    case 'eq': return `is exactly ${show(v)}`;
     case 'neq': return `is not ${show(v)}`;
     case 'gt': return `is more than ${show(v)}`;
     case 'gte': return `is at least ${show(v)}`;
