@@ -38,7 +38,7 @@ import { CLOCK, systemClock, type Clock } from './crm/time/clock.js';
 import { ChatService } from './agent/chat.service.js';
 import { ConversationsService } from './agent/conversations.service.js';
 import { AGENT_MODEL, chooseModel, type ChosenModel } from './agent/model-choice.js';
-import { loadVocabulary, VocabularyCache, vocabularySignature } from './agent/language/vocabulary.js';
+import { databaseVocabulary } from './agent/language/vocabulary.js';
 import { ChatController } from './surfaces/http/chat.controller.js';
 import { McpEndpoint } from './surfaces/mcp/mcp-endpoint.js';
 import { SlackBot } from './surfaces/slack/slack-bot.js';
@@ -50,12 +50,6 @@ import { MailWebhooksController } from './surfaces/http/mail-webhooks.controller
 import { MailFeedbackService } from './crm/delivery/feedback/mail-feedback.service.js';
 import { TestMessagesService } from './crm/delivery/test-message.service.js';
 import { EngagementService } from './crm/engagement/engagement.service.js';
-
-/** The offline model's names from the data, read again when the data changes. */
-function vocabularyOf(sql: Sql) {
-  const cache = new VocabularyCache(() => loadVocabulary(sql), () => vocabularySignature(sql));
-  return () => cache.get();
-}
 
 export interface AppDependencies {
   config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
@@ -83,7 +77,7 @@ export class AppModule {
         { provide: EventBus, useValue: deps.events },
         { provide: VENDOR_CONNECTION, useValue: deps.vendor },
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
-        { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock, vocabularyOf(deps.sql)) },
+        { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock, databaseVocabulary(deps.sql)) },
         ChatService, ConversationsService, McpEndpoint, SlackBot,
         SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, MailFeedbackService, TestMessagesService, EngagementService, AnalyticsService, CustomersService, AutomationsService, ToolRunner,
         IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, OidcService,

@@ -91,10 +91,16 @@ export class ChatService {
       toolApproval: approvalPolicy(actor, { approveWrites: this.config.AGENT_APPROVE_WRITES, planSummary: async (id) => (await this.automations.approvalSummary(actor, id)) ?? planSummary(this.campaigns, actor, id) }),
       stopWhen: [isStepCount(this.config.AGENT_MAX_STEPS), tokenBudget],
       abortSignal: abort.signal,
+      // Without this the SDK prints the whole failed request — the prompt with customer data — to stderr. The error
+      // reaches the person and the log once, through `failed` below.
+      onError: () => undefined,
     });
     const model = this.chosen.name;
     const failed = (error: unknown) => {
-      logger.warn('chat turn failed', { conversationId, reason: error instanceof Error ? error.message : String(error) });
+      // A server may repeat the key it refused in its message: the configured keys never reach the log.
+      const reason = [this.config.GOOGLE_GENERATIVE_AI_API_KEY, this.config.OPENAI_COMPATIBLE_API_KEY].filter((k): k is string => !!k && k.length >= 8)
+        .reduce((text, key) => text.split(key).join('[redacted]'), error instanceof Error ? error.message : String(error));
+      logger.warn('chat turn failed', { conversationId, reason });
       return 'The model could not answer just now. Nothing was changed; try again in a moment.';
     };
     return createUIMessageStream<UIMessage<TurnMetadata>>({

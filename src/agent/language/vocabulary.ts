@@ -73,3 +73,9 @@ export class VocabularyCache {
     return this.current;
   }
 }
+
+/** The vocabulary of the database behind `db`, cached and read again when its data changes. */
+export function databaseVocabulary(db: Queryable): () => Promise<Vocabulary> {
+  const cache = new VocabularyCache(() => loadVocabulary(db), () => vocabularySignature(db));
+  return () => cache.get();
+}
