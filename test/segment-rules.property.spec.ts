@@ -107,11 +107,14 @@ function matches(c: Customer, rule: any, world: World, zone: Zone): boolean {
   if (rule.all) return rule.all.every((r: any) => matches(c, r, world, zone));
   if (rule.any) return rule.any.some((r: any) => matches(c, r, world, zone));
   if (rule.not) return !matches(c, rule.not, world, zone);
-  if (rule.bought) {
-    const b = rule.bought;
+  if (rule.bought || rule.ordered) {
+    const b = rule.bought ?? rule.ordered;
+    // From and to are whole days where the business is, both included.
     const count = world.orders.filter((o) => o.customer_id === c.id && ['pending', 'completed'].includes(o.status)
       && (!b.withinDays || o.placed_at.getTime() >= now.getTime() - b.withinDays * DAY)
-      && o.lines.some((l) => (b.sku !== undefined ? l.sku === b.sku : l.description.toLowerCase().includes(b.contains.toLowerCase())))).length;
+      && (!b.from || o.placed_at.getTime() >= dayStart(b.from, zone))
+      && (!b.to || o.placed_at.getTime() < dayStart(addDay(b.to), zone))
+      && (rule.ordered || o.lines.some((l) => (b.sku !== undefined ? l.sku === b.sku : l.description.toLowerCase().includes(b.contains.toLowerCase()))))).length;
     return count >= (b.atLeast ?? 1);
   }
   if (rule.received) return world.logs.some((l) => l.customer_id === c.id && l.campaign_id === rule.received.campaign && ['sent', 'delivered'].includes(l.status));
@@ -178,12 +181,21 @@ const fieldRule = fc.oneof(
   )),
   fc.tuple(fc.constant('unsubscribed'), fc.record({ op: fc.constant('is'), value: fc.boolean() })),
 ).map(([field, rest]) => ({ field, ...rest }));
+// A calendar day near the orders' own days (whole days before now), so that bounds fall on them.
+const orderDay = fc.constantFrom(0, 1, 2, 30, 31, 89, 90, 91, 200).map((d) => new Date(now.getTime() + 5.5 * 3_600_000 - d * DAY).toISOString().slice(0, 10));
 const behaviourRule = fc.oneof(
   fc.record({ bought: fc.record({ sku: fc.constantFrom(...skus), withinDays: fc.integer({ min: 1, max: 400 }), atLeast: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ['sku'] }) }),
   fc.record({ bought: fc.record({ contains: fc.constantFrom('lamp', 'MUG', 'shade'), withinDays: fc.integer({ min: 1, max: 400 }), atLeast: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ['contains'] }) }),
+  fc.record({ bought: fc.record({ contains: fc.constantFrom('lamp', 'MUG', 'shade'), from: orderDay, to: orderDay, atLeast: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ['contains'] }) }),
+  fc.record({ ordered: fc.record({ from: orderDay, to: orderDay, withinDays: fc.integer({ min: 1, max: 400 }), atLeast: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: [] }) }),
   fc.record({ received: fc.record({ campaign: fc.constantFrom(1, 2) }) }),
   fc.record({ deliveryFailed: fc.record({ withinDays: fc.integer({ min: 1, max: 400 }) }, { requiredKeys: [] }) }),
-);
+).map((rule: any) => {
+  // A span runs forwards: from is never after to.
+  const b = rule.bought ?? rule.ordered;
+  if (b?.from && b.to && b.from > b.to) [b.from, b.to] = [b.to, b.from];
+  return rule;
+});
 const { rule: ruleArb } = fc.letrec<{ rule: any; group: any; not: any }>((tie) => ({
   rule: fc.oneof({ maxDepth: 4, depthIdentifier: 'rule' }, fieldRule, behaviourRule, tie('group'), tie('not')),
   group: fc.tuple(fc.constantFrom('all', 'any'), fc.array(tie('rule'), { minLength: 1, maxLength: 3 })).map(([kind, rules]) => ({ [kind]: rules })),

@@ -7,7 +7,7 @@ const channelConsent = z.object({
   source: z.string().nullable(), changedAt: z.string().nullable(),
 });
 const consent = z.object({ email: channelConsent, sms: channelConsent });
-const customer = z.object({ id: z.number(), externalId: z.string(), name: z.string().nullable(), email: z.string().nullable(), city: z.string().nullable(), totalSpend: z.string(), orderCount: z.number(), lastOrderAt: z.string().nullable(), unsubscribed: z.boolean() });
+const customer = z.object({ id: z.number(), externalId: z.string(), name: z.string().nullable(), email: z.string().nullable(), city: z.string().nullable(), country: z.string().nullable(), totalSpend: z.string(), orderCount: z.number(), lastOrderAt: z.string().nullable(), unsubscribed: z.boolean() });
 
 export const searchCustomers = defineTool({
   name: 'search_customers',

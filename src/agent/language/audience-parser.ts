@@ -117,7 +117,8 @@ function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
 
   for (const item of leftover(items)) {
     const previous = items[items.indexOf(item) - 1];
-    if (['in', 'from', 'at', 'based', 'near'].includes(previous?.words ?? '') && item.token?.type === 'word' && !item.senses.length) {
+    const listed = ['or', 'and', ','].includes(previous?.words ?? '') && !!items[items.indexOf(item) - 2]?.place;
+    if ((['in', 'from', 'at', 'based', 'near'].includes(previous?.words ?? '') || listed) && item.token?.type === 'word' && !item.senses.length) {
       result.asks.push({ words: item.words, question: `There is no city or country "${item.tokens[0].text}" in the data.${suggest(ctx.grounding.nearestPlaces(item.words))}` });
       item.used = true;
       continue;

@@ -18,6 +18,11 @@ export function followUpMode(text: string): FollowUp['mode'] | null {
   return null;
 }
 
+/** The follow-up without its opening words: what to narrow by, leave out, or use instead. */
+export function followUpBody(text: string): string {
+  return text.replace(REPLACE, ' ').replace(EXCLUDE, ' ').replace(NARROW, ' ').replace(/^\s*(?:those|the ones|the|them|customers|people)\b/i, ' ').trim();
+}
+
 /** The earlier rule changed as the follow-up says; null when a "what about …" names nothing the rule has. */
 export function applyFollowUp(previous: RuleJson, followUp: FollowUp): RuleJson | null {
   const added = followUp.reading.rules;

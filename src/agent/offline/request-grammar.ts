@@ -5,7 +5,7 @@ import type { RuleJson } from '../language/rule-json.js';
 import { readRecurrence } from './recurrence-words.js';
 import { readJourney } from './journey-words.js';
 import type { Journey } from '../../crm/automations/journey-input.js';
-import { followUpMode, type FollowUp } from './follow-up.js';
+import { followUpBody, followUpMode, type FollowUp } from './follow-up.js';
 import { readSendTime, type SendTime } from './send-time-words.js';
 import { withoutTiming } from './timing-words.js';
 
@@ -161,7 +161,7 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
   // A follow-up to the audience just counted: "only those in Mumbai", "exclude the unsubscribed", "what about 60 days?".
   const mode = followUpMode(text);
   if (mode) {
-    const reading = parseAudience(text.replace(/^\s*(?:and|but|now|ok(?:ay)?),?\s+/i, ''), ctx);
+    const reading = parseAudience(followUpBody(text), ctx);
     if (reading.rules && !reading.asks.length && !reading.unknown.length) return { kind: 'follow_up', followUp: { mode, reading }, campaign, understood: understoodOf(reading) };
   }
 
