@@ -84,7 +84,7 @@ describe('segment previews under limits', () => {
     const rules = { any: Array.from({ length: 100 }, (_, i) => contains(words[i % 10] + (i < 10 ? '' : String.fromCharCode(97 + (i % 26))))) };
     const res = await preview(rules);
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toContain('at most 10 bought, received or delivery-failed conditions');
+    expect((await res.json()).message).toContain('at most 10 bought, ordered, received or delivery-failed conditions');
     // Ten are fine, and answered within the limit.
     const ten = await preview({ any: rules.any.slice(0, 10) });
     expect(ten.status).toBe(200);

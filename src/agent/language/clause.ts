@@ -9,7 +9,7 @@ import { placeFollows } from './place-list.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** A condition with the words that produced it, so the answer and `explain` can show where each came from. */
-export interface Condition { rule: RuleJson; words: string }
+export interface Condition { rule: RuleJson; words: string; at?: number }
 /** Something the parser will not guess: the words, and the question to ask about them. */
 export interface Ask { words: string; question: string }
 
@@ -88,7 +88,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
   const inValue = (i: number) => here.some((v) => i >= v.from && i < v.to);
   const use = (from: number, to: number) => { for (let i = from; i < to; i++) items[i].used = true; };
   const add = (rule: RuleJson, from: number, to: number, extra: Item[] = []) => {
-    out.conditions.push({ rule, words: words([...items.slice(from, to), ...extra]) });
+    out.conditions.push({ rule, words: words([...items.slice(from, to), ...extra]), at: Math.min(from, ...extra.map((e) => items.indexOf(e))) });
     use(from, to);
     for (const e of extra) e.used = true;
   };
@@ -236,6 +236,8 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     if (!out.conditions.length && !out.asks.length) add(rule, h.i, h.i + 1, h.neg >= 0 ? [items[h.neg]] : []);
     else items[h.i].used = true;
   }
+  // In the order they were said, so the rule reads like the request (and its form lists them so).
+  out.conditions.sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
   return out;
 }
 

@@ -116,6 +116,16 @@ describe('the offline model reads requests', () => {
     expect(plan).toMatchObject({ kind: 'audience', campaign: { channel: 'email', goal: 'win_back', discountPercent: 10, send: false } });
   });
 
+  it('reads when a one-off campaign should go: a day and time where the business is, or each customer\'s best hour', () => {
+    const at = (text: string) => (readRequest(text, today) as { campaign?: { sendTime?: unknown } }).campaign?.sendTime;
+    expect(at('email customers in Pune "Hi" tomorrow at 10am')).toEqual({ sendAt: '2026-11-22 10:00' });
+    expect(at('text customers in Delhi "Sale ends soon" on Friday at 6 pm')).toEqual({ sendAt: '2026-11-27 18:00' });
+    expect(at('email customers in Pune "Hi" at their best hour')).toEqual({ bestHour: true });
+    expect(at('email customers in Pune "Hi"')).toBeUndefined();
+    // The timing is not read as a condition on customers.
+    expect(readRequest('email customers in Pune "Hi" tomorrow at 10am', today)).toMatchObject({ kind: 'audience', rules: f('city', 'equals', 'Pune') });
+  });
+
   it('takes a rule written as JSON as it is', () => {
     expect(readRequest('Preview this rule instead: {"all":[{"field":"city","op":"equals","value":"Pune"}]}', today)).toEqual({ kind: 'audience', rules: { all: [f('city', 'equals', 'Pune')] }, saveAs: undefined, campaign: undefined });
   });
