@@ -1,5 +1,5 @@
 import { readClause, leftover, type Ask, type Carry, type Condition, type ParseContext } from './clause.js';
-import { has, readItems, sense, type Correction, type Item } from './items.js';
+import { has, productWord, readItems, sense, type Correction, type Item } from './items.js';
 import type { Join } from './lexicon.js';
 import { readLabel } from './labels.js';
 import type { RuleJson } from './rule-json.js';
@@ -68,6 +68,7 @@ function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
     result.definitions.push(top.definition);
   }
   claimTextValues(items);
+  claimProductNumbers(items, ctx);
   const values = findValues(items, ctx.today);
   const inValue = (i: number) => values.some((v) => i >= v.from && i < v.to);
 
@@ -180,6 +181,26 @@ function claimTextValues(items: Item[]) {
   for (let i = 1; i < items.length; i++) {
     if (!has(items[i], 'textop')) continue;
     for (let k = i + 1; k < items.length && !(has(items[k], 'join') && items[k].token?.type !== 'sign') && !(items[k].token?.type === 'sign' && !['+', '-', '@', '_'].includes(items[k].words)); k++) items[k].used = true;
+  }
+}
+
+/**
+ * Numbers inside a product's name ("pack of 72 retrospot cake cases", "regency cakestand 3 tier") belong to the name,
+ * not to a figure: the longest run of words after a buying word that the catalogue holds claims them first.
+ */
+function claimProductNumbers(items: Item[], ctx: ParseContext) {
+  for (let i = 0; i < items.length; i++) {
+    if (!items[i].senses.some((s) => s.kind === 'head' && (s.head === 'buy' || s.head === 'order'))) continue;
+    let k = i + 1;
+    while (k < items.length && ['a', 'an', 'the', 'some', 'any', 'of'].includes(items[k].words)) k++;
+    for (let to = Math.min(items.length, k + 8); to > k + 1; to--) {
+      const run = items.slice(k, to);
+      if (!run.some((x) => x.token?.type === 'number') || run.some((x) => x.token?.type === 'sign' && x.words !== '-')) continue;
+      if (ctx.grounding.productMatches(run.map(productWord).join(' ')).count > 0) {
+        for (const x of run) if (x.token?.type === 'number') x.used = true;
+        break;
+      }
+    }
   }
 }
 

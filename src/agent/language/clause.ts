@@ -1,5 +1,5 @@
 import type { Grounding } from './grounding.js';
-import { has, isFiller, sense, type Item } from './items.js';
+import { has, isFiller, productWord, sense, type Item } from './items.js';
 import { readLabel } from './labels.js';
 import type { Head, Op } from './lexicon.js';
 import { dayBefore, periodDays, type DaySpan, type Period } from './quantities.js';
@@ -151,7 +151,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
       const run = items.slice(from, i);
       if (run.some((x) => x.used || x.place || x.demonym || ctx.grounding.absentDemonyms.has(x.words) || has(x, 'label') || has(x, 'join') || has(x, 'neg') || x.token?.type === 'sign' || inValue(items.indexOf(x)))) continue;
       if (has(run[0], 'filler') && !ctx.grounding.isProductWord(run[0].words)) continue;
-      const match = ctx.grounding.productMatches(run.map((x) => x.words).join(' '));
+      const match = ctx.grounding.productMatches(run.map(productWord).join(' '));
       if (match.count > 0) {
         heads.push({ i, head: 'buy', product: { value: match.value, from, to: i }, values: [], neg: negatedAt(from) });
         break;
@@ -197,7 +197,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
   if (heads.length && heads.every((h) => h.implicit && h.head === 'order')) {
     const run = items.slice(start, end).map((x, k) => ({ x, k: start + k })).filter(({ x, k }) => !x.used && !inValue(k) && x.token?.type === 'word' && (!x.senses.length || ctx.grounding.isProductWord(x.words)) && !has(x, 'people') && !isFiller(x));
     if (run.length && run.at(-1)!.k - run[0].k === run.length - 1) {
-      const match = ctx.grounding.productMatches(run.map(({ x }) => x.words).join(' '));
+      const match = ctx.grounding.productMatches(run.map(({ x }) => productWord(x)).join(' '));
       if (match.count > 0) Object.assign(heads[0], { head: 'buy', product: { value: match.value, from: run[0].k, to: run[0].k + run.length } });
     }
   }
@@ -226,7 +226,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     const run = items.slice(start, end).filter((x) => !x.used && !isFiller(x) && x.token?.type !== 'sign');
     const first = run.length ? items.indexOf(run[0]) : -1;
     if (run.length && run.every((x) => !x.senses.length || ctx.grounding.isProductWord(x.words)) && items.indexOf(run.at(-1)!) - first === run.length - 1) {
-      const match = ctx.grounding.productMatches(run.map((x) => x.words).join(' '));
+      const match = ctx.grounding.productMatches(run.map(productWord).join(' '));
       if (match.count > 0) add({ bought: { contains: match.value } }, first, first + run.length);
     }
   }
@@ -311,6 +311,11 @@ function headCondition(h: { i: number; head: Head; product?: { value: string; sk
       const literal = /^placed\b/.test(items[h.i].words) && items[h.neg]?.words === 'not';
       if (negated && !literal && !(times && time)) {
         if (time?.kind === 'period') return { rule: silence(time.p), negatable: false };
+        // "No longer buying", "stopped ordering": they used to, and have not for a while.
+        if (!time && !times && /^(no longer|stopped)$/.test(items[h.neg].words)) {
+          const label = readLabel('lapsed', `${items[h.neg].words} ${items[h.i].words}`, ctx.vocabulary, ctx.currency)!;
+          return { rule: label.rules, negatable: false, definition: label.definition };
+        }
         if (time?.kind === 'span' && (time.prep === 'since' || time.prep === 'after')) return { rule: f('last_order_date', 'before', time.prep === 'after' ? dayBefore(spanEnd(time)) : time.span.first), negatable: false };
         if (time?.kind === 'span') return { rule: { ordered: spanBounds(time, ctx.today) }, negatable: true };
         if (times) return { rule: orderCount(times), negatable: true };
@@ -362,7 +367,7 @@ function readProduct(items: Item[], from: number, end: number, grounding: Ground
     if (Array.from({ length: to - i }, (_, k) => i + k).some((k) => inValue(k) || items[k].token?.type === 'sign' && items[k].words !== '-')) continue;
     const last = items[to - 1];
     if (functionWord(last) && !grounding.isProductWord(last.words)) continue;
-    const text = items.slice(i, to).map((x) => x.words).join(' ');
+    const text = items.slice(i, to).map(productWord).join(' ');
     const match = grounding.productMatches(text);
     if (match.count > 0) return { value: match.value, from: i, to };
   }

@@ -152,3 +152,6 @@ function splitKnownParts(tokens: Token[], grounding: Grounding): Token[] {
     });
   });
 }
+
+/** An item as a product's description spells it: a size keeps its unit ("5l", "250g"). */
+export const productWord = (item: Item) => (item.token?.type === 'number' ? item.token.text.toLowerCase() : item.words);

@@ -118,6 +118,14 @@ export function readDaySpan(items: Item[], i: number, today: string): DaySpan | 
     const d = item.token.norm;
     return Number.isNaN(Date.parse(d)) ? null : { first: d, last: d, length: 1, day: true };
   }
+  // "Q1 2025", "the first quarter of 2025": three months; without a year, the latest such quarter begun by today.
+  const quarter = sense(item, 'quarter');
+  if (quarter) {
+    const yearGiven = isYear(items[i + 1]);
+    const first = quarter.quarter * 3;
+    const year = yearGiven ? items[i + 1].token!.value! : latestYear(first, 1, ty, tm, td);
+    return { first: iso(year, first, 1), last: iso(year, first + 2, lastDayOf(year, first + 2)), length: yearGiven ? 2 : 1, day: false };
+  }
   const calendar = sense(item, 'calendar');
   if (calendar) return { ...calendarSpan(calendar.which, ty, tm - 1, td), length: 1, day: calendar.which === 'today' || calendar.which === 'yesterday' };
   // "1 March [2025]", "1st of March"
