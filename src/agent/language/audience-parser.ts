@@ -14,7 +14,7 @@ export interface AudienceParse {
   /** The request is about every customer ("how many customers do we have?"). */
   everyone: boolean;
   /** "Top 10 customers by spend": a ranking, with `rules` narrowing who is ranked. */
-  rank?: { by: RankBy; direction: 'desc' | 'asc'; limit: number };
+  rank?: { by: RankBy; direction: 'desc' | 'asc'; limit: number; notCustomers?: string };
   conditions: Condition[];
   corrections: Correction[];
   /** The stated meaning of each descriptive word used ("VIPs: I took the top 10% …"). */
@@ -26,7 +26,7 @@ export interface AudienceParse {
 }
 
 const boundary = new Set([',', '.', ';', '—', '–', '-', ':', '!', '?', 'then', 'now', 'and then', 'also', 'please', 'pls', 'kindly', '&', 'and', 'so', 'plus', '(', ')']);
-const channelWords = new Set(['email', 'e-mail', 'mail', 'sms', 'text', 'message', 'whatsapp', 'newsletter', 'note', 'reminder', 'thank-you', 'coupon', 'voucher', 'discount', 'offer', 'promo']);
+const channelWords = new Set(['email', 'e-mail', 'mail', 'sms', 'text', 'message', 'whatsapp', 'newsletter', 'note', 'reminder', 'thank-you', 'coupon', 'voucher', 'discount', 'offer', 'promo', 'update', 'greeting', 'greetings', 'invite', 'invitation', 'announcement', 'nudge']);
 const imperative = new Set(['email', 'text', 'sms', 'message', 'mail', 'whatsapp', 'ping', 'notify', 'send', 'target', 'reach', 'contact', 'offer']);
 
 /** Parses the audience part of a request: conditions grounded in the data, their logic, and what to ask. */
@@ -61,6 +61,10 @@ function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
   const result: AudienceParse = { rules: null, everyone: false, conditions: [], corrections: [], definitions: [], asks: [], unknown: [] };
   const items = groupBrackets(cancelDoubleNegation(given), ctx, result);
   result.rank = readRank(items);
+  if (result.rank?.notCustomers) {
+    result.asks.push({ words: result.rank.notCustomers, question: `I can rank customers (by total spend, number of orders, average order value or last order), not ${result.rank.notCustomers}. The overview shows the best-selling figures.` });
+    result.rank = undefined;
+  }
   const top = readTopPercent(items, ctx);
   if (top) {
     result.rank = undefined;
@@ -111,6 +115,7 @@ function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
     result.definitions.push(...reading.definitions);
     result.conditions.push(...reading.conditions);
     clause.conditions = reading.conditions;
+    if (reading.neither && clause.join === 'or') clause.join = 'and';
     clause.newSubject = items.slice(clause.start, clause.end).some((x) => has(x, 'people') || ['those', 'ones', 'anyone', 'anybody', 'everyone'].includes(x.words));
   }
   const parts = [...(top ? [top.condition.rule] : []), ...combine(clauses)];
@@ -245,17 +250,27 @@ function isJoin(items: Item[], i: number, ctx: ParseContext) {
 function audiencePart(items: Item[]): Item[] {
   const first = items.findIndex((i) => !['please', 'pls', 'kindly', 'can you', 'could you', 'now', 'also', 'then', 'and'].includes(i.words) && i.token?.type !== 'sign');
   if (first >= 0 && (has(items[first], 'campaign') || imperative.has(items[first].words)) && items[first + 1]?.token?.type !== 'number') {
-    // Campaign first: the audience follows "to" or "for", or the verb itself ("email customers in Pune").
-    for (let i = first; i < items.length; i++) if (['to', 'for', 'at'].includes(items[i].words) || has(items[i], 'people') || has(items[i], 'everyone')) {
-      for (let k = 0; k < i; k++) items[k].used = true;
-      const audience = items.slice(i + (['to', 'for', 'at'].includes(items[i].words) ? 1 : 0));
-      // "Send customers in Delhi a weekly email with 10% off": the audience ends where the message is named.
-      const message = audience.findIndex((x, k) => has(x, 'campaign') || ['a', 'an', 'the', 'our'].includes(x.words) && audience.slice(k + 1, k + 4).some((y) => has(y, 'campaign') || channelWords.has(y.words)));
-      return message > 0 ? audience.slice(0, message) : audience;
+    // Campaign first: the audience follows "to" or "for" when one introduces it ("send an email to customers in
+    // Pune"), else it follows the verb itself ("email Pune customers", "text lapsed customers").
+    const audienceLike = (x: Item | undefined) => !!x && (has(x, 'people') || has(x, 'everyone') || has(x, 'label') || !!x.place || !!x.demonym || ['anyone', 'those', 'all', 'everybody'].includes(x.words));
+    let start = first + 1;
+    for (let i = first + 1; i < items.length; i++) {
+      if (!['to', 'for'].includes(items[i].words)) continue;
+      let k = i + 1;
+      while (['the', 'our', 'all', 'my'].includes(items[k]?.words ?? '')) k++;
+      if (audienceLike(items[k])) {
+        start = i + 1;
+        break;
+      }
     }
-    // "Send them an email saying …": a campaign for the audience already in the conversation.
-    for (const x of items) x.used = true;
-    return [];
+    for (let k = 0; k < start; k++) items[k].used = true;
+    const audience = items.slice(start);
+    // "Send customers in Delhi a weekly email with 10% off": the audience ends where the message is named.
+    const message = audience.findIndex((x, k) => has(x, 'campaign') || x.words === 'about' || channelWords.has(x.words) || ['a', 'an', 'the', 'our'].includes(x.words) && audience.slice(k + 1, k + 4).some((y) => has(y, 'campaign') || channelWords.has(y.words)));
+    const part = message >= 0 ? audience.slice(0, message) : audience;
+    for (const x of audience.slice(part.length)) x.used = true;
+    // "Send them an email saying …": nothing but "them" — the audience already in the conversation.
+    return part.every((x) => ['them', 'those', 'these', 'they'].includes(x.words) || x.token?.type === 'sign') ? [] : part;
   }
   for (let i = 1; i < items.length; i++) {
     const starts = has(items[i], 'campaign') || imperative.has(items[i].words) && ['them', 'those', 'these', 'everyone', 'all', 'a', 'an', 'the'].includes(items[i + 1]?.words ?? '');
@@ -304,6 +319,9 @@ function readRank(items: Item[]): AudienceParse['rank'] {
     const noun = /(spender|customer|buyer|shopper|client)s?$/.exec(items[at].words)?.[0] ?? items.slice(at + 1, at + 3).find((x) => has(x, 'people'))?.words ?? '';
     const singular = /^(spender|customer|buyer|shopper|client)$/.test(noun) || /(spender|customer|buyer|shopper|client)$/.test(items[at].words);
     if (numberAt === undefined && !singular) continue;
+    // Only customers are ranked: "top 5 products", "top 10 cities by revenue" are not a ranking of customers.
+    const ranked = items.slice(at + 1, at + 4).find((x) => /^(products?|items?|skus?|cities|city|countries|country|categories|category|campaigns?|segments?|places?|regions?|stores?)$/.test(x.words));
+    if (ranked) return { by: 'total_spend', direction: 'desc', limit: 0, notCustomers: ranked.words };
     const used = [at, ...(numberAt === undefined ? [] : [numberAt])];
     let by: RankBy | undefined = rank?.by ?? (label ? 'total_spend' : undefined);
     // The figure: "by spend", or a word for it between the number and a few words after the ranking word.
@@ -335,7 +353,7 @@ function readTopPercent(items: Item[], ctx: ParseContext): { condition: Conditio
   const reading = readLabel('vip', `The top ${percent}%`, ctx.vocabulary, ctx.currency, percent);
   if (!reading) return null;
   let end = at + 2;
-  while (end < items.length && (items[end].words === 'of' || items[end].words === 'by' || has(items[end], 'people') || has(items[end], 'label') || sense(items[end], 'head')?.head === 'spend')) end++;
+  while (end < items.length && (items[end].words === 'of' || items[end].words === 'by' || has(items[end], 'people') || sense(items[end], 'label')?.label === 'vip' || sense(items[end], 'head')?.head === 'spend')) end++;
   for (let k = at; k < end; k++) items[k].used = true;
   return { condition: { rule: reading.rules, words: items.slice(at, end).map((i) => i.words).join(' ') }, definition: reading.definition };
 }

@@ -2,7 +2,7 @@ import type { Grounding } from './grounding.js';
 import { has, isFiller, productWord, sense, type Item } from './items.js';
 import { readLabel } from './labels.js';
 import type { Head, Op } from './lexicon.js';
-import { dayBefore, periodDays, type DaySpan, type Period } from './quantities.js';
+import { dayBefore, periodDays, type Period } from './quantities.js';
 import type { RuleJson } from './rule-json.js';
 import type { Found, Value } from './values.js';
 import { placeFollows } from './place-list.js';
@@ -22,9 +22,11 @@ export interface ClauseReading {
   /** The clause's kind of condition and product, for a next clause that leaves them out ("bought sarees or kurtas",
    * "bought tea in the last 90 days but not in the last 30"). */
   carry?: Carry;
+  /** "Never bought sarees or kurtas": a negation carried over an "or", which then joins as "and" (neither). */
+  neither?: boolean;
 }
 
-export interface Carry { head: Head; product?: { value: string } }
+export interface Carry { head: Head; product?: { value: string }; negated?: boolean }
 
 const f = (field: string, op: string, value?: unknown): RuleJson => (value === undefined ? { field, op } : { field, op, value });
 const not = (rule: RuleJson): RuleJson => ({ not: rule });
@@ -93,7 +95,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     for (const e of extra) e.used = true;
   };
   // Heads, and the product a buying word names.
-  type HeadAt = { i: number; head: Head; product?: { value: string; from: number; to: number; sku?: boolean }; values: Found[]; neg: number; implicit?: boolean };
+  type HeadAt = { i: number; head: Head; product?: { value: string; from: number; to: number; sku?: boolean }; values: Found[]; neg: number; implicit?: boolean; carriedNegation?: boolean };
   const negatedAt = (i: number) => {
     let before = -1;
     for (let k = i - 1; k >= start && before < 0; k--) {
@@ -163,7 +165,12 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     let k = start;
     while (k < end && (has(items[k], 'neg') || articles.has(items[k].words))) k++;
     const product = readProduct(items, k, end, ctx.grounding, inValue);
-    if (product && 'value' in product) heads.push({ i: product.from, head: 'buy', product, values: [], neg: negatedAt(product.from) });
+    if (product && 'value' in product) {
+      const own = negatedAt(product.from);
+      // The negation of "never bought sarees or kurtas" covers the kurtas too.
+      if (own < 0 && carry.negated) out.neither = true;
+      heads.push({ i: product.from, head: 'buy', product, values: [], neg: own, carriedNegation: own < 0 && !!carry.negated });
+    }
   }
   // Each figure goes to the nearest kind of condition that can take it, before it if possible.
   for (const v of here) {
@@ -192,13 +199,23 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
       heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });
     } else heads.push({ i: v.from, head: implicitHead(v.value), values: [v], neg: -1 });
   }
-  const fallbacks: { h: HeadAt; rule: RuleJson }[] = [];
+  const fallbacks: { h: HeadAt; rule: RuleJson; definition?: string }[] = [];
   // "Alarm clocks in the last 30 days": no word for buying, but a product named beside the time.
   if (heads.length && heads.every((h) => h.implicit && h.head === 'order')) {
     const run = items.slice(start, end).map((x, k) => ({ x, k: start + k })).filter(({ x, k }) => !x.used && !inValue(k) && x.token?.type === 'word' && (!x.senses.length || ctx.grounding.isProductWord(x.words)) && !has(x, 'people') && !isFiller(x));
     if (run.length && run.at(-1)!.k - run[0].k === run.length - 1) {
       const match = ctx.grounding.productMatches(run.map(({ x }) => productWord(x)).join(' '));
       if (match.count > 0) Object.assign(heads[0], { head: 'buy', product: { value: match.value, from: run[0].k, to: run[0].k + run.length } });
+    }
+  }
+  // "Minimum spend of 30k", "max order value 2,000": a comparison said before the figure's name.
+  for (const h of heads) {
+    const before = items[h.i - 1];
+    const c = before && !before.used && !inValue(h.i - 1) ? before.senses.find((x) => x.kind === 'cmp' && !x.after) as { op: Op } | undefined : undefined;
+    const v = h.values.find((x) => x.value.kind === 'quantity' && !x.value.op && !x.value.upper);
+    if (c && v) {
+      (v.value as { op?: Op }).op = c.op;
+      before.used = true;
     }
   }
   for (const h of heads) {
@@ -212,13 +229,14 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     }
     if (!reading.rule) continue;
     if (reading.fallback) {
-      fallbacks.push({ h, rule: h.neg >= 0 ? not(reading.rule) : reading.rule });
+      fallbacks.push({ h, rule: h.neg >= 0 ? not(reading.rule) : reading.rule, definition: reading.definition });
       continue;
     }
     const extra = [...spanItems(h.values), ...(h.product ? items.slice(h.product.from, h.product.to) : []), ...(h.neg >= 0 ? [items[h.neg]] : [])];
-    add(h.neg >= 0 && reading.negatable ? not(reading.rule) : reading.rule, h.i, h.i + 1, extra);
+    const negated = (h.neg >= 0 || !!h.carriedNegation) && reading.negatable;
+    add(negated ? not(reading.rule) : reading.rule, h.i, h.i + 1, extra);
     if (reading.definition) out.definitions.push(reading.definition);
-    out.carry = { head: h.head, product: h.product };
+    out.carry = { head: h.head, product: h.product, negated };
   }
   readSelfContained(items, start, end, ctx, out, add, negatedAt);
   // A clause that is only a product's name ("handloom dupattas", "charlotte bags") asks for its buyers.
@@ -232,9 +250,11 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
   }
   // "Customers who have ordered" alone means at least one order; beside other conditions ("who got campaign 3",
   // "who ordered more than once") the verb only carries them.
-  for (const { h, rule } of fallbacks) {
-    if (!out.conditions.length && !out.asks.length) add(rule, h.i, h.i + 1, h.neg >= 0 ? [items[h.neg]] : []);
-    else items[h.i].used = true;
+  for (const { h, rule, definition } of fallbacks) {
+    if (!out.conditions.length && !out.asks.length) {
+      add(rule, h.i, h.i + 1, h.neg >= 0 ? [items[h.neg]] : []);
+      if (definition) out.definitions.push(definition);
+    } else items[h.i].used = true;
   }
   // In the order they were said, so the rule reads like the request (and its form lists them so).
   out.conditions.sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
@@ -303,7 +323,13 @@ function headCondition(h: { i: number; head: Head; product?: { value: string; sk
       }
       if (time?.kind === 'period') bought.withinDays = periodDays(time.p);
       if (time?.kind === 'span') Object.assign(bought, spanBounds(time, ctx.today));
-      return { rule: { bought }, negatable: true };
+      // A rule's "contains" finds the words inside longer ones too ("pen" in "pendant"): say so when it does.
+      const inside = h.product.sku ? [] : ctx.grounding.containing(h.product.value);
+      const whole = h.product.sku ? 0 : ctx.grounding.productMatches(h.product.value).count;
+      const definition = inside.length > whole
+        ? `"${h.product.value}": this finds every product whose description contains it — ${inside.length} products, among them ${inside.filter((d) => !new RegExp(`\\b${h.product!.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(d)).slice(0, 2).map((d) => `"${d}"`).join(' and ')}`
+        : undefined;
+      return { rule: { bought }, negatable: true, definition };
     }
     case 'order': {
       // "Not placed an order on or after 1 March" (the sentence writer's words) is the plain negation; "haven't
@@ -333,6 +359,11 @@ function headCondition(h: { i: number; head: Head; product?: { value: string; sk
         if (time.prep === 'since' || time.prep === 'after' || spanEnd(time) === ctx.today && !time.until) return { rule: dated('last_order_date', time.prep ? time : { ...time, prep: 'since' }, ctx.today), negatable: true };
         if (time.prep === 'before') return { rule: f('first_order_date', 'before', time.span.first), negatable: true };
         return { rule: { ordered: spanBounds(time, ctx.today) }, negatable: true };
+      }
+      // "Customers who are active": the stated definition of active customers.
+      if (/^(active|engaged|transacting)$/.test(items[h.i].words)) {
+        const label = readLabel('active', items[h.i].words, ctx.vocabulary, ctx.currency)!;
+        return { rule: label.rules, negatable: true, definition: label.definition, fallback: true };
       }
       // "Customers who have ordered", "with orders": at least one — unless the clause says more (see readClause).
       return { rule: f('order_count', 'gte', 1), negatable: true, fallback: true };
@@ -367,6 +398,8 @@ function readProduct(items: Item[], from: number, end: number, grounding: Ground
     if (Array.from({ length: to - i }, (_, k) => i + k).some((k) => inValue(k) || items[k].token?.type === 'sign' && items[k].words !== '-')) continue;
     const last = items[to - 1];
     if (functionWord(last) && !grounding.isProductWord(last.words)) continue;
+    // A run of only articles, pronouns and filler ("our", "the") names no product, whatever a description holds.
+    if (items.slice(i, to).every((x) => x.senses.some((s) => s.kind === 'filler' || s.kind === 'people') || articles.has(x.words))) continue;
     const text = items.slice(i, to).map(productWord).join(' ');
     const match = grounding.productMatches(text);
     if (match.count > 0) return { value: match.value, from: i, to };
@@ -551,11 +584,12 @@ function placeRule(listed: { field: 'city' | 'country'; value: string; city?: st
 }
 
 // Kinds of words that only connect or qualify: left over, they change nothing a person meant.
-const functionKinds = new Set(['filler', 'people', 'join', 'prep', 'recent', 'cmp', 'currency', 'edge', 'scale', 'everyone', 'textfield']);
+const functionKinds = new Set(['filler', 'people', 'join', 'prep', 'recent', 'currency', 'edge', 'scale', 'everyone', 'textfield']);
 const ignorable = (i: Item) => i.words === 'a' || i.words === 'an' || i.senses.some((s) => s.kind === 'people' || s.kind === 'filler' || s.kind === 'flag' && s.flag === 'email_users')
   || i.senses.length > 0 && i.senses.every((s) => functionKinds.has(s.kind));
 
 /** Items no condition took that still carry meaning: what the parser must ask about rather than ignore. */
 export function leftover(items: Item[]): Item[] {
-  return items.filter((i) => !i.used && !(i.token?.type === 'sign') && !isFiller(i) && !ignorable(i) || !i.used && has(i, 'neg') && !has(i, 'filler'));
+  // "Only" and "just" add nothing where no figure took them ("but only in Bengaluru").
+  return items.filter((i) => !i.used && !(i.token?.type === 'sign') && !isFiller(i) && !ignorable(i) && !['only', 'just'].includes(i.words) || !i.used && has(i, 'neg') && !has(i, 'filler'));
 }

@@ -85,6 +85,11 @@ export class Grounding {
     return { value: candidates[0], count: 0 };
   }
 
+  /** Descriptions holding the text anywhere, as a rule's "contains" finds them ("pen" finds "pendant"). */
+  containing(text: string): string[] {
+    return this.vocabulary.products.filter((d) => d.includes(text));
+  }
+
   /** Whether a word appears in any product description (in the singular or as written). */
   isProductWord(word: string) {
     return this.productWords.has(word) || this.productWords.has(singular(word));

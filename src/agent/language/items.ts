@@ -28,7 +28,7 @@ export function sense<K extends Sense['kind']>(item: Item | undefined, kind: K):
 export const isFiller = (item: Item) => item.senses.length > 0 && item.senses.every((s) => s.kind === 'filler' || s.kind === 'people' || s.kind === 'join');
 
 // Short aliases that are also everyday words ("us", "ny"): places only right after "in", "from" or "outside".
-const ambiguousPlaces = new Set(['us', 'ny', 'hk', 'nz', 'eu', 'gb', 'ksa', 'ncr', 'hyd', 'blr', 'bar']);
+const ambiguousPlaces = new Set(['us', 'ny', 'hk', 'nz', 'eu', 'gb', 'ksa', 'ncr', 'hyd', 'blr']);
 const placeBefore = new Set(['in', 'from', 'outside', 'at', 'of', 'across', 'around', 'near', 'and', 'or', ',', 'not', 'excluding', 'except', 'than', '/']);
 
 export interface Correction { from: string; to: string }

@@ -28,7 +28,7 @@ export function readLabel(label: string, words: string, vocabulary: Vocabulary, 
     case 'low': {
       const at = spendAtTop(vocabulary, 75);
       if (at === null) return null;
-      return { rules: f('total_spend', 'lte', at), definition: `${words}: I took the bottom 25% of customers who ordered, by total spend: ${formatMoney(at, currency)} or less` };
+      return { rules: { all: [f('order_count', 'gte', 1), f('total_spend', 'lte', at)] }, definition: `${words}: I took the bottom 25% of customers who ordered, by total spend: ${formatMoney(at, currency)} or less` };
     }
     case 'loyal': return { rules: f('order_count', 'gte', 5), definition: `${words}: I took customers with 5 or more orders` };
     case 'lapsed': return { rules: f('days_since_last_order', 'gte', 90), definition: `${words}: I took customers whose last order was 90 or more days ago` };

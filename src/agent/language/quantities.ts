@@ -3,7 +3,8 @@ import type { PeriodUnit } from './lexicon.js';
 
 // Numbers, money, periods and calendar dates as people write them, read from a run of items.
 
-export interface Quantity { value: number; money: boolean; length: number }
+/** A number as written, with the scale that multiplied it (1 when none: "10k" has 1,000). */
+export interface Quantity { value: number; money: boolean; length: number; factor: number }
 export interface Period { amount: number; unit: PeriodUnit; length: number }
 /** A stretch of calendar days (YYYY-MM-DD, both included). */
 export interface DaySpan { first: string; last: string; length: number; day: boolean }
@@ -26,11 +27,13 @@ export function readQuantity(items: Item[], i: number): Quantity | null {
   if (!item) return null;
   let value: number | undefined;
   let scaled = false;
+  let factor = 1;
   if (item.token?.type === 'number' && !/^(st|nd|rd|th|%)$/.test(item.token.suffix ?? '') && !suffixUnit[(item.token.suffix ?? '').replace('+', '')]) {
     value = item.token.value!;
     const suffix = (item.token.suffix ?? '').replace('+', '');
     if (suffixScale[suffix]) {
       value *= suffixScale[suffix];
+      factor *= suffixScale[suffix];
       scaled = true;
     }
   } else if (sense(item, 'number')) {
@@ -49,6 +52,7 @@ export function readQuantity(items: Item[], i: number): Quantity | null {
   k++;
   while (has(items[k], 'scale')) {
     value *= sense(items[k], 'scale')!.factor;
+    factor *= sense(items[k], 'scale')!.factor;
     scaled = true;
     k++;
   }
@@ -56,7 +60,7 @@ export function readQuantity(items: Item[], i: number): Quantity | null {
     money = true;
     k++;
   }
-  return { value: round2(value), money: money || scaled, length: k - i };
+  return { value: round2(value), money: money || scaled, length: k - i, factor };
 }
 
 /** A period at items[i]: "90 days", "3 months", "a year", "six weeks", "90d", "a fortnight". */

@@ -27,6 +27,8 @@ const PATTERN = new RegExp([
   String.raw`(?<code>\d[a-z0-9]*[a-z][a-z0-9]*)`,
   String.raw`(?<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|in|co|net|org|io|uk|edu|gov)(?:\.[a-z]{2})?)(?![a-z0-9-])`,
   String.raw`(?<word>[a-z\u00c0-\u024f][a-z\u00c0-\u024f0-9]*(?:['-][a-z\u00c0-\u024f0-9]+)*)`,
+  // Any other script ("मुंबई"): a word the vocabulary may not hold, asked about rather than skipped.
+  String.raw`(?<other>\p{L}[\p{L}\p{M}]*)`,
   String.raw`(?<sign>>=|<=|[₹$£€%+><=≥≤&/,;:.?!()"—–-])`,
 ].join('|'), 'gu');
 
@@ -46,6 +48,7 @@ export function tokenize(text: string): Token[] {
       tokens.push({ ...base, norm: g.number.replace(/,/g, ''), type: 'number', value, suffix });
     } else if (g.domain) tokens.push({ ...base, type: 'domain' });
     else if (g.code) tokens.push({ ...base, type: 'word' });
+    else if (g.other) tokens.push({ ...base, type: 'word' });
     else if (g.word) tokens.push({ ...base, type: 'word', norm: g.word.replace(/'s$/, '') });
     else tokens.push({ ...base, type: 'sign' });
   }

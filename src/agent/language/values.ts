@@ -63,12 +63,14 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
     let after: Op | undefined;
     for (let guard = 0; guard < 3 && k < items.length; guard++) {
       if (sense(items[k], 'prep')?.prep === 'ago') { ago = true; k++; continue; }
-      const c = sense(items[k], 'cmp');
-      if (c?.after) { after = c.op; k++; continue; }
+      const c = items[k].senses.find((x) => x.kind === 'cmp' && x.after) as { op: Op } | undefined;
+      if (c && items[k + 1]?.words !== 'than') { after = c.op; k++; continue; }
       if (items[k].words === 'or' && (items[k + 1]?.words === 'longer' || items[k + 1]?.words === 'more')) { after = 'gte'; k += 2; continue; }
       break;
     }
     const glued = items[j].token?.suffix?.includes('+');
+    // "Over the past month", "within the last 6 months": a time in which something happened, not a comparison.
+    if (recent && !ago && (op === 'gt' || op === 'lte') && !after) return { value: { kind: 'period', p: period, recent, ago, prep: 'in' }, from: i, to: k };
     return { value: { kind: 'period', p: period, op: after ?? (glued ? 'gte' : op), recent, ago, prep }, from: i, to: k };
   }
   // "Between 10 and 20 November", "from 1 to 15 March 2025": the first day takes the second's month and year.
@@ -128,15 +130,14 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
       if (second && (between || items[k].words !== 'and')) {
         upper = second;
         k += 1 + second.length;
-        // "5-10k", "2 to 5 lakh": a scale written once applies to both ends.
-        const factor = second.money && !q.money ? second.value / (items[k - 1].token?.value ?? second.value) : 1;
-        if (factor > 1 && q.value * factor <= second.value) Object.assign(q, { value: q.value * factor, money: true });
+        // "5-10k", "between 2 and 5 lakh": a scale written once applies to both ends.
+        if (second.factor > 1 && q.factor === 1 && q.value * second.factor <= second.value) Object.assign(q, { value: q.value * second.factor, money: true });
       }
     }
     let after: Op | undefined;
     const glued = [items[j], items[j + q.length - 1]].some((x) => x.token?.suffix?.includes('+'));
     // "10k or more", but not "3 orders and less than 10", where the comparison starts the next figure.
-    const tail = (x: number) => (sense(items[x], 'cmp')?.after && items[x + 1]?.words !== 'than' ? sense(items[x], 'cmp')!.op : undefined);
+    const tail = (x: number) => (items[x + 1]?.words === 'than' ? undefined : (items[x]?.senses.find((c) => c.kind === 'cmp' && c.after) as { op: Op } | undefined)?.op);
     for (let guard = 0; guard < 2 && k < items.length; guard++) {
       const c = tail(k);
       if (c) { after = c; k++; continue; }

@@ -7,9 +7,9 @@ import type { RuleJson } from '../language/rule-json.js';
  */
 export type FollowUp = { mode: 'narrow' | 'exclude' | 'replace'; reading: AudienceParse };
 
-const NARROW = /^\s*(?:and\s+|but\s+|now\s+|ok(?:ay)?,?\s+)?(?:only|just|of (?:them|those|these)|among (?:them|those|these)|out of (?:them|those)|from (?:them|those|these)|narrow (?:it|them|that) (?:down )?to|limit (?:it|them|that) to|filter (?:them|those|it) (?:to|by)|keep only|which of (?:them|those|these)|how many of (?:them|those|these))\b/i;
-const EXCLUDE = /^\s*(?:and\s+|but\s+|now\s+|ok(?:ay)?,?\s+)?(?:exclude|excluding|without|remove|drop|leave out|minus|except|take out|filter out|skip|not)\b/i;
-const REPLACE = /^\s*(?:and\s+|ok(?:ay)?,?\s+)?(?:what about|how about|what if|and if|try|make it|change (?:it|that) to|instead)\b/i;
+const NARROW = /^\s*(?:and\s+|but\s+|now\s+|ok(?:ay)?,?\s+|yes,?\s+|sure,?\s+)?(?:only|just|of (?:them|those|these)|among (?:them|those|these)|out of (?:them|those)|from (?:them|those|these)|narrow (?:it|them|that) (?:down )?to|limit (?:it|them|that) to|filter (?:them|those|it) (?:to|by)|keep only|which of (?:them|those|these)|how many of (?:them|those|these))\b/i;
+const EXCLUDE = /^\s*(?:and\s+|but\s+|now\s+|ok(?:ay)?,?\s+|yes,?\s+|sure,?\s+)?(?:exclude|excluding|without|remove|drop|leave out|minus|except|take out|filter out|skip|not)\b/i;
+const REPLACE = /^\s*(?:and\s+|ok(?:ay)?,?\s+|yes,?\s+|sure,?\s+)?(?:what about|how about|what if|and if|try|make it|change (?:it|that) to|instead)\b/i;
 
 export function followUpMode(text: string): FollowUp['mode'] | null {
   if (REPLACE.test(text)) return 'replace';
@@ -29,40 +29,43 @@ export function applyFollowUp(previous: RuleJson, followUp: FollowUp): RuleJson 
   if (!added) return null;
   if (followUp.mode === 'narrow') return { all: [...flatAll(previous), added] };
   if (followUp.mode === 'exclude') return { all: [...flatAll(previous), { not: added }] };
-  // Replace: each condition of the follow-up takes the place of the earlier condition on the same figure.
-  let changed = false;
+  // Replace: a bare period ("what about 60 days?") is a new length for the earlier rule's period, whatever its kind.
+  const period = periodOf(added);
+  if (period && flatAll(added).length === 1) {
+    const withPeriod = setPeriod(previous, period);
+    if (withPeriod) return withPeriod;
+  }
+  const amount = (added as { value?: unknown }).value;
+  if ((added as { field?: string }).field === 'total_spend' && typeof amount === 'number' && flatAll(added).length === 1) {
+    const withAmount = setMoney(previous, amount);
+    if (withAmount) return withAmount;
+  }
+  // Otherwise each condition of the follow-up takes the place of the earlier one on the same figure, compared the
+  // same way; one with nothing to replace is added.
   const replacements = flatAll(added);
+  const used = new Set<RuleJson>();
   const swap = (node: RuleJson): RuleJson => {
     for (const key of ['all', 'any'] as const) if (Array.isArray(node[key])) return { [key]: (node[key] as RuleJson[]).map(swap) };
     if (node.not) return { not: swap(node.not as RuleJson) };
     const match = replacements.find((r) => sameFigure(r, node));
     if (match) {
-      changed = true;
+      used.add(match);
       return match;
     }
     return node;
   };
   const result = swap(previous);
-  if (changed) return result;
-  // "What about 60 days?" written as a bare period reads as "ordered in the last 60 days": try it as a new length for
-  // the earlier rule's period, whatever its kind.
-  const period = periodOf(added);
-  if (period) {
-    const withPeriod = setPeriod(previous, period);
-    if (withPeriod) return withPeriod;
-  }
-  const amount = (added as { value?: unknown }).value;
-  if ((added as { field?: string }).field === 'total_spend' && typeof amount === 'number') {
-    const withAmount = setMoney(previous, amount);
-    if (withAmount) return withAmount;
-  }
-  return null;
+  if (!used.size) return null;
+  const extra = replacements.filter((r) => !used.has(r));
+  return extra.length ? { all: [...flatAll(result), ...extra] } : result;
 }
 
 const flatAll = (rule: RuleJson): RuleJson[] => (Array.isArray(rule.all) ? (rule.all as RuleJson[]) : [rule]);
 const placeFields = ['city', 'country'];
+const direction = (op: unknown) => (['gt', 'gte', 'more_than_ago', 'after'].includes(op as string) ? 'up' : ['lt', 'lte', 'within_last', 'before'].includes(op as string) ? 'down' : 'same');
 function sameFigure(a: RuleJson, b: RuleJson) {
-  if (a.field && b.field) return a.field === b.field || placeFields.includes(a.field as string) && placeFields.includes(b.field as string);
+  if (placeFields.includes(a.field as string) && placeFields.includes(b.field as string)) return true;
+  if (a.field && b.field) return a.field === b.field && direction(a.op) === direction(b.op);
   if (a.bought && b.bought) return (a.bought as { contains?: string }).contains === (b.bought as { contains?: string }).contains;
   return false;
 }

@@ -36,7 +36,7 @@ const figureWords: Record<string, string> = { total_spend: 'total spend', order_
 
 export function rankReply(r: Json, currency: string) {
   if (!r.customers?.length) return 'No customer matches that.';
-  const figure = (c: Json) => (r.by === 'order_count' ? `${n(c.orderCount)} orders` : r.by === 'average_order_value' ? `${c.averageOrderValue === null ? 'no orders' : money(c.averageOrderValue, currency)} a order` : r.by === 'last_order_date' ? `last order ${c.lastOrderAt ? String(c.lastOrderAt).slice(0, 10) : 'never'}` : money(c.totalSpend, currency));
+  const figure = (c: Json) => (r.by === 'order_count' ? `${n(c.orderCount)} orders` : r.by === 'average_order_value' ? `${c.averageOrderValue === null ? 'no orders' : money(c.averageOrderValue, currency)} an order` : r.by === 'last_order_date' ? `last order ${c.lastOrderAt ? String(c.lastOrderAt).slice(0, 10) : 'never'}` : money(c.totalSpend, currency));
   return `The ${r.direction === 'asc' ? 'lowest' : 'top'} ${n(r.customers.length)} by ${figureWords[r.by] ?? r.by}:\n${r.customers.map((c: Json, i: number) => `${i + 1}. #${c.id} ${c.name ?? '(no name)'}${c.city ? `, ${c.city}` : ''} — ${figure(c)}`).join('\n')}`;
 }
 

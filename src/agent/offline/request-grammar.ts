@@ -141,9 +141,7 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
   const campaign = campaignWish(text, template, today);
 
   if (saveAs && lower === '') return { kind: 'save_previous', saveAs, campaign };
-  if (/^\s*(hi|hello|hey|help|what can you do|how does this work|who are you|\?)\b/i.test(lower) && lower.split(/\s+/).length <= 6 || lower === '') return { kind: 'help' };
-  if (/\b(launch|send|go ahead|approve|do it|ship it|yes)\b/i.test(lower) && /\b(it|that|this|the campaign|now|ahead|yes)\b/i.test(lower) && !template && !saveAs
-    && lower.split(/\s+/).length <= 6 && !/\b(them|those|customers)\b/.test(lower)) return { kind: 'launch_previous' };
+  if (lower === '') return { kind: 'help' };
   const numbered = /campaign\s*#?\s*(\d+)/i.exec(lower);
   // "How much did the win-back campaign make?", "did campaign 12 work?": what it earned, not how it was delivered.
   if (EARNED.test(lower) && /\bcampaign\b/i.test(lower) && !/\b(received|got|get|were sent)\b/.test(lower)) {
@@ -152,7 +150,6 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
   }
   if (/\b(stats|statistics|results?|performance|how did|how is|how's|delivery rate|report|delivered|doing)\b/i.test(lower) && /\bcampaign\b/i.test(lower)
     && (numbered || /\b(last|latest|recent|newest|previous)\b/i.test(lower))) return { kind: 'campaign_stats', campaignId: numbered ? Number(numbered[1]) : undefined };
-  if (/\b(import|upload)\b/i.test(lower) && /\b(how|where|can i|want to|file|csv|data|customers|orders)\b/i.test(lower) && !/\bimported\b/.test(lower)) return { kind: 'imports' };
   if (ABOUT_THEM.test(lower) && !/\b(in|from|who|spent|ordered|bought)\b/.test(lower.replace(ABOUT_THEM, ''))) return { kind: 'segment_insights' };
   const lookup = LOOKUP.exec(text);
   const email = EMAIL.exec(text);
@@ -167,6 +164,13 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
 
   // A campaign's timing ("every Monday at 10", "tomorrow at 9am") is not about who gets it.
   const reading = parseAudience(campaign?.recurrence || campaign?.sendTime ? withoutTiming(text) : text, ctx);
+  // Greetings, "go ahead", "how do I import…": only when the message names no customers ("Hi, how many customers in
+  // Pune?" is a question about Pune; "yes, send it tomorrow at 9" is a new time, not the old plan).
+  const plain = !reading.rules && !reading.rank && !reading.everyone;
+  if (plain && /^\s*(hi|hello|hey|help|what can you do|how does this work|who are you|\?)\b/i.test(lower) && lower.split(/\s+/).length <= 6) return { kind: 'help' };
+  if (plain && /\b(launch|send|go ahead|approve|do it|ship it|yes)\b/i.test(lower) && /\b(it|that|this|the campaign|now|ahead|yes)\b/i.test(lower) && !template && !saveAs
+    && !campaign?.sendTime && lower.split(/\s+/).length <= 6 && !/\b(them|those|customers)\b/.test(lower)) return { kind: 'launch_previous' };
+  if (plain && /\b(import|upload)\b/i.test(lower) && /\b(how|where|can i|want to|file|csv|data)\b/i.test(lower)) return { kind: 'imports' };
   if (reading.rank && !reading.asks.length && !reading.unknown.length) {
     return { kind: 'rank', ...reading.rank, rules: reading.rules ?? undefined, understood: understoodOf(reading) };
   }

@@ -7,9 +7,12 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 export interface SendTime { sendAt?: string; bestHour?: boolean }
 
+// Dates that describe the customers, not the send: "who ordered on 5 March", "joined today".
+const AUDIENCE_DATE = /\b(?:order(?:ed|s)?|bought|purchased|joined|signed up|shopped|placed|registered|visited|last seen|purchase)\b(?:\s+[\w']+){0,4}?\s+(?:on|since|before|after|in|during|today|yesterday|this)\b(?:\s+[\w,]+){0,3}/g;
+
 /** `today` is YYYY-MM-DD where the business is. Returns nothing when the words name no later time. */
 export function readSendTime(text: string, today: string): SendTime | undefined {
-  const t = text.toLowerCase();
+  const t = text.toLowerCase().replace(AUDIENCE_DATE, ' ');
   const bestHour = /\b(their|each customer'?s?|the|its) best (hour|time)\b|\bbest[- ]time to send\b/.test(t) || undefined;
   const base = new Date(`${today}T00:00:00Z`);
   let day: string | undefined;
@@ -31,7 +34,7 @@ export function readSendTime(text: string, today: string): SendTime | undefined 
       day = iso(new Date(Date.UTC(y, m, d)));
     }
   }
-  const clock = /\bat\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?!\s*(?:%|days?|orders?))/.exec(t) ?? (/\b(noon|midday)\b/.test(t) ? ['', '12', '00', undefined] as const : null);
+  const clock = /\bat\s+(\d{1,2})(?:[:.](\d{2}))?(?![\d%])\s*(am|pm|a\.m\.|p\.m\.)?(?!\s*(?:%|days?|orders?|times))/.exec(t) ?? (/\b(noon|midday)\b/.test(t) ? ['', '12', '00', undefined] as const : null);
   if (!day && !clock) return bestHour ? { bestHour } : undefined;
   let hour = clock ? Number(clock[1]) : 10;
   const minute = clock?.[2] ? Number(clock[2]) : 0;
