@@ -26,7 +26,7 @@ export const rankCustomers = defineTool({
   output: z.object({ by: z.string(), direction: z.enum(['desc', 'asc']), customers: z.array(customer.extend({ averageOrderValue: z.string().nullable() })) }),
   risk: 'read',
   permission: 'customers.read',
-  execute: (input, { actor, services }) => services.customers.rank(actor, input),
+  execute: (input, { actor, services, signal }) => services.customers.rank(actor, input, signal),
 });
 
 export const getCustomer = defineTool({

@@ -116,6 +116,20 @@ function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
     result.conditions.push(...reading.conditions);
     clause.conditions = reading.conditions;
     if (reading.neither && clause.join === 'or') clause.join = 'and';
+    // "Bought a yoga mat or running shoes": the products are one choice, bound to their buying word.
+    const previous = clauses[clauses.indexOf(clause) - 1];
+    if (reading.carriedProduct && !reading.neither && clause.join === 'or' && previous?.conditions?.length && reading.conditions.length === 1) {
+      const last = previous.conditions.at(-1)!;
+      previous.conditions[previous.conditions.length - 1] = { ...last, rule: { any: [last.rule, reading.conditions[0].rule] }, words: `${last.words} or ${reading.conditions[0].words}` };
+      clause.conditions = [];
+      clause.join = 'and';
+    }
+    // "Bought earbuds but not a smartwatch": "but not" takes out what follows from the clause before it only.
+    if (clause.join === 'except' && /^(but not|and not)$/.test(clause.joinWord)) {
+      clause.conditions = clause.conditions.map((c) => ({ ...c, rule: { not: c.rule } }));
+      clause.join = 'and';
+    }
+    clause.either = items[clause.start]?.words === 'either' || items[clause.start - 1]?.words === 'either';
     clause.newSubject = items.slice(clause.start, clause.end).some((x) => has(x, 'people') || ['those', 'ones', 'anyone', 'anybody', 'everyone'].includes(x.words));
   }
   const parts = [...(top ? [top.condition.rule] : []), ...combine(clauses)];
@@ -135,7 +149,7 @@ function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
   return result;
 }
 
-interface Clause { start: number; end: number; join: Join; joinWord: string; restrict: boolean; conditions?: Condition[]; newSubject?: boolean }
+interface Clause { start: number; end: number; join: Join; joinWord: string; restrict: boolean; conditions?: Condition[]; newSubject?: boolean; either?: boolean }
 
 const both = (conditions: Condition[]) => (conditions.length === 1 ? conditions[0].rule : { all: conditions.map((c) => c.rule) });
 const relative = new Set(['who', 'whose', 'that', 'which', 'with', 'having', 'where']);
@@ -170,8 +184,16 @@ function combine(clauses: Clause[]): RuleJson[] {
   return out;
 }
 
-/** Clauses joined by "and" within groups, the groups by "or". */
+/**
+ * Clauses joined by "and" within groups, the groups by "or" — except that "either" opens a choice of its own:
+ * "haven't ordered in 45 days and either spent 25k+ or have 6+ orders" is the silence and (the spend or the orders).
+ */
 function orOf(clauses: Clause[]): RuleJson[] {
+  const either = clauses.findIndex((c, k) => k > 0 && c.either && c.join !== 'or');
+  if (either > 0) {
+    const choice = orOf(clauses.slice(either).map((c, k) => (k === 0 ? { ...c, join: 'and' as const } : c)));
+    return [...orOf(clauses.slice(0, either)), ...choice];
+  }
   const groups: Condition[][] = [[]];
   for (const c of clauses) {
     if (c.join === 'or' && groups.at(-1)!.length) groups.push([]);

@@ -24,6 +24,8 @@ export interface ClauseReading {
   carry?: Carry;
   /** "Never bought sarees or kurtas": a negation carried over an "or", which then joins as "and" (neither). */
   neither?: boolean;
+  /** The clause only named another product for the previous clause's buying word ("… a yoga mat or running shoes"). */
+  carriedProduct?: boolean;
 }
 
 export interface Carry { head: Head; product?: { value: string }; negated?: boolean }
@@ -133,10 +135,13 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
       continue;
     }
     if (head === 'buy' || head === 'order') {
-      const product = readProduct(items, i + 1, end, ctx.grounding, inValue);
+      let product = readProduct(items, i + 1, end, ctx.grounding, inValue);
+      // "Kurta sets bought in October": the product may come before the word for buying.
+      if (!(product && 'value' in product) && head === 'buy') product = productBefore(items, start, i, ctx.grounding, inValue) ?? product;
       if (product && 'value' in product) {
         at.head = 'buy';
         at.product = product;
+        use(product.from, product.to);
       } else if (product && 'unknown' in product && head === 'buy') {
         out.asks.push({ words: product.unknown, question: `No product in the catalogue is described as "${product.unknown}".${suggest(ctx.grounding.nearestProducts(product.unknown))}` });
         use(product.from, product.to);
@@ -169,6 +174,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
       const own = negatedAt(product.from);
       // The negation of "never bought sarees or kurtas" covers the kurtas too.
       if (own < 0 && carry.negated) out.neither = true;
+      out.carriedProduct = own < 0;
       heads.push({ i: product.from, head: 'buy', product, values: [], neg: own, carriedNegation: own < 0 && !!carry.negated });
     }
   }
@@ -191,6 +197,8 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
       continue;
     }
     if (best) best.values.push(v);
+    // A bare number that reads as a year ("2025") is not an amount: left unread, it is asked about.
+    else if (v.value.kind === 'quantity' && !v.value.q.money && !v.value.unit && !v.value.op && /^(19|20)\d\d$/.test(String(v.value.q.value))) continue;
     else if (!heads.length && v.value.kind !== 'quantity' || !heads.length && v.value.kind === 'quantity' && (v.value.unit || !v.value.q.money && v.value.q.value < 100)) {
       // No word says what the figure is about: an order, for counts and times ("2+ orders in September").
       if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity') heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });
@@ -206,6 +214,14 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     if (run.length && run.at(-1)!.k - run[0].k === run.length - 1) {
       const match = ctx.grounding.productMatches(run.map(({ x }) => productWord(x)).join(' '));
       if (match.count > 0) Object.assign(heads[0], { head: 'buy', product: { value: match.value, from: run[0].k, to: run[0].k + run.length } });
+    }
+  }
+  // "Gone 5 months without ordering": the negated ordering only repeats the silence beside it.
+  if (heads.some((h) => h.head === 'quiet' && h.values.length)) {
+    for (const h of heads.filter((x) => x.head === 'order' && x.neg >= 0 && !x.values.length)) {
+      items[h.i].used = true;
+      items[h.neg].used = true;
+      heads.splice(heads.indexOf(h), 1);
     }
   }
   // "Minimum spend of 30k", "max order value 2,000": a comparison said before the figure's name.
@@ -243,7 +259,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
   if (!out.conditions.length && !out.asks.length && !heads.length) {
     const run = items.slice(start, end).filter((x) => !x.used && !isFiller(x) && x.token?.type !== 'sign');
     const first = run.length ? items.indexOf(run[0]) : -1;
-    if (run.length && run.every((x) => !x.senses.length || ctx.grounding.isProductWord(x.words)) && items.indexOf(run.at(-1)!) - first === run.length - 1) {
+    if (run.length >= 2 && run.every((x) => !x.senses.length || ctx.grounding.isProductWord(x.words)) && items.indexOf(run.at(-1)!) - first === run.length - 1) {
       const match = ctx.grounding.productMatches(run.map(productWord).join(' '));
       if (match.count > 0) add({ bought: { contains: match.value } }, first, first + run.length);
     }
@@ -356,7 +372,7 @@ function headCondition(h: { i: number; head: Head; product?: { value: string; sk
       if (times) return { rule: orderCount(times), negatable: true };
       if (time?.kind === 'period') return { rule: dated('last_order_date', time, ctx.today), negatable: true };
       if (time?.kind === 'span') {
-        if (time.prep === 'since' || time.prep === 'after' || spanEnd(time) === ctx.today && !time.until) return { rule: dated('last_order_date', time.prep ? time : { ...time, prep: 'since' }, ctx.today), negatable: true };
+        if (time.prep === 'since' && !time.until || time.prep === 'after' || spanEnd(time) === ctx.today && !time.until) return { rule: dated('last_order_date', time.prep ? time : { ...time, prep: 'since' }, ctx.today), negatable: true };
         if (time.prep === 'before') return { rule: f('first_order_date', 'before', time.span.first), negatable: true };
         return { rule: { ordered: spanBounds(time, ctx.today) }, negatable: true };
       }
@@ -381,6 +397,18 @@ const spanBounds = (v: Extract<Value, { kind: 'span' }>, today: string) => {
   return { from: v.span.first, to: spanEnd(v) };
 };
 const nextDayOf = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** The longest run of words just before items[at] that the catalogue holds ("kurta sets bought …"). */
+function productBefore(items: Item[], start: number, at: number, grounding: Grounding, inValue: (i: number) => boolean) {
+  for (let from = Math.max(start, at - 6); from < at; from++) {
+    const run = items.slice(from, at);
+    if (run.some((x, k) => x.used || inValue(from + k) || x.place || has(x, 'join') || has(x, 'neg') || x.token?.type === 'sign')) continue;
+    if (run.every((x) => x.senses.some((s) => s.kind === 'filler' || s.kind === 'people') || articles.has(x.words))) continue;
+    const match = grounding.productMatches(run.map(productWord).join(' '));
+    if (match.count > 0) return { value: match.value, from, to: at };
+  }
+  return null;
+}
 
 /**
  * The product a buying word names: the longest run of words after it (past "a", "the", "some") that the catalogue's
@@ -435,6 +463,14 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
     if (item.group) {
       const neg2 = negatedAt(i);
       add(neg2 >= 0 ? not(item.group) : item.group, i, i + 1, neg2 >= 0 ? [items[neg2]] : []);
+      continue;
+    }
+    // "No email but a phone number": a contact named on its own in its clause is one the customer has.
+    const contact = sense(item, 'textfield')?.field ?? (['email', 'email address'].includes(item.words) ? 'email' : undefined);
+    if ((contact === 'phone' || contact === 'email') && !sense(items[i + 1], 'textop') && !has(items[i + 1], 'presence')
+      && items.slice(start, end).every((x) => x === item || x.used || isFiller(x) || ['a', 'an', 'with', 'has', 'have'].includes(x.words))) {
+      const neg2 = negatedAt(i);
+      add(f(contact, neg2 >= 0 ? 'is_empty' : 'is_set'), i, i + 1, neg2 >= 0 ? [items[neg2]] : []);
       continue;
     }
     // "Phone is empty", "city is set".
@@ -520,7 +556,7 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
     if (domain) {
       const list = listOf(items, i, end, (x) => (x.words === '@' ? undefined : domainOf(x)), true);
       const after = items[list.to];
-      const marked = item.token?.type === 'domain' || items[i - 1]?.words === '@' || sense(after, 'flag')?.flag === 'email_users' || has(after, 'people');
+      const marked = item.token?.type === 'domain' || ['@', 'on', 'using', 'use'].includes(items[i - 1]?.words ?? '') || sense(after, 'flag')?.flag === 'email_users' || has(after, 'people');
       if (marked) {
         const values = list.values as string[];
         const to = sense(after, 'flag')?.flag === 'email_users' || has(after, 'people') ? list.to + 1 : list.to;
@@ -546,6 +582,8 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
 
 /** A country's adjective stands for the country before a word for people, also at the head of a list of them. */
 function demonymUsed(items: Item[], i: number, end: number) {
+  // "Canadians", "Brits": the plural names the people themselves.
+  if (/[^s]s$/.test(items[i].words)) return true;
   let k = i + 1;
   while (k + 1 < end && ['or', 'and', ',', '/'].includes(items[k].words) && items[k + 1].demonym) k += 2;
   return has(items[k], 'people') || ['are', 'is'].includes(items[i - 1]?.words ?? '');

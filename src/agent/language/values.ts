@@ -41,9 +41,12 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
   let prep: Prep | undefined;
   let op: Op | undefined;
   let recent = false;
-  for (let guard = 0; guard < 5 && j < items.length; guard++) {
+  let each = false;
+  for (let guard = 0; guard < 6 && j < items.length; guard++) {
     const item = items[j];
     if (item.words === 'the' || item.words === 'of' && (prep || op)) { j++; continue; }
+    // "In both 2025 and 2026" is each year, not the two years as one stretch.
+    if (item.words === 'both' || item.words === 'either') { each = true; j++; continue; }
     const p = sense(item, 'prep');
     const c = sense(item, 'cmp');
     if (has(item, 'recent') && !sense(item, 'calendar')) { recent = true; j++; continue; }
@@ -73,14 +76,15 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
     if (recent && !ago && (op === 'gt' || op === 'lte') && !after) return { value: { kind: 'period', p: period, recent, ago, prep: 'in' }, from: i, to: k };
     return { value: { kind: 'period', p: period, op: after ?? (glued ? 'gte' : op), recent, ago, prep }, from: i, to: k };
   }
-  // "Between 10 and 20 November", "from 1 to 15 March 2025": the first day takes the second's month and year.
+  // "Between 10 and 20 November", "between the 10th and the 20th of October": the first day takes the second's month.
   if (between && items[j].token?.type === 'number' && rangeJoin(items[j + 1])) {
-    const second = readDaySpan(items, j + 2, today);
+    const skip = items[j + 2]?.words === 'the' ? 1 : 0;
+    const second = readDaySpan(items, j + 2 + skip, today);
     const d = items[j].token!.value!;
     if (second?.day && Number.isInteger(d) && d >= 1 && d <= 31) {
       const first = `${second.first.slice(0, 8)}${String(d).padStart(2, '0')}`;
       if (first <= second.first && !Number.isNaN(Date.parse(first))) {
-        return { value: { kind: 'span', span: { first, last: first, length: 1, day: true }, prep: 'between', until: second }, from: i, to: j + 2 + second.length };
+        return { value: { kind: 'span', span: { first, last: first, length: 1, day: true }, prep: 'between', until: second }, from: i, to: j + 2 + skip + second.length };
       }
     }
   }
@@ -90,7 +94,7 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
   if (span && !(yearAlone && (op || !prep))) {
     let k = j + span.length;
     let until: DaySpan | undefined;
-    if ((between || prep === 'in' || prep === 'during' as Prep) && rangeJoin(items[k])) {
+    if ((between || prep === 'in' || prep === 'during' as Prep) && !each && rangeJoin(items[k])) {
       const second = readDaySpan(items, k + 1, today);
       if (second) {
         until = second;

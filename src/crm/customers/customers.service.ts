@@ -8,30 +8,39 @@ import { suppressionKeySql } from '../consent/consent-rules.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
 import { compileRule, SqlParams } from '../segments/rule-compiler.js';
-import { parseRule } from '../segments/rule-parser.js';
+import { SegmentsService } from '../segments/segments.service.js';
+import { boundedRows } from '../segments/bounded-read.js';
 import type { RankInput } from './rank-input.js';
 
 const customerColumns = `c.id, c.external_id as "externalId", c.name, c.email, c.phone, c.city, c.country, c.tags,
   c.total_spend as "totalSpend", c.order_count as "orderCount", c.last_order_at as "lastOrderAt", c.unsubscribed_at is not null as unsubscribed`;
 
+interface RankedCustomer {
+  id: number; externalId: string; name: string | null; email: string | null; city: string | null; country: string | null;
+  totalSpend: string; orderCount: number; lastOrderAt: string | null; unsubscribed: boolean; averageOrderValue: string | null;
+}
+
 /** Finding customers by name, email, phone or external id, and one customer with their recent orders and messages. */
 @Injectable()
 export class CustomersService {
-  constructor(private readonly sql: Sql, private readonly consent: ConsentService, @Inject(CONFIG) private readonly config: Config) {}
+  constructor(private readonly sql: Sql, private readonly consent: ConsentService, private readonly segments: SegmentsService, @Inject(CONFIG) private readonly config: Config) {}
 
   /**
    * The first customers by a figure, among those a rule matches (or everyone): "top 10 customers by spend in Pune".
-   * Customers without the figure (no orders: no average, no last order) come last.
+   * The rule is checked and the read bounded as a preview is. Customers without the figure — who never ordered —
+   * come last either way, so "the lowest spenders" are customers who spent little, not prospects.
    */
-  async rank(actor: Actor, input: RankInput) {
+  async rank(actor: Actor, input: RankInput, signal?: AbortSignal) {
     authorize(actor, 'customers.read');
     const params = new SqlParams();
-    const where = input.rules ? compileRule(parseRule(input.rules), params, { now: new Date(), zone: this.config.TIME_ZONE }) : 'true';
+    const where = input.rules ? compileRule(this.segments.checkRule(input.rules), params, { now: new Date(), zone: this.config.TIME_ZONE }) : 'true';
     const column = { total_spend: 'c.total_spend', order_count: 'c.order_count', average_order_value: 'c.average_order_value', last_order_date: 'c.last_order_at' }[input.by];
-    const rows = await this.sql.rows(
+    const rows = await boundedRows<RankedCustomer>(
+      this.sql,
       `select ${customerColumns}, c.average_order_value as "averageOrderValue" from customers c where ${where}
-       order by ${column} ${input.direction === 'asc' ? 'asc' : 'desc'} nulls last, c.id limit ${params.add(input.limit)}`,
+       order by (c.order_count = 0), ${column} ${input.direction === 'asc' ? 'asc' : 'desc'} nulls last, c.id limit ${params.add(input.limit)}`,
       params.values,
+      this.segments.readLimits(signal),
     );
     return { by: input.by, direction: input.direction, customers: rows };
   }
