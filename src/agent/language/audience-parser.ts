@@ -124,8 +124,8 @@ function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
       clause.conditions = [];
       clause.join = 'and';
     }
-    // "Bought earbuds but not a smartwatch": "but not" takes out what follows from the clause before it only.
-    if (clause.join === 'except' && /^(but not|and not)$/.test(clause.joinWord)) {
+    // "Bought earbuds but not a smartwatch": "but not" before another product takes it out of that clause only.
+    if (clause.join === 'except' && /^(but not|and not)$/.test(clause.joinWord) && reading.carriedProduct) {
       clause.conditions = clause.conditions.map((c) => ({ ...c, rule: { not: c.rule } }));
       clause.join = 'and';
     }
@@ -174,9 +174,14 @@ function combine(clauses: Clause[]): RuleJson[] {
     out.push(...orOf(positive.slice(r)));
   } else out.push(...orOf(positive));
   out.push(...restrict.map((c) => c.rule));
-  // Each "except" group leaves out customers matching all of it; an "or" inside starts another group.
+  // Each "except" group leaves out customers matching all of it; an "or" inside starts another group. A clause
+  // starting "who"/"with" after the exception describes the customers again ("in India except Delhi who spent …").
   const groups: Condition[][] = [];
   for (const c of excepted) {
+    if (c.join !== 'except' && relative.has(c.joinWord) && groups.at(-1)?.length) {
+      out.push(...(c.conditions ?? []).map((x) => x.rule));
+      continue;
+    }
     if (c.join === 'except' || c.join === 'or' || !groups.length) groups.push([]);
     groups.at(-1)!.push(...(c.conditions ?? []));
   }

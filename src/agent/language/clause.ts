@@ -348,6 +348,11 @@ function headCondition(h: { i: number; head: Head; product?: { value: string; sk
       return { rule: { bought }, negatable: true, definition };
     }
     case 'order': {
+      // "Zero orders in 7 months": a count of none in a time is silence.
+      if (times && times.n === 0 && !times.upper && (!times.op || times.op === 'eq') && time) {
+        if (time.kind === 'period') return { rule: silence(time.p), negatable: false };
+        return { rule: { not: { ordered: spanBounds(time, ctx.today) } }, negatable: false };
+      }
       // "Not placed an order on or after 1 March" (the sentence writer's words) is the plain negation; "haven't
       // ordered since 1 March" means ordered before it.
       const literal = /^placed\b/.test(items[h.i].words) && items[h.neg]?.words === 'not';
@@ -419,8 +424,9 @@ function readProduct(items: Item[], from: number, end: number, grounding: Ground
   let i = from;
   while (i < end && (articles.has(items[i].words) || describedAs.has(items[i].words) || /described as$/.test(items[i].words))) i++;
   if (i >= end || inValue(i)) return null;
-  const functionWord = (item: Item) => item.senses.some((s) => ['join', 'prep', 'cmp', 'neg', 'recent', 'period', 'calendar', 'month', 'times', 'edge', 'campaign', 'label'].includes(s.kind)) || item.token?.type === 'sign';
-  if (functionWord(items[i]) && !grounding.isProductWord(items[i].words)) return null;
+  const functionWord = (item: Item) => item.senses.some((s) => ['join', 'prep', 'cmp', 'neg', 'recent', 'period', 'calendar', 'month', 'times', 'edge', 'campaign', 'label', 'quarter'].includes(s.kind)) || item.token?.type === 'sign';
+  // A product's name does not start with "in", "over", "last"…, even where some description holds the word.
+  if (functionWord(items[i]) && (!grounding.isProductWord(items[i].words) || items[i].senses.some((s) => ['prep', 'join', 'cmp', 'neg', 'recent'].includes(s.kind)))) return null;
   if (items[i].senses.some((s) => s.kind === 'filler' || s.kind === 'people') && !grounding.isProductWord(items[i].words)) return null;
   for (let to = Math.min(end, i + 8); to > i; to--) {
     if (Array.from({ length: to - i }, (_, k) => i + k).some((k) => inValue(k) || items[k].token?.type === 'sign' && items[k].words !== '-')) continue;
@@ -467,7 +473,7 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
     }
     // "No email but a phone number": a contact named on its own in its clause is one the customer has.
     const contact = sense(item, 'textfield')?.field ?? (['email', 'email address'].includes(item.words) ? 'email' : undefined);
-    if ((contact === 'phone' || contact === 'email') && !sense(items[i + 1], 'textop') && !has(items[i + 1], 'presence')
+    if ((contact === 'phone' || contact === 'email') && !out.conditions.length && !sense(items[i + 1], 'textop') && !has(items[i + 1], 'presence')
       && items.slice(start, end).every((x) => x === item || x.used || isFiller(x) || ['a', 'an', 'with', 'has', 'have'].includes(x.words))) {
       const neg2 = negatedAt(i);
       add(f(contact, neg2 >= 0 ? 'is_empty' : 'is_set'), i, i + 1, neg2 >= 0 ? [items[neg2]] : []);
@@ -563,18 +569,6 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
         add(withNeg(values.length === 1 ? f('email_domain', 'equals', values[0]) : f('email_domain', 'in', values)), i, to, negItems);
         i = to - 1;
         continue;
-      }
-    }
-    // "Kurta buyers", "darjeeling tea lovers": a product named before a word for its buyers.
-    if (has(item, 'people') && /^(buyers?|purchasers?|shoppers?|lovers?|fans?|customers?|owners?)$/.test(item.words)) {
-      for (let from = Math.max(start, i - 6); from < i; from++) {
-        if (items.slice(from, i).some((x) => x.used || x.place || has(x, 'label') || has(x, 'join') || x.token?.type === 'sign' || x.token?.type === 'number')) continue;
-        const match = ctx.grounding.productMatches(items.slice(from, i).map((x) => x.words).join(' '));
-        if (match.count > 0) {
-          const neg2 = negatedAt(from);
-          add(neg2 >= 0 ? not({ bought: { contains: match.value } }) : { bought: { contains: match.value } }, from, i + 1, neg2 >= 0 ? [items[neg2]] : []);
-          break;
-        }
       }
     }
   }

@@ -101,7 +101,7 @@ add('on or before|up to and including|through the end of', { kind: 'prep', prep:
 add('before|prior to|earlier than|until|till|up until|by|pre', { kind: 'prep', prep: 'before' });
 add('after|later than|post|following', { kind: 'prep', prep: 'after' });
 add('between', { kind: 'prep', prep: 'between' });
-add('to|through|thru|till the|and the', { kind: 'prep', prep: 'to' });
+add('to|through|thru|till the', { kind: 'prep', prep: 'to' });
 add('for|for over|for more than|for at least', { kind: 'prep', prep: 'for' });
 add('ago|back|before now', { kind: 'prep', prep: 'ago' });
 add('on', { kind: 'prep', prep: 'on' });
