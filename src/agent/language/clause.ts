@@ -516,7 +516,8 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
     if (flag?.flag === 'no_email' || flag?.flag === 'no_phone') { add(f(flag.flag === 'no_email' ? 'email' : 'phone', 'is_empty'), i, i + 1); continue; }
     if (flag?.flag === 'has_email' || flag?.flag === 'has_phone') { add(f(flag.flag === 'has_email' ? 'email' : 'phone', neg >= 0 ? 'is_empty' : 'is_set'), i, i + 1, negItems); continue; }
     // "received campaign 12", "didn't get campaign #12"
-    const campaignAt = has(items[i], 'campaign') ? i : (flag?.flag === 'received' || has(item, 'head')) && has(items[i + 1], 'campaign') ? i + 1 : -1;
+    const skipThe = ['the', 'our'].includes(items[i + 1]?.words ?? '') ? 1 : 0;
+    const campaignAt = has(items[i], 'campaign') ? i : (flag?.flag === 'received' || has(item, 'head')) && has(items[i + 1 + skipThe], 'campaign') ? i + 1 + skipThe : -1;
     if (campaignAt >= 0) {
       let k = campaignAt + 1;
       if (items[k]?.words === '#') k++;

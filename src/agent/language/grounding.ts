@@ -55,8 +55,12 @@ export class Grounding {
     }
     for (const [adjective, country] of Object.entries(demonyms)) {
       const value = countryOf.get(country) ?? countries.get(country);
-      if (value) this.demonyms.set(adjective, { field: 'country', value });
-      else this.absentDemonyms.set(adjective, country.replace(/\b[a-z]/g, (c) => c.toUpperCase()));
+      // "Norwegians", "Canadians": the people, in the plural.
+      const plural = /(s|sh|ese|ch)$/.test(adjective) ? null : `${adjective}s`;
+      if (value) {
+        this.demonyms.set(adjective, { field: 'country', value });
+        if (plural && !demonyms[plural]) this.demonyms.set(plural, { field: 'country', value });
+      } else this.absentDemonyms.set(adjective, country.replace(/\b[a-z]/g, (c) => c.toUpperCase()));
     }
     for (const key of [...this.places.keys(), ...this.demonyms.keys()]) for (const w of key.split(/\s+/)) this.placeWords.add(w);
     this.longestPlace = Math.max(1, ...[...this.places.keys(), ...this.demonyms.keys()].map((k) => k.split(/\s+/).length));
@@ -76,13 +80,42 @@ export class Grounding {
    * the singular first, then as written.
    */
   productMatches(text: string): { value: string; count: number } {
-    const candidates = [...new Set([text.split(' ').map(singular).join(' '), text])];
+    const words = text.split(' ');
+    // All words in the singular, as written, or only the last one singular ("kids kurta sets").
+    const candidates = [...new Set([words.map(singular).join(' '), text, [...words.slice(0, -1), singular(words.at(-1)!)].join(' ')])];
     for (const value of candidates) {
-      const pattern = new RegExp(`(?:^|[^a-z0-9])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:s|es)?(?:$|[^a-z0-9])`);
-      const count = this.vocabulary.products.reduce((n, d) => n + (pattern.test(d) ? 1 : 0), 0);
+      const count = this.countWhole(value);
       if (count) return { value, count };
     }
+    // The same words in the description's own order: "pink polkadot lunch bags" is "lunch bag pink polkadot".
+    if (words.length > 1) {
+      const reordered = this.reordered(words.map(singular));
+      if (reordered) return reordered;
+    }
     return { value: candidates[0], count: 0 };
+  }
+
+  private countWhole(value: string) {
+    const pattern = new RegExp(`(?:^|[^a-z0-9])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:s|es)?(?:$|[^a-z0-9])`);
+    return this.vocabulary.products.reduce((n, d) => n + (pattern.test(d) ? 1 : 0), 0);
+  }
+
+  /** The run of a description made of exactly these words in another order, the one most descriptions share. */
+  private reordered(words: string[]): { value: string; count: number } | null {
+    const found = new Map<string, number>();
+    const want = [...words].sort().join(' ');
+    for (const d of this.vocabulary.products) {
+      const parts = d.split(/\s+/);
+      for (let k = 0; k + words.length <= parts.length; k++) {
+        const window = parts.slice(k, k + words.length);
+        if (window.map((w) => singular(w.replace(/[^a-z0-9'-]/g, ''))).sort().join(' ') === want) {
+          const value = window.join(' ');
+          found.set(value, (found.get(value) ?? 0) + 1);
+        }
+      }
+    }
+    const best = [...found].sort((a, b) => b[1] - a[1])[0];
+    return best ? { value: best[0], count: this.countWhole(best[0]) || best[1] } : null;
   }
 
   /** Descriptions holding the text anywhere, as a rule's "contains" finds them ("pen" finds "pendant"). */

@@ -49,6 +49,9 @@ const correctable = [...lexiconWords].filter((w) => {
   return inPhrases.has(w) || senses.length > 0 && !senses.every((s) => s.kind === 'filler');
 });
 
+// Month and day names are written with capitals: a capitalised word may be a misspelt one ("Septmber").
+const calendarWords = ['january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
 /** Tokens, typos corrected where one known word is near enough, then grouped into items. */
 export function readItems(text: string, grounding: Grounding): { items: Item[]; corrections: Correction[] } {
   // Quotation marks only mark out names ("Mumbai", "saree"); the names are read the same without them.
@@ -68,7 +71,7 @@ export function readItems(text: string, grounding: Grounding): { items: Item[]; 
     const name = /^[A-Z]/.test(t.text) && t.start > 0;
     // The nearest among the CRM's words, places, products, tags and mail providers; on a tie, in that order.
     const candidates = [
-      name ? undefined : correction(t.norm, correctable, limit, sameSense),
+      name ? correction(t.norm, calendarWords, limit) : correction(t.norm, correctable, limit, sameSense),
       // A letter changed into another makes a different name too easily ("printer" and "printed", "Pune" and "Pine"):
       // names are corrected over letters missing, added or swapped only.
       correction(t.norm, grounding.placeWords, limit, undefined, 2),
