@@ -47,7 +47,9 @@ function groupBrackets(items: Item[], ctx: ParseContext, result: AudienceParse):
     if (close < 0) return items;
     const open = items.slice(0, close).map((x) => x.words).lastIndexOf('(');
     if (open < 0) return items.filter((_, k) => k !== close);
-    const inner = parseItems(items.slice(open + 1, close), ctx);
+    const buying = items[open - 1]?.senses.some((s) => s.kind === 'head' && s.head === 'buy');
+    const inner = parseItems(items.slice(open + 1, close), ctx, buying ? { head: 'buy' } : undefined);
+    if (buying && inner.rules) items[open - 1].used = true;
     result.asks.push(...inner.asks);
     result.unknown.push(...inner.unknown);
     result.definitions.push(...inner.definitions);
@@ -57,7 +59,7 @@ function groupBrackets(items: Item[], ctx: ParseContext, result: AudienceParse):
   }
 }
 
-function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
+function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): AudienceParse {
   const result: AudienceParse = { rules: null, everyone: false, conditions: [], corrections: [], definitions: [], asks: [], unknown: [] };
   const items = groupBrackets(cancelDoubleNegation(given), ctx, result);
   result.rank = readRank(items);
@@ -72,7 +74,7 @@ function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
     result.definitions.push(top.definition);
   }
   claimTextValues(items);
-  claimProductNumbers(items, ctx);
+  claimProductNames(items, ctx);
   const values = findValues(items, ctx.today);
   const inValue = (i: number) => values.some((v) => i >= v.from && i < v.to);
 
@@ -107,7 +109,7 @@ function parseItems(given: Item[], ctx: ParseContext): AudienceParse {
     const last = clauses.slice(k + 1).find((c) => c.joinWord !== ',');
     if (last?.join === 'or' && last.joinWord === 'or') clauses[k].join = 'or';
   }
-  let carry: Carry | undefined;
+  let carry: Carry | undefined = startCarry;
   for (const clause of clauses) {
     const reading = readClause(items, clause.start, clause.end, values, ctx, carry);
     carry = reading.carry ?? carry;
@@ -217,19 +219,27 @@ function claimTextValues(items: Item[]) {
 }
 
 /**
- * Numbers inside a product's name ("pack of 72 retrospot cake cases", "regency cakestand 3 tier") belong to the name,
- * not to a figure: the longest run of words after a buying word that the catalogue holds claims them first.
+ * Product names that hold numbers or joining words ("regency cakestand 3 tier", "green regency teacup and saucer",
+ * "cook with wine metal sign") belong together: the longest run after a buying word, or before a word for its buyers,
+ * that the catalogue holds claims its numbers (not figures) and its joining words (not joins).
  */
-function claimProductNumbers(items: Item[], ctx: ParseContext) {
-  for (let i = 0; i < items.length; i++) {
-    if (!items[i].senses.some((s) => s.kind === 'head' && (s.head === 'buy' || s.head === 'order'))) continue;
-    let k = i + 1;
-    while (k < items.length && ['a', 'an', 'the', 'some', 'any', 'of'].includes(items[k].words)) k++;
+function claimProductNames(items: Item[], ctx: ParseContext) {
+  const buyer = (x: Item | undefined) => !!x && has(x, 'people') && /^(buyers?|purchasers?|shoppers?|lovers?|fans?|owners?)$/.test(x.words);
+  const opener = (x: Item) => !x.senses.length || ctx.grounding.isProductWord(x.words) && !x.senses.some((s) => ['prep', 'join', 'cmp', 'neg', 'recent', 'filler', 'people'].includes(s.kind));
+  for (let k = 0; k < items.length; k++) {
+    let afterBuying = k > 0 && items[k - 1].senses.some((s) => s.kind === 'head' && (s.head === 'buy' || s.head === 'order'));
+    if (!afterBuying && k > 1 && ['a', 'an', 'the', 'some', 'any'].includes(items[k - 1].words)) afterBuying = items[k - 2].senses.some((s) => s.kind === 'head' && (s.head === 'buy' || s.head === 'order'));
+    if (!opener(items[k]) && items[k].token?.type !== 'number') continue;
     for (let to = Math.min(items.length, k + 8); to > k + 1; to--) {
       const run = items.slice(k, to);
-      if (!run.some((x) => x.token?.type === 'number') || run.some((x) => x.token?.type === 'sign' && x.words !== '-')) continue;
+      if (!afterBuying && !buyer(items[to])) continue;
+      if (!run.some((x) => x.token?.type === 'number' || has(x, 'join')) || run.some((x) => x.token?.type === 'sign' && x.words !== '-' || x.used)) continue;
       if (ctx.grounding.productMatches(run.map(productWord).join(' ')).count > 0) {
-        for (const x of run) if (x.token?.type === 'number') x.used = true;
+        for (const x of run) {
+          if (x.token?.type === 'number') x.used = true;
+          if (has(x, 'join')) x.inName = true;
+        }
+        k = to - 1;
         break;
       }
     }
@@ -255,6 +265,7 @@ function suggest(names: string[]) {
 
 function isJoin(items: Item[], i: number, ctx: ParseContext) {
   const item = items[i];
+  if (item.inName) return false;
   // Lists of one kind of name are one condition: "@infosys.com or @tcs.com", "tagged loyalty or newsletter".
   if (['or', 'and', ',', '/', 'and/or'].includes(item.words)) {
     const after = items[i + 1]?.words === '@' ? items[i + 2] : items[i + 1];
@@ -265,6 +276,8 @@ function isJoin(items: Item[], i: number, ctx: ParseContext) {
   // Lists of places are one condition ("Mumbai, Pune or Delhi").
   if (['or', 'and', ',', '/', 'and/or'].includes(item.words) && (items[i - 1]?.place || items[i - 1]?.demonym) && placeFollows(items, i + 1)) return false;
   if (item.words === ',' && items[i + 1]?.words === 'or' && items[i + 2]?.place && items[i - 1]?.place) return false;
+  // "Chandigarh, Lucknow, and Jaipur": the list's last word after its comma.
+  if (['and', 'or'].includes(item.words) && items[i - 1]?.words === ',' && (items[i - 2]?.place || items[i - 2]?.demonym) && placeFollows(items, i + 1)) return false;
   // "Either … or": the "either" only announces the choice.
   if (item.words === 'either') return false;
   return true;

@@ -156,7 +156,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     if (items[i].used || !has(items[i], 'people') || !/^(buyers?|purchasers?|shoppers?|lovers?|fans?|owners?)$/.test(items[i].words)) continue;
     for (let from = Math.max(start, i - 6); from < i; from++) {
       const run = items.slice(from, i);
-      if (run.some((x) => x.used || x.place || x.demonym || ctx.grounding.absentDemonyms.has(x.words) || has(x, 'label') || has(x, 'join') || has(x, 'neg') || x.token?.type === 'sign' || inValue(items.indexOf(x)))) continue;
+      if (run.some((x) => x.used && x.token?.type !== 'number' || x.place || x.demonym || ctx.grounding.absentDemonyms.has(x.words) || has(x, 'label') || has(x, 'join') && !x.inName || has(x, 'neg') || x.token?.type === 'sign' || inValue(items.indexOf(x)))) continue;
       if (has(run[0], 'filler') && !ctx.grounding.isProductWord(run[0].words)) continue;
       const match = ctx.grounding.productMatches(run.map(productWord).join(' '));
       if (match.count > 0) {

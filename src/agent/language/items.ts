@@ -19,6 +19,8 @@ export interface Item {
   used?: boolean;
   /** A bracketed group, read on its own: its rule. */
   group?: RuleJson;
+  /** A joining word inside a product's name ("teacup and saucer"): not a join. */
+  inName?: boolean;
 }
 
 export const has = (item: Item | undefined, kind: Sense['kind']) => !!item?.senses.some((s) => s.kind === kind);

@@ -156,7 +156,9 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
   if (email && !CAMPAIGN.test(lower.replace(email[0].toLowerCase(), ''))) return { kind: 'customer_search', query: email[0] };
 
   // A follow-up to the audience just counted: "only those in Mumbai", "exclude the unsubscribed", "what about 60 days?".
-  const mode = followUpMode(text);
+  // "What about customers in Chandigarh who …" names a whole audience: a new question, not a change to the last.
+  const freshWhatAbout = /^\s*(?:what|how) about\s+(?:the\s+|our\s+|all\s+)?(?:customers|people|shoppers|buyers|users|clients)\b/i.test(text);
+  const mode = freshWhatAbout ? null : followUpMode(text);
   if (mode) {
     const reading = parseAudience(followUpBody(text), ctx);
     if (reading.rules && !reading.asks.length && !reading.unknown.length) return { kind: 'follow_up', followUp: { mode, reading }, campaign, understood: understoodOf(reading) };
