@@ -170,7 +170,7 @@ describe('the agent on an OpenAI-compatible server (@ai-sdk/openai-compatible ag
     try {
       const result = await turn(newConversation(), { text: 'How many customers spent 1000 or more?' });
       expect(server.requests.at(-1)!.authorization).toBe(`Bearer ${apiKey}`);
-      expect(errorsShown(result.chunks)).toEqual(['The model could not answer just now. Nothing was changed; try again in a moment.']);
+      expect(errorsShown(result.chunks)).toEqual(['The model could not answer just now; try again in a moment. Anything it had already done in this turn is shown above.']);
     } finally {
       server.apiKey = apiKey;
     }

@@ -78,6 +78,9 @@ describe('the offline model understands requests in terms of the data', () => {
     const expected = await crm.db.sql.rows<{ name: string }>(`select name from customers where country = 'India' order by total_spend desc, id limit 2`);
     expect(ranking.output.customers.map((c: { name: string }) => c.name)).toEqual(expected.map((r) => r.name));
     expect(turn.text).toMatch(/The top 2 by total spend:\n1\. #\d+ Meera Nair, Pune — ₹25,000/);
+    // The lowest spenders are customers who spent little, not those who never ordered.
+    const lowest = toolCalls((await ask('the 2 lowest spenders')).chunks)[0];
+    expect(lowest.output.customers.map((c: { name: string }) => c.name)).toEqual(['Ravi Iyer', 'Emma Smith']);
   });
 
   it('follows up on the audience just counted: narrow it, leave some out, change a figure', async () => {

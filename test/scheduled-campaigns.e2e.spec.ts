@@ -67,6 +67,7 @@ describe('scheduled campaigns', () => {
     const move = (body: Record<string, unknown>, token = marketer.token) => call(`${crm.url}/api/tools/reschedule_campaign`, { token, body: { campaignId, ...body } });
     expect((await move({ sendAt: '2020-01-01 10:00' })).body.message).toMatch(/is in the past/);
     expect((await move({})).status).toBe(400);
+    expect((await move({ sendAt: '' })).status).toBe(400);
     expect((await move({ sendAt: new Date(Date.now() + 2000).toISOString() }, (await crm.person('analyst')).token)).status).toBe(403);
     const at = new Date(Date.now() + 2000);
     const moved = await move({ sendAt: at.toISOString() });

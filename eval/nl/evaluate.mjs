@@ -1,4 +1,4 @@
-// npm run eval:nl [-- --held-out] [-- --verbose]
+// npm run eval:nl [-- --second | --held-out] [-- --verbose]
 // Reads each request of the evaluation set with the offline model's parser, grounded in the names of its data set
 // (the demo shop as `npm start` seeds it, or the UCI retail file), and compares what it understood with the answer
 // written beside it. Prints the exact-rule rate and the number of silently wrong answers: an audience, ranking or

@@ -98,10 +98,10 @@ export class ChatService {
     const model = this.chosen.name;
     const failed = (error: unknown) => {
       // A server may repeat the key it refused in its message: the configured keys never reach the log.
-      const reason = [this.config.GOOGLE_GENERATIVE_AI_API_KEY, this.config.OPENAI_COMPATIBLE_API_KEY].filter((k): k is string => !!k && k.length >= 8)
+      const reason = [this.config.GOOGLE_GENERATIVE_AI_API_KEY, this.config.OPENAI_COMPATIBLE_API_KEY].filter((k): k is string => !!k && k.length >= 4)
         .reduce((text, key) => text.split(key).join('[redacted]'), error instanceof Error ? error.message : String(error));
       logger.warn('chat turn failed', { conversationId, reason });
-      return 'The model could not answer just now. Nothing was changed; try again in a moment.';
+      return 'The model could not answer just now; try again in a moment. Anything it had already done in this turn is shown above.';
     };
     return createUIMessageStream<UIMessage<TurnMetadata>>({
       originalMessages: messages as UIMessage<TurnMetadata>[],

@@ -13,6 +13,8 @@ import { dayIn, daysLaterAt, startOfDay } from '../time/time-zone.js';
 import type { Journey, JourneyStep } from './journey-input.js';
 import { noteJourneyStopped } from './journey-notices.js';
 import { nextRuns } from './recurrence.js';
+import { BadInput, NotFound } from '../errors.js';
+import { logger } from '../../logging/logger.js';
 
 const eventWords = { first_order: 'when they place their first order', any_order: 'whenever they place an order', imported: 'when they are added to the CRM', unsubscribed: 'when they unsubscribe' } as const;
 export const journeyEntryWords = (j: Journey) => ('segment' in j.entry ? 'when they come to match the rule' : eventWords[j.entry.event]);
@@ -191,7 +193,10 @@ export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, conf
         if (result.moved === 0 || sentThisPass >= j.maxPerRun) break;
       }
     } catch (error) {
-      await stopJourney(sql, j, `${(error as Error).message} Change it, then approve it again`);
+      // A rule that cannot be read says so in its own words; anything else is not shown in full to the team.
+      const reason = error instanceof BadInput || error instanceof NotFound ? (error as Error).message : 'it failed unexpectedly (the log has the details).';
+      if (reason !== (error as Error).message) logger.warn('journey stopped', { automationId: j.id, reason: (error as Error).message });
+      await stopJourney(sql, j, `${reason} Change it, then approve it again`);
     }
   }
   for (const campaignId of touched) await queue?.send(queueNames.deliveryDispatch, { campaignId }, `dispatch:${campaignId}`);

@@ -52,11 +52,15 @@ export async function noteJourneyDays(sql: Sql, config: Config, now = new Date()
   }
 }
 
-/** Announces notices not announced yet to every server process (Slack posts each once). */
+/**
+ * Announces notices not announced yet to every server process (Slack posts each once). One announced but not taken
+ * by Slack ten minutes later (no server was listening, Slack failed) is announced again, for a day.
+ */
 export async function announceJourneyNotices(sql: Sql, events: EventBus) {
   const fresh = await sql.rows<{ automationId: number; key: string; text: string; approvedBy: number | null }>(
     `update journey_notices n set announced_at = now() from automations a
-     where a.id = n.automation_id and n.announced_at is null
+     where a.id = n.automation_id and (n.announced_at is null
+       or n.slack_posted_at is null and n.announced_at < now() - interval '10 minutes' and n.created_at > now() - interval '1 day')
      returning n.automation_id as "automationId", n.key, n.text, a.approved_by as "approvedBy"`,
   );
   for (const n of fresh) await events.publish('journey.notice', n.approvedBy, { automationId: n.automationId, key: n.key, text: n.text });

@@ -48,7 +48,7 @@ export type RescheduleInput = z.output<typeof rescheduleInput>;
 
 export const launchInput = z.object({ approvalId: z.uuid('must be the approval id a plan returned') }).strict();
 export const cancelInput = z.object({ campaignId: id }).strict();
-export const rescheduleInput = z.object({ campaignId: id, ...scheduleFields }).strict()
+export const rescheduleInput = z.object({ campaignId: id, ...scheduleFields, sendAt: scheduleFields.sendAt.refine((v) => v === undefined || v.length > 0, 'must be a time, not empty') }).strict()
   .refine((v) => v.sendAt !== undefined || v.bestHour === true, 'give the new time (sendAt), or bestHour: true, or both');
 export const historyQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

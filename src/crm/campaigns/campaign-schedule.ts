@@ -67,7 +67,7 @@ export function scheduleOf(draft: { sendAt: Date | null; sendAtBestHour: boolean
  * A scheduled campaign's frozen messages wait: until the time approved (or now, if that passed while the approval
  * waited), or each until its customer's best hour after it. Returns when the first is due.
  */
-export async function holdUntilDue(client: Queryable, campaignId: number, schedule: Schedule, zone: string): Promise<Date> {
+export async function holdUntilDue(client: Queryable, campaignId: number, schedule: Schedule, zone: string): Promise<Date | null> {
   const from = new Date(Math.max(Date.now(), schedule.sendAt ? Date.parse(schedule.sendAt) : 0));
   if (schedule.bestHour) {
     const [{ hour }] = (await client.query<{ hour: number }>(shopHourSql, [zone])).rows;

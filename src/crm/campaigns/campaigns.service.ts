@@ -7,7 +7,7 @@ import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
 import { Sql, type Queryable } from '../../db/sql.js';
 import { JobQueue, queueNames } from '../../jobs/job-queue.js';
-import { Conflict, NotFound, Refused } from '../errors.js';
+import { BadInput, Conflict, NotFound, Refused } from '../errors.js';
 import { formatDateTime, formatMoney } from '../format.js';
 import { forecastFor, rfmGroupSql, type Forecast } from '../outcomes/forecast.js';
 import { quietHoursEnd } from '../delivery/sms/quiet-hours.js';
@@ -269,11 +269,16 @@ export class CampaignsService {
     const zone = this.config.TIME_ZONE;
     const sendAt = input.sendAt ? readSendAt(input.sendAt, zone, new Date()) : null;
     return this.sql.transaction(async (client) => {
-      const [campaign] = (await client.query<{ status: string; sendAt: Date | null }>(`select status, send_at as "sendAt" from campaigns where id = $1 for update`, [input.campaignId])).rows;
+      const [campaign] = (await client.query<{ status: string; sendAt: Date | null; bestHour: boolean }>(
+        `select status, send_at as "sendAt", send_at_best_hour as "bestHour" from campaigns where id = $1 for update`, [input.campaignId],
+      )).rows;
       if (!campaign) throw new NotFound(`There is no campaign ${input.campaignId}.`);
       if (campaign.status !== 'scheduled') throw new Conflict(`Campaign ${input.campaignId} is ${campaign.status}; only a scheduled campaign whose first message has not left can be moved.`);
-      const schedule = scheduleOf({ sendAt, sendAtBestHour: input.bestHour ?? false }, zone, new Date())!;
+      // What the person left out stays as approved: a new time keeps "each at their best hour", and the other way round.
+      const schedule = scheduleOf({ sendAt: sendAt ?? campaign.sendAt, sendAtBestHour: input.bestHour ?? campaign.bestHour }, zone, new Date());
+      if (!schedule) throw new BadInput([{ path: 'sendAt', message: 'give the new time, or bestHour: true' }]);
       const first = await holdUntilDue(client, input.campaignId, schedule, zone);
+      if (!first) throw new Conflict(`Campaign ${input.campaignId} has no message left waiting; there is nothing to move.`);
       await client.query(
         `update campaigns set send_at = $2, send_at_best_hour = $3, plan = jsonb_set(plan, '{schedule}', $4::jsonb) where id = $1`,
         [input.campaignId, first, schedule.bestHour, JSON.stringify(schedule)],
