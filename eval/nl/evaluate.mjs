@@ -11,7 +11,7 @@ import { explain } from '../../dist/src/agent/language/explain.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const file = args.includes('--held-out') ? 'held-out.jsonl' : args.includes('--second') ? 'dev-set-2.jsonl' : 'dev-set.jsonl';
+const file = args.includes('--held-out') ? 'held-out.jsonl' : args.includes('--third') ? 'dev-set-3.jsonl' : args.includes('--second') ? 'dev-set-2.jsonl' : 'dev-set.jsonl';
 const verbose = args.includes('--verbose');
 const retailFile = process.env.RETAIL_FILE ?? join(here, '../../../shared/data/online_retail.csv.gz');
 const contexts = { demo: contextOf(demoVocabulary(), '2026-12-04'), retail: contextOf(await retailVocabulary(retailFile), '2011-12-10') };

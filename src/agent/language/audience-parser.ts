@@ -23,6 +23,8 @@ export interface AudienceParse {
   asks: Ask[];
   /** Words that are neither a condition nor known filler. */
   unknown: string[];
+  /** The request speaks of customers ("Abu Dhabi custs"): unknown capitalised words then name a group, not a person. */
+  mentionsPeople?: boolean;
 }
 
 const boundary = new Set([',', '.', ';', '—', '–', '-', ':', '!', '?', 'then', 'now', 'and then', 'also', 'please', 'pls', 'kindly', '&', 'and', 'so', 'plus', '(', ')']);
@@ -83,14 +85,16 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
   let start = 0;
   let join: Join = 'and';
   let joinWord = '';
+  let afterComma = false;
   for (let i = 0; i <= items.length; i++) {
     const item = items[i];
     const splits = i === items.length || (!inValue(i) && !item.used && isJoin(items, i, ctx));
     if (!splits) continue;
     if (i > start || i === items.length) {
-      clauses.push({ start, end: i, join, joinWord, restrict: ['only', 'just'].includes(items[start]?.words ?? '') && clauses.length > 0 });
+      clauses.push({ start, end: i, join, joinWord, restrict: ['only', 'just'].includes(items[start]?.words ?? '') && clauses.length > 0, afterComma });
       join = 'and';
       joinWord = '';
+      afterComma = false;
     }
     if (i < items.length) {
       const j = sense(item, 'join')?.join ?? 'and';
@@ -98,6 +102,7 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
       join = join === 'except' || j === 'except' ? 'except' : join === 'or' || j === 'or' && !(clauses.length === 0 && i === 0) ? 'or' : 'and';
       // A comma before "who" or "or" is only a pause: the word after it says how the clauses join.
       joinWord = joinWord && joinWord !== ',' ? joinWord : item.words;
+      afterComma ||= item.words === ',';
       item.used = true;
     }
     start = i + 1;
@@ -126,6 +131,14 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
       clause.conditions = [];
       clause.join = 'and';
     }
+    // "Steel tiffin box buyers, last 3 months": the time belongs to the product just named.
+    if (reading.refinesCarry && clause.join === 'and' && [',', ''].includes(clause.joinWord) && previous?.conditions?.length && reading.conditions.length === 1) {
+      const at = previous.conditions.findLastIndex((c) => !!(c.rule as { bought?: unknown }).bought);
+      if (at >= 0) {
+        previous.conditions[at] = { ...reading.conditions[0], words: `${previous.conditions[at].words}, ${reading.conditions[0].words}` };
+        clause.conditions = [];
+      }
+    }
     // "Bought earbuds but not a smartwatch": "but not" before another product takes it out of that clause only.
     if (clause.join === 'except' && /^(but not|and not)$/.test(clause.joinWord) && reading.carriedProduct) {
       clause.conditions = clause.conditions.map((c) => ({ ...c, rule: { not: c.rule } }));
@@ -147,14 +160,16 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
     }
     result.unknown.push(item.tokens.map((t) => t.text).join(' '));
   }
+  result.mentionsPeople = items.some((i) => has(i, 'people') && !/^(customer|client)$/.test(i.words));
   result.everyone = !result.rules && !result.asks.length && !result.unknown.length && (items.some((i) => has(i, 'everyone')) || items.some((i) => has(i, 'people')));
   return result;
 }
 
-interface Clause { start: number; end: number; join: Join; joinWord: string; restrict: boolean; conditions?: Condition[]; newSubject?: boolean; either?: boolean }
+interface Clause { start: number; end: number; join: Join; joinWord: string; restrict: boolean; conditions?: Condition[]; newSubject?: boolean; either?: boolean; afterComma?: boolean }
 
 const both = (conditions: Condition[]) => (conditions.length === 1 ? conditions[0].rule : { all: conditions.map((c) => c.rule) });
-const relative = new Set(['who', 'whose', 'that', 'which', 'with', 'having', 'where']);
+// Words after which the rest describes the customers named before: "Pune customers who …", "Jaipur only: …".
+const relative = new Set(['who', 'whose', 'that', 'which', 'with', 'having', 'where', ':']);
 
 /**
  * The logic of the clauses. "And" binds tighter than "or" ("A but B, or C" is (A and B) or C), except that what comes
@@ -196,10 +211,15 @@ function combine(clauses: Clause[]): RuleJson[] {
  * "haven't ordered in 45 days and either spent 25k+ or have 6+ orders" is the silence and (the spend or the orders).
  */
 function orOf(clauses: Clause[]): RuleJson[] {
-  const either = clauses.findIndex((c, k) => k > 0 && c.either && c.join !== 'or');
-  if (either > 0) {
-    const choice = orOf(clauses.slice(either).map((c, k) => (k === 0 ? { ...c, join: 'and' as const } : c)));
-    return [...orOf(clauses.slice(0, either)), ...choice];
+  const either = clauses.findIndex((c) => c.either && c.join !== 'or');
+  if (either >= 0 && clauses.slice(either + 1).some((c) => c.join === 'or')) {
+    // The choice ends at ", and …" after its "or": "either A or B, and C" is (A or B) and C.
+    const firstOr = clauses.findIndex((c, k) => k > either && c.join === 'or');
+    let end = clauses.findIndex((c, k) => k > firstOr && c.join === 'and' && c.afterComma);
+    if (end < 0) end = clauses.length;
+    const choice = orOf(clauses.slice(either, end).map((c, k) => (k === 0 ? { ...c, join: 'and' as const, either: false } : c)));
+    const choiceRule = choice.length === 1 ? choice : [{ all: choice }];
+    return [...orOf(clauses.slice(0, either)), ...choiceRule, ...orOf(clauses.slice(end).map((c, k) => (k === 0 ? { ...c, join: 'and' as const } : c)))];
   }
   const groups: Condition[][] = [[]];
   for (const c of clauses) {
@@ -272,9 +292,9 @@ function isJoin(items: Item[], i: number, ctx: ParseContext) {
     const kind = (x: Item | undefined) => (!x ? '' : x.token?.type === 'domain' || ctx.grounding.domain(x.words) && x.token?.type === 'word' && !x.senses.length ? 'domain' : ctx.grounding.tags.has(x.words) ? 'tag' : '');
     if (kind(items[i - 1]) && kind(items[i - 1]) === kind(after)) return false;
   }
-  if (!has(item, 'join') && !(item.token?.type === 'sign' && ['.', ';', '—', '–', '(', ')', '!', '?'].includes(item.words))) return false;
+  if (!has(item, 'join') && !(item.token?.type === 'sign' && ['.', ';', '—', '–', '(', ')', '!', '?', ':', '|'].includes(item.words))) return false;
   // Lists of places are one condition ("Mumbai, Pune or Delhi").
-  if (['or', 'and', ',', '/', 'and/or'].includes(item.words) && (items[i - 1]?.place || items[i - 1]?.demonym) && placeFollows(items, i + 1)) return false;
+  if (['or', 'and', ',', '/', 'and/or', '&'].includes(item.words) && (items[i - 1]?.place || items[i - 1]?.demonym) && placeFollows(items, i + 1)) return false;
   if (item.words === ',' && items[i + 1]?.words === 'or' && items[i + 2]?.place && items[i - 1]?.place) return false;
   // "Chandigarh, Lucknow, and Jaipur": the list's last word after its comma.
   if (['and', 'or'].includes(item.words) && items[i - 1]?.words === ',' && (items[i - 2]?.place || items[i - 2]?.demonym) && placeFollows(items, i + 1)) return false;

@@ -26,6 +26,8 @@ export interface ClauseReading {
   neither?: boolean;
   /** The clause only named another product for the previous clause's buying word ("… a yoga mat or running shoes"). */
   carriedProduct?: boolean;
+  /** The clause only added a time to the previous clause's product ("steel tiffin box buyers, last 3 months"). */
+  refinesCarry?: boolean;
 }
 
 export interface Carry { head: Head; product?: { value: string }; negated?: boolean }
@@ -201,7 +203,10 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     else if (v.value.kind === 'quantity' && !v.value.q.money && !v.value.unit && !v.value.op && /^(19|20)\d\d$/.test(String(v.value.q.value))) continue;
     else if (!heads.length && v.value.kind !== 'quantity' || !heads.length && v.value.kind === 'quantity' && (v.value.unit || !v.value.q.money && v.value.q.value < 100)) {
       // No word says what the figure is about: an order, for counts and times ("2+ orders in September").
-      if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity') heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });
+      if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity') {
+        heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });
+        out.refinesCarry = true;
+      }
       else heads.push({ i: v.from, head: implicitHead(v.value), values: [v], neg: negatedAt(v.from), implicit: true });
     } else if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity' && !heads.some((h) => h.head !== 'buy')) {
       heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });
@@ -261,7 +266,10 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     const first = run.length ? items.indexOf(run[0]) : -1;
     if (run.length >= 2 && run.every((x) => !x.senses.length || ctx.grounding.isProductWord(x.words)) && items.indexOf(run.at(-1)!) - first === run.length - 1) {
       const match = ctx.grounding.productMatches(run.map(productWord).join(' '));
-      if (match.count > 0) add({ bought: { contains: match.value } }, first, first + run.length);
+      if (match.count > 0) {
+        add({ bought: { contains: match.value } }, first, first + run.length);
+        out.carry = { head: 'buy', product: { value: match.value } };
+      }
     }
   }
   // "Customers who have ordered" alone means at least one order; beside other conditions ("who got campaign 3",
@@ -351,6 +359,7 @@ function headCondition(h: { i: number; head: Head; product?: { value: string; sk
       // "Zero orders in 7 months": a count of none in a time is silence.
       if (times && times.n === 0 && !times.upper && (!times.op || times.op === 'eq') && time) {
         if (time.kind === 'period') return { rule: silence(time.p), negatable: false };
+        if (time.prep === 'since' || time.prep === 'after') return { rule: f('last_order_date', 'before', time.prep === 'after' ? nextDayOf(spanEnd(time)) : time.span.first), negatable: false };
         return { rule: { not: { ordered: spanBounds(time, ctx.today) } }, negatable: false };
       }
       // "Not placed an order on or after 1 March" (the sentence writer's words) is the plain negation; "haven't
@@ -453,7 +462,7 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
     if (item.place || item.demonym && demonymUsed(items, i, end)) {
       const places = [item.place ?? item.demonym!];
       let k = i + 1;
-      while (k + 1 < end && ['or', 'and', ',', '/', 'and/or'].includes(items[k].words) && placeFollows(items, k + 1) && placeFollows(items, k + 1) < end) {
+      while (k + 1 < end && ['or', 'and', ',', '/', 'and/or', '&'].includes(items[k].words) && placeFollows(items, k + 1) && placeFollows(items, k + 1) < end) {
         k = placeFollows(items, k + 1);
         places.push(items[k].place ?? items[k].demonym!);
         k++;
@@ -558,6 +567,11 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
       }
     }
     // Email domains: "gmail users", "@gmail.com or @tcs.com", "gmail or outlook.com users".
+    if (item.token?.type === 'domain' && !ctx.grounding.domains.includes(item.words) && !item.used) {
+      out.asks.push({ words: item.words, question: ctx.grounding.domains.length ? `No customer has an email address at ${item.words}.${suggest(ctx.grounding.domains.slice(0, 3))}` : `This data holds no email addresses, so I cannot look for ${item.words}.` });
+      item.used = true;
+      continue;
+    }
     const domainOf = (x: Item) => (x.token?.type === 'domain' ? x.words : ctx.grounding.domain(x.words.replace(/^@/, '')));
     const domain = domainOf(item);
     if (domain) {

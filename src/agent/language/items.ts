@@ -81,7 +81,11 @@ export function readItems(text: string, grounding: Grounding): { items: Item[]; 
       correction(t.norm, grounding.tags.keys(), limit),
       correction(t.norm, grounding.domains.map((d) => d.split('.')[0]), limit),
     ].filter((c): c is { to: string; distance: number } => !!c);
-    const fixed = candidates.sort((a, b) => a.distance - b.distance)[0]?.to;
+    // Beside a product's word ("cake tnis"), the product's words come first on a tie.
+    const previousWord = tokens[tokens.indexOf(t) - 1]?.norm ?? '';
+    const inProduct = grounding.isProductWord(previousWord) && !lexicon.has(previousWord);
+    const product = candidates.find((c) => grounding.isProductWord(c.to));
+    const fixed = (inProduct && product && product.distance === Math.min(...candidates.map((c) => c.distance)) ? product : candidates.sort((a, b) => a.distance - b.distance)[0])?.to;
     if (fixed) {
       corrections.push({ from: t.text, to: /^[A-Z]/.test(t.text) ? fixed.replace(/\b[a-z]/g, (c) => c.toUpperCase()) : fixed });
       t.corrected = t.norm;
@@ -137,7 +141,9 @@ function longestPlace(tokens: Token[], i: number, grounding: Grounding, previous
     if (words.some((w, k) => tokens[i + k].type === 'sign' && w !== '.')) continue;
     const place = grounding.place(words);
     if (!place) continue;
-    if (n === 1 && ambiguousPlaces.has(words[0]) && !(previous && placeBefore.has(previous))) continue;
+    // "US customers": a short alias right before a word for people is the place too.
+    const people = lexicon.get(tokens[i + n]?.norm ?? '')?.some((e) => e.senses.some((s) => s.kind === 'people'));
+    if (n === 1 && ambiguousPlaces.has(words[0]) && !(previous && placeBefore.has(previous)) && !people) continue;
     return { length: n, words: words.join(' '), place };
   }
   return null;

@@ -107,7 +107,9 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
       span.first = `${year}${span.first.slice(4)}`;
       span.last = `${year}${span.last.slice(4)}`;
     }
-    return { value: { kind: 'span', span, prep, until }, from: i, to: k };
+    // "last_order_date < 2026-03-01", "created_at >= 2026-01-01": a comparison before a date says which side of it.
+    const side: Prep | undefined = prep ?? (op === 'lt' ? 'before' : op === 'gt' ? 'after' : op === 'gte' ? 'since' : op === 'lte' ? 'until' : undefined);
+    return { value: { kind: 'span', span, prep: side, until }, from: i, to: k };
   }
   if (recent) {
     const bare = readQuantity(items, j);

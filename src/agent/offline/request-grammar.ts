@@ -109,8 +109,10 @@ const LOOKUP_CUE = /\b(profile|info|information|details|tell me about|know about
 const cleanQuery = (q: string) => q.replace(/\bcustomers?\b/gi, '').replace(/\b(pls|please|plz|thanks)\b/gi, '').replace(/'s\b/g, '').replace(/[?!.,:]+$/g, '').replace(/\s+/g, ' ').trim();
 
 /** The words nobody recognised, when they read as a person's name (capitalised, or an email): the customer to find. */
-function personName(reading: AudienceParse): string | undefined {
+function personName(reading: AudienceParse, cue: boolean): string | undefined {
   if (reading.rules || reading.asks.length || !reading.unknown.length || reading.unknown.length > 4) return undefined;
+  // "Abu Dhabi custs": unknown words beside a word for customers name a group, unless asked for a profile.
+  if (reading.mentionsPeople && !cue) return undefined;
   const words = reading.unknown.map((w) => w.replace(/'s$/, ''));
   return words.every((w) => /^[A-Z][a-zA-Z'.-]*$/.test(w)) ? words.join(' ') : undefined;
 }
@@ -189,8 +191,9 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
   // "How many customers do we have?", "the size of our customer base", "email everyone".
   if (reading.everyone) return { kind: 'audience', rules: EVERYONE_RULE, saveAs, campaign, understood: understoodOf(reading) };
   // A person's name, and nothing else the parser knows: "info on Vikram Singh", "what do we know about Ananya Das?".
-  const name = personName(reading);
-  if (name && (lookup || LOOKUP_CUE.test(lower) || reading.unknown.length >= 2)) return { kind: 'customer_search', query: name };
+  const cue = !!lookup || LOOKUP_CUE.test(lower);
+  const name = personName(reading, cue);
+  if (name && (cue || reading.unknown.length >= 2)) return { kind: 'customer_search', query: name };
   if (!reading.rules && !reading.asks.length) {
     if (lookup && /customer|find|look ?up|lookup|who is|tell me about|profile|details|info/i.test(lower)) return { kind: 'customer_search', query: cleanQuery(lookup[1]) };
     if (campaign && !reading.unknown.length) return { kind: 'campaign_previous', campaign };
