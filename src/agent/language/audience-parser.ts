@@ -110,7 +110,7 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
 
   // "A, B or C": in a list, the commas join as its last word does.
   for (let k = 0; k < clauses.length; k++) {
-    if (clauses[k].joinWord !== ',') continue;
+    if (clauses[k].joinWord !== ',' || items[clauses[k].start]?.words === 'either') continue;
     const last = clauses.slice(k + 1).find((c) => c.joinWord !== ',');
     if (last?.join === 'or' && last.joinWord === 'or') clauses[k].join = 'or';
   }
@@ -145,7 +145,11 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
       clause.join = 'and';
     }
     clause.either = items[clause.start]?.words === 'either' || items[clause.start - 1]?.words === 'either';
-    clause.newSubject = items.slice(clause.start, clause.end).some((x) => has(x, 'people') || ['those', 'ones', 'anyone', 'anybody', 'everyone'].includes(x.words));
+    // A new subject: "those who …", or a place or nationality with its own word for people ("Delhi customers with …"),
+    // not a description of the same customers ("loyal shoppers").
+    const words = items.slice(clause.start, clause.end);
+    clause.newSubject = words.some((x) => ['those', 'ones', 'anyone', 'anybody', 'everyone', 'the ones'].includes(x.words))
+      || words.some((x) => has(x, 'people')) && words.some((x) => x.place || x.demonym);
   }
   const parts = [...(top ? [top.condition.rule] : []), ...combine(clauses)];
   result.rules = parts.length === 0 ? null : parts.length === 1 ? parts[0] : { all: parts };

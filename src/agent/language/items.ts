@@ -72,20 +72,18 @@ export function readItems(text: string, grounding: Grounding): { items: Item[]; 
     // A capitalised word inside a sentence is likely a name: it may be a misspelt place or product, not a CRM word.
     const name = /^[A-Z]/.test(t.text) && t.start > 0;
     // The nearest among the CRM's words, places, products, tags and mail providers; on a tie, in that order.
-    const candidates = [
-      name ? correction(t.norm, calendarWords, limit) : correction(t.norm, correctable, limit, sameSense),
-      // A letter changed into another makes a different name too easily ("printer" and "printed", "Pune" and "Pine"):
-      // names are corrected over letters missing, added or swapped only.
-      correction(t.norm, grounding.placeWords, limit, undefined, 2),
-      correction(t.norm, grounding.productWords.keys(), limit, undefined, 2) ?? correction(singular(t.norm), grounding.productWords.keys(), 1, undefined, 2),
-      correction(t.norm, grounding.tags.keys(), limit),
-      correction(t.norm, grounding.domains.map((d) => d.split('.')[0]), limit),
-    ].filter((c): c is { to: string; distance: number } => !!c);
-    // Beside a product's word ("cake tnis"), the product's words come first on a tie.
+    const lexical = name ? correction(t.norm, calendarWords, limit) : correction(t.norm, correctable, limit, sameSense);
+    // A letter changed into another makes a different name too easily ("printer" and "printed", "Pune" and "Pine"):
+    // names are corrected over letters missing, added or swapped only.
+    const place = correction(t.norm, grounding.placeWords, limit, undefined, 2);
+    const product = correction(t.norm, grounding.productWords.keys(), limit, undefined, 2) ?? correction(singular(t.norm), grounding.productWords.keys(), 1, undefined, 2);
+    const other = correction(t.norm, grounding.tags.keys(), limit) ?? correction(t.norm, grounding.domains.map((d) => d.split('.')[0]), limit);
+    // The nearest among the CRM's words, places, products, tags and mail providers; on a tie, in that order — except
+    // beside a product's word ("cake tnis"), where the product's words come first.
     const previousWord = tokens[tokens.indexOf(t) - 1]?.norm ?? '';
     const inProduct = grounding.isProductWord(previousWord) && !lexicon.has(previousWord);
-    const product = candidates.find((c) => grounding.isProductWord(c.to));
-    const fixed = (inProduct && product && product.distance === Math.min(...candidates.map((c) => c.distance)) ? product : candidates.sort((a, b) => a.distance - b.distance)[0])?.to;
+    const candidates = (inProduct ? [product, lexical, place, other] : [lexical, place, product, other]).filter((c): c is { to: string; distance: number } => !!c);
+    const fixed = candidates.sort((a, b) => a.distance - b.distance)[0]?.to;
     if (fixed) {
       corrections.push({ from: t.text, to: /^[A-Z]/.test(t.text) ? fixed.replace(/\b[a-z]/g, (c) => c.toUpperCase()) : fixed });
       t.corrected = t.norm;
@@ -97,7 +95,8 @@ export function readItems(text: string, grounding: Grounding): { items: Item[]; 
     const previous = items.at(-1)?.words;
     const phrase = longestPhrase(tokens, i);
     const place = longestPlace(tokens, i, grounding, previous);
-    if (place && (!phrase || place.length > phrase.length || (previous !== undefined && placeBefore.has(previous) && place.length >= phrase.length))) {
+    const peopleNext = lexicon.get(tokens[i + (place?.length ?? 0)]?.norm ?? '')?.some((e) => e.senses.some((s) => s.kind === 'people'));
+    if (place && (!phrase || place.length > phrase.length || place.length >= phrase.length && (previous !== undefined && placeBefore.has(previous) || peopleNext))) {
       items.push({ tokens: tokens.slice(i, i + place.length), words: place.words, senses: [], place: place.place });
       i += place.length;
       continue;

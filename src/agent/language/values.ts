@@ -108,7 +108,8 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
       span.last = `${year}${span.last.slice(4)}`;
     }
     // "last_order_date < 2026-03-01", "created_at >= 2026-01-01": a comparison before a date says which side of it.
-    const side: Prep | undefined = prep ?? (op === 'lt' ? 'before' : op === 'gt' ? 'after' : op === 'gte' ? 'since' : op === 'lte' ? 'until' : undefined);
+    const byOp: Prep | undefined = op === 'lt' ? 'before' : op === 'gt' ? 'after' : op === 'gte' ? 'since' : op === 'lte' ? 'until' : undefined;
+    const side: Prep | undefined = byOp && (!prep || ['at', 'on', 'in'].includes(prep)) ? byOp : prep;
     return { value: { kind: 'span', span, prep: side, until }, from: i, to: k };
   }
   if (recent) {
