@@ -1,5 +1,5 @@
 import { readClause, leftover, type Ask, type Carry, type Condition, type ParseContext } from './clause.js';
-import { has, productWord, readItems, sense, type Correction, type Item } from './items.js';
+import { has, isFiller, productWord, readItems, sense, type Correction, type Item } from './items.js';
 import type { Join } from './lexicon.js';
 import { readLabel } from './labels.js';
 import type { RuleJson } from './rule-json.js';
@@ -297,6 +297,8 @@ function isJoin(items: Item[], i: number, ctx: ParseContext) {
     if (kind(items[i - 1]) && kind(items[i - 1]) === kind(after)) return false;
   }
   if (!has(item, 'join') && !(item.token?.type === 'sign' && ['.', ';', '—', '–', '(', ')', '!', '?', ':', '|'].includes(item.words))) return false;
+  // "spend: 7,500–15,000", "tags: loyalty or app-user": a colon after the name of a figure introduces its value.
+  if (item.words === ':' && (has(items[i - 1], 'head') || has(items[i - 1], 'textfield') || has(items[i - 1], 'flag') || has(items[i - 1], 'filler'))) return false;
   // Lists of places are one condition ("Mumbai, Pune or Delhi").
   if (['or', 'and', ',', '/', 'and/or', '&'].includes(item.words) && (items[i - 1]?.place || items[i - 1]?.demonym) && placeFollows(items, i + 1)) return false;
   if (item.words === ',' && items[i + 1]?.words === 'or' && items[i + 2]?.place && items[i - 1]?.place) return false;
@@ -341,6 +343,11 @@ function audiencePart(items: Item[]): Item[] {
     if (!starts || items[i + 1]?.token?.type === 'number' || items[i + 1]?.words === '#') continue;
     let cut = i;
     while (cut > 0 && boundary.has(items[cut - 1].words)) cut--;
+    // "… because we want to email them …", "… so we can text them …": the reason starts the campaign part.
+    for (let k = i - 1; k >= Math.max(0, i - 6) && cut === i; k--) {
+      if (['because', 'so', 'as', 'since', 'then'].includes(items[k].words)) cut = k;
+      else if (!isFiller(items[k]) && !['want', 'can', 'to', 'would', 'like', 'need', 'will', 'shall', 'could'].includes(items[k].words)) break;
+    }
     if (cut < i || i === items.length - 1 || boundary.has(items[i - 1]?.words)) return items.slice(0, cut);
   }
   return items;
@@ -378,7 +385,9 @@ function readRank(items: Item[]): AudienceParse['rank'] {
       const next = items[k + 1];
       return !has(next, 'unit') && !has(next, 'period') && !has(next, 'scale') && !has(next, 'currency') && !has(items[k - 1], 'currency') && !has(items[k - 1], 'cmp');
     };
-    const numberAt = [at + 1, at - 1, at - 2, at - 3, at - 4, at - 5, at - 6].find((k) => k >= 0 && isCount(k));
+    const limitWord = ['limit', 'top', 'first'].includes(items[at + 1]?.words ?? '') ? [at + 2] : [];
+    const numberAt = [at + 1, ...limitWord, at - 1, at - 2, at - 3, at - 4, at - 5, at - 6].find((k) => k >= 0 && isCount(k));
+    if (limitWord.length && numberAt === at + 2) items[at + 1].used = true;
     // "Our biggest spender", "the most frequent customer": one.
     const noun = /(spender|customer|buyer|shopper|client)s?$/.exec(items[at].words)?.[0] ?? items.slice(at + 1, at + 3).find((x) => has(x, 'people'))?.words ?? '';
     const singular = /^(spender|customer|buyer|shopper|client)$/.test(noun) || /(spender|customer|buyer|shopper|client)$/.test(items[at].words);

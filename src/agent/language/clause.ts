@@ -551,20 +551,34 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
         continue;
       }
     }
-    // Tags: "tagged wholesale", "tagged loyalty or newsletter", "with the loyalty tag", "newsletter tag".
-    if (flag?.flag === 'tag' || ctx.grounding.tags.has(item.words) && (sense(items[i + 1], 'flag')?.flag === 'tag' || has(items[i + 1], 'people') || items[i + 1]?.words === 'members' || items[i - 1]?.words === 'in')) {
-      const first = flag?.flag === 'tag' ? (items[i + 1] && ctx.grounding.tags.has(items[i + 1].words) ? i + 1 : items[i - 1] && ctx.grounding.tags.has(items[i - 1].words) && !items[i - 1].used ? i - 1 : -1) : i;
-      if (first >= 0) {
-        const list = listOf(items, first, end, (x) => ctx.grounding.tags.get(x.words));
-        const values = list.values as string[];
-        const rule = values.length === 1 ? f('tags', 'contains', values[0]) : list.join === 'or' ? f('tags', 'in', values) : { all: values.map((v) => f('tags', 'contains', v)) };
-        const from = Math.min(first, i);
-        let to = Math.max(list.to, i + 1);
-        if (sense(items[to], 'flag')?.flag === 'tag' || has(items[to], 'people')) to++;
-        add(withNeg(rule), from, to, negItems);
-        i = to - 1;
-        continue;
+    // Tags: "tagged wholesale", "tagged loyalty or newsletter", "with the loyalty tag", "tag = app-user", "the wholesale
+    // and festive-shopper tags", or a tag alone in its clause ("… but not loyalty", "Segment: Mumbai | loyalty").
+    const alone = (k: number) => items.slice(start, end).every((x, n) => start + n === k || x.used || isFiller(x) || x.token?.type === 'sign' || has(x, 'neg'));
+    const tagAt = (k: number) => !!items[k] && ctx.grounding.tags.has(items[k].words) && !items[k].used;
+    let first = -1;
+    if (flag?.flag === 'tag') {
+      let k = i + 1;
+      while (['=', ':', 'is', 'are', 'as'].includes(items[k]?.words ?? '')) k++;
+      if (tagAt(k)) first = k;
+      else {
+        // The list before "tags": walk back over "and", "or", commas.
+        let b = i - 1;
+        while (tagAt(b) && (b - 1 < start || !['and', 'or', ',', '&'].includes(items[b - 1]?.words ?? '') || !tagAt(b - 2))) break;
+        while (tagAt(b - 2) && ['and', 'or', ',', '&'].includes(items[b - 1]?.words ?? '')) b -= 2;
+        if (tagAt(b)) first = b;
       }
+    } else if (tagAt(i) && (has(items[i + 1], 'people') || items[i + 1]?.words === 'members' || items[i - 1]?.words === 'in' || alone(i))) first = i;
+    if (first >= 0) {
+      const list = listOf(items, first, end, (x) => (x.used ? undefined : ctx.grounding.tags.get(x.words)));
+      const values = list.values as string[];
+      const rule = values.length === 1 ? f('tags', 'contains', values[0]) : list.join === 'or' ? f('tags', 'in', values) : { all: values.map((v) => f('tags', 'contains', v)) };
+      const from = Math.min(first, i);
+      let to = Math.max(list.to, i + 1);
+      if (sense(items[to], 'flag')?.flag === 'tag' || has(items[to], 'people')) to++;
+      const tagNeg = negatedAt(from);
+      add(tagNeg >= 0 ? not(rule) : rule, from, to, tagNeg >= 0 ? [items[tagNeg]] : []);
+      i = to - 1;
+      continue;
     }
     // Email domains: "gmail users", "@gmail.com or @tcs.com", "gmail or outlook.com users".
     if (item.token?.type === 'domain' && !ctx.grounding.domains.includes(item.words) && !item.used) {
@@ -577,7 +591,8 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
     if (domain) {
       const list = listOf(items, i, end, (x) => (x.words === '@' ? undefined : domainOf(x)), true);
       const after = items[list.to];
-      const marked = item.token?.type === 'domain' || ['@', 'on', 'using', 'use'].includes(items[i - 1]?.words ?? '') || sense(after, 'flag')?.flag === 'email_users' || has(after, 'people');
+      const marked = item.token?.type === 'domain' || ['@', 'on', 'using', 'use'].includes(items[i - 1]?.words ?? '') || sense(after, 'flag')?.flag === 'email_users' || has(after, 'people')
+        || items.slice(start, end).every((x) => x === item || x.used || isFiller(x) || x.token?.type === 'sign');
       if (marked) {
         const values = list.values as string[];
         const to = sense(after, 'flag')?.flag === 'email_users' || has(after, 'people') ? list.to + 1 : list.to;
@@ -632,7 +647,7 @@ function placeRule(listed: { field: 'city' | 'country'; value: string; city?: st
 
 // Kinds of words that only connect or qualify: left over, they change nothing a person meant.
 const functionKinds = new Set(['filler', 'people', 'join', 'prep', 'recent', 'currency', 'edge', 'scale', 'everyone', 'textfield']);
-const ignorable = (i: Item) => i.words === 'a' || i.words === 'an' || i.senses.some((s) => s.kind === 'people' || s.kind === 'filler' || s.kind === 'flag' && s.flag === 'email_users')
+const ignorable = (i: Item) => i.words === 'a' || i.words === 'an' || i.words === '=' || i.senses.some((s) => s.kind === 'people' || s.kind === 'filler' || s.kind === 'flag' && s.flag === 'email_users')
   || i.senses.length > 0 && i.senses.every((s) => functionKinds.has(s.kind));
 
 /** Items no condition took that still carry meaning: what the parser must ask about rather than ignore. */

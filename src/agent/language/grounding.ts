@@ -87,10 +87,16 @@ export class Grounding {
       const count = this.countWhole(value);
       if (count) return { value, count };
     }
-    // The same words in the description's own order: "pink polkadot lunch bags" is "lunch bag pink polkadot".
+    // The same words in the description's own order: "pink polkadot lunch bags" is "lunch bag pink polkadot"; "a set
+    // of brass diyas" is "brass diya set" (the small words left out).
     if (words.length > 1) {
-      const reordered = this.reordered(words.map(singular));
+      const reordered = this.reordered(words.map(singular)) ?? this.reordered(words.filter((w) => !['of', 'a', 'an', 'the', 'pack', 'set', 'box'].includes(w) || words.length <= 2).map(singular));
       if (reordered) return reordered;
+      const content = words.filter((w) => !['of', 'a', 'an', 'the'].includes(w));
+      if (content.length > 1 && content.length < words.length) {
+        const small = this.reordered(content.map(singular));
+        if (small) return small;
+      }
     }
     return { value: candidates[0], count: 0 };
   }

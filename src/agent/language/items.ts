@@ -48,7 +48,7 @@ const inPhrases = new Set([...lexicon.values()].flat().filter((e) => e.words.len
 const correctable = [...lexiconWords].filter((w) => {
   const senses = lexicon.get(w)?.find((e) => e.words.length === 1)?.senses ?? [];
   if (senses.some((s) => s.kind === 'number')) return false;
-  return inPhrases.has(w) || senses.length > 0 && !senses.every((s) => s.kind === 'filler');
+  return inPhrases.has(w) || senses.length > 0 && (!senses.every((s) => s.kind === 'filler') || w.length >= 6);
 });
 
 // Month and day names are written with capitals: a capitalised word may be a misspelt one ("Septmber").
@@ -93,6 +93,14 @@ export function readItems(text: string, grounding: Grounding): { items: Item[]; 
   const items: Item[] = [];
   for (let i = 0; i < tokens.length;) {
     const previous = items.at(-1)?.words;
+    // "w/" and "w/o", as people write "with" and "without".
+    if (tokens[i].norm === 'w' && tokens[i + 1]?.norm === '/') {
+      const without = tokens[i + 2]?.norm === 'o';
+      const n = without ? 3 : 2;
+      items.push({ tokens: tokens.slice(i, i + n), words: without ? 'w/o' : 'w/', senses: lexicon.get(without ? 'without' : 'with')!.find((e) => e.words.length === 1)!.senses });
+      i += n;
+      continue;
+    }
     const phrase = longestPhrase(tokens, i);
     const place = longestPlace(tokens, i, grounding, previous);
     const peopleNext = lexicon.get(tokens[i + (place?.length ?? 0)]?.norm ?? '')?.some((e) => e.senses.some((s) => s.kind === 'people'));

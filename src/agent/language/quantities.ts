@@ -60,6 +60,8 @@ export function readQuantity(items: Item[], i: number): Quantity | null {
     money = true;
     k++;
   }
+  // "Rs 5,000/-": the Indian way of closing an amount.
+  if (items[k]?.words === '/' && items[k + 1]?.words === '-') k += 2;
   return { value: round2(value), money: money || scaled, length: k - i, factor };
 }
 

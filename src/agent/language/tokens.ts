@@ -29,7 +29,7 @@ const PATTERN = new RegExp([
   String.raw`(?<word>[a-z\u00c0-\u024f][a-z\u00c0-\u024f0-9]*(?:['-][a-z\u00c0-\u024f0-9]+)*)`,
   // Any other script ("मुंबई"): a word the vocabulary may not hold, asked about rather than skipped.
   String.raw`(?<other>\p{L}[\p{L}\p{M}]*)`,
-  String.raw`(?<sign>>=|<=|[₹$£€%+><=≥≤&/,;:.?!()"—–-])`,
+  String.raw`(?<sign>>=|<=|!=|<>|[₹$£€%+><=≥≤&/,;:.?!()"—–-])`,
 ].join('|'), 'gu');
 
 /** Splits a request into tokens; anything else (emoji, stray marks) is skipped. */
