@@ -148,8 +148,9 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
     // A new subject: "those who …", or a place or nationality with its own word for people ("Delhi customers with …"),
     // not a description of the same customers ("loyal shoppers").
     const words = items.slice(clause.start, clause.end);
+    const peopleAt = words.findIndex((x) => has(x, 'people'));
     clause.newSubject = words.some((x) => ['those', 'ones', 'anyone', 'anybody', 'everyone', 'the ones'].includes(x.words))
-      || words.some((x) => has(x, 'people')) && words.some((x) => x.place || x.demonym);
+      || peopleAt > 0 && words.slice(0, peopleAt).some((x) => x.place || x.demonym || x.token?.type === 'domain' || ctx.grounding.domain(x.words) || ctx.grounding.tags.has(x.words) || has(x, 'label'));
   }
   const parts = [...(top ? [top.condition.rule] : []), ...combine(clauses)];
   result.rules = parts.length === 0 ? null : parts.length === 1 ? parts[0] : { all: parts };
@@ -189,7 +190,10 @@ function combine(clauses: Clause[]): RuleJson[] {
   const excepted = exceptAt < 0 ? [] : rest.slice(exceptAt);
   const out: RuleJson[] = [];
   const r = positive.findIndex((c, k) => k > 0 && relative.has(c.joinWord) && positive.slice(0, k).some((p) => p.conditions?.length) && !positive.slice(1, k).some((p) => p.join === 'or'));
-  const subjectBinds = r > 0 && positive.slice(r + 1).some((c) => c.join === 'or') && !positive.slice(r + 1).some((c) => c.join === 'or' && c.newSubject);
+  // "Either A … or B …" opening the request is a choice between whole descriptions.
+  // After a colon ("Jaipur only: big spenders or loyal shoppers") everything describes the subject before it.
+  const subjectBinds = r > 0 && !positive[0].either && positive.slice(r + 1).some((c) => c.join === 'or')
+    && (positive[r].joinWord === ':' || !positive.slice(r + 1).some((c) => c.join === 'or' && c.newSubject));
   if (subjectBinds) {
     out.push(...positive.slice(0, r).flatMap((c) => c.conditions ?? []).map((c) => c.rule));
     out.push(...orOf(positive.slice(r)));
@@ -408,6 +412,16 @@ function readRank(items: Item[]): AudienceParse['rank'] {
           if (items[k - 1]?.words === 'by') used.push(k - 1);
           break;
         }
+      }
+    }
+    // "Sort French customers by AOV desc", "which customer has spent the most": the figure named before the ranking word.
+    if (!rank?.by) {
+      const byAt = items.findIndex((x, k) => k < at && x.words === 'by' && figureOf(items[k + 1]));
+      const before = byAt >= 0 ? byAt + 1 : [at - 1, at - 2, at - 3].find((k) => k >= 0 && figureOf(items[k]) && !items[k].used);
+      if (before !== undefined && before >= 0) {
+        by = figureOf(items[before]);
+        used.push(before);
+        if (byAt >= 0) used.push(byAt);
       }
     }
     // The figure's own words are part of the ranking ("whose last order is the oldest").

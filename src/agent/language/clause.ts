@@ -476,14 +476,15 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
       continue;
     }
     if (item.group) {
-      const neg2 = negatedAt(i);
+      // "country NOT IN ('United Kingdom','Germany')"
+      const neg2 = has(items[i - 1], 'outside') ? i - 1 : negatedAt(i);
       add(neg2 >= 0 ? not(item.group) : item.group, i, i + 1, neg2 >= 0 ? [items[neg2]] : []);
       continue;
     }
     // "No email but a phone number": a contact named on its own in its clause is one the customer has.
     const contact = sense(item, 'textfield')?.field ?? (['email', 'email address'].includes(item.words) ? 'email' : undefined);
     if ((contact === 'phone' || contact === 'email') && !out.conditions.length && !sense(items[i + 1], 'textop') && !has(items[i + 1], 'presence')
-      && items.slice(start, end).every((x) => x === item || x.used || isFiller(x) || ['a', 'an', 'with', 'has', 'have'].includes(x.words))) {
+      && items.slice(start, end).every((x) => x === item || x.used || isFiller(x) || has(x, 'neg') || sense(x, 'flag')?.flag === 'email_users' || ['a', 'an', 'with', 'has', 'have', 'w/'].includes(x.words))) {
       const neg2 = negatedAt(i);
       add(f(contact, neg2 >= 0 ? 'is_empty' : 'is_set'), i, i + 1, neg2 >= 0 ? [items[neg2]] : []);
       continue;

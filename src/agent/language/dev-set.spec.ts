@@ -4,12 +4,12 @@ import { projectRoot } from '../../project-root.js';
 import { contextOf, demoVocabulary, judge, retailVocabulary, type EvaluationItem } from './evaluation.js';
 import { explain } from './explain.js';
 
-// The dev sets (eval/nl/dev-set.jsonl, dev-set-2.jsonl): every request read the way its answer says, or asked about — never answered
+// The dev sets (eval/nl/dev-set*.jsonl): every request read the way its answer says, or asked about — never answered
 // wrongly. `npm run eval:nl` prints the same figures; this keeps them from slipping.
 const root = projectRoot();
 const retailFile = process.env.RETAIL_FILE ?? join(root, '..', 'shared', 'data', 'online_retail.csv.gz');
-// Both dev sets: the first, and the second written later by someone else to check the first had not been learnt by heart.
-const items: EvaluationItem[] = ['dev-set.jsonl', 'dev-set-2.jsonl'].flatMap((file) => readFileSync(join(root, 'eval', 'nl', file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)));
+// The three dev sets: the first, and two written later by others to check the earlier ones had not been learnt by heart.
+const items: EvaluationItem[] = ['dev-set.jsonl', 'dev-set-2.jsonl', 'dev-set-3.jsonl'].flatMap((file) => readFileSync(join(root, 'eval', 'nl', file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)));
 
 describe('the offline model on the dev set', () => {
   it('reads at least 97% of requests exactly and answers none wrongly', async () => {

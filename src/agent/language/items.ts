@@ -134,8 +134,9 @@ function longestPhrase(tokens: Token[], i: number) {
     if (c.words.every((w, k) => tokens[i + k].norm === w)) {
       // "and less than 10" is "and" then "less than": a phrase ending in "less" or "more" does not swallow "than"'s word.
       if (c.words.length > 1 && /^(more|less|fewer|greater|higher|lower|over|under)$/.test(c.words.at(-1)!) && tokens[i + c.words.length]?.norm === 'than') continue;
-      // "may" is a month only beside a day or a year, or after a word of time.
-      if (c.words.length === 1 && c.words[0] === 'may' && !(/^\d/.test(tokens[i + 1]?.norm ?? '') || /^\d/.test(tokens[i - 1]?.norm ?? '') || ['in', 'since', 'before', 'after', 'during', 'of'].includes(tokens[i - 1]?.norm))) continue;
+      // "may" is a month only beside a day or a year, after a word of time, or ending a range of months.
+      const monthBefore = /^(jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)/.test(tokens[i - 2]?.norm ?? '') && ['and', 'to', 'through', 'till', 'until', '-'].includes(tokens[i - 1]?.norm ?? '');
+      if (c.words.length === 1 && c.words[0] === 'may' && !(monthBefore || /^\d/.test(tokens[i + 1]?.norm ?? '') || /^\d/.test(tokens[i - 1]?.norm ?? '') || ['in', 'since', 'before', 'after', 'during', 'of'].includes(tokens[i - 1]?.norm))) continue;
       return { length: c.words.length, words: c.words.join(' '), senses: c.senses };
     }
   }
