@@ -73,7 +73,7 @@ export function judge(item: EvaluationItem, ctx: ParseContext): { verdict: Verdi
   const got = readRequest(item.text, ctx);
   const want = item.expect;
   const products = ctx.vocabulary.products;
-  const fill = (rule: RuleJson) => JSON.parse(JSON.stringify(rule), (_, v) => (v === '$spend_p90' ? ctx.vocabulary.spendPercentiles[90] : v)) as RuleJson;
+  const fill = (rule: RuleJson) => JSON.parse(JSON.stringify(rule), (_, v) => (v === '$spend_p90' ? Math.floor(ctx.vocabulary.spendPercentiles[90]) : v)) as RuleJson;
   const same = (a: RuleJson | undefined, b: RuleJson | undefined) => (!a && !b) || (!!a && !!b && canonicalRule(a, products) === canonicalRule(fill(b), products));
   if (got.kind === 'unclear') return { verdict: want.kind === 'ask' ? 'exact' : 'asked', got };
   let exact = false;

@@ -14,7 +14,8 @@ const f = (field: string, op: string, value: unknown) => ({ field, op, value });
 export function spendAtTop(vocabulary: Vocabulary, percent: number): number | null {
   const p = vocabulary.spendPercentiles;
   if (p.length !== 101) return null;
-  return p[Math.max(0, Math.min(100, 100 - Math.round(percent)))];
+  // In whole currency units, so that the figure the answer states is the figure the rule uses.
+  return Math.floor(p[Math.max(0, Math.min(100, 100 - Math.round(percent)))]);
 }
 
 export function readLabel(label: string, words: string, vocabulary: Vocabulary, currency: string, topPercent?: number): LabelReading | null {
