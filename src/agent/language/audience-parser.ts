@@ -123,12 +123,23 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
     result.conditions.push(...reading.conditions);
     clause.conditions = reading.conditions;
     if (reading.neither && clause.join === 'or') clause.join = 'and';
-    // "Bought a yoga mat or running shoes": the products are one choice, bound to their buying word.
     const previous = clauses[clauses.indexOf(clause) - 1];
-    if (reading.carriedProduct && !reading.neither && clause.join === 'or' && previous?.conditions?.length && reading.conditions.length === 1) {
+    // "Didn't get campaign 31 or campaign 32": the negation covers the second of the same kind (neither).
+    const before = previous?.conditions?.at(-1)?.rule as { not?: Record<string, unknown> } | undefined;
+    const kindOf = (r: Record<string, unknown> | undefined) => (r ? Object.keys(r).filter((k) => k !== 'op' && k !== 'value').join() + (r.field ?? '') : '');
+    const ownVerb = items.slice(clause.start, clause.end).some((x) => has(x, 'head') || sense(x, 'flag')?.flag === 'received');
+    if (clause.join === 'or' && !ownVerb && before?.not && reading.conditions.length === 1 && !('not' in reading.conditions[0].rule) && kindOf(before.not) === kindOf(reading.conditions[0].rule)) {
+      reading.conditions[0] = { ...reading.conditions[0], rule: { not: reading.conditions[0].rule } };
+      clause.conditions = reading.conditions;
+      clause.join = 'and';
+    }
+    // "Bought a yoga mat or running shoes": the products are one choice, bound to their buying word.
+    if (reading.carriedProduct && !reading.neither && clause.join === 'or' && previous?.conditions?.length && reading.conditions.length >= 1) {
       const last = previous.conditions.at(-1)!;
-      previous.conditions[previous.conditions.length - 1] = { ...last, rule: { any: [last.rule, reading.conditions[0].rule] }, words: `${last.words} or ${reading.conditions[0].words}` };
-      clause.conditions = [];
+      const product = reading.conditions.find((c) => 'bought' in c.rule) ?? reading.conditions[0];
+      previous.conditions[previous.conditions.length - 1] = { ...last, rule: { any: [last.rule, product.rule] }, words: `${last.words} or ${product.words}` };
+      // What else the clause says ("… or rice in Indore") describes the customers of both.
+      clause.conditions = reading.conditions.filter((c) => c !== product);
       clause.join = 'and';
     }
     // "Steel tiffin box buyers, last 3 months": the time belongs to the product just named.
@@ -150,7 +161,8 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
     const words = items.slice(clause.start, clause.end);
     const peopleAt = words.findIndex((x) => has(x, 'people'));
     clause.newSubject = words.some((x) => ['those', 'ones', 'anyone', 'anybody', 'everyone', 'the ones'].includes(x.words))
-      || peopleAt > 0 && words.slice(0, peopleAt).some((x) => x.place || x.demonym || x.token?.type === 'domain' || ctx.grounding.domain(x.words) || ctx.grounding.tags.has(x.words) || has(x, 'label'));
+      || peopleAt > 0 && ['any', 'all', 'every', 'each'].includes(words[peopleAt - 1].words)
+      || peopleAt >= 0 && words.some((x, k) => k !== peopleAt && (x.place || x.demonym || x.token?.type === 'domain' || ctx.grounding.domain(x.words) || ctx.grounding.tags.has(x.words) || has(x, 'label') && k < peopleAt));
   }
   const parts = [...(top ? [top.condition.rule] : []), ...combine(clauses)];
   result.rules = parts.length === 0 ? null : parts.length === 1 ? parts[0] : { all: parts };
@@ -302,7 +314,7 @@ function isJoin(items: Item[], i: number, ctx: ParseContext) {
   }
   if (!has(item, 'join') && !(item.token?.type === 'sign' && ['.', ';', '—', '–', '(', ')', '!', '?', ':', '|'].includes(item.words))) return false;
   // "spend: 7,500–15,000", "tags: loyalty or app-user": a colon after the name of a figure introduces its value.
-  if (item.words === ':' && (has(items[i - 1], 'head') || has(items[i - 1], 'textfield') || has(items[i - 1], 'flag') || has(items[i - 1], 'filler'))) return false;
+  if (item.words === ':' && (has(items[i - 1], 'head') || has(items[i - 1], 'unit') || has(items[i - 1], 'textfield') || has(items[i - 1], 'flag') || has(items[i - 1], 'filler'))) return false;
   // Lists of places are one condition ("Mumbai, Pune or Delhi").
   if (['or', 'and', ',', '/', 'and/or', '&'].includes(item.words) && (items[i - 1]?.place || items[i - 1]?.demonym) && placeFollows(items, i + 1)) return false;
   if (item.words === ',' && items[i + 1]?.words === 'or' && items[i + 2]?.place && items[i - 1]?.place) return false;

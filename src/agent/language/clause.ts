@@ -107,8 +107,10 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
       else if (has(items[k], 'head') || items[k].place || has(items[k], 'label')) break;
     }
     // "… is not 3": the negation after the words for the figure.
-    const next = ['is', 'are', 'was', 'were'].includes(items[i + 1]?.words ?? '') ? i + 2 : i + 1;
-    const after = has(items[next], 'neg') && items[next].words !== 'no' && next < end ? next : -1;
+    const copula = ['is', 'are', 'was', 'were'].includes(items[i + 1]?.words ?? '');
+    const next = copula ? i + 2 : i + 1;
+    // Straight after the words, only before the figure itself ("spend != 500"), not before another condition.
+    const after = has(items[next], 'neg') && items[next].words !== 'no' && next < end && (copula || items[next + 1]?.token?.type === 'number' || has(items[next + 1], 'currency')) ? next : -1;
     if (before >= 0 && after >= 0) {
       // "Not … is not 3": the two cancel out.
       items[before].used = true;
@@ -158,7 +160,10 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     if (items[i].used || !has(items[i], 'people') || !/^(buyers?|purchasers?|shoppers?|lovers?|fans?|owners?)$/.test(items[i].words)) continue;
     for (let from = Math.max(start, i - 6); from < i; from++) {
       const run = items.slice(from, i);
-      if (run.some((x) => x.used && x.token?.type !== 'number' || x.place || x.demonym || ctx.grounding.absentDemonyms.has(x.words) || has(x, 'label') || has(x, 'join') && !x.inName || has(x, 'neg') || x.token?.type === 'sign' || inValue(items.indexOf(x)))) continue;
+      const long = run.length >= 2;
+      if (run.some((x) => x.used && x.token?.type !== 'number' || x.place || x.demonym || ctx.grounding.absentDemonyms.has(x.words) || has(x, 'label') && !long || has(x, 'join') && !x.inName || has(x, 'neg') && run.length < 3 || x.token?.type === 'sign' || inValue(items.indexOf(x)))) continue;
+      // "Cheerful shoppers": a lone describing word is not a product, whatever a description holds.
+      if (!long && /(ful|ous|ish|less|able|ive|ic|al|ly)$/.test(run[0].words)) continue;
       if (has(run[0], 'filler') && !ctx.grounding.isProductWord(run[0].words)) continue;
       const match = ctx.grounding.productMatches(run.map(productWord).join(' '));
       if (match.count > 0) {

@@ -18,7 +18,7 @@ export const countryNames: string[][] = [
 
 /** The adjective for each country's people, used before "customers", "shoppers"… or after "are". */
 export const demonyms: Record<string, string> = {
-  british: 'united kingdom', brits: 'united kingdom', english: 'united kingdom', uk: 'united kingdom',
+  british: 'united kingdom', brits: 'united kingdom', uk: 'united kingdom',
   irish: 'eire', american: 'united states', americans: 'united states', emirati: 'united arab emirates', emiratis: 'united arab emirates',
   'south african': 'rsa', 'south africans': 'rsa', indian: 'india', indians: 'india', french: 'france', german: 'germany', germans: 'germany',
   dutch: 'netherlands', spanish: 'spain', swiss: 'switzerland', australian: 'australia', australians: 'australia', aussie: 'australia', aussies: 'australia',
