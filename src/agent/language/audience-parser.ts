@@ -126,8 +126,8 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
     const previous = clauses[clauses.indexOf(clause) - 1];
     // "Didn't get campaign 31 or campaign 32": the negation covers the second of the same kind (neither).
     const before = previous?.conditions?.at(-1)?.rule as { not?: Record<string, unknown> } | undefined;
-    const kindOf = (r: Record<string, unknown> | undefined) => (r ? Object.keys(r).filter((k) => k !== 'op' && k !== 'value').join() + (r.field ?? '') : '');
-    const ownVerb = items.slice(clause.start, clause.end).some((x) => has(x, 'head') || sense(x, 'flag')?.flag === 'received');
+    const kindOf = (r: Record<string, unknown> | undefined) => (r && ('received' in r || 'bought' in r) ? Object.keys(r).join() : `other:${Math.random()}`);
+    const ownVerb = items.slice(clause.start, clause.end).some((x) => has(x, 'head') || has(x, 'flag'));
     if (clause.join === 'or' && !ownVerb && before?.not && reading.conditions.length === 1 && !('not' in reading.conditions[0].rule) && kindOf(before.not) === kindOf(reading.conditions[0].rule)) {
       reading.conditions[0] = { ...reading.conditions[0], rule: { not: reading.conditions[0].rule } };
       clause.conditions = reading.conditions;
@@ -164,6 +164,9 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
       || peopleAt > 0 && ['any', 'all', 'every', 'each'].includes(words[peopleAt - 1].words)
       || peopleAt >= 0 && words.some((x, k) => k !== peopleAt && (x.place || x.demonym || x.token?.type === 'domain' || ctx.grounding.domain(x.words) || ctx.grounding.tags.has(x.words) || has(x, 'label') && k < peopleAt));
   }
+  // "All customers, subscribed or not", "whether or not they've ordered": a condition said either way is none.
+  const eitherWay = items.findIndex((x) => x.words === 'or not' || x.words === 'whether or not');
+  if (eitherWay >= 0) for (const clause of clauses) if (clause.start <= eitherWay + 1 && clause.end >= eitherWay - 1 || items[eitherWay].words === 'whether or not' && clause.start > eitherWay) clause.conditions = [];
   const parts = [...(top ? [top.condition.rule] : []), ...combine(clauses)];
   result.rules = parts.length === 0 ? null : parts.length === 1 ? parts[0] : { all: parts };
 
@@ -316,10 +319,18 @@ function isJoin(items: Item[], i: number, ctx: ParseContext) {
   // "spend: 7,500–15,000", "tags: loyalty or app-user": a colon after the name of a figure introduces its value.
   if (item.words === ':' && (has(items[i - 1], 'head') || has(items[i - 1], 'unit') || has(items[i - 1], 'textfield') || has(items[i - 1], 'flag') || has(items[i - 1], 'filler'))) return false;
   // Lists of places are one condition ("Mumbai, Pune or Delhi").
-  if (['or', 'and', ',', '/', 'and/or', '&'].includes(item.words) && (items[i - 1]?.place || items[i - 1]?.demonym) && placeFollows(items, i + 1)) return false;
+  const sameOrChoice = (k: number) => {
+    const a = items[i - 1]?.place ?? items[i - 1]?.demonym;
+    const b = items[k]?.place ?? items[k]?.demonym;
+    // "Not in Jaipur, or in Jaipur with …" and "either in Lucknow, or in Jaipur and …" are two descriptions, not a list.
+    return a?.value === b?.value || items.slice(Math.max(0, i - 4), i).some((x) => x.words === 'either');
+  };
+  if (['or', 'and', ',', '/', 'and/or', '&'].includes(item.words) && (items[i - 1]?.place || items[i - 1]?.demonym) && placeFollows(items, i + 1) && !sameOrChoice(placeFollows(items, i + 1))) return false;
   if (item.words === ',' && items[i + 1]?.words === 'or' && items[i + 2]?.place && items[i - 1]?.place) return false;
   // "Chandigarh, Lucknow, and Jaipur": the list's last word after its comma.
-  if (['and', 'or'].includes(item.words) && items[i - 1]?.words === ',' && (items[i - 2]?.place || items[i - 2]?.demonym) && placeFollows(items, i + 1)) return false;
+  if (['and', 'or'].includes(item.words) && items[i - 1]?.words === ',' && (items[i - 2]?.place || items[i - 2]?.demonym) && placeFollows(items, i + 1)
+    && (items[i - 2]?.place ?? items[i - 2]?.demonym)?.value !== (items[placeFollows(items, i + 1)]?.place ?? items[placeFollows(items, i + 1)]?.demonym)?.value
+    && !items.slice(Math.max(0, i - 5), i).some((x) => x.words === 'either')) return false;
   // "Either … or": the "either" only announces the choice.
   if (item.words === 'either') return false;
   return true;
@@ -417,6 +428,8 @@ function readRank(items: Item[]): AudienceParse['rank'] {
     if (!by || items[at + 1]?.words === 'by') {
       for (let k = Math.min(at, numberAt ?? at) + 1; k < Math.min(items.length, at + 6); k++) {
         if (k === at) continue;
+        // "Top 15 customers who ordered …": what follows "who" narrows who is ranked; it does not name the figure.
+        if (k > at && has(items[k], 'join') && items[k].words !== 'by') break;
         const figure = figureOf(items[k]);
         if (figure) {
           by = figure;

@@ -103,7 +103,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
   const negatedAt = (i: number) => {
     let before = -1;
     for (let k = i - 1; k >= start && before < 0; k--) {
-      if (has(items[k], 'neg')) before = k;
+      if (has(items[k], 'neg') && !items[k].used) before = k;
       else if (has(items[k], 'head') || items[k].place || has(items[k], 'label')) break;
     }
     // "… is not 3": the negation after the words for the figure.
@@ -467,7 +467,8 @@ function readSelfContained(items: Item[], start: number, end: number, ctx: Parse
     if (item.place || item.demonym && demonymUsed(items, i, end)) {
       const places = [item.place ?? item.demonym!];
       let k = i + 1;
-      while (k + 1 < end && ['or', 'and', ',', '/', 'and/or', '&'].includes(items[k].words) && placeFollows(items, k + 1) && placeFollows(items, k + 1) < end) {
+      while (k + 1 < end && ['or', 'and', ',', '/', 'and/or', '&'].includes(items[k].words) && placeFollows(items, k + 1) && placeFollows(items, k + 1) < end
+        && !places.some((p) => p.value === (items[placeFollows(items, k + 1)].place ?? items[placeFollows(items, k + 1)].demonym)!.value)) {
         k = placeFollows(items, k + 1);
         places.push(items[k].place ?? items[k].demonym!);
         k++;
