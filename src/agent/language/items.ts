@@ -132,6 +132,8 @@ function longestPhrase(tokens: Token[], i: number) {
   for (const c of candidates) {
     if (i + c.words.length > tokens.length) continue;
     if (c.words.every((w, k) => tokens[i + k].norm === w)) {
+      // "subscribed or not" ends a clause; "… or not placed an order …" is "or" then "not".
+      if (c.words.join(' ') === 'or not' && tokens[i + 2] && !['.', ',', ';', '?', '!', ')', '—', '–'].includes(tokens[i + 2].norm)) continue;
       // "and less than 10" is "and" then "less than": a phrase ending in "less" or "more" does not swallow "than"'s word.
       if (c.words.length > 1 && /^(more|less|fewer|greater|higher|lower|over|under)$/.test(c.words.at(-1)!) && tokens[i + c.words.length]?.norm === 'than') continue;
       // "may" is a month only beside a day or a year, after a word of time, or ending a range of months.
