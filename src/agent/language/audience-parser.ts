@@ -1,4 +1,6 @@
-import { readClause, leftover, type Ask, type Carry, type Condition, type ParseContext } from './clause.js';
+import { readClause } from './clause.js';
+import type { Ask, Carry, Condition, ParseContext } from './conditions.js';
+import { leftover } from './leftover.js';
 import { has, isFiller, productWord, readItems, sense, type Correction, type Item } from './items.js';
 import type { Join } from './lexicon.js';
 import { readLabel } from './labels.js';

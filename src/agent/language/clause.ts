@@ -1,43 +1,12 @@
-import type { Grounding } from './grounding.js';
 import { has, isFiller, productWord, sense, type Item } from './items.js';
 import { readLabel } from './labels.js';
 import type { Head, Op } from './lexicon.js';
 import { dayBefore, periodDays, type Period } from './quantities.js';
 import type { RuleJson } from './rule-json.js';
 import type { Found, Value } from './values.js';
-import { placeFollows } from './place-list.js';
-import type { Vocabulary } from './vocabulary.js';
-
-/** A condition with the words that produced it, so the answer and `explain` can show where each came from. */
-export interface Condition { rule: RuleJson; words: string; at?: number }
-/** Something the parser will not guess: the words, and the question to ask about them. */
-export interface Ask { words: string; question: string }
-
-export interface ParseContext { today: string; grounding: Grounding; vocabulary: Vocabulary; currency: string }
-
-export interface ClauseReading {
-  conditions: Condition[];
-  asks: Ask[];
-  definitions: string[];
-  /** The clause's kind of condition and product, for a next clause that leaves them out ("bought sarees or kurtas",
-   * "bought tea in the last 90 days but not in the last 30"). */
-  carry?: Carry;
-  /** "Never bought sarees or kurtas": a negation carried over an "or", which then joins as "and" (neither). */
-  neither?: boolean;
-  /** The clause only named another product for the previous clause's buying word ("… a yoga mat or running shoes"). */
-  carriedProduct?: boolean;
-  /** The clause only added a time to the previous clause's product ("steel tiffin box buyers, last 3 months"). */
-  refinesCarry?: boolean;
-}
-
-export interface Carry { head: Head; product?: { value: string }; negated?: boolean }
-
-const f = (field: string, op: string, value?: unknown): RuleJson => (value === undefined ? { field, op } : { field, op, value });
-const not = (rule: RuleJson): RuleJson => ({ not: rule });
-const words = (items: Item[]) => items.map((i) => i.tokens.map((t) => t.text).join(' ')).join(' ');
-// How the sentence writer and careful writers introduce a product's words: "a product described as "lantern"".
-const describedAs = new Set(['product', 'products', 'item', 'items', 'described as', 'described', 'as', 'called', 'named', 'a product described as', '"']);
-const articles = new Set(['a', 'an', 'the', 'some', 'any', 'our', 'their', 'of', 'one', 'both', 'either', 'these', 'those']);
+import { f, not, suggest, words, type Carry, type ClauseReading, type ParseContext } from './conditions.js';
+import { articles, productBefore, readProduct } from './product-words.js';
+import { readSelfContained } from './named-conditions.js';
 
 /** A period as the rule language counts it (years are twelve months). */
 const rulePeriod = (p: Period) => (p.unit === 'years' ? { amount: p.amount * 12, unit: 'months' } : { amount: p.amount, unit: p.unit });
@@ -87,6 +56,7 @@ function fits(head: Head, v: Value): boolean {
     case 'failed': return v.kind === 'period';
   }
 }
+
 
 export function readClause(items: Item[], start: number, end: number, values: Found[], ctx: ParseContext, carry?: Carry): ClauseReading {
   const out: ClauseReading = { conditions: [], asks: [], definitions: [] };
@@ -290,19 +260,12 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
   return out;
 }
 
+
 function implicitHead(v: Value): Head {
   if (v.kind === 'quantity') return v.q.money || (!v.unit && v.q.value >= 100) ? 'spend' : 'order';
   return 'order';
 }
 
-function suggestCountries(ctx: ParseContext) {
-  const countries = ctx.vocabulary.countries.slice(0, 6);
-  return countries.length ? ` The countries with the most customers: ${countries.join(', ')}.` : '';
-}
-
-function suggest(names: string[]) {
-  return names.length ? ` Did you mean ${names.map((n) => `"${n}"`).join(', ')}?` : '';
-}
 
 type HeadReading = { rule: RuleJson | null; negatable: boolean; definition?: string; fallback?: boolean } | { ask: string };
 
@@ -417,248 +380,3 @@ const spanBounds = (v: Extract<Value, { kind: 'span' }>, today: string) => {
 };
 const nextDayOf = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-/** The longest run of words just before items[at] that the catalogue holds ("kurta sets bought …"). */
-function productBefore(items: Item[], start: number, at: number, grounding: Grounding, inValue: (i: number) => boolean) {
-  for (let from = Math.max(start, at - 6); from < at; from++) {
-    const run = items.slice(from, at);
-    if (run.some((x, k) => x.used || inValue(from + k) || x.place || has(x, 'join') || has(x, 'neg') || x.token?.type === 'sign')) continue;
-    if (run.every((x) => x.senses.some((s) => s.kind === 'filler' || s.kind === 'people') || articles.has(x.words))) continue;
-    const match = grounding.productMatches(run.map(productWord).join(' '));
-    if (match.count > 0) return { value: match.value, from, to: at };
-  }
-  return null;
-}
-
-/**
- * The product a buying word names: the longest run of words after it (past "a", "the", "some") that the catalogue's
- * descriptions hold as whole words; or, when the next words are unknown, those words, to ask about.
- */
-function readProduct(items: Item[], from: number, end: number, grounding: Grounding, inValue: (i: number) => boolean):
-  { value: string; from: number; to: number } | { unknown: string; from: number; to: number } | null {
-  let i = from;
-  while (i < end && (articles.has(items[i].words) || describedAs.has(items[i].words) || /described as$/.test(items[i].words))) i++;
-  if (i >= end || inValue(i)) return null;
-  const functionWord = (item: Item) => item.senses.some((s) => ['join', 'prep', 'cmp', 'neg', 'recent', 'period', 'calendar', 'month', 'times', 'edge', 'campaign', 'label', 'quarter'].includes(s.kind)) || item.token?.type === 'sign';
-  // A product's name does not start with "in", "over", "last"…, even where some description holds the word.
-  if (functionWord(items[i]) && (!grounding.isProductWord(items[i].words) || items[i].senses.some((s) => ['prep', 'join', 'cmp', 'neg', 'recent'].includes(s.kind)))) return null;
-  if (items[i].senses.some((s) => s.kind === 'filler' || s.kind === 'people') && !grounding.isProductWord(items[i].words)) return null;
-  for (let to = Math.min(end, i + 8); to > i; to--) {
-    if (Array.from({ length: to - i }, (_, k) => i + k).some((k) => inValue(k) || items[k].token?.type === 'sign' && items[k].words !== '-')) continue;
-    const last = items[to - 1];
-    if (functionWord(last) && !grounding.isProductWord(last.words)) continue;
-    // A run of only articles, pronouns and filler ("our", "the") names no product, whatever a description holds.
-    if (items.slice(i, to).every((x) => x.senses.some((s) => s.kind === 'filler' || s.kind === 'people') || articles.has(x.words))) continue;
-    const text = items.slice(i, to).map(productWord).join(' ');
-    const match = grounding.productMatches(text);
-    if (match.count > 0) return { value: match.value, from: i, to };
-  }
-  const unknown: Item[] = [];
-  for (let k = i; k < end && unknown.length < 4 && !inValue(k) && !items[k].senses.length && !items[k].place && items[k].token?.type === 'word'; k++) unknown.push(items[k]);
-  return unknown.length ? { unknown: unknown.map((x) => x.words).join(' '), from: i, to: i + unknown.length } : null;
-}
-
-/** Conditions that carry their own meaning: places, labels, consent, campaigns, tags, domains, missing contacts. */
-function readSelfContained(items: Item[], start: number, end: number, ctx: ParseContext, out: ClauseReading,
-  add: (rule: RuleJson, from: number, to: number, extra?: Item[]) => void, negatedAt: (i: number) => number) {
-  for (let i = start; i < end; i++) {
-    const item = items[i];
-    if (item.used) continue;
-    // Places, with the places listed after them ("Mumbai, Pune or Delhi").
-    if (item.place || item.demonym && demonymUsed(items, i, end)) {
-      const places = [item.place ?? item.demonym!];
-      let k = i + 1;
-      while (k + 1 < end && ['or', 'and', ',', '/', 'and/or', '&'].includes(items[k].words) && placeFollows(items, k + 1) && placeFollows(items, k + 1) < end
-        && !places.some((p) => p.value === (items[placeFollows(items, k + 1)].place ?? items[placeFollows(items, k + 1)].demonym)!.value)) {
-        k = placeFollows(items, k + 1);
-        places.push(items[k].place ?? items[k].demonym!);
-        k++;
-      }
-      const rule = placeRule(places);
-      const before = items[i - 1]?.words === 'the' ? i - 2 : i - 1;
-      const outside = has(items[before], 'outside') ? before : items[before]?.words === 'in' && has(items[before - 1], 'neg') ? before - 1 : -1;
-      const neg = outside >= 0 ? outside : negatedAt(i);
-      add(neg >= 0 ? not(rule) : rule, i, k, neg >= 0 ? [items[neg]] : []);
-      i = k - 1;
-      continue;
-    }
-    if (item.group) {
-      // "country NOT IN ('United Kingdom','Germany')"
-      const neg2 = has(items[i - 1], 'outside') ? i - 1 : negatedAt(i);
-      add(neg2 >= 0 ? not(item.group) : item.group, i, i + 1, neg2 >= 0 ? [items[neg2]] : []);
-      continue;
-    }
-    // "No email but a phone number": a contact named on its own in its clause is one the customer has.
-    const contact = sense(item, 'textfield')?.field ?? (['email', 'email address'].includes(item.words) ? 'email' : undefined);
-    if ((contact === 'phone' || contact === 'email') && !out.conditions.length && !sense(items[i + 1], 'textop') && !has(items[i + 1], 'presence')
-      && items.slice(start, end).every((x) => x === item || x.used || isFiller(x) || has(x, 'neg') || sense(x, 'flag')?.flag === 'email_users' || ['a', 'an', 'with', 'has', 'have', 'w/'].includes(x.words))) {
-      const neg2 = negatedAt(i);
-      add(f(contact, neg2 >= 0 ? 'is_empty' : 'is_set'), i, i + 1, neg2 >= 0 ? [items[neg2]] : []);
-      continue;
-    }
-    // "Phone is empty", "city is set".
-    const presence = sense(item, 'presence');
-    if (presence) {
-      const fieldItem = items[i - 1];
-      const field = sense(fieldItem, 'textfield')?.field ?? ({ city: 'city', country: 'country', email: 'email', emails: 'email', phone: 'phone', name: 'name', tags: 'tags' } as Record<string, string>)[fieldItem?.words ?? ''];
-      if (field) {
-        const neg2 = negatedAt(i - 1);
-        const set = presence.set !== neg2 >= 0;
-        add(f(field, set ? 'is_set' : 'is_empty'), i - 1, i + 1, neg2 >= 0 ? [items[neg2]] : []);
-        continue;
-      }
-    }
-    const absent = ctx.grounding.absentDemonyms.get(item.words);
-    if (absent && !item.place) {
-      out.asks.push({ words: item.words, question: `There are no customers in ${absent} in the data.${suggestCountries(ctx)}` });
-      item.used = true;
-      continue;
-    }
-    const label = sense(item, 'label');
-    if (label) {
-      const reading = readLabel(label.label, item.tokens.map((t) => t.text).join(' '), ctx.vocabulary, ctx.currency);
-      if (reading) {
-        const neg = negatedAt(i);
-        add(neg >= 0 ? not(reading.rules) : reading.rules, i, i + 1, neg >= 0 ? [items[neg]] : []);
-        if (reading.definition) out.definitions.push(reading.definition);
-      }
-      continue;
-    }
-    const flag = sense(item, 'flag');
-    const neg = negatedAt(i);
-    const withNeg = (rule: RuleJson) => (neg >= 0 ? not(rule) : rule);
-    const negItems = neg >= 0 ? [items[neg]] : [];
-    if (flag?.flag === 'subscribed') { add(f('unsubscribed', 'is', neg >= 0), i, i + 1, negItems); continue; }
-    if (flag?.flag === 'unsubscribed') { add(f('unsubscribed', 'is', neg < 0), i, i + 1, negItems); continue; }
-    if (flag?.flag === 'no_email' || flag?.flag === 'no_phone') { add(f(flag.flag === 'no_email' ? 'email' : 'phone', 'is_empty'), i, i + 1); continue; }
-    if (flag?.flag === 'has_email' || flag?.flag === 'has_phone') { add(f(flag.flag === 'has_email' ? 'email' : 'phone', neg >= 0 ? 'is_empty' : 'is_set'), i, i + 1, negItems); continue; }
-    // "received campaign 12", "didn't get campaign #12"
-    const skipThe = ['the', 'our'].includes(items[i + 1]?.words ?? '') ? 1 : 0;
-    const campaignAt = has(items[i], 'campaign') ? i : (flag?.flag === 'received' || has(item, 'head')) && has(items[i + 1 + skipThe], 'campaign') ? i + 1 + skipThe : -1;
-    if (campaignAt >= 0) {
-      let k = campaignAt + 1;
-      if (items[k]?.words === '#') k++;
-      const id = items[k]?.token?.type === 'number' ? items[k].token!.value! : undefined;
-      if (id !== undefined && Number.isInteger(id)) {
-        add(withNeg({ received: { campaign: id } }), i, k + 1, negItems);
-        i = k;
-        continue;
-      }
-    }
-    // "Whose name contains Khan", "email starts with priya", "phone numbers starting with +971".
-    const textField = sense(item, 'textfield')?.field ?? (['email', 'email address', 'emails', 'email id'].includes(item.words) ? 'email' : undefined);
-    const textOp = sense(items[i + 1], 'textop');
-    if (textField && textOp) {
-      let k = i + 2;
-      const taken: Item[] = [];
-      while (k < end && !(has(items[k], 'join') && items[k].token?.type !== 'sign') && !(items[k].token?.type === 'sign' && !['+', '-', '@', '_'].includes(items[k].words))) taken.push(items[k++]);
-      if (taken.length) {
-        const value = taken.map((x, n) => (n > 0 && x.tokens[0].start === taken[n - 1].tokens.at(-1)!.end ? '' : ' ') + x.tokens.map((t) => t.text).join(' ')).join('').trim();
-        add(withNeg(f(textField, textOp.op, value)), i, k, negItems);
-        i = k - 1;
-        continue;
-      }
-    }
-    // Tags: "tagged wholesale", "tagged loyalty or newsletter", "with the loyalty tag", "tag = app-user", "the wholesale
-    // and festive-shopper tags", or a tag alone in its clause ("… but not loyalty", "Segment: Mumbai | loyalty").
-    const alone = (k: number) => items.slice(start, end).every((x, n) => start + n === k || x.used || isFiller(x) || x.token?.type === 'sign' || has(x, 'neg'));
-    const tagAt = (k: number) => !!items[k] && ctx.grounding.tags.has(items[k].words) && !items[k].used;
-    let first = -1;
-    if (flag?.flag === 'tag') {
-      let k = i + 1;
-      while (['=', ':', 'is', 'are', 'as'].includes(items[k]?.words ?? '')) k++;
-      if (tagAt(k)) first = k;
-      else {
-        // The list before "tags": walk back over "and", "or", commas.
-        let b = i - 1;
-        while (tagAt(b) && (b - 1 < start || !['and', 'or', ',', '&'].includes(items[b - 1]?.words ?? '') || !tagAt(b - 2))) break;
-        while (tagAt(b - 2) && ['and', 'or', ',', '&'].includes(items[b - 1]?.words ?? '')) b -= 2;
-        if (tagAt(b)) first = b;
-      }
-    } else if (tagAt(i) && (has(items[i + 1], 'people') || items[i + 1]?.words === 'members' || items[i - 1]?.words === 'in' || alone(i))) first = i;
-    if (first >= 0) {
-      const list = listOf(items, first, end, (x) => (x.used ? undefined : ctx.grounding.tags.get(x.words)));
-      const values = list.values as string[];
-      const rule = values.length === 1 ? f('tags', 'contains', values[0]) : list.join === 'or' ? f('tags', 'in', values) : { all: values.map((v) => f('tags', 'contains', v)) };
-      const from = Math.min(first, i);
-      let to = Math.max(list.to, i + 1);
-      if (sense(items[to], 'flag')?.flag === 'tag' || has(items[to], 'people')) to++;
-      const tagNeg = negatedAt(from);
-      add(tagNeg >= 0 ? not(rule) : rule, from, to, tagNeg >= 0 ? [items[tagNeg]] : []);
-      i = to - 1;
-      continue;
-    }
-    // Email domains: "gmail users", "@gmail.com or @tcs.com", "gmail or outlook.com users".
-    if (item.token?.type === 'domain' && !ctx.grounding.domains.includes(item.words) && !item.used) {
-      out.asks.push({ words: item.words, question: ctx.grounding.domains.length ? `No customer has an email address at ${item.words}.${suggest(ctx.grounding.domains.slice(0, 3))}` : `This data holds no email addresses, so I cannot look for ${item.words}.` });
-      item.used = true;
-      continue;
-    }
-    const domainOf = (x: Item) => (x.token?.type === 'domain' ? x.words : ctx.grounding.domain(x.words.replace(/^@/, '')));
-    const domain = domainOf(item);
-    if (domain) {
-      const list = listOf(items, i, end, (x) => (x.words === '@' ? undefined : domainOf(x)), true);
-      const after = items[list.to];
-      const marked = item.token?.type === 'domain' || ['@', 'on', 'using', 'use'].includes(items[i - 1]?.words ?? '') || sense(after, 'flag')?.flag === 'email_users' || has(after, 'people')
-        || items.slice(start, end).every((x) => x === item || x.used || isFiller(x) || x.token?.type === 'sign');
-      if (marked) {
-        const values = list.values as string[];
-        const to = sense(after, 'flag')?.flag === 'email_users' || has(after, 'people') ? list.to + 1 : list.to;
-        add(withNeg(values.length === 1 ? f('email_domain', 'equals', values[0]) : f('email_domain', 'in', values)), i, to, negItems);
-        i = to - 1;
-        continue;
-      }
-    }
-  }
-}
-
-/** A country's adjective stands for the country before a word for people, also at the head of a list of them. */
-function demonymUsed(items: Item[], i: number, end: number) {
-  // "Canadians", "Brits": the plural names the people themselves.
-  if (/[^s]s$/.test(items[i].words)) return true;
-  let k = i + 1;
-  while (k + 1 < end && ['or', 'and', ',', '/'].includes(items[k].words) && items[k + 1].demonym) k += 2;
-  return has(items[k], 'people') || ['are', 'is'].includes(items[i - 1]?.words ?? '');
-}
-
-/**
- * A list of names of one kind starting at items[from]: "loyalty or newsletter", "@infosys.com or @tcs.com". Returns
- * the values, how they were joined, and where the list ends.
- */
-function listOf(items: Item[], from: number, end: number, name: (x: Item) => string | undefined, skipAt = false) {
-  const values = [name(items[from])];
-  let join: 'and' | 'or' = 'or';
-  let k = from + 1;
-  for (;;) {
-    let next = k;
-    if (!['or', 'and', ',', '/', 'and/or'].includes(items[next]?.words ?? '')) break;
-    const joinWord = items[next].words;
-    next++;
-    if (skipAt && items[next]?.words === '@') next++;
-    const value = next < end ? name(items[next]) : undefined;
-    if (!value) break;
-    if (joinWord === 'and') join = 'and';
-    values.push(value);
-    k = next + 1;
-  }
-  return { values, join, to: k };
-}
-
-function placeRule(listed: { field: 'city' | 'country'; value: string; city?: string }[]): RuleJson {
-  // Among cities, a name that is a city and a country (Singapore) is the city.
-  const places = listed.some((p) => p.field === 'city') ? listed.map((p) => (p.city ? { field: 'city' as const, value: p.city } : p)) : listed;
-  const byField = (field: 'city' | 'country') => [...new Set(places.filter((p) => p.field === field).map((p) => p.value))];
-  const parts = (['city', 'country'] as const).map((field) => ({ field, values: byField(field) })).filter((p) => p.values.length)
-    .map((p) => (p.values.length === 1 ? f(p.field, 'equals', p.values[0]) : f(p.field, 'in', p.values)));
-  return parts.length === 1 ? parts[0] : { any: parts };
-}
-
-// Kinds of words that only connect or qualify: left over, they change nothing a person meant.
-const functionKinds = new Set(['filler', 'people', 'join', 'prep', 'recent', 'currency', 'edge', 'scale', 'everyone', 'textfield']);
-const ignorable = (i: Item) => i.words === 'a' || i.words === 'an' || i.words === '=' || i.senses.some((s) => s.kind === 'people' || s.kind === 'filler' || s.kind === 'flag' && s.flag === 'email_users')
-  || i.senses.length > 0 && i.senses.every((s) => functionKinds.has(s.kind));
-
-/** Items no condition took that still carry meaning: what the parser must ask about rather than ignore. */
-export function leftover(items: Item[]): Item[] {
-  // "Only" and "just" add nothing where no figure took them ("but only in Bengaluru").
-  return items.filter((i) => !i.used && !(i.token?.type === 'sign') && !isFiller(i) && !ignorable(i) && !['only', 'just'].includes(i.words) || !i.used && has(i, 'neg') && !has(i, 'filler'));
-}

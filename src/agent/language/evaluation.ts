@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { generateDemoData } from '../../db/seed/demo-data.js';
 import { readRequest, type ChatRequest } from '../offline/request-grammar.js';
-import type { ParseContext } from './clause.js';
+import type { ParseContext } from './conditions.js';
 import { Grounding } from './grounding.js';
 import type { RuleJson } from './rule-json.js';
 import { canonicalRule } from './rule-equivalence.js';

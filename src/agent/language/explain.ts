@@ -1,7 +1,7 @@
 import { describeClause } from '../../crm/segments/rule-sentence.js';
 import { parseRule } from '../../crm/segments/rule-parser.js';
 import { parseAudience } from './audience-parser.js';
-import type { ParseContext } from './clause.js';
+import type { ParseContext } from './conditions.js';
 
 /**
  * Which words produced which condition, and what was corrected, defined, asked or left unknown: one line each. Tests

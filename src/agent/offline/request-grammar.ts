@@ -1,6 +1,6 @@
 import type { Recurrence } from '../../crm/automations/recurrence.js';
 import { parseAudience, type AudienceParse, type RankBy } from '../language/audience-parser.js';
-import type { ParseContext } from '../language/clause.js';
+import type { ParseContext } from '../language/conditions.js';
 import type { RuleJson } from '../language/rule-json.js';
 import { readRecurrence } from './recurrence-words.js';
 import { readJourney } from './journey-words.js';
