@@ -1,5 +1,5 @@
 import { readClause } from './clause.js';
-import type { Ask, Carry, Condition, ParseContext } from './conditions.js';
+import { suggest, type Ask, type Carry, type Condition, type ParseContext } from './conditions.js';
 import { leftover } from './leftover.js';
 import { has, isFiller, productWord, readItems, sense, type Correction, type Item } from './items.js';
 import type { Join } from './lexicon.js';
@@ -304,9 +304,6 @@ function cancelDoubleNegation(items: Item[]): Item[] {
   return out;
 }
 
-function suggest(names: string[]) {
-  return names.length ? ` Did you mean ${names.map((n) => `"${n}"`).join(', ')}?` : '';
-}
 
 function isJoin(items: Item[], i: number, ctx: ParseContext) {
   const item = items[i];
