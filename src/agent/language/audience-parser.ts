@@ -278,10 +278,11 @@ function claimProductNames(items: Item[], ctx: ParseContext) {
     for (let to = Math.min(items.length, k + 8); to > k + 1; to--) {
       const run = items.slice(k, to);
       if (!afterBuying && !buyer(items[to])) continue;
-      if (!run.some((x) => x.token?.type === 'number' || has(x, 'join')) || run.some((x) => x.token?.type === 'sign' && x.words !== '-' || x.used)) continue;
+      const numeric = (x: Item) => x.token?.type === 'number' || has(x, 'number') && !['a', 'an'].includes(x.words);
+      if (!run.some((x) => numeric(x) || has(x, 'join')) || run.some((x) => x.token?.type === 'sign' && x.words !== '-' || x.used)) continue;
       if (ctx.grounding.productMatches(run.map(productWord).join(' ')).count > 0) {
         for (const x of run) {
-          if (x.token?.type === 'number') x.used = true;
+          if (numeric(x)) x.used = true;
           if (has(x, 'join')) x.inName = true;
         }
         k = to - 1;

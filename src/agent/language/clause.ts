@@ -174,8 +174,9 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
       continue;
     }
     if (best) best.values.push(v);
-    // A bare number that reads as a year ("2025") is not an amount: left unread, it is asked about.
-    else if (v.value.kind === 'quantity' && !v.value.q.money && !v.value.unit && !v.value.op && /^(19|20)\d\d$/.test(String(v.value.q.value))) continue;
+    // A bare number that reads as a year ("2025"), or a small number with nothing to say what it counts ("the LOVE
+    // one"), is not a figure of anything: left unread, it is asked about.
+    else if (v.value.kind === 'quantity' && !v.value.q.money && !v.value.unit && !v.value.op && !v.value.upper && (/^(19|20)\d\d$/.test(String(v.value.q.value)) || v.value.q.value < 100)) continue;
     else if (!heads.length && v.value.kind !== 'quantity' || !heads.length && v.value.kind === 'quantity' && (v.value.unit || !v.value.q.money && v.value.q.value < 100)) {
       // No word says what the figure is about: an order, for counts and times ("2+ orders in September").
       if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity') {

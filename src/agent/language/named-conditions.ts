@@ -23,10 +23,17 @@ export function readSelfContained(items: Item[], start: number, end: number, ctx
         places.push(items[k].place ?? items[k].demonym!);
         k++;
       }
-      const rule = placeRule(places);
+      let rule = placeRule(places);
+      // "Isn't a Delhi VIP": the negation covers the place and the description said with it.
+      const described = sense(items[k], 'label') && !items[k].used ? readLabel(sense(items[k], 'label')!.label, items[k].words, ctx.vocabulary, ctx.currency) : null;
       const before = items[i - 1]?.words === 'the' ? i - 2 : i - 1;
       const outside = has(items[before], 'outside') ? before : items[before]?.words === 'in' && has(items[before - 1], 'neg') ? before - 1 : -1;
       const neg = outside >= 0 ? outside : negatedAt(i);
+      if (described && neg >= 0 && outside < 0) {
+        rule = { all: [rule, described.rules] };
+        if (described.definition) out.definitions.push(described.definition);
+        k++;
+      }
       add(neg >= 0 ? not(rule) : rule, i, k, neg >= 0 ? [items[neg]] : []);
       i = k - 1;
       continue;

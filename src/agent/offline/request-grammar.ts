@@ -159,7 +159,9 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
 
   // A follow-up to the audience just counted: "only those in Mumbai", "exclude the unsubscribed", "what about 60 days?".
   // "What about customers in Chandigarh who …" names a whole audience: a new question, not a change to the last.
-  const freshWhatAbout = /^\s*(?:what|how) about\s+(?:the\s+|our\s+|all\s+)?(?:customers|people|shoppers|buyers|users|clients)\b/i.test(text);
+  // So does "only the Chennai and Kochi customers who …": a whole description, with its own word for customers.
+  const freshWhatAbout = /^\s*(?:what|how) about\s+(?:the\s+|our\s+|all\s+)?(?:customers|people|shoppers|buyers|users|clients)\b/i.test(text)
+    || /^\s*only\s+(?:the|our)\s+[\w\s,&-]{1,60}?\b(?:customers|people|shoppers|buyers|users|clients)\b/i.test(text);
   const mode = freshWhatAbout ? null : followUpMode(text);
   if (mode) {
     const reading = parseAudience(followUpBody(text), ctx);
