@@ -323,7 +323,7 @@ function isJoin(items: Item[], i: number, ctx: ParseContext) {
     const a = items[i - 1]?.place ?? items[i - 1]?.demonym;
     const b = items[k]?.place ?? items[k]?.demonym;
     // "Not in Jaipur, or in Jaipur with …" and "either in Lucknow, or in Jaipur and …" are two descriptions, not a list.
-    return a?.value === b?.value || items.slice(Math.max(0, i - 4), i).some((x) => x.words === 'either');
+    return a?.value === b?.value || item.words === ',' && items.slice(Math.max(0, i - 4), i).some((x) => x.words === 'either');
   };
   if (['or', 'and', ',', '/', 'and/or', '&'].includes(item.words) && (items[i - 1]?.place || items[i - 1]?.demonym) && placeFollows(items, i + 1) && !sameOrChoice(placeFollows(items, i + 1))) return false;
   if (item.words === ',' && items[i + 1]?.words === 'or' && items[i + 2]?.place && items[i - 1]?.place) return false;

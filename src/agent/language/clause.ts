@@ -108,8 +108,10 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
       }
       continue;
     }
+    // "Bought neither earbuds nor a smartwatch": the negation sits after the verb.
+    if ((head === 'buy' || head === 'order') && items[i + 1]?.words === 'neither' && at.neg < 0) at.neg = i + 1;
     if (head === 'buy' || head === 'order') {
-      let product = readProduct(items, i + 1, end, ctx.grounding, inValue);
+      let product = readProduct(items, at.neg === i + 1 ? i + 2 : i + 1, end, ctx.grounding, inValue);
       // "Kurta sets bought in October": the product may come before the word for buying.
       if (!(product && 'value' in product) && head === 'buy') product = productBefore(items, start, i, ctx.grounding, inValue) ?? product;
       if (product && 'value' in product) {

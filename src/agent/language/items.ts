@@ -57,7 +57,7 @@ const calendarWords = ['january', 'february', 'march', 'april', 'june', 'july', 
 /** Tokens, typos corrected where one known word is near enough, then grouped into items. */
 export function readItems(text: string, grounding: Grounding): { items: Item[]; corrections: Correction[] } {
   // Quotation marks only mark out names ("Mumbai", "saree"); the names are read the same without them.
-  const tokens = splitKnownParts(tokenize(text).filter((t) => t.norm !== '"'), grounding);
+  const tokens = joinSplitWords(splitKnownParts(tokenize(text).filter((t) => t.norm !== '"'), grounding), grounding);
   const corrections: Correction[] = [];
   for (const t of tokens) {
     if (t.type !== 'word' || /\d/.test(t.norm)) continue;
@@ -93,6 +93,13 @@ export function readItems(text: string, grounding: Grounding): { items: Item[]; 
   const items: Item[] = [];
   for (let i = 0; i < tokens.length;) {
     const previous = items.at(-1)?.words;
+    // "Neither A nor B": "nor" joins with the negation carried ("and not").
+    if (tokens[i].norm === 'nor') {
+      items.push({ tokens: [tokens[i]], words: 'and', senses: lexicon.get('and')!.find((e) => e.words.length === 1)!.senses });
+      items.push({ tokens: [tokens[i]], words: 'not', senses: lexicon.get('not')!.find((e) => e.words.length === 1)!.senses });
+      i++;
+      continue;
+    }
     // "w/" and "w/o", as people write "with" and "without".
     if (tokens[i].norm === 'w' && tokens[i + 1]?.norm === '/') {
       const without = tokens[i + 2]?.norm === 'o';
@@ -176,3 +183,19 @@ function splitKnownParts(tokens: Token[], grounding: Grounding): Token[] {
 
 /** An item as a product's description spells it: a size keeps its unit ("5l", "250g"). */
 export const productWord = (item: Item) => (item.token?.type === 'number' ? item.token.text.toLowerCase() : item.words);
+
+/** "smart watch", "ear buds": two words the catalogue writes as one ("smartwatch", "earbuds"). */
+function joinSplitWords(tokens: Token[], grounding: Grounding): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const next = tokens[i + 1];
+    const joined = next && tokens[i].type === 'word' && next.type === 'word' ? tokens[i].norm + next.norm : '';
+    if (joined && !grounding.isProductWord(tokens[i].norm) && grounding.isProductWord(joined)) {
+      out.push({ ...tokens[i], text: `${tokens[i].text} ${next.text}`, norm: joined, end: next.end });
+      i++;
+      continue;
+    }
+    out.push(tokens[i]);
+  }
+  return out;
+}

@@ -120,9 +120,12 @@ export function readSelfContained(items: Item[], start: number, end: number, ctx
     const alone = (k: number) => items.slice(start, end).every((x, n) => start + n === k || x.used || isFiller(x) || x.token?.type === 'sign' || has(x, 'neg'));
     const tagAt = (k: number) => !!items[k] && ctx.grounding.tags.has(items[k].words) && !items[k].used;
     let first = -1;
+    let neitherAt = -1;
     if (flag?.flag === 'tag') {
       let k = i + 1;
-      while (['=', ':', 'is', 'are', 'as'].includes(items[k]?.words ?? '')) k++;
+      while (['=', ':', 'is', 'are', 'as', 'neither'].includes(items[k]?.words ?? '')) k++;
+      // "Tagged neither wholesale nor festive-shopper": the first tag is negated too.
+      if (items[k - 1]?.words === 'neither') neitherAt = k - 1;
       if (tagAt(k)) first = k;
       else {
         // The list before "tags": walk back over "and", "or", commas.
@@ -139,7 +142,7 @@ export function readSelfContained(items: Item[], start: number, end: number, ctx
       const from = Math.min(first, i);
       let to = Math.max(list.to, i + 1);
       if (sense(items[to], 'flag')?.flag === 'tag' || has(items[to], 'people')) to++;
-      const tagNeg = negatedAt(from);
+      const tagNeg = neitherAt >= 0 ? neitherAt : negatedAt(from);
       add(tagNeg >= 0 ? not(rule) : rule, from, to, tagNeg >= 0 ? [items[tagNeg]] : []);
       i = to - 1;
       continue;
