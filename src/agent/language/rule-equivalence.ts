@@ -29,15 +29,15 @@ function canon(rule: RuleJson, products?: string[]): unknown {
     // Neither A nor B: not (A or B) is (not A) and (not B).
     if (inner && Array.isArray(inner.any)) return canon({ all: (inner.any as RuleJson[]).map((r) => ({ not: r })) }, products);
     if (inner && Array.isArray(inner.all)) return canon({ any: (inner.all as RuleJson[]).map((r) => ({ not: r })) }, products);
-    // Not one of a list is none of them: "neither Chennai nor Kochi".
-    if (inner?.op === 'in' && Array.isArray(inner.value)) {
-      const op = inner.field === 'tags' ? 'contains' : 'equals';
-      return canon({ all: (inner.value as string[]).map((v) => ({ not: { field: inner.field, op, value: v } })) }, products);
-    }
     if (inner?.field === 'unsubscribed' && inner.op === 'is') return { ...inner, value: !inner.value };
     if (inner?.field && (inner.op === 'eq' || inner.op === 'neq')) return { ...inner, op: inner.op === 'eq' ? 'neq' : 'eq' };
     if (inner?.field && (inner.op === 'is_set' || inner.op === 'is_empty')) return { ...inner, op: inner.op === 'is_set' ? 'is_empty' : 'is_set' };
     return { not: inner };
+  }
+  // One of a list is any of its values ("in Chennai or Kochi"), so "not one of them" is none of them.
+  if (rule.field && rule.op === 'in' && Array.isArray(rule.value) && rule.value.length > 1) {
+    const op = rule.field === 'tags' ? 'contains' : 'equals';
+    return canon({ any: (rule.value as string[]).map((value) => ({ field: rule.field, op, value })) }, products);
   }
   if (rule.field) return field(rule);
   if (rule.bought) {
