@@ -1,7 +1,7 @@
 import { readClause } from './clause.js';
 import { suggest, type Ask, type Carry, type Condition, type ParseContext } from './conditions.js';
 import { leftover } from './leftover.js';
-import { has, isFiller, productWord, readItems, sense, type Correction, type Item } from './items.js';
+import { has, isBuyerWord, isBuyingWord, isFiller, productWord, readItems, sense, type Correction, type Item } from './items.js';
 import type { Join } from './lexicon.js';
 import { readLabel } from './labels.js';
 import type { RuleJson } from './rule-json.js';
@@ -128,9 +128,11 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
     const previous = clauses[clauses.indexOf(clause) - 1];
     // "Didn't get campaign 31 or campaign 32": the negation covers the second of the same kind (neither).
     const before = previous?.conditions?.at(-1)?.rule as { not?: Record<string, unknown> } | undefined;
-    const kindOf = (r: Record<string, unknown> | undefined) => (r && ('received' in r || 'bought' in r) ? Object.keys(r).join() : `other:${Math.random()}`);
+    // Only for things named in lists (campaigns, products); a place or a figure after "or" is its own description.
+    const kindOf = (r: Record<string, unknown> | undefined) => (r && ('received' in r || 'bought' in r) ? Object.keys(r).join() : null);
+    const carriedKind = kindOf(before?.not);
     const ownVerb = items.slice(clause.start, clause.end).some((x) => has(x, 'head') || has(x, 'flag'));
-    if (clause.join === 'or' && !ownVerb && before?.not && reading.conditions.length === 1 && !('not' in reading.conditions[0].rule) && kindOf(before.not) === kindOf(reading.conditions[0].rule)) {
+    if (clause.join === 'or' && !ownVerb && carriedKind && reading.conditions.length === 1 && kindOf(reading.conditions[0].rule) === carriedKind) {
       reading.conditions[0] = { ...reading.conditions[0], rule: { not: reading.conditions[0].rule } };
       clause.conditions = reading.conditions;
       clause.join = 'and';
@@ -269,15 +271,13 @@ function claimTextValues(items: Item[]) {
  * that the catalogue holds claims its numbers (not figures) and its joining words (not joins).
  */
 function claimProductNames(items: Item[], ctx: ParseContext) {
-  const buyer = (x: Item | undefined) => !!x && has(x, 'people') && /^(buyers?|purchasers?|shoppers?|lovers?|fans?|owners?)$/.test(x.words);
   const opener = (x: Item) => !x.senses.length || ctx.grounding.isProductWord(x.words) && !x.senses.some((s) => ['prep', 'join', 'cmp', 'neg', 'recent', 'filler', 'people'].includes(s.kind));
   for (let k = 0; k < items.length; k++) {
-    let afterBuying = k > 0 && items[k - 1].senses.some((s) => s.kind === 'head' && (s.head === 'buy' || s.head === 'order'));
-    if (!afterBuying && k > 1 && ['a', 'an', 'the', 'some', 'any'].includes(items[k - 1].words)) afterBuying = items[k - 2].senses.some((s) => s.kind === 'head' && (s.head === 'buy' || s.head === 'order'));
+    const afterBuying = isBuyingWord(items[k - 1]) || ['a', 'an', 'the', 'some', 'any'].includes(items[k - 1]?.words ?? '') && isBuyingWord(items[k - 2]);
     if (!opener(items[k]) && items[k].token?.type !== 'number') continue;
     for (let to = Math.min(items.length, k + 8); to > k + 1; to--) {
       const run = items.slice(k, to);
-      if (!afterBuying && !buyer(items[to])) continue;
+      if (!afterBuying && !isBuyerWord(items[to])) continue;
       const numeric = (x: Item) => x.token?.type === 'number' || has(x, 'number') && !['a', 'an'].includes(x.words);
       if (!run.some((x) => numeric(x) || has(x, 'join')) || run.some((x) => x.token?.type === 'sign' && x.words !== '-' || x.used)) continue;
       if (ctx.grounding.productMatches(run.map(productWord).join(' ')).count > 0) {

@@ -1,4 +1,5 @@
-import { has, isFiller, productWord, sense, type Item } from './items.js';
+import { has, isBuyerWord, isFiller, productWord, sense, type Item } from './items.js';
+import { nextDay } from '../../crm/time/time-zone.js';
 import { readLabel } from './labels.js';
 import type { Head, Op } from './lexicon.js';
 import { dayBefore, periodDays, type Period } from './quantities.js';
@@ -23,7 +24,7 @@ function dated(field: string, v: Value, today: string): RuleJson | null {
   }
   if (v.kind !== 'span') return null;
   if (v.prep === 'before') return f(field, 'before', v.span.first);
-  if (v.prep === 'until') return f(field, 'before', nextDayOf(spanEnd(v)));
+  if (v.prep === 'until') return f(field, 'before', nextDay(spanEnd(v)));
   if (v.prep === 'after') return f(field, 'after', spanEnd(v));
   if (v.prep === 'since') return v.until ? f(field, 'between', [v.span.first, v.until.last]) : f(field, 'after', dayBefore(v.span.first));
   // "This year", "this month": from its first day to today, which is "after the day before".
@@ -129,7 +130,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
   }
   // "Kurta buyers", "paper chain kit buyers from the last 3 months": a product named before a word for its buyers.
   for (let i = start; i < end; i++) {
-    if (items[i].used || !has(items[i], 'people') || !/^(buyers?|purchasers?|shoppers?|lovers?|fans?|owners?)$/.test(items[i].words)) continue;
+    if (items[i].used || !isBuyerWord(items[i])) continue;
     for (let from = Math.max(start, i - 6); from < i; from++) {
       const run = items.slice(from, i);
       const long = run.length >= 2;
@@ -330,7 +331,7 @@ function headCondition(h: { i: number; head: Head; product?: { value: string; sk
       // "Zero orders in 7 months": a count of none in a time is silence.
       if (times && times.n === 0 && !times.upper && (!times.op || times.op === 'eq') && time) {
         if (time.kind === 'period') return { rule: silence(time.p), negatable: false };
-        if (time.prep === 'since' || time.prep === 'after') return { rule: f('last_order_date', 'before', time.prep === 'after' ? nextDayOf(spanEnd(time)) : time.span.first), negatable: false };
+        if (time.prep === 'since' || time.prep === 'after') return { rule: f('last_order_date', 'before', time.prep === 'after' ? nextDay(spanEnd(time)) : time.span.first), negatable: false };
         return { rule: { not: { ordered: spanBounds(time, ctx.today) } }, negatable: false };
       }
       // "Not placed an order on or after 1 March" (the sentence writer's words) is the plain negation; "haven't
@@ -376,10 +377,9 @@ const orderCount = (c: { n: number; op?: Op; upper?: number }) => (c.upper !== u
 const spanBounds = (v: Extract<Value, { kind: 'span' }>, today: string) => {
   if (v.prep === 'before') return { to: dayBefore(v.span.first) };
   if (v.prep === 'until') return { to: spanEnd(v) };
-  if (v.prep === 'after') return { from: nextDayOf(spanEnd(v)) };
+  if (v.prep === 'after') return { from: nextDay(spanEnd(v)) };
   if (v.prep === 'since' && !v.until) return { from: v.span.first };
   if (!v.until && v.span.last === today) return { from: v.span.first };
   return { from: v.span.first, to: spanEnd(v) };
 };
-const nextDayOf = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { generateDemoData } from '../../db/seed/demo-data.js';
-import { readRequest, type ChatRequest } from '../offline/request-grammar.js';
+import { EVERYONE_RULE, readRequest, type ChatRequest } from '../offline/request-grammar.js';
 import type { ParseContext } from './conditions.js';
 import { Grounding } from './grounding.js';
 import type { RuleJson } from './rule-json.js';
@@ -62,7 +62,7 @@ export async function retailVocabulary(file: string): Promise<Vocabulary> {
 
 export const contextOf = (vocabulary: Vocabulary, today: string): ParseContext => ({ today, grounding: new Grounding(vocabulary), vocabulary, currency: 'INR' });
 
-const EVERYONE = canonicalRule({ field: 'order_count', op: 'gte', value: 0 });
+const EVERYONE = canonicalRule(EVERYONE_RULE);
 
 /**
  * The verdict on one request: exact (the rule, ranking or profile asked for, or a question where one was due),

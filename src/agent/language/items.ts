@@ -199,3 +199,9 @@ function joinSplitWords(tokens: Token[], grounding: Grounding): Token[] {
   }
   return out;
 }
+
+/** A word for buying or ordering ("bought", "ordered"), after which a product may be named. */
+export const isBuyingWord = (item: Item | undefined) => !!item?.senses.some((s) => s.kind === 'head' && (s.head === 'buy' || s.head === 'order'));
+
+/** A word for the people who buy something ("kurta buyers", "tea lovers"), before which a product may be named. */
+export const isBuyerWord = (item: Item | undefined) => has(item, 'people') && /^(buyers?|purchasers?|shoppers?|lovers?|fans?|owners?)$/.test(item!.words);

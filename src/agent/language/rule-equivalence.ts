@@ -1,4 +1,6 @@
+import { nextDay } from '../../crm/time/time-zone.js';
 import { singular } from './grounding.js';
+import { dayBefore } from './quantities.js';
 import type { RuleJson } from './rule-json.js';
 
 /**
@@ -54,15 +56,14 @@ function canon(rule: RuleJson, products?: string[]): unknown {
     if (o.withinDays && !o.from && !o.to && !o.atLeast) return field({ field: 'last_order_date', op: 'within_last', value: { amount: o.withinDays, unit: 'days' } });
     if (!o.withinDays && !o.from && !o.to && !o.atLeast) return field({ field: 'order_count', op: 'gte', value: 1 });
     // An order on or after a day is a last order after the day before; on or before, a first order before the next.
-    if (!o.withinDays && !o.atLeast && o.from && !o.to) return field({ field: 'last_order_date', op: 'after', value: shiftDay(o.from as string, -1) });
-    if (!o.withinDays && !o.atLeast && o.to && !o.from) return field({ field: 'first_order_date', op: 'before', value: shiftDay(o.to as string, 1) });
+    if (!o.withinDays && !o.atLeast && o.from && !o.to) return field({ field: 'last_order_date', op: 'after', value: dayBefore(o.from as string) });
+    if (!o.withinDays && !o.atLeast && o.to && !o.from) return field({ field: 'first_order_date', op: 'before', value: nextDay(o.to as string) });
     return { ordered: sorted(o) };
   }
   if (rule.deliveryFailed) return { deliveryFailed: sorted(rule.deliveryFailed as Record<string, unknown>) };
   return rule;
 }
 
-const shiftDay = (day: string, by: number) => new Date(Date.parse(`${day}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
 const isGroup = (c: unknown, kind: string) => !!c && typeof c === 'object' && Array.isArray((c as Record<string, unknown>)[kind]);
 const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 

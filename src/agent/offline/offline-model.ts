@@ -6,7 +6,7 @@ import { isToolName } from '../../tools/catalogue.js';
 import { launchCampaign, planCampaign } from '../../tools/campaign-tools.js';
 import { createSegment, previewSegment } from '../../tools/segment-tools.js';
 import { rankCustomers } from '../../tools/customer-tools.js';
-import { readRequest } from './request-grammar.js';
+import { EVERYONE_RULE, readRequest } from './request-grammar.js';
 import { Grounding } from '../language/grounding.js';
 import { emptyVocabulary, type Vocabulary } from '../language/vocabulary.js';
 
@@ -56,7 +56,7 @@ function memoryOf(earlier: LanguageModelV4Prompt): Memory {
     if (call.error || call.denied) continue;
     if ((call.toolName === previewSegment.name || call.toolName === createSegment.name) && call.input?.rules) memory.rules = call.input.rules;
     // After a ranking, "them" is who was ranked: the rule it narrowed by, or everyone.
-    if (call.toolName === rankCustomers.name) memory.rules = call.input?.rules ?? { field: 'order_count', op: 'gte', value: 0 };
+    if (call.toolName === rankCustomers.name) memory.rules = call.input?.rules ?? EVERYONE_RULE;
     if (call.toolName === planCampaign.name && call.output) {
       if (call.input?.rules) memory.rules = call.input.rules;
       memory.approvalId = call.output.approval?.id;

@@ -118,7 +118,8 @@ function personName(reading: AudienceParse, cue: boolean): string | undefined {
 }
 
 const understoodOf = (reading: AudienceParse): Understood => ({ corrections: reading.corrections, definitions: reading.definitions, everyone: reading.everyone });
-const EVERYONE_RULE: RuleJson = { field: 'order_count', op: 'gte', value: 0 };
+/** Every customer, as a rule: what "everyone" and a ranking with no narrowing condition stand for. */
+export const EVERYONE_RULE: RuleJson = { field: 'order_count', op: 'gte', value: 0 };
 
 /** Reads one chat message. `ctx` holds today (YYYY-MM-DD where the business is) and the data's names. */
 export function readRequest(message: string, ctx: ParseContext): ChatRequest {
