@@ -140,7 +140,7 @@ describe('the agent with the offline model, over /api/chat', () => {
     const turn = await chatTurn(crm.url, analyst.token, newConversation(), { text: 'send an email to customers in Mumbai saying "Hi there"' });
     const launch = toolCalls(turn.chunks).find((c) => c.toolName === 'launch_campaign')!;
     expect(launch.denied).toBe(true);
-    expect(turn.text).toMatch(/does not allow campaigns.launch/);
+    expect(turn.text).toMatch(/does not allow campaigns.send/);
     expect(await sentCount(crm)).toBe(before);
   });
 

@@ -77,7 +77,7 @@ describe('the MCP server over Streamable HTTP', () => {
     const planned = await plan((await connect(crm.url, marketer.token)).client);
     const result = await client.callTool({ name: 'launch_campaign', arguments: { approvalId: planned.approval.id } });
     expect(result.isError).toBe(true);
-    expect((result.content as { text: string }[])[0].text).toBe('Your role (analyst) does not allow campaigns.launch.');
+    expect((result.content as { text: string }[])[0].text).toBe('Your role (analyst) does not allow campaigns.send.');
     expect(await messagesOf(planned.campaignId)).toBe(0);
   });
 

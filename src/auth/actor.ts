@@ -1,4 +1,5 @@
 import type { Role } from './roles.js';
+import type { Grant } from './scopes.js';
 
 export const surfaces = ['web', 'api', 'slack', 'mcp', 'cli', 'system'] as const;
 export type Surface = (typeof surfaces)[number];
@@ -13,6 +14,8 @@ export interface Actor {
   role: Role;
   surface: Surface;
   tokenId?: number;
+  /** Present when a token acts (a script or an assistant): no person is there to say yes to a send. */
+  grant?: Grant;
 }
 
 export const systemActor = (surface: Surface = 'system'): Actor => ({ userId: null, email: surface, role: 'admin', surface });

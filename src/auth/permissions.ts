@@ -1,4 +1,5 @@
 import type { Role } from './roles.js';
+import type { Scope } from './scopes.js';
 
 /** Everything a caller may be allowed to do, named the way the audit log and error messages name it. */
 export const actions = [
@@ -12,6 +13,7 @@ export const actions = [
   'campaigns.read',
   'campaigns.plan',
   'campaigns.launch',
+  'campaigns.send',
   'analytics.read',
   'agent.chat',
   'tokens.manage_own',
@@ -22,7 +24,7 @@ export const actions = [
 export type Action = (typeof actions)[number];
 
 const reading: Action[] = ['customers.read', 'imports.read', 'segments.read', 'segments.preview', 'campaigns.read', 'campaigns.plan', 'analytics.read', 'agent.chat', 'tokens.manage_own'];
-const changing: Action[] = ['customers.write', 'imports.write', 'segments.write', 'campaigns.launch'];
+const changing: Action[] = ['customers.write', 'imports.write', 'segments.write', 'campaigns.launch', 'campaigns.send'];
 
 // analyst: reads and previews (a campaign plan is a preview); cannot send or change data.
 // marketer: may also change data and launch campaigns. admin: may also manage people, every token, and read the audit log.
@@ -31,6 +33,12 @@ export const permissionTable: Record<Role, ReadonlySet<Action>> = {
   marketer: new Set([...reading, ...changing]),
   admin: new Set(actions),
 };
+
+/**
+ * The scope a token needs for an action. campaigns.launch covers stopping and cancelling (which send nothing);
+ * campaigns.send is what reaches customers.
+ */
+export const scopeOf = (action: Action): Scope => (action === 'campaigns.send' ? 'send' : reading.includes(action) ? 'read' : 'write');
 
 const rank: Record<Role, number> = { analyst: 0, marketer: 1, admin: 2 };
 

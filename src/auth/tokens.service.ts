@@ -6,12 +6,13 @@ import { ApiToken } from './api-token.entity.js';
 import { authorize } from './authorize.js';
 import { lesserRole, roleAtLeast } from './permissions.js';
 import type { Role } from './roles.js';
+import { defaultScopes, scopesOfRole, scopesWithin, type Scope } from './scopes.js';
 import { hashToken, looksLikeToken, newToken } from './token-format.js';
 import { User } from './user.entity.js';
 import { UserInputError } from './users.service.js';
 
 const publicToken = (t: ApiToken) => ({
-  id: t.id, name: t.name, role: t.role, prefix: t.tokenPrefix, userId: t.user.id,
+  id: t.id, name: t.name, role: t.role, scopes: t.scopes, tools: t.tools ?? null, prefix: t.tokenPrefix, userId: t.user.id,
   createdAt: t.createdAt, lastUsedAt: t.lastUsedAt ?? null, revokedAt: t.revokedAt ?? null,
 });
 
@@ -20,7 +21,7 @@ export class TokensService {
   constructor(private readonly orm: MikroORM, private readonly audit: AuditService) {}
 
   /** Makes a token for a user (the caller when no user is named). The token is returned here and never again. */
-  async create(actor: Actor, input: { userId?: number; role: Role; name?: string }) {
+  async create(actor: Actor, input: { userId?: number; role: Role; name?: string; scopes?: Scope[]; tools?: string[] }) {
     const userId = input.userId ?? actor.userId;
     if (userId === null) throw new UserInputError('Name the user the token is for.');
     authorize(actor, userId === actor.userId ? 'tokens.manage_own' : 'tokens.manage_all');
@@ -30,13 +31,19 @@ export class TokensService {
     if (!roleAtLeast(user.role, input.role)) throw new UserInputError(`${user.email} is ${user.role}; a token cannot carry more (${input.role}).`);
     // A token made through another token can be no stronger than the token that made it.
     if (!roleAtLeast(actor.role, input.role)) throw new UserInputError(`You act as ${actor.role}; you cannot make a ${input.role} token.`);
+    const scopes = input.scopes ?? defaultScopes(input.role);
+    const beyondRole = scopes.filter((s) => !scopesOfRole(input.role).includes(s));
+    if (beyondRole.length) throw new UserInputError(`${input.role === 'analyst' ? 'An' : 'A'} ${input.role} token cannot hold the ${beyondRole.join(' and ')} scope${beyondRole.length > 1 ? 's' : ''}.`);
+    // Likewise for scopes: a script cannot give another script the right to send that it lacks itself.
+    const beyondMaker = actor.grant ? scopes.filter((s) => !actor.grant!.scopes.includes(s)) : [];
+    if (beyondMaker.length) throw new UserInputError(`This token cannot make a token with the ${beyondMaker.join(' and ')} scope it does not hold.`);
     const token = newToken();
     const row = em.create(ApiToken, {
-      user: em.getReference(User, user.id), name: input.name?.trim() || `${input.role} token`, role: input.role,
+      user: em.getReference(User, user.id), name: input.name?.trim() || `${input.role} token`, role: input.role, scopes, tools: input.tools ?? null,
       tokenHash: hashToken(token), tokenPrefix: token.slice(0, 10),
     });
     await em.flush();
-    await this.audit.record(actor, 'token.create', `token:${row.id}`, { forUser: user.email, role: input.role });
+    await this.audit.record(actor, 'token.create', `token:${row.id}`, { forUser: user.email, role: input.role, scopes, tools: input.tools ?? null });
     return { token, ...publicToken(row) };
   }
 
@@ -73,6 +80,7 @@ export class TokensService {
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
       await em.nativeUpdate(ApiToken, { id: row.id }, { lastUsedAt: new Date() });
     }
-    return { userId: user.id, email: user.email, role: lesserRole(row.role, user.role), surface, tokenId: row.id };
+    const role = lesserRole(row.role, user.role);
+    return { userId: user.id, email: user.email, role, surface, tokenId: row.id, grant: { scopes: scopesWithin(row.scopes, role), tools: row.tools ?? null, client: null } };
   }
 }

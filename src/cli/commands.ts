@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { roles, type Role } from '../auth/roles.js';
+import { createTokenBody } from '../auth/token-input.js';
 import { TokensService } from '../auth/tokens.service.js';
 import { UserInputError, UsersService } from '../auth/users.service.js';
 import { migrate } from '../db/database.js';
@@ -22,6 +23,9 @@ export interface Command {
   needsMigratedDatabase?: boolean;
   run(ctx: CliContext, args: string[], out: (line: string) => void): Promise<void>;
 }
+
+/** "a,b , c" as a list; nothing when the option was not given. */
+const listOf = (value: string | undefined) => value?.split(',').map((v) => v.trim()).filter(Boolean);
 
 function role(value: string | undefined, fallback?: Role): Role {
   const chosen = value ?? fallback;
@@ -131,16 +135,17 @@ export const commands: Record<string, Command> = {
     },
   },
   'token create': {
-    usage: 'crm token create --role marketer [--email person@example.com] [--name "nightly import"]',
-    summary: "Create an API token bound to a user (the first admin when no email is given) and a role; it is shown once.",
+    usage: 'crm token create --role marketer [--email person@example.com] [--name "nightly import"] [--scopes read,write,send] [--tools preview_segment,plan_campaign]',
+    summary: "Create an API token bound to a user (the first admin when no email is given) and a role; it is shown once. Without --scopes it reads and writes but cannot send on its own.",
     needsMigratedDatabase: true,
     async run(ctx, args, out) {
-      const { values } = parseArgs({ args, options: { role: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' } } });
+      const { values } = parseArgs({ args, options: { role: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, tools: { type: 'string' } } });
+      const limits = parseInput(createTokenBody.pick({ scopes: true, tools: true }), { scopes: listOf(values.scopes), tools: listOf(values.tools) });
       const service = users(ctx);
       const owner = values.email ? await service.findByEmail(values.email) : (await service.list(ctx.actor)).find((u) => u.role === 'admin' && !u.disabled);
       if (!owner) throw new UserInputError(values.email ? `There is no user ${values.email}.` : 'There is no admin yet; start the CRM once or create one with `crm user create`.');
-      const created = await tokens(ctx).create(ctx.actor, { userId: owner.id, role: role(values.role), name: values.name });
-      out(`Token ${created.id} for ${owner.email} as ${created.role} (shown only now; revoke with \`crm token revoke ${created.prefix}\`):`);
+      const created = await tokens(ctx).create(ctx.actor, { userId: owner.id, role: role(values.role), name: values.name, ...limits });
+      out(`Token ${created.id} for ${owner.email} as ${created.role}, may ${created.scopes.join(', ')}${created.tools ? ` with only ${created.tools.join(', ')}` : ''} (shown only now; revoke with \`crm token revoke ${created.prefix}\`):`);
       out(created.token);
     },
   },
@@ -150,7 +155,7 @@ export const commands: Record<string, Command> = {
     needsMigratedDatabase: true,
     async run(ctx, _args, out) {
       for (const t of await tokens(ctx).list(ctx.actor, { all: true })) {
-        out(`${String(t.id).padStart(4)}  ${t.prefix}…  ${t.role.padEnd(8)}  user ${t.userId}  ${t.name}${t.revokedAt ? '  (revoked)' : ''}`);
+        out(`${String(t.id).padStart(4)}  ${t.prefix}…  ${t.role.padEnd(8)}  ${t.scopes.join(',').padEnd(15)}  user ${t.userId}  ${t.name}${t.revokedAt ? '  (revoked)' : ''}`);
       }
     },
   },

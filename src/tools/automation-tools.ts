@@ -26,7 +26,7 @@ export const approveAutomation = defineTool({
   input: approveAutomationInput,
   output: z.object({ automationId: z.number(), status: z.literal('active'), nextRunAt: z.string().nullable().describe('A recurring campaign\'s next run; null for a journey') }),
   risk: 'send',
-  permission: 'campaigns.launch',
+  permission: 'campaigns.send',
   execute: ({ approvalId }, { actor, services }) => services.automations.approve(actor, approvalId),
 });
 
@@ -46,7 +46,7 @@ export const resumeAutomation = defineTool({
   input: automationIdInput,
   output: z.object({ automationId: z.number(), status: z.literal('active'), nextRunAt: z.string().nullable() }),
   risk: 'send',
-  permission: 'campaigns.launch',
+  permission: 'campaigns.send',
   execute: ({ automationId }, { actor, services }) => services.automations.resume(actor, automationId),
 });
 

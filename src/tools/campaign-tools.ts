@@ -58,7 +58,8 @@ export const launchCampaign = defineTool({
     scheduledFor: z.string().nullable().describe('When the first message is due, for a scheduled campaign'),
   }),
   risk: 'send',
-  permission: 'campaigns.launch',
+  permission: 'campaigns.send',
+  waitsAs: ({ approvalId }) => approvalId,
   execute: ({ approvalId }, { actor, services }) => services.campaigns.launch(actor, approvalId),
 });
 
@@ -78,7 +79,7 @@ export const rescheduleCampaign = defineTool({
   input: rescheduleInput,
   output: z.object({ campaignId: z.number(), status: z.literal('scheduled'), scheduledFor: z.string().describe('When the first message is now due'), sentence: z.string() }),
   risk: 'send',
-  permission: 'campaigns.launch',
+  permission: 'campaigns.send',
   execute: (input, { actor, services }) => services.campaigns.reschedule(actor, input),
 });
 

@@ -29,5 +29,8 @@ export const toolCatalogue: readonly CrmTool[] = tools as unknown as CrmTool[];
 
 export const toolsByName = new Map<string, CrmTool>(toolCatalogue.map((t) => [t.name, t]));
 
+/** Every tool's name, for schemas that take a list of tools (a token limited to some). */
+export const toolNames = tools.map((t) => t.name) as [ToolName, ...ToolName[]];
+
 /** Whether a name from outside (a URL, an MCP call, a model) is one of the catalogue's. */
 export const isToolName = (name: string): name is ToolName => toolsByName.has(name);

@@ -43,6 +43,8 @@ export interface CrmTool<N extends string = string, I extends z.ZodType = z.ZodT
   permission: Action;
   /** The input field holding a batch of records that the CRM checks one by one, keeping the good ones. */
   checksRecordsItself?: string;
+  /** For a send: the approval a person can open when a token may not send it itself. */
+  waitsAs?(input: z.output<I>): string;
   execute(input: z.output<I>, ctx: ToolContext): Promise<z.input<O>>;
 }
 

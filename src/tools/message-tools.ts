@@ -36,6 +36,6 @@ export const sendTestMessage = defineTool({
   input: testMessageInput,
   output: z.object({ channel: z.string(), to: z.string(), carrier: z.string(), accepted: z.boolean(), answer: z.string().describe('The provider\'s answer, e.g. "250 2.0.0 Ok: queued", or why it was refused') }),
   risk: 'send',
-  permission: 'campaigns.launch',
+  permission: 'campaigns.send',
   execute: (input, { actor, services }) => services.testMessages.send(actor, input),
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../auth/actor.js';
-import { authorize } from '../auth/authorize.js';
+import { authorize, can, OutsideGrant, PermissionDenied } from '../auth/authorize.js';
 import { AnalyticsService } from '../crm/analytics/analytics.service.js';
 import { CampaignsService } from '../crm/campaigns/campaigns.service.js';
 import { CustomersService } from '../crm/customers/customers.service.js';
@@ -52,12 +52,15 @@ export class ToolRunner {
   }
 
   private async runChecked(actor: Actor, tool: CrmTool, rawInput: unknown, signal?: AbortSignal): Promise<unknown> {
-    authorize(actor, tool.permission);
+    // The role first, so that input problems are not told to someone who may not use the tool at all.
+    if (!can(actor, tool.permission)) throw new PermissionDenied(tool.permission, actor.role);
+    if (actor.grant?.tools && !actor.grant.tools.includes(tool.name)) throw new OutsideGrant(tool.name, `This token may only call ${actor.grant.tools.join(', ')}.`);
     // Batches of records are checked record by record by the importer, so one bad record does not refuse the rest.
     const text = findTextProblem(rawInput, [], tool.checksRecordsItself ? (path) => path[0] === tool.checksRecordsItself : undefined);
     if (text) throw new BadInput([text]);
     const input = tool.input.safeParse(rawInput ?? {});
     if (!input.success) throw new BadInput(input.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    authorize(actor, tool.permission, tool.waitsAs?.(input.data));
     const output = await tool.execute(input.data, { actor, services: this.services, signal });
     return tool.output.parse(JSON.parse(JSON.stringify(output)));
   }

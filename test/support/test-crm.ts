@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Actor } from '../../src/auth/actor.js';
+import { scopesOfRole } from '../../src/auth/scopes.js';
 import { TokensService } from '../../src/auth/tokens.service.js';
 import { UsersService } from '../../src/auth/users.service.js';
 import type { Role } from '../../src/auth/roles.js';
@@ -47,7 +48,8 @@ export async function startTestCrm(env: Record<string, string> = {}, chosenPort?
     async person(role, email = `${role}-${++people}@example.com`) {
       const password = `password-${people}-long-enough`;
       const { user } = await app.get(UsersService).create(operator, { email, role, password });
-      const { token } = await app.get(TokensService).create({ ...operator, role: 'admin' }, { userId: user.id, role });
+      // A script its person trusts with everything the role allows, sends included (tests of scopes make their own).
+      const { token } = await app.get(TokensService).create({ ...operator, role: 'admin' }, { userId: user.id, role, scopes: [...scopesOfRole(role)] });
       return { userId: user.id, email, token, password };
     },
     async stop() {

@@ -65,7 +65,7 @@ export async function runDueAutomations(sql: Sql, campaigns: CampaignsService, e
 async function runOnce(sql: Sql, campaigns: CampaignsService, events: EventBus, config: Config, a: Due & { runId: number }) {
   // The automation acts with the approval of the person who approved it, and only while they may still launch.
   const [approver] = await sql.rows<{ role: Role; disabled: boolean }>(`select role, disabled_at is not null as disabled from users where id = $1`, [a.approvedBy]);
-  if (!approver || approver.disabled || !can({ userId: a.approvedBy, email: '', role: approver.role, surface: 'system' }, 'campaigns.launch')) {
+  if (!approver || approver.disabled || !can({ userId: a.approvedBy, email: '', role: approver.role, surface: 'system' }, 'campaigns.send')) {
     const why = `the person who approved it${a.approver ? ` (${a.approver})` : ''} may no longer launch campaigns`;
     await sql.query(`update automation_runs set status = 'held', reason = $2 where id = $1`, [a.runId, `${why}; nothing was sent`]);
     await sql.query(`update automations set status = 'paused', status_reason = $2, next_run_at = null where id = $1`, [a.id, `stopped: ${why}. A marketer or admin must approve it again`]);

@@ -115,7 +115,7 @@ export class AutomationsService {
 
   /** A person's yes: the automation runs from its next due time, as long as nothing changed since the plan. */
   async approve(actor: Actor, approvalId: string) {
-    authorize(actor, 'campaigns.launch');
+    authorize(actor, 'campaigns.send');
     return this.sql.transaction(async (client) => {
       const [approval] = (await client.query<{ automationId: number; hash: string; expiresAt: Date; redeemedAt: Date | null }>(
         `select automation_id as "automationId", definition_hash as hash, expires_at as "expiresAt", redeemed_at as "redeemedAt" from automation_approvals where id = $1 for update`, [approvalId],
@@ -160,7 +160,7 @@ export class AutomationsService {
 
   /** Starts a paused automation again from its next due time (never catching up on the runs it missed). */
   async resume(actor: Actor, automationId: number) {
-    authorize(actor, 'campaigns.launch');
+    authorize(actor, 'campaigns.send');
     const a = await this.find(automationId);
     if (a.status !== 'paused') throw new Conflict(`Automation ${automationId} is ${a.status}; only a paused one can be resumed${a.status === 'draft' ? ' (a draft needs its approval)' : ''}.`);
     const next = a.cron ? nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0] : null;

@@ -160,7 +160,7 @@ export async function advanceEntries(sql: Sql, queue: JobQueue | undefined, conf
   const dayStart = startOfDay(dayIn(new Date(), config.TIME_ZONE), config.TIME_ZONE);
   for (const j of await activeJourneys(sql)) {
     // The journey acts with its approver's approval, only while they may still launch campaigns.
-    if (j.approverDisabled || !j.approverRole || !can({ userId: j.approvedBy, email: '', role: j.approverRole, surface: 'system' }, 'campaigns.launch')) {
+    if (j.approverDisabled || !j.approverRole || !can({ userId: j.approvedBy, email: '', role: j.approverRole, surface: 'system' }, 'campaigns.send')) {
       await stopJourney(sql, j, `the person who approved it${j.approver ? ` (${j.approver})` : ''} may no longer launch campaigns. A marketer or admin must approve it again`);
       continue;
     }

@@ -265,7 +265,7 @@ export class CampaignsService {
    * it says, cancel it and plan it anew. A person approves the move, as they approved the time.
    */
   async reschedule(actor: Actor, input: RescheduleInput) {
-    authorize(actor, 'campaigns.launch');
+    authorize(actor, 'campaigns.send');
     const zone = this.config.TIME_ZONE;
     const sendAt = input.sendAt ? readSendAt(input.sendAt, zone, new Date()) : null;
     return this.sql.transaction(async (client) => {
@@ -300,7 +300,7 @@ export class CampaignsService {
    * customer), marks the approval used and the campaign sending, all in one transaction, then queues delivery.
    */
   async launch(actor: Actor, approvalId: string) {
-    authorize(actor, 'campaigns.launch');
+    authorize(actor, 'campaigns.send', approvalId);
     const launched = await this.sql.transaction(async (client) => {
       const approval = (await client.query(
         `select a.plan, a.expires_at as "expiresAt", a.redeemed_at as "redeemedAt", u.email as "redeemedBy", c.status, c.id as "campaignId"

@@ -31,7 +31,7 @@ export class TestMessagesService {
   constructor(private readonly audit: AuditService, @Inject(CONFIG) private readonly config: Config) {}
 
   async send(actor: Actor, input: TestMessageInput) {
-    authorize(actor, 'campaigns.launch');
+    authorize(actor, 'campaigns.send');
     const route = channelRoutes(this.config)[input.channel];
     if (!route.real) {
       throw new Refused(`Nothing was sent: ${input.channel === 'email' ? 'email' : 'SMS'} goes to ${route.description}. ${input.channel === 'email' ? 'Set SMTP_URL and EMAIL_FROM' : 'Set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM'} to send for real.`);

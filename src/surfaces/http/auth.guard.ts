@@ -3,12 +3,12 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Actor } from '../../auth/actor.js';
 import { CrmError } from '../../crm/errors.js';
-import { authorize, NotSignedIn } from '../../auth/authorize.js';
+import { authorize, NotSignedIn, OutsideGrant } from '../../auth/authorize.js';
 import type { Action } from '../../auth/permissions.js';
 import { SessionsService } from '../../auth/sessions.service.js';
 import { TokensService } from '../../auth/tokens.service.js';
 import { readCookies, SESSION_COOKIE } from './cookies.js';
-import { PUBLIC, REQUIRES } from './decorators.js';
+import { PUBLIC, REQUIRES, SERVES_TOOLS } from './decorators.js';
 
 export class CsrfRejected extends CrmError {
   readonly kind = 'forbidden';
@@ -34,6 +34,9 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const action = this.reflector.getAllAndOverride<Action | undefined>(REQUIRES, targets);
     if (!req.actor) throw new NotSignedIn();
+    if (req.actor.grant?.tools && !this.reflector.getAllAndOverride<boolean>(SERVES_TOOLS, targets)) {
+      throw new OutsideGrant('tools', `This token may only call the tools ${req.actor.grant.tools.join(', ')} (at /api/tools/<name>).`);
+    }
     if (action) authorize(req.actor, action);
     return true;
   }

@@ -5,11 +5,14 @@ import type { Action } from '../../auth/permissions.js';
 
 export const PUBLIC = 'crm:public';
 export const REQUIRES = 'crm:requires';
+export const SERVES_TOOLS = 'crm:serves-tools';
 
 /** Reachable without signing in. */
 export const Public = () => SetMetadata(PUBLIC, true);
 /** The permission a route needs; checked by the guard through authorize(). */
 export const Requires = (action: Action) => SetMetadata(REQUIRES, action);
+/** Serves the tool catalogue: the only routes a token limited to named tools may reach (the runner checks which). */
+export const ServesTools = () => SetMetadata(SERVES_TOOLS, true);
 /** The signed-in caller, as the guard verified it. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => ctx.switchToHttp().getRequest().actor);
 /**

@@ -8,6 +8,8 @@ import { logger } from '../../logging/logger.js';
 export const statusOf: Record<ErrorKind, number> = {
   bad_input: 400, not_signed_in: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, refused: 422,
   cancelled: 499, unavailable: 503,
+  // Not done by this caller: the send waits for a person's approval (the answer says where).
+  awaiting_person: 403,
 };
 
 /**

@@ -3,7 +3,7 @@ import { orderInput } from '../../crm/orders/order-input.js';
 import { customerRecord } from '../../crm/ingestion/records.js';
 import { passwordBody, signInBody } from './auth.controller.js';
 import { uploadFields } from './imports.controller.js';
-import { createTokenBody } from './tokens.controller.js';
+import { createTokenBody } from '../../auth/token-input.js';
 import { createUserBody, roleBody, slackLinkBody } from './users.controller.js';
 import { launchInput, planInput } from '../../crm/campaigns/campaign-input.js';
 import { receiptBatch } from '../../vendor/vendor-protocol.js';

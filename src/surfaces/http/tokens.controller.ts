@@ -1,16 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
-import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
-import { roles } from '../../auth/roles.js';
+import { createTokenBody } from '../../auth/token-input.js';
 import { TokensService } from '../../auth/tokens.service.js';
 import { parseInput } from '../../crm/errors.js';
 import { CurrentActor } from './decorators.js';
-
-export const createTokenBody = z.object({
-  role: z.enum(roles),
-  name: z.string().trim().max(100).optional(),
-  userId: z.number().int().positive().optional(),
-});
 
 /** API tokens for scripts, MCP clients and tests. Permissions are checked in the service (own tokens vs everyone's). */
 @Controller('api/tokens')

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
 import { toolCatalogue } from '../../tools/catalogue.js';
 import { ToolRunner } from '../../tools/tool-runner.js';
-import { CallerGone, CurrentActor, Requires } from './decorators.js';
+import { CallerGone, CurrentActor, Requires, ServesTools } from './decorators.js';
 
 /** The tool catalogue over HTTP: the same tools, checks and answers the agent, MCP and Slack use. */
 @Controller('api/tools')
+@ServesTools()
 export class ToolsController {
   constructor(private readonly tools: ToolRunner) {}
 

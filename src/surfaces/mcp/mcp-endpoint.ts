@@ -87,7 +87,9 @@ export class McpEndpoint implements OnModuleDestroy {
       return scheme?.toLowerCase() === 'bearer' && token ? this.tokens.verify(token.trim(), 'mcp') : null;
     }
     if (!this.config.MCP_LOOPBACK_USER || !fromThisMachine(req)) return null;
-    return this.users.actorFor(await this.users.findByEmail(this.config.MCP_LOOPBACK_USER), 'mcp', 'analyst');
+    const actor = await this.users.actorFor(await this.users.findByEmail(this.config.MCP_LOOPBACK_USER), 'mcp', 'analyst');
+    // An assistant on this machine is still an assistant, not a person: it reads.
+    return actor && { ...actor, grant: { scopes: ['read'], tools: null, client: 'loopback' } };
   }
 
   private closeIdle() {
