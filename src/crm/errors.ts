@@ -5,7 +5,7 @@ import { findTextProblem } from './text.js';
  * What kind of failure an error is, whatever the surface. Each surface turns a kind into its own answer (an HTTP
  * status, an MCP tool error, a Slack message); nothing in the CRM knows those answers.
  */
-export type ErrorKind = 'bad_input' | 'not_signed_in' | 'forbidden' | 'not_found' | 'conflict' | 'refused' | 'too_large' | 'unavailable' | 'cancelled' | 'awaiting_person';
+export type ErrorKind = 'bad_input' | 'not_signed_in' | 'forbidden' | 'not_found' | 'conflict' | 'refused' | 'too_large' | 'unavailable' | 'cancelled' | 'awaiting_person' | 'too_many';
 
 /** A failure the CRM explains in its own words, with a stable code clients can rely on. */
 export abstract class CrmError extends Error {

@@ -6,6 +6,7 @@ import type { Actor } from '../../auth/actor.js';
 import { NotSignedIn } from '../../auth/authorize.js';
 import { OidcService, SignInRefused } from '../../auth/oidc.service.js';
 import { SessionsService } from '../../auth/sessions.service.js';
+import { accountKey, addressKey, SignInThrottle } from '../../auth/sign-in-throttle.js';
 import { publicUser, UsersService } from '../../auth/users.service.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
@@ -23,6 +24,7 @@ export class AuthController {
     private readonly sessions: SessionsService,
     private readonly oidc: OidcService,
     private readonly audit: AuditService,
+    private readonly throttle: SignInThrottle,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -36,10 +38,13 @@ export class AuthController {
   @Public()
   @Post('sign-in')
   @HttpCode(200)
-  async signIn(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async signIn(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { email, password } = parseInput(signInBody, body);
+    const keys = [accountKey(email), addressKey(req.ip, 'sign-in')];
+    await this.throttle.attempt(keys);
     const user = await this.users.checkPassword(email, password);
     if (!user) throw new NotSignedIn('The email or password is not right.');
+    await this.throttle.succeeded(keys);
     return this.openSession(res, user.id, publicUser(user));
   }
 
@@ -69,7 +74,11 @@ export class AuthController {
   async changePassword(@CurrentActor() actor: Actor, @Req() req: Request, @Body() body: unknown) {
     const { currentPassword, password } = parseInput(passwordBody, body);
     const signedIn = actor.tokenId === undefined ? await this.sessions.find(readCookies(req.header('cookie'))[SESSION_COOKIE]) : null;
+    // The current password is a password too: a stolen session must not guess it any faster than sign-in would.
+    const keys = [accountKey(actor.email), addressKey(req.ip, 'sign-in')];
+    await this.throttle.attempt(keys);
     await this.users.changeOwnPassword(actor, signedIn, currentPassword, password);
+    await this.throttle.succeeded(keys);
   }
 
   @Public()

@@ -6,6 +6,7 @@ import { CrmError } from '../../crm/errors.js';
 import { authorize, NotSignedIn, OutsideGrant } from '../../auth/authorize.js';
 import type { Action } from '../../auth/permissions.js';
 import { SessionsService } from '../../auth/sessions.service.js';
+import { addressKey, SignInThrottle } from '../../auth/sign-in-throttle.js';
 import { TokensService } from '../../auth/tokens.service.js';
 import { readCookies, SESSION_COOKIE } from './cookies.js';
 import { PUBLIC, REQUIRES, SERVES_TOOLS } from './decorators.js';
@@ -25,7 +26,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Identifies the caller on every HTTP request (API token first, then session cookie) and applies the route's permission. */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly tokens: TokensService, private readonly sessions: SessionsService) {}
+  constructor(private readonly reflector: Reflector, private readonly tokens: TokensService, private readonly sessions: SessionsService, private readonly throttle: SignInThrottle) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request & { actor?: Actor | null }>();
@@ -47,7 +48,11 @@ export class AuthGuard implements CanActivate {
       const [scheme, token] = header.split(' ');
       if (scheme?.toLowerCase() !== 'bearer' || !token) throw new NotSignedIn('Send the API token as "Authorization: Bearer <token>".');
       const actor = await this.tokens.verify(token.trim(), 'api');
-      if (!actor) throw new NotSignedIn('This API token is unknown or has been revoked.');
+      if (!actor) {
+        // Only failures are counted (a valid token costs no extra query): an address guessing tokens is slowed down.
+        await this.throttle.attempt([addressKey(req.ip, 'token')]);
+        throw new NotSignedIn('This API token is unknown or has been revoked.');
+      }
       return actor;
     }
     const signedIn = await this.sessions.find(readCookies(req.header('cookie'))[SESSION_COOKIE]);

@@ -10,6 +10,7 @@ export const statusOf: Record<ErrorKind, number> = {
   cancelled: 499, unavailable: 503,
   // Not done by this caller: the send waits for a person's approval (the answer says where).
   awaiting_person: 403,
+  too_many: 429,
 };
 
 /**
@@ -22,6 +23,7 @@ export class ErrorsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = describeError(error);
     if (status >= 500 && !(error instanceof CrmError)) logger.error('request failed', { error });
+    if (typeof body.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(body.retryAfterSeconds));
     res.status(status).json({ ...body, requestId: res.getHeader('X-Request-Id') });
   }
 }

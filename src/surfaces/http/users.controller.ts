@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { z } from 'zod';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Actor } from '../../auth/actor.js';
 import { roles } from '../../auth/roles.js';
+import { SignInThrottle } from '../../auth/sign-in-throttle.js';
 import { UsersService } from '../../auth/users.service.js';
-import { parseInput } from '../../crm/errors.js';
+import { NotFound, parseInput } from '../../crm/errors.js';
 import { CurrentActor, Requires } from './decorators.js';
 
 export const createUserBody = z.object({
@@ -21,7 +22,7 @@ export const slackLinkBody = z.object({ slackUserId: z.string().regex(/^[UW][A-Z
 
 @Controller('api')
 export class UsersController {
-  constructor(private readonly users: UsersService, private readonly audit: AuditService) {}
+  constructor(private readonly users: UsersService, private readonly audit: AuditService, private readonly throttle: SignInThrottle) {}
 
   @Get('users')
   @Requires('users.manage')
@@ -46,6 +47,16 @@ export class UsersController {
   @Requires('users.manage')
   linkSlack(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: unknown) {
     return this.users.linkSlack(actor, parseInput(userId, id), parseInput(slackLinkBody, body).slackUserId);
+  }
+
+  // Lifts a lock that wrong passwords put on this person's sign-in, before it would end by itself.
+  @Post('users/:id/unlock')
+  @HttpCode(200)
+  @Requires('users.manage')
+  async unlock(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    const user = await this.users.findById(parseInput(userId, id));
+    if (!user) throw new NotFound(`There is no user ${id}.`);
+    return this.throttle.unlock(actor, user.email);
   }
 
   @Get('audit-events')

@@ -4,6 +4,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../auth/actor.js';
+import { addressKey, SignInThrottle, TooManyAttempts } from '../../auth/sign-in-throttle.js';
 import { TokensService } from '../../auth/tokens.service.js';
 import { UsersService } from '../../auth/users.service.js';
 import type { Config } from '../../config/config.schema.js';
@@ -41,6 +42,7 @@ export class McpEndpoint implements OnModuleDestroy {
     private readonly users: UsersService,
     private readonly runner: ToolRunner,
     private readonly campaigns: CampaignsService,
+    private readonly throttle: SignInThrottle,
   ) {
     this.origins = new AllowedOrigins(config.PUBLIC_URL, config.MCP_ALLOWED_HOSTS);
     this.sweeper = setInterval(() => this.closeIdle(), 60_000).unref();
@@ -51,6 +53,15 @@ export class McpEndpoint implements OnModuleDestroy {
     if (refusal) return refuse(res, 403, refusal);
     const caller = await this.identify(req);
     if (!caller) {
+      if (req.header('authorization')) {
+        // A wrong token counts against its address, as on the HTTP API; a guesser is soon told to wait.
+        try {
+          await this.throttle.attempt([addressKey(req.ip, 'token')]);
+        } catch (error) {
+          if (error instanceof TooManyAttempts) return refuse(res, 429, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+          throw error;
+        }
+      }
       return refuse(res, 401, 'Send a CRM API token as "Authorization: Bearer <token>" (create one with `npm run crm -- token create --role marketer`).', { 'WWW-Authenticate': 'Bearer realm="crm"' });
     }
     const key = caller.tokenId ? `token:${caller.tokenId}` : `loopback:${caller.userId}`;
