@@ -6,6 +6,7 @@ import { OidcService } from './auth/oidc.service.js';
 import { SessionsService } from './auth/sessions.service.js';
 import { TokensService } from './auth/tokens.service.js';
 import { SignInThrottle } from './auth/sign-in-throttle.js';
+import { ToolCallLog } from './audit/tool-calls.js';
 import { UsersService } from './auth/users.service.js';
 import { AuthController } from './surfaces/http/auth.controller.js';
 import { AuthGuard } from './surfaces/http/auth.guard.js';
@@ -81,7 +82,7 @@ export class AppModule {
         { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock, databaseVocabulary(deps.sql)) },
         ChatService, ConversationsService, McpEndpoint, SlackBot,
         SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, MailFeedbackService, TestMessagesService, EngagementService, AnalyticsService, CustomersService, AutomationsService, ToolRunner,
-        IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, SignInThrottle, OidcService,
+        IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, SignInThrottle, ToolCallLog, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],

@@ -60,6 +60,7 @@ export const configSchema = z
     TRACKING: flag(true).describe('Track email opens (a one-pixel image) and clicks (links through this CRM) for campaign reports (true/false); a campaign can also turn it off.'),
     HOLDOUT_PERCENT: z.coerce.number().min(0).max(50).default(10).describe('Share of each campaign\'s eligible audience, in percent, kept as a control group that receives nothing, so the report can say what the campaign added; 0 for none. A plan may choose its own.'),
     ATTRIBUTION_DAYS: z.coerce.number().int().min(1).max(90).default(5).describe('An order placed this many days after a message (or after launch, for the control group) counts for the campaign.'),
+    TOOL_CALLS_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(365).describe('How long the record of every tool call (who, where, which tool, the outcome) is kept, in days.'),
     OUTCOMES_SECONDS: z.coerce.number().int().min(1).max(3600).default(15).describe('How often A/B tests are checked for their deadline, closed reports announced and demo shoppers answer, in seconds.'),
     DEMO_SHOPPERS: flag(true).describe('In the demo shop only (the demo data, campaigns delivered by the simulator), simulated customers open, click and order after a campaign, so its report has figures (true/false).'),
     DEMO_CONVERSION_RATE: z.coerce.number().min(0).max(1).default(0.06).describe('Demo shoppers: share who order within the window without a message (the control group\'s rate).'),

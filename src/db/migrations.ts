@@ -15,6 +15,7 @@ import { Migration20261211000000_journeys } from '../../migrations/Migration2026
 import { Migration20261212000000_journey_notices } from '../../migrations/Migration20261212000000_journey_notices.js';
 import { Migration20261213000000_token_scopes } from '../../migrations/Migration20261213000000_token_scopes.js';
 import { Migration20261214000000_sign_in_throttles } from '../../migrations/Migration20261214000000_sign_in_throttles.js';
+import { Migration20261215000000_tool_calls } from '../../migrations/Migration20261215000000_tool_calls.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   { name: 'Migration20261212000000_journey_notices', class: Migration20261212000000_journey_notices },
   { name: 'Migration20261213000000_token_scopes', class: Migration20261213000000_token_scopes },
   { name: 'Migration20261214000000_sign_in_throttles', class: Migration20261214000000_sign_in_throttles },
+  { name: 'Migration20261215000000_tool_calls', class: Migration20261215000000_tool_calls },
 ];

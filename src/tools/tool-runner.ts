@@ -6,7 +6,8 @@ import { CampaignsService } from '../crm/campaigns/campaigns.service.js';
 import { CustomersService } from '../crm/customers/customers.service.js';
 import { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import { SegmentsService } from '../crm/segments/segments.service.js';
-import { BadInput, NotFound } from '../crm/errors.js';
+import { BadInput, CrmError, NotFound } from '../crm/errors.js';
+import { ToolCallLog } from '../audit/tool-calls.js';
 import { findTextProblem } from '../crm/text.js';
 import type { z } from 'zod';
 import { toolsByName, type CatalogueTool } from './catalogue.js';
@@ -34,7 +35,7 @@ export class ToolRunner {
 
   constructor(
     segments: SegmentsService, campaigns: CampaignsService, customers: CustomersService, analytics: AnalyticsService, ingestion: IngestionService,
-    consent: ConsentService, testMessages: TestMessagesService, automations: AutomationsService,
+    consent: ConsentService, testMessages: TestMessagesService, automations: AutomationsService, private readonly calls: ToolCallLog,
   ) {
     this.services = { segments, campaigns, customers, analytics, ingestion, consent, testMessages, automations };
   }
@@ -47,11 +48,36 @@ export class ToolRunner {
   /** Runs a tool named from outside (a URL, an MCP call, a model's tool call), whose input is not known yet. */
   runNamed(actor: Actor, name: string, rawInput: unknown, signal?: AbortSignal): Promise<unknown> {
     const tool = toolsByName.get(name);
-    if (!tool) throw new UnknownTool(name);
+    if (!tool) return this.recorded(actor, name, rawInput, () => Promise.reject(new UnknownTool(name)));
     return this.runChecked(actor, tool, rawInput, signal);
   }
 
-  private async runChecked(actor: Actor, tool: CrmTool, rawInput: unknown, signal?: AbortSignal): Promise<unknown> {
+  /** Notes a call a surface answered itself before the runner (an MCP send left waiting for a person). */
+  noteAnsweredBySurface(actor: Actor, name: string, rawInput: unknown, outcome: string) {
+    return this.calls.record(actor, name, rawInput, outcome, 0);
+  }
+
+  /** Every call is recorded, refused and failed ones too: who, where, which tool, a digest of its input, the outcome. */
+  private async recorded<T>(actor: Actor, name: string, rawInput: unknown, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let outcome = 'failed';
+    try {
+      const result = await work();
+      outcome = 'ok';
+      return result;
+    } catch (error) {
+      outcome = error instanceof CrmError ? error.code : 'failed';
+      throw error;
+    } finally {
+      await this.calls.record(actor, name, rawInput, outcome, performance.now() - started);
+    }
+  }
+
+  private runChecked(actor: Actor, tool: CrmTool, rawInput: unknown, signal?: AbortSignal): Promise<unknown> {
+    return this.recorded(actor, tool.name, rawInput, () => this.runUnrecorded(actor, tool, rawInput, signal));
+  }
+
+  private async runUnrecorded(actor: Actor, tool: CrmTool, rawInput: unknown, signal?: AbortSignal): Promise<unknown> {
     // The role first, so that input problems are not told to someone who may not use the tool at all.
     if (!can(actor, tool.permission)) throw new PermissionDenied(tool.permission, actor.role);
     if (actor.grant?.tools && !actor.grant.tools.includes(tool.name)) throw new OutsideGrant(tool.name, `This token may only call ${actor.grant.tools.join(', ')}.`);

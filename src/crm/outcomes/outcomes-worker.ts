@@ -6,6 +6,7 @@ import { logger } from '../../logging/logger.js';
 import { decideDueTests } from '../campaigns/ab-winner.js';
 import { demoShoppers, simulateShoppers } from './simulated-shoppers.js';
 import { workOffStale } from './attributions.js';
+import { ToolCallLog } from '../../audit/tool-calls.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { SegmentsService } from '../segments/segments.service.js';
@@ -80,6 +81,7 @@ export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus,
       // Attributions of customers whose orders or messages changed, a bounded amount a tick.
       await step('attributions', () => workOffStale(sql, config.ATTRIBUTION_DAYS, { max: 100_000 }));
       await step('closed reports', () => announceClosedReports(sql, events, config.ATTRIBUTION_DAYS));
+      await step('old tool calls', () => new ToolCallLog(sql).prune(config.TOOL_CALLS_KEEP_DAYS));
     });
   };
   let current: Promise<void> | null = null;

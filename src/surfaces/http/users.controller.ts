@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { AuditService } from '../../audit/audit.service.js';
+import { ToolCallLog, toolCallFilters } from '../../audit/tool-calls.js';
 import type { Actor } from '../../auth/actor.js';
 import { roles } from '../../auth/roles.js';
 import { SignInThrottle } from '../../auth/sign-in-throttle.js';
@@ -22,7 +23,7 @@ export const slackLinkBody = z.object({ slackUserId: z.string().regex(/^[UW][A-Z
 
 @Controller('api')
 export class UsersController {
-  constructor(private readonly users: UsersService, private readonly audit: AuditService, private readonly throttle: SignInThrottle) {}
+  constructor(private readonly users: UsersService, private readonly audit: AuditService, private readonly throttle: SignInThrottle, private readonly calls: ToolCallLog) {}
 
   @Get('users')
   @Requires('users.manage')
@@ -63,5 +64,12 @@ export class UsersController {
   @Requires('audit.read')
   auditEvents() {
     return this.audit.recent();
+  }
+
+  // Every tool call on every surface, newest first: ?tool=&userId=&surface=&outcome=&since=&until=&limit=
+  @Get('tool-calls')
+  @Requires('audit.read')
+  toolCalls(@CurrentActor() actor: Actor, @Query() query: unknown) {
+    return this.calls.list(actor, parseInput(toolCallFilters, query));
   }
 }

@@ -60,7 +60,10 @@ export function serveTools(server: Server, caller: () => Actor, runner: ToolRunn
     try {
       if (toolsByName.get(name)?.risk === 'send') {
         const refused = await askPersonToSend(server, extra, actor, args ?? {}, sends, name);
-        if (refused) return refused;
+        if (refused) {
+          await runner.noteAnsweredBySurface(actor, name, args ?? {}, 'awaiting_person');
+          return refused;
+        }
       }
       const output = (await runner.runNamed(actor, name, args ?? {}, extra.signal)) as Record<string, unknown>;
       await server.sendLoggingMessage({ level: 'info', logger: 'crm.tools', data: `${name} answered in ${Math.round(performance.now() - started)} ms` }, extra.sessionId);
