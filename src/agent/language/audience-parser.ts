@@ -160,6 +160,7 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
       clause.join = 'and';
     }
     clause.either = items[clause.start]?.words === 'either' || items[clause.start - 1]?.words === 'either';
+    clause.namesPeople = has(items[clause.end - 1], 'people') && clause.end - 1 > clause.start;
     // A new subject: "those who …", or a place or nationality with its own word for people ("Delhi customers with …"),
     // not a description of the same customers ("loyal shoppers").
     const words = items.slice(clause.start, clause.end);
@@ -189,11 +190,16 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
   return result;
 }
 
-interface Clause { start: number; end: number; join: Join; joinWord: string; restrict: boolean; conditions?: Condition[]; newSubject?: boolean; either?: boolean; afterComma?: boolean }
+interface Clause {
+  start: number; end: number; join: Join; joinWord: string; restrict: boolean; conditions?: Condition[]; newSubject?: boolean; either?: boolean; afterComma?: boolean;
+  /** Ends in a word for people ("UK customers"): a "who" after it describes them, not everyone. */
+  namesPeople?: boolean;
+}
 
 const both = (conditions: Condition[]) => (conditions.length === 1 ? conditions[0].rule : { all: conditions.map((c) => c.rule) });
 // Words after which the rest describes the customers named before: "Pune customers who …", "Jaipur only: …".
 const relative = new Set(['who', 'whose', 'that', 'which', 'with', 'having', 'where', ':']);
+const wideJoins = new Set(['as long as', 'so long as', 'provided', 'provided that', 'providing', 'on condition that']);
 
 /**
  * The logic of the clauses. "And" binds tighter than "or" ("A but B, or C" is (A and B) or C), except that what comes
@@ -202,6 +208,11 @@ const relative = new Set(['who', 'whose', 'that', 'which', 'with', 'having', 'wh
  * narrows everything before it; "except …" takes out what follows it.
  */
 function combine(clauses: Clause[]): RuleJson[] {
+  // "A or B, and who live in Pune", "X except Y, as long as they are subscribed": after a comma, "and" ends the choice
+  // or the exception before it, and "as long as" always applies to everything before it.
+  const wideAt = clauses.findIndex((c, k) => k > 0 && c.join === 'and'
+    && (wideJoins.has(c.joinWord) || c.afterComma && c.joinWord === 'and' && clauses.slice(0, k).some((p) => p.join === 'or' || p.join === 'except')));
+  if (wideAt > 0) return [...combine(clauses.slice(0, wideAt)), ...combine([{ ...clauses[wideAt], joinWord: '' }, ...clauses.slice(wideAt + 1)])];
   const restrict = clauses.filter((c) => c.restrict && c.join !== 'except').flatMap((c) => c.conditions ?? []);
   const rest = clauses.filter((c) => !(c.restrict && c.join !== 'except'));
   const exceptAt = rest.findIndex((c) => c.join === 'except');
@@ -220,9 +231,10 @@ function combine(clauses: Clause[]): RuleJson[] {
   out.push(...restrict.map((c) => c.rule));
   // Each "except" group leaves out customers matching all of it; an "or" inside starts another group. A clause
   // starting "who"/"with" after the exception describes the customers again ("in India except Delhi who spent …").
+  // But "apart from UK customers who have fewer than 3 orders": a clause that names its people keeps its "who".
   const groups: Condition[][] = [];
-  for (const c of excepted) {
-    if (c.join !== 'except' && relative.has(c.joinWord) && groups.at(-1)?.length) {
+  for (const [k, c] of excepted.entries()) {
+    if (c.join !== 'except' && relative.has(c.joinWord) && groups.at(-1)?.length && !excepted[k - 1]?.namesPeople) {
       out.push(...(c.conditions ?? []).map((x) => x.rule));
       continue;
     }
@@ -365,6 +377,20 @@ function audiencePart(items: Item[]): Item[] {
     // "Send them an email saying …": nothing but "them" — the audience already in the conversation.
     return part.every((x) => ['them', 'those', 'these', 'they'].includes(x.words) || x.token?.type === 'sign') ? [] : part;
   }
+  // "…; invite them to our summer party", "…, we're running a marathon offer for them": a part after a pause that
+  // speaks of "them", or of what we will do, is what to do with the audience, not more of its description.
+  const pauses = ['—', '–', ';', ',', '-', ':', '.'];
+  for (let i = 1; i < items.length; i++) {
+    if (!pauses.includes(items[i].words)) continue;
+    const next = items.findIndex((x, k) => k > i && pauses.includes(x.words));
+    const part = items.slice(i + 1, next < 0 ? items.length : next);
+    const ours = /^(we|we'll|we're|we'd|we've|we will|we are|let's|lets|let us|i'll|i will)$/i.test(part[0]?.tokens.map((t) => t.text).join(' ') ?? '');
+    const them = part.some((x, k) => x.words === 'them' && !['who', 'whose', 'that'].includes(part[k + 1]?.words ?? '') && part[k - 1]?.words !== 'of');
+    if (ours || them) {
+      for (const x of items.slice(i)) x.used = true;
+      return items.slice(0, i);
+    }
+  }
   for (let i = 1; i < items.length; i++) {
     const starts = has(items[i], 'campaign') || imperative.has(items[i].words) && ['them', 'those', 'these', 'everyone', 'all', 'a', 'an', 'the'].includes(items[i + 1]?.words ?? '');
     if (!starts || items[i + 1]?.token?.type === 'number' || items[i + 1]?.words === '#') continue;
@@ -452,6 +478,8 @@ function readRank(items: Item[]): AudienceParse['rank'] {
     // The figure's own words are part of the ranking ("whose last order is the oldest").
     for (let k = Math.min(at, numberAt ?? at) + 1; k < Math.min(items.length, at + 6); k++) if (figureOf(items[k]) === (by ?? 'total_spend')) used.push(k);
     for (const k of used) items[k].used = true;
+    // "Ordered most often": the adverb says how they rank, not that they are loyal.
+    for (const k of [at - 1, at + 1, at + 2]) if (/^(often|frequently|regularly)$/.test(items[k]?.words ?? '')) items[k].used = true;
     return { by: by ?? 'total_spend', direction: rank?.direction ?? 'desc', limit: numberAt === undefined ? 1 : countOf(numberAt)! };
   }
   return undefined;

@@ -98,6 +98,9 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
     // "no orders in 90 days", "customers with orders": the word for orders stands for ordering.
     if (!h.length && has(items[i], 'unit') && ['orders', 'purchases', 'order', 'visits', 'transactions'].includes(items[i].words)) h.push('order');
     if (!h.length) continue;
+    // "Never got campaign 23": getting a campaign is receiving it, not buying.
+    const next = ['the', 'our'].includes(items[i + 1]?.words ?? '') ? items[i + 2] : items[i + 1];
+    if (sense(items[i], 'flag')?.flag === 'received' && has(next, 'campaign')) continue;
     const head = h.includes('buy') ? 'buy' : h[0];
     const at: HeadAt = { i, head, values: [], neg: negatedAt(i) };
     if (head === 'sku') {

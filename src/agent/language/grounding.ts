@@ -85,7 +85,9 @@ export class Grounding {
     const candidates = [...new Set([words.map(singular).join(' '), text, [...words.slice(0, -1), singular(words.at(-1)!)].join(' ')])];
     for (const value of candidates) {
       const count = this.countWhole(value);
-      if (count) return { value, count };
+      // Written as the catalogue writes it: "running shoes" stays plural when every match is "Running Shoes".
+      const plural = [`${value}s`, `${value}es`].find((p) => !value.endsWith('s') && this.countWhole(p) === count);
+      if (count) return { value: plural ?? value, count };
     }
     // The same words in the description's own order: "pink polkadot lunch bags" is "lunch bag pink polkadot"; "a set
     // of brass diyas" is "brass diya set" (the small words left out).

@@ -102,10 +102,10 @@ function ruleIn(raw: string): { rules: RuleJson; rest: string } | null {
 const EARNED = /\b(make|made|earn|earned|bring in|brought in|revenue|worth it|did (?:it|that|this) work|work out|pay off|paid off|roi|lift|uplift|conversions?|converted)\b/i;
 const ABOUT_THEM = /\b(who are (?:they|these|those|them)|tell me (?:more )?about (?:them|these|those|this (?:segment|group|audience))|insights? (?:on|into|for|about) (?:them|these|those|this|that|the (?:segment|group|audience))|profile (?:them|these|this)|describe (?:them|these|this (?:segment|group|audience))|what (?:else )?do (?:they|these customers) buy)\b/i;
 
-const LOOKUP = /\b(?:tell me about|look ?up|lookup|profile of|profile for|details (?:of|for|on)|info (?:on|about)|find (?:the )?customer|show (?:me )?(?:the )?customer|who is|pull up|open)\s+(?:the\s+)?(?:customer\s+)?(?:named\s+|called\s+|with (?:the )?email\s+)?([^?.!]{2,80})/i;
+const LOOKUP = /\b(?:tell me (?:everything |all )?about|everything (?:we know |we have )?(?:about|on)|look ?up|lookup|profile of|profile for|details (?:of|for|on)|info (?:on|about)|find (?:the )?customer|show (?:me )?(?:the )?customer|who is|pull up|open)\s+(?:the\s+)?(?:customer\s+)?(?:named\s+|called\s+|with (?:the )?email\s+)?([^?.!]{2,80})/i;
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+/i;
 
-const LOOKUP_CUE = /\b(profile|info|information|details|tell me about|know about|look ?up|lookup|who is|pull up|history of)\b/i;
+const LOOKUP_CUE = /\b(profile|info|information|details|tell me (?:everything |all )?about|everything about|know about|look ?up|lookup|who is|pull up|history of)\b/i;
 const cleanQuery = (q: string) => q.replace(/\bcustomers?\b/gi, '').replace(/\b(pls|please|plz|thanks)\b/gi, '').replace(/'s\b/g, '').replace(/[?!.,:]+$/g, '').replace(/\s+/g, ' ').trim();
 
 /** The words nobody recognised, when they read as a person's name (capitalised, or an email): the customer to find. */
@@ -202,5 +202,8 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
     if (campaign && !reading.unknown.length) return { kind: 'campaign_previous', campaign };
   }
   if (lookup && !reading.rules) return { kind: 'customer_search', query: cleanQuery(lookup[1]) };
+  // "The customer with email imran@…": a whole e-mail address names one person.
+  const address = reading.unknown.find((u) => /^[\w.+-]+@[\w-]+(\.[\w-]+)+$/.test(u));
+  if (address && reading.unknown.length === 1 && !reading.asks.length) return { kind: 'customer_search', query: address.toLowerCase() };
   return { kind: 'unclear', understood: reading.rules, unknown: reading.unknown, asks: reading.asks.map((a) => a.question), corrections: reading.corrections };
 }
