@@ -134,7 +134,7 @@ add('lapsed|dormant|churned|lost|inactive customers|lapsed customers|dormant cus
 add('at risk|at-risk|at risk of churning|about to churn|likely to churn|churn risk|slipping away|risky', { kind: 'label', label: 'at_risk' });
 add('new customers|new buyers|new shoppers|newcomers|first-time buyers|first time buyers|first-time customers|first time customers|fresh customers|recently acquired|new', { kind: 'label', label: 'new' });
 add('active customers|active buyers|recent customers|recent buyers|recent shoppers|currently active|recently active|recently|lately|of late|these days', { kind: 'label', label: 'active' });
-add('one-time buyers|one time buyers|one-time customers|one time customers|one-off buyers|single-purchase|single purchase|one-timers|one timers|single-order', { kind: 'label', label: 'one_time' });
+add('one-time buyer|one time buyer|one-time customer|one time customer|one-time shopper|one-time shoppers|one-time buyers|one time buyers|one-time customers|one time customers|one-off buyers|single-purchase|single purchase|one-timers|one timers|single-order', { kind: 'label', label: 'one_time' });
 add('whether or not|or not', { kind: 'filler' });
 add('push|push notification|notification|notifications|include|including|cashback|cash back|blast', { kind: 'campaign' });
 add('returning shoppers|returning clients|repeat|repeat customers|repeat buyers|returning customers|returning buyers|repeat purchasers|came back again|multi-order|more than once|ordered again|bought again|purchased again', { kind: 'label', label: 'repeat' });
@@ -153,8 +153,8 @@ add('subscribed|still subscribed|opted in|opted-in|opt in|opt-in|on the list|on 
 add('unsubscribed|opted out|opted-out|opt out|opt-out|unsubscribers|unsubs|unsubbed|not subscribed', { kind: 'flag', flag: 'unsubscribed' });
 add('received|got|were sent|was sent|been sent', { kind: 'flag', flag: 'received' });
 add('emails bounced|email bounced|emails bounce|email bounces|emails failed|messages failed|messages bounced|sms failed|texts failed|bounced|bounce|bounces|failed delivery|failed deliveries|delivery failed|delivery failures|undeliverable|hard bounced|failed|failures', { kind: 'flag', flag: 'bounced' });
-add('no email|without email|without an email|missing email|no email address|without an email address|missing emails|no emails', { kind: 'flag', flag: 'no_email' });
-add('no phone|without phone|without a phone|missing phone|no phone number|without a phone number|no mobile|without a mobile|no mobile number|missing phone numbers', { kind: 'flag', flag: 'no_phone' });
+add('no email|without email|without any email|without any email address|with no email|with no email address|without an email|missing email|no email address|without an email address|missing emails|no emails', { kind: 'flag', flag: 'no_email' });
+add('no phone|without phone|without any phone|without any phone number|with no phone|with no phone number|without a phone|missing phone|no phone number|without a phone number|no mobile|without a mobile|no mobile number|missing phone numbers', { kind: 'flag', flag: 'no_phone' });
 add('with email|with an email|have an email|has an email|with email addresses|with an email address', { kind: 'flag', flag: 'has_email' });
 add('with phone|with a phone|have a phone|has a phone|with a phone number|with phone numbers|with a mobile number', { kind: 'flag', flag: 'has_phone' });
 add('tagged|tag|tags|labelled|labeled|with the tag|tagged as|labelled as|in the programme|in the program|segment tag', { kind: 'flag', flag: 'tag' });

@@ -158,8 +158,10 @@ export function readSelfContained(items: Item[], start: number, end: number, ctx
     if (domain) {
       const list = listOf(items, i, end, (x) => (x.words === '@' ? undefined : domainOf(x)), true);
       const after = items[list.to];
-      const marked = item.token?.type === 'domain' || ['@', 'on', 'using', 'use'].includes(items[i - 1]?.words ?? '') || sense(after, 'flag')?.flag === 'email_users' || has(after, 'people')
-        || items.slice(start, end).every((x) => x === item || x.used || isFiller(x) || x.token?.type === 'sign');
+      // "On gmail", "on neither gmail nor …", "not hotmail," alone in its clause: the provider stands for its users.
+      const said = has(items[i - 1], 'neg') ? items[i - 2] : items[i - 1];
+      const marked = item.token?.type === 'domain' || ['@', 'on', 'using', 'use'].includes(said?.words ?? '') || sense(after, 'flag')?.flag === 'email_users' || has(after, 'people')
+        || items.slice(start, end).every((x) => x === item || x.used || isFiller(x) || has(x, 'neg') || x.token?.type === 'sign');
       if (marked) {
         const values = list.values as string[];
         const to = sense(after, 'flag')?.flag === 'email_users' || has(after, 'people') ? list.to + 1 : list.to;

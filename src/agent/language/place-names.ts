@@ -28,6 +28,9 @@ export const demonyms: Record<string, string> = {
   icelandic: 'iceland', japanese: 'japan', israeli: 'israel', lebanese: 'lebanon', bahraini: 'bahrain', saudi: 'saudi arabia', czech: 'czech republic',
   lithuanian: 'lithuania', maltese: 'malta', brazilian: 'brazil', chinese: 'china', pakistani: 'pakistan', mexican: 'mexico', kiwi: 'new zealand',
   russian: 'russia', russians: 'russia', korean: 'south korea', koreans: 'south korea', turkish: 'turkey', egyptian: 'egypt', kenyan: 'kenya', nigerian: 'nigeria',
+  // The people, where the plural is not the adjective with an s.
+  swedes: 'sweden', danes: 'denmark', finns: 'finland', poles: 'poland', spaniards: 'spain', czechs: 'czech republic', turks: 'turkey',
+  icelanders: 'iceland', filipinos: 'philippines',
   thai: 'thailand', malaysian: 'malaysia', indonesian: 'indonesia', filipino: 'philippines', vietnamese: 'vietnam', argentinian: 'argentina', chilean: 'chile', hungarian: 'hungary', romanian: 'romania', ukrainian: 'ukraine', qatari: 'qatar', omani: 'oman', kuwaiti: 'kuwait',
 };
 

@@ -146,7 +146,7 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
     // "10k or more", but not "3 orders and less than 10", where the comparison starts the next figure.
     // "… or more", but not "5 orders and over 5k", where "and over" starts the next figure.
     const tail = (x: number) => (items[x + 1]?.words === 'than' || /^(and|or) /.test(items[x]?.words ?? '') && (items[x + 1]?.token?.type === 'number' || has(items[x + 1], 'currency') || has(items[x + 1], 'number'))
-      ? undefined : (items[x]?.senses.find((c) => c.kind === 'cmp' && c.after) as { op: Op } | undefined)?.op);
+      ? undefined : (items[x]?.senses.find((c) => c.kind === 'cmp' && c.after) as { op: Op } | undefined)?.op ?? (/^(exactly|precisely)$/.test(items[x]?.words ?? '') ? 'eq' : undefined));
     for (let guard = 0; guard < 2 && k < items.length; guard++) {
       const c = tail(k);
       if (c) { after = c; k++; continue; }

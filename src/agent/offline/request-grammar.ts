@@ -166,7 +166,9 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
   const mode = freshWhatAbout ? null : followUpMode(text);
   if (mode) {
     const reading = parseAudience(followUpBody(text), ctx);
-    if (reading.rules && !reading.asks.length && !reading.unknown.length) return { kind: 'follow_up', followUp: { mode, reading }, campaign, understood: understoodOf(reading) };
+    // "Not hotmail, not rediffmail, spent over 12k…": a bare "not" before several conditions opens a description.
+    const fresh = mode === 'exclude' && /^\s*not\b/i.test(text) && reading.conditions.length > 1;
+    if (!fresh && reading.rules && !reading.asks.length && !reading.unknown.length) return { kind: 'follow_up', followUp: { mode, reading }, campaign, understood: understoodOf(reading) };
   }
 
   // A campaign's timing ("every Monday at 10", "tomorrow at 9am") is not about who gets it.
