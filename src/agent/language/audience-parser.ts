@@ -1,6 +1,7 @@
 import { readClause } from './clause.js';
 import { suggest, type Ask, type Carry, type Condition, type ParseContext } from './conditions.js';
 import { leftover } from './leftover.js';
+import { listedAfterColon } from './listed-after-colon.js';
 import { has, isBuyerWord, isBuyingWord, isFiller, productWord, readItems, sense, type Correction, type Item } from './items.js';
 import type { Join } from './lexicon.js';
 import { readLabel } from './labels.js';
@@ -35,7 +36,7 @@ const imperative = new Set(['email', 'text', 'sms', 'message', 'mail', 'whatsapp
 
 /** Parses the audience part of a request: conditions grounded in the data, their logic, and what to ask. */
 export function parseAudience(text: string, ctx: ParseContext): AudienceParse {
-  const { items: all, corrections } = readItems(text, ctx.grounding);
+  const { items: all, corrections } = readItems(listedAfterColon(text), ctx.grounding);
   const result = parseItems(audiencePart(all), ctx);
   result.corrections = corrections;
   return result;
@@ -141,7 +142,9 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
     if (reading.carriedProduct && !reading.neither && clause.join === 'or' && previous?.conditions?.length && reading.conditions.length >= 1) {
       const last = previous.conditions.at(-1)!;
       const product = reading.conditions.find((c) => 'bought' in c.rule) ?? reading.conditions[0];
-      previous.conditions[previous.conditions.length - 1] = { ...last, rule: { any: [last.rule, product.rule] }, words: `${last.words} or ${product.words}` };
+      // "Bought earrings or a necklace in the last 60 days": the time said once, at the end, is the choice's.
+      const lastRule = withTimeOf(last.rule, product.rule);
+      previous.conditions[previous.conditions.length - 1] = { ...last, rule: { any: [lastRule, product.rule] }, words: `${last.words} or ${product.words}` };
       // What else the clause says ("… or rice in Indore") describes the customers of both.
       clause.conditions = reading.conditions.filter((c) => c !== product);
       clause.join = 'and';
@@ -267,6 +270,17 @@ function orOf(clauses: Clause[]): RuleJson[] {
   }
   const rules = groups.filter((g) => g.length).map(both);
   return rules.length > 1 ? [{ any: rules }] : rules;
+}
+
+/** A product condition (or a choice of them) given the time of another where it has none of its own. */
+function withTimeOf(rule: RuleJson, timed: RuleJson): RuleJson {
+  const time = (timed as { bought?: Record<string, unknown> }).bought;
+  const when = time && Object.fromEntries(Object.entries(time).filter(([k]) => ['withinDays', 'from', 'to'].includes(k)));
+  if (!when || !Object.keys(when).length) return rule;
+  const r = rule as { bought?: Record<string, unknown>; any?: RuleJson[] };
+  if (r.any) return { any: r.any.map((x) => withTimeOf(x, timed)) };
+  if (!r.bought || ['withinDays', 'from', 'to'].some((k) => k in r.bought!)) return rule;
+  return { bought: { ...r.bought, ...when } };
 }
 
 /** The words after "name contains", "phone starting with" are text to match, not figures or conditions. */
