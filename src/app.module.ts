@@ -6,6 +6,8 @@ import { OidcService } from './auth/oidc.service.js';
 import { SessionsService } from './auth/sessions.service.js';
 import { TokensService } from './auth/tokens.service.js';
 import { SignInThrottle } from './auth/sign-in-throttle.js';
+import { OAuthService } from './auth/oauth/oauth.service.js';
+import { OAuthController } from './surfaces/http/oauth.controller.js';
 import { ToolCallLog } from './audit/tool-calls.js';
 import { UsersService } from './auth/users.service.js';
 import { AuthController } from './surfaces/http/auth.controller.js';
@@ -69,7 +71,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController, AuthController, TokensController, UsersController, ImportsController, SegmentsController, CampaignsController,
-        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController, UnsubscribeController, TwilioWebhooksController, MailWebhooksController,
+        DeliveryReceiptsController, AnalyticsController, ToolsController, ChatController, UnsubscribeController, TwilioWebhooksController, MailWebhooksController, OAuthController,
       ],
       providers: [
         { provide: CONFIG, useValue: deps.config },
@@ -82,7 +84,7 @@ export class AppModule {
         { provide: AGENT_MODEL, useValue: deps.model ?? chooseModel(deps.config, deps.clock ?? systemClock, databaseVocabulary(deps.sql)) },
         ChatService, ConversationsService, McpEndpoint, SlackBot,
         SegmentsService, CampaignsService, ReceiptsService, ConsentService, ProviderEventsService, MailFeedbackService, TestMessagesService, EngagementService, AnalyticsService, CustomersService, AutomationsService, ToolRunner,
-        IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, SignInThrottle, ToolCallLog, OidcService,
+        IngestionService, CrmEventsListener, EventsGateway, AuditService, UsersService, TokensService, SessionsService, SignInThrottle, ToolCallLog, OAuthService, OidcService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],

@@ -39,9 +39,10 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
       if (req.url?.startsWith('/api/delivery-receipts') || req.url?.startsWith('/api/webhooks/') || req.url?.startsWith('/slack/')) (req as { rawBody?: Buffer }).rawBody = buf;
     },
   }));
-  // Forms: the unsubscribe page and RFC 8058 one-click unsubscribes, and Twilio's webhooks (signed over the fields).
+  // Forms: the unsubscribe page and RFC 8058 one-click unsubscribes, Twilio's webhooks (signed over the fields), and
+  // the OAuth token and revocation endpoints.
   // Only there: Slack's commands are forms too, and Bolt must read their bytes itself to check the signature.
-  app.use(['/unsubscribe', '/api/webhooks/twilio'], express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  app.use(['/unsubscribe', '/api/webhooks/twilio', '/oauth/token', '/oauth/revoke'], express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   // Amazon SNS posts its JSON as text/plain; it is signed over the fields of the parsed message.
   app.use('/api/webhooks/ses', express.text({ type: 'text/plain', limit: '256kb' }));
 
@@ -64,7 +65,7 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
     app.useStaticAssets(web, { index: false, maxAge: '1h' });
     // The web app routes on the client: any page that is not the API gets index.html.
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (req.method !== 'GET' || /^\/(api|healthz|mcp|slack|ws|unsubscribe|t)(\/|$)/.test(req.path)) return next();
+      if (req.method !== 'GET' || /^\/(api|healthz|mcp|slack|ws|unsubscribe|t|\.well-known|oauth\/(?:authorize|token|register|revoke))(\/|$)/.test(req.path)) return next();
       res.sendFile(join(web, 'index.html'));
     });
   }

@@ -16,6 +16,7 @@ import { Migration20261212000000_journey_notices } from '../../migrations/Migrat
 import { Migration20261213000000_token_scopes } from '../../migrations/Migration20261213000000_token_scopes.js';
 import { Migration20261214000000_sign_in_throttles } from '../../migrations/Migration20261214000000_sign_in_throttles.js';
 import { Migration20261215000000_tool_calls } from '../../migrations/Migration20261215000000_tool_calls.js';
+import { Migration20261216000000_oauth } from '../../migrations/Migration20261216000000_oauth.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   { name: 'Migration20261213000000_token_scopes', class: Migration20261213000000_token_scopes },
   { name: 'Migration20261214000000_sign_in_throttles', class: Migration20261214000000_sign_in_throttles },
   { name: 'Migration20261215000000_tool_calls', class: Migration20261215000000_tool_calls },
+  { name: 'Migration20261216000000_oauth', class: Migration20261216000000_oauth },
 ];

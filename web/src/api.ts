@@ -19,7 +19,7 @@ export async function api<T = any>(path: string, body?: unknown, method = body =
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
-  if (!res.ok) throw new ApiError(res.status, data?.message ?? `The server answered ${res.status}.`);
+  if (!res.ok) throw new ApiError(res.status, data?.message ?? data?.error_description ?? `The server answered ${res.status}.`);
   return data as T;
 }
 

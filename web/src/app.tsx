@@ -2,18 +2,21 @@ import type { UIMessage } from 'ai';
 import { useCallback, useEffect, useState } from 'react';
 import { adoptServerSettings, api, setCsrfToken, type Me } from './api.js';
 import { ApprovalPage } from './approval-page.js';
+import { ConsentPage } from './consent-page.js';
 import { Chat } from './chat.js';
 import { HistoryPage } from './history-page.js';
 import { AutomationsPage } from './automations-page.js';
 import { SignIn } from './sign-in.js';
 
 interface Conversation { id: string; title: string; updatedAt: string }
-type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' } | { kind: 'automations' } | { kind: 'approval'; id: string };
+type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' } | { kind: 'automations' } | { kind: 'approval'; id: string } | { kind: 'consent'; id: string };
 
 const fresh = (): Page => ({ kind: 'chat', id: crypto.randomUUID(), messages: [] });
 // A link from an AI assistant (MCP) or Slack: /approvals/<approval id>.
 const approvalLink = /^\/approvals\/([0-9a-f-]{36})$/i.exec(location.pathname)?.[1];
-const firstPage = (): Page => (approvalLink ? { kind: 'approval', id: approvalLink } : location.hash === '#history' ? { kind: 'history' } : location.hash === '#automations' ? { kind: 'automations' } : fresh());
+// An assistant connecting with OAuth: /oauth/consent?request=<id>.
+const consentRequest = location.pathname === '/oauth/consent' ? new URLSearchParams(location.search).get('request') : null;
+const firstPage = (): Page => (consentRequest ? { kind: 'consent', id: consentRequest } : approvalLink ? { kind: 'approval', id: approvalLink } : location.hash === '#history' ? { kind: 'history' } : location.hash === '#automations' ? { kind: 'automations' } : fresh());
 
 /** The web app: sign-in, then the chat with the person's conversations beside it, and campaign history. */
 export function App() {
@@ -72,7 +75,7 @@ export function App() {
         </ul>
       </aside>
       <main>
-        {page.kind === 'approval' ? <ApprovalPage approvalId={page.id} role={me.role} /> : page.kind === 'history' ? <HistoryPage /> : page.kind === 'automations' ? <AutomationsPage role={me.role} /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
+        {page.kind === 'consent' ? <ConsentPage requestId={page.id} email={me.user!.email} role={me.role} /> : page.kind === 'approval' ? <ApprovalPage approvalId={page.id} role={me.role} /> : page.kind === 'history' ? <HistoryPage /> : page.kind === 'automations' ? <AutomationsPage role={me.role} /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
       </main>
     </div>
   );

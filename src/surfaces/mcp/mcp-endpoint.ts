@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../auth/actor.js';
 import { addressKey, SignInThrottle, TooManyAttempts } from '../../auth/sign-in-throttle.js';
 import { TokensService } from '../../auth/tokens.service.js';
+import { OAuthService } from '../../auth/oauth/oauth.service.js';
 import { UsersService } from '../../auth/users.service.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
@@ -43,6 +44,7 @@ export class McpEndpoint implements OnModuleDestroy {
     private readonly runner: ToolRunner,
     private readonly campaigns: CampaignsService,
     private readonly throttle: SignInThrottle,
+    private readonly oauth: OAuthService,
   ) {
     this.origins = new AllowedOrigins(config.PUBLIC_URL, config.MCP_ALLOWED_HOSTS);
     this.sweeper = setInterval(() => this.closeIdle(), 60_000).unref();
@@ -62,9 +64,12 @@ export class McpEndpoint implements OnModuleDestroy {
           throw error;
         }
       }
-      return refuse(res, 401, 'Send a CRM API token as "Authorization: Bearer <token>" (create one with `npm run crm -- token create --role marketer`).', { 'WWW-Authenticate': 'Bearer realm="crm"' });
+      // The metadata tells an assistant where to sign in with OAuth (RFC 9728 §5.1).
+      return refuse(res, 401, 'Sign in with OAuth (the metadata is at /.well-known/oauth-protected-resource/mcp), or send a CRM API token as "Authorization: Bearer <token>".', {
+        'WWW-Authenticate': `Bearer realm="crm", resource_metadata="${new URL('/.well-known/oauth-protected-resource/mcp', this.config.PUBLIC_URL).href}"`,
+      });
     }
-    const key = caller.tokenId ? `token:${caller.tokenId}` : `loopback:${caller.userId}`;
+    const key = caller.tokenId ? `token:${caller.tokenId}` : caller.grant?.client ? `oauth:${caller.userId}:${caller.grant.client}` : `loopback:${caller.userId}`;
     const sessionId = req.header('mcp-session-id');
     if (sessionId) {
       const session = this.sessions.get(sessionId);
@@ -95,7 +100,8 @@ export class McpEndpoint implements OnModuleDestroy {
     const header = req.header('authorization');
     if (header) {
       const [scheme, token] = header.split(' ');
-      return scheme?.toLowerCase() === 'bearer' && token ? this.tokens.verify(token.trim(), 'mcp') : null;
+      if (scheme?.toLowerCase() !== 'bearer' || !token) return null;
+      return (await this.tokens.verify(token.trim(), 'mcp')) ?? this.oauth.verify(token.trim());
     }
     if (!this.config.MCP_LOOPBACK_USER || !fromThisMachine(req)) return null;
     const actor = await this.users.actorFor(await this.users.findByEmail(this.config.MCP_LOOPBACK_USER), 'mcp', 'analyst');
