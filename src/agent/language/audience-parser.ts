@@ -492,6 +492,13 @@ function readRank(items: Item[]): AudienceParse['rank'] {
     // The figure's own words are part of the ranking ("whose last order is the oldest").
     for (let k = Math.min(at, numberAt ?? at) + 1; k < Math.min(items.length, at + 6); k++) if (figureOf(items[k]) === (by ?? 'total_spend')) used.push(k);
     for (const k of used) items[k].used = true;
+    // "Who haven't ordered for the longest": the silence is the ranking itself, not a condition of never ordering.
+    if (by === 'last_order_date' && rank?.direction === 'asc') {
+      for (let k = at - 1; k >= Math.max(0, at - 4); k--) {
+        if (has(items[k], 'neg') || isBuyingWord(items[k]) || ['for', 'in'].includes(items[k].words)) items[k].used = true;
+        else break;
+      }
+    }
     // "Ordered most often": the adverb says how they rank, not that they are loyal.
     for (const k of [at - 1, at + 1, at + 2]) if (/^(often|frequently|regularly)$/.test(items[k]?.words ?? '')) items[k].used = true;
     return { by: by ?? 'total_spend', direction: rank?.direction ?? 'desc', limit: numberAt === undefined ? 1 : countOf(numberAt)! };

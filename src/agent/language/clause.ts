@@ -189,6 +189,8 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
         heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });
         out.refinesCarry = true;
       }
+      // "Joined in November 2025 or November 2024": the second date is of the same kind as the first.
+      else if (carry && ['joined', 'first', 'last'].includes(carry.head) && v.value.kind !== 'quantity') heads.push({ i: v.from, head: carry.head, values: [v], neg: negatedAt(v.from) });
       else heads.push({ i: v.from, head: implicitHead(v.value), values: [v], neg: negatedAt(v.from), implicit: true });
     } else if (carry?.head === 'buy' && carry.product && v.value.kind !== 'quantity' && !heads.some((h) => h.head !== 'buy')) {
       heads.push({ i: v.from, head: 'buy', product: { ...carry.product, from: v.from, to: v.from }, values: [v], neg: negatedAt(v.from) });

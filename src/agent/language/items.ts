@@ -70,7 +70,8 @@ export function readItems(text: string, grounding: Grounding): { items: Item[]; 
     if (t.norm.length < 4 || known(t.norm, grounding)) continue;
     const limit = allowedEdits(t.norm);
     // A capitalised word inside a sentence is likely a name: it may be a misspelt place or product, not a CRM word.
-    const name = /^[A-Z]/.test(t.text) && t.start > 0;
+    // So is a capitalised first word that heads the request ("Leeds: who …") or owns something ("Noida's top 10").
+    const name = /^[A-Z]/.test(t.text) && (t.start > 0 || tokens[tokens.indexOf(t) + 1]?.norm === ':' || /'s$/i.test(t.text));
     // The nearest among the CRM's words, places, products, tags and mail providers; on a tie, in that order.
     const lexical = name ? correction(t.norm, calendarWords, limit) : correction(t.norm, correctable, limit, sameSense);
     // A letter changed into another makes a different name too easily ("printer" and "printed", "Pune" and "Pine"):

@@ -101,9 +101,11 @@ function valueAt(items: Item[], i: number, today: string, lastUnit: PeriodUnit):
         k += 1 + second.length;
       }
     }
-    // "March to May 2025": the first month takes the year of the second.
-    if (until && !span.day && until.first.slice(0, 4) !== span.first.slice(0, 4) && !/\d{4}/.test(items.slice(j, j + span.length).map((x) => x.words).join(' '))) {
-      const year = until.first.slice(0, 4);
+    // "March to May 2025", "between 1 Jan and 31 Mar 2025": the first takes the year written once, with the second
+    // (the year before, when that would put it after the second: "1 Dec and 31 Jan 2026").
+    if (until && until.first.slice(0, 4) !== span.first.slice(0, 4) && !/\d{4}/.test(items.slice(j, j + span.length).map((x) => x.words).join(' '))) {
+      const sameYear = `${until.first.slice(0, 4)}${span.first.slice(4)}`;
+      const year = sameYear <= until.first ? until.first.slice(0, 4) : String(Number(until.first.slice(0, 4)) - 1);
       span.first = `${year}${span.first.slice(4)}`;
       span.last = `${year}${span.last.slice(4)}`;
     }

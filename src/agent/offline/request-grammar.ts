@@ -186,7 +186,8 @@ export function readRequest(message: string, ctx: ParseContext): ChatRequest {
   if (reading.rules && !reading.asks.length && !reading.unknown.length) {
     return { kind: 'audience', rules: reading.rules, saveAs, campaign, insights: ABOUT_THEM.test(lower) || undefined, understood: understoodOf(reading) };
   }
-  if (!reading.rules && !reading.asks.length) {
+  // A ranking that is not fully understood is asked about, not taken for a question about the business.
+  if (!reading.rules && !reading.asks.length && !reading.rank) {
     if (saveAs) return { kind: 'save_previous', saveAs, campaign };
     if (/\bcampaigns\b|campaign history/i.test(lower) && !template) return { kind: 'campaigns' };
     if (/\bsegments\b/i.test(lower)) return { kind: 'segments' };
