@@ -2,6 +2,7 @@ import { readClause } from './clause.js';
 import { suggest, type Ask, type Carry, type Condition, type ParseContext } from './conditions.js';
 import { leftover } from './leftover.js';
 import { listedAfterColon } from './listed-after-colon.js';
+import { readRank, type Ranking } from './rank-reader.js';
 import { has, isBuyerWord, isBuyingWord, isFiller, productWord, readItems, sense, type Correction, type Item } from './items.js';
 import type { Join } from './lexicon.js';
 import { readLabel } from './labels.js';
@@ -9,7 +10,6 @@ import type { RuleJson } from './rule-json.js';
 import { findValues } from './values.js';
 import { placeFollows } from './place-list.js';
 
-export type RankBy = 'total_spend' | 'order_count' | 'average_order_value' | 'last_order_date';
 
 /** What a request says about customers, with everything needed to answer honestly. */
 export interface AudienceParse {
@@ -17,7 +17,7 @@ export interface AudienceParse {
   /** The request is about every customer ("how many customers do we have?"). */
   everyone: boolean;
   /** "Top 10 customers by spend": a ranking, with `rules` narrowing who is ranked. */
-  rank?: { by: RankBy; direction: 'desc' | 'asc'; limit: number; notCustomers?: string };
+  rank?: Ranking;
   conditions: Condition[];
   corrections: Correction[];
   /** The stated meaning of each descriptive word used ("VIPs: I took the top 10% …"). */
@@ -70,6 +70,10 @@ function parseItems(given: Item[], ctx: ParseContext, startCarry?: Carry): Audie
   result.rank = readRank(items);
   if (result.rank?.notCustomers) {
     result.asks.push({ words: result.rank.notCustomers, question: `I can rank customers (by total spend, number of orders, average order value or last order), not ${result.rank.notCustomers}. The overview shows the best-selling figures.` });
+    result.rank = undefined;
+  }
+  if (result.rank?.unclear) {
+    result.asks.push({ words: result.rank.unclear, question: `I can rank customers by total spend, number of orders, average order value or their last order; which is "${result.rank.unclear}"?` });
     result.rank = undefined;
   }
   const top = readTopPercent(items, ctx);
@@ -418,92 +422,6 @@ function audiencePart(items: Item[]): Item[] {
     if (cut < i || i === items.length - 1 || boundary.has(items[i - 1]?.words)) return items.slice(0, cut);
   }
   return items;
-}
-
-const rankWord = /^(top|biggest|largest|highest|best|heaviest|greatest)\b/;
-const figureOf = (item: Item | undefined): RankBy | undefined => {
-  const head = sense(item, 'head')?.head;
-  if (head === 'spend') return 'total_spend';
-  if (head === 'aov') return 'average_order_value';
-  if (head === 'count' || head === 'order' || has(item, 'unit')) return 'order_count';
-  if (head === 'last') return 'last_order_date';
-  return undefined;
-};
-
-/**
- * "Top 10 customers by spend", "our 5 biggest spenders", "10 customers with the highest AOV", "who is our biggest
- * spender?": a ranking word with a number near it (or a single "biggest spender"), the figure it ranks by, and the
- * direction. The rest of the request narrows who is ranked.
- */
-function readRank(items: Item[]): AudienceParse['rank'] {
-  for (let at = 0; at < items.length; at++) {
-    const rank = sense(items[at], 'rank');
-    const label = sense(items[at], 'label')?.label === 'vip' && rankWord.test(items[at].words);
-    if (!rank && !label) continue;
-    const countOf = (k: number) => {
-      const word = sense(items[k], 'number');
-      if (word && !['a', 'an'].includes(items[k].words)) return word.value;
-      const t = items[k]?.token;
-      return t?.type === 'number' && !t.suffix && Number.isInteger(t.value) ? t.value : undefined;
-    };
-    const isCount = (k: number) => {
-      const n = countOf(k);
-      if (n === undefined || n < 1 || n > 1000) return false;
-      const next = items[k + 1];
-      return !has(next, 'unit') && !has(next, 'period') && !has(next, 'scale') && !has(next, 'currency') && !has(items[k - 1], 'currency') && !has(items[k - 1], 'cmp');
-    };
-    const limitWord = ['limit', 'top', 'first'].includes(items[at + 1]?.words ?? '') ? [at + 2] : [];
-    const numberAt = [at + 1, ...limitWord, at - 1, at - 2, at - 3, at - 4, at - 5, at - 6].find((k) => k >= 0 && isCount(k));
-    if (limitWord.length && numberAt === at + 2) items[at + 1].used = true;
-    // "Our biggest spender", "the most frequent customer": one.
-    const noun = /(spender|customer|buyer|shopper|client)s?$/.exec(items[at].words)?.[0] ?? items.slice(at + 1, at + 3).find((x) => has(x, 'people'))?.words ?? '';
-    const singular = /^(spender|customer|buyer|shopper|client)$/.test(noun) || /(spender|customer|buyer|shopper|client)$/.test(items[at].words);
-    if (numberAt === undefined && !singular) continue;
-    // Only customers are ranked: "top 5 products", "top 10 cities by revenue" are not a ranking of customers.
-    const ranked = items.slice(at + 1, at + 4).find((x) => /^(products?|items?|skus?|cities|city|countries|country|categories|category|campaigns?|segments?|places?|regions?|stores?)$/.test(x.words));
-    if (ranked) return { by: 'total_spend', direction: 'desc', limit: 0, notCustomers: ranked.words };
-    const used = [at, ...(numberAt === undefined ? [] : [numberAt])];
-    let by: RankBy | undefined = rank?.by ?? (label ? 'total_spend' : undefined);
-    // The figure: "by spend", or a word for it between the number and a few words after the ranking word.
-    if (!by || items[at + 1]?.words === 'by') {
-      for (let k = Math.min(at, numberAt ?? at) + 1; k < Math.min(items.length, at + 6); k++) {
-        if (k === at) continue;
-        // "Top 15 customers who ordered …": what follows "who" narrows who is ranked; it does not name the figure.
-        if (k > at && has(items[k], 'join') && items[k].words !== 'by') break;
-        const figure = figureOf(items[k]);
-        if (figure) {
-          by = figure;
-          used.push(k);
-          if (items[k - 1]?.words === 'by') used.push(k - 1);
-          break;
-        }
-      }
-    }
-    // "Sort French customers by AOV desc", "which customer has spent the most": the figure named before the ranking word.
-    if (!rank?.by) {
-      const byAt = items.findIndex((x, k) => k < at && x.words === 'by' && figureOf(items[k + 1]));
-      const before = byAt >= 0 ? byAt + 1 : [at - 1, at - 2, at - 3].find((k) => k >= 0 && figureOf(items[k]) && !items[k].used);
-      if (before !== undefined && before >= 0) {
-        by = figureOf(items[before]);
-        used.push(before);
-        if (byAt >= 0) used.push(byAt);
-      }
-    }
-    // The figure's own words are part of the ranking ("whose last order is the oldest").
-    for (let k = Math.min(at, numberAt ?? at) + 1; k < Math.min(items.length, at + 6); k++) if (figureOf(items[k]) === (by ?? 'total_spend')) used.push(k);
-    for (const k of used) items[k].used = true;
-    // "Who haven't ordered for the longest": the silence is the ranking itself, not a condition of never ordering.
-    if (by === 'last_order_date' && rank?.direction === 'asc') {
-      for (let k = at - 1; k >= Math.max(0, at - 4); k--) {
-        if (has(items[k], 'neg') || isBuyingWord(items[k]) || ['for', 'in'].includes(items[k].words)) items[k].used = true;
-        else break;
-      }
-    }
-    // "Ordered most often": the adverb says how they rank, not that they are loyal.
-    for (const k of [at - 1, at + 1, at + 2]) if (/^(often|frequently|regularly)$/.test(items[k]?.words ?? '')) items[k].used = true;
-    return { by: by ?? 'total_spend', direction: rank?.direction ?? 'desc', limit: numberAt === undefined ? 1 : countOf(numberAt)! };
-  }
-  return undefined;
 }
 
 /** "The top 5% of customers by spend", "top 10% spenders": a VIP group of that size. */

@@ -8,8 +8,9 @@ import { explain } from './explain.js';
 // wrongly. `npm run eval:nl` prints the same figures; this keeps them from slipping.
 const root = projectRoot();
 const retailFile = process.env.RETAIL_FILE ?? join(root, '..', 'shared', 'data', 'online_retail.csv.gz');
-// The three dev sets: the first, and two written later by others to check the earlier ones had not been learnt by heart.
-const items: EvaluationItem[] = ['dev-set.jsonl', 'dev-set-2.jsonl', 'dev-set-3.jsonl'].flatMap((file) => readFileSync(join(root, 'eval', 'nl', file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)));
+// The dev sets: the first, and others written later by others to check the earlier ones had not been learnt by heart
+// (the fourth, aimed at what makes a parser silently wrong, is measured by `npm run eval:nl -- --fourth` alone).
+const items: EvaluationItem[] = ['dev-set.jsonl', 'dev-set-2.jsonl', 'dev-set-3.jsonl', 'dev-set-5.jsonl', 'dev-set-6.jsonl'].flatMap((file) => readFileSync(join(root, 'eval', 'nl', file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)));
 
 describe('the offline model on the dev set', () => {
   it('reads at least 97% of requests exactly and answers none wrongly', async () => {

@@ -54,10 +54,25 @@ const correctable = [...lexiconWords].filter((w) => {
 // Month and day names are written with capitals: a capitalised word may be a misspelt one ("Septmber").
 const calendarWords = ['january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
+/**
+ * Shorthands written out: "w/o" and "w/" as "without" and "with", "phone no." as "phone number", "email = empty" as
+ * "email is empty", and a date with slashes or dots whose day cannot be its month ("25/09/2026", "9/25/2026",
+ * "15.09.2026") as the date itself. A date that could be read either way ("3/4/2026") is left to be asked about.
+ */
+const spelledOut = (text: string) => text
+  .replace(/\bw\/o\b/gi, 'without').replace(/\bw\/(?=\s)/gi, 'with ')
+  .replace(/\b(phone|mobile|contact|cell) no\b\.?/gi, '$1 number')
+  .replace(/\b(email|e-mail|phone|mobile|city|country|name)\s*(?:=|==)\s*(?:empty|blank|null|none|'')(?=\W|$)/gi, '$1 is empty')
+  .replace(/\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b/g, (whole, a: string, b: string, year: string) => {
+    const [x, y] = [Number(a), Number(b)];
+    const [day, month] = x > 12 && y <= 12 ? [x, y] : y > 12 && x <= 12 ? [y, x] : [0, 0];
+    return day && day <= 31 ? `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` : whole;
+  });
+
 /** Tokens, typos corrected where one known word is near enough, then grouped into items. */
 export function readItems(text: string, grounding: Grounding): { items: Item[]; corrections: Correction[] } {
   // Quotation marks only mark out names ("Mumbai", "saree"); the names are read the same without them.
-  const tokens = joinSplitWords(splitKnownParts(tokenize(text).filter((t) => t.norm !== '"'), grounding), grounding);
+  const tokens = joinSplitWords(splitKnownParts(tokenize(spelledOut(text)).filter((t) => t.norm !== '"'), grounding), grounding);
   const corrections: Correction[] = [];
   for (const t of tokens) {
     if (t.type !== 'word' || /\d/.test(t.norm)) continue;

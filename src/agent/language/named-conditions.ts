@@ -55,12 +55,14 @@ export function readSelfContained(items: Item[], start: number, end: number, ctx
     // "Phone is empty", "city is set".
     const presence = sense(item, 'presence');
     if (presence) {
-      const fieldItem = items[i - 1];
-      const field = sense(fieldItem, 'textfield')?.field ?? ({ city: 'city', country: 'country', email: 'email', emails: 'email', phone: 'phone', name: 'name', tags: 'tags' } as Record<string, string>)[fieldItem?.words ?? ''];
+      // "Email field is empty": the word "field" only names the column.
+      const at = items[i - 1]?.words === 'field' ? i - 2 : i - 1;
+      const fieldItem = items[at];
+      const field = sense(fieldItem, 'textfield')?.field ?? ({ city: 'city', country: 'country', email: 'email', emails: 'email', 'email id': 'email', 'email address': 'email', phone: 'phone', name: 'name', tags: 'tags' } as Record<string, string>)[fieldItem?.words ?? ''];
       if (field) {
-        const neg2 = negatedAt(i - 1);
+        const neg2 = negatedAt(at);
         const set = presence.set !== neg2 >= 0;
-        add(f(field, set ? 'is_set' : 'is_empty'), i - 1, i + 1, neg2 >= 0 ? [items[neg2]] : []);
+        add(f(field, set ? 'is_set' : 'is_empty'), at, i + 1, neg2 >= 0 ? [items[neg2]] : []);
         continue;
       }
     }

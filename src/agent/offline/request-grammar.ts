@@ -1,5 +1,6 @@
 import type { Recurrence } from '../../crm/automations/recurrence.js';
-import { parseAudience, type AudienceParse, type RankBy } from '../language/audience-parser.js';
+import { parseAudience, type AudienceParse } from '../language/audience-parser.js';
+import type { RankBy } from '../language/rank-reader.js';
 import type { ParseContext } from '../language/conditions.js';
 import type { RuleJson } from '../language/rule-json.js';
 import { readRecurrence } from './recurrence-words.js';
