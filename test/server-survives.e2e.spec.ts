@@ -61,7 +61,8 @@ describe('the server survives', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'crm-survives-'));
     const port = await freePort();
     server = runCrm({
-      DATABASE_URL: viaProxy.toString(), PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir,
+      // Its temporary directory is the test's own, to see that a received file does not stay there.
+      DATABASE_URL: viaProxy.toString(), PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, TMPDIR: dataDir,
       SEED_ON_EMPTY: 'false', VENDOR_PORT: '0', JOB_SUPERVISE_SECONDS: '1', LOG_LEVEL: 'warn',
     });
     await server.ready;
@@ -81,7 +82,7 @@ describe('the server survives', () => {
     expect(res.status).toBe(400);
     expect((await res.json()).message).toContain('not a complete multipart form');
     expect(await alive()).toBe(200);
-    expect(await readdir(join(dataDir, 'uploads'))).toEqual([]);
+    expect(await readdir(join(dataDir, 'crm-uploads'))).toEqual([]);
 
     // A refused form (a bad option) and a finished import leave no copy of the file behind either.
     const refused = new FormData();
@@ -92,9 +93,12 @@ describe('the server survives', () => {
     good.append('file', new Blob(['customerId,name\nA-3,Meera\n']), 'c.csv');
     const accepted = await (await upload(good)).json();
     expect(await importFinished(accepted.importId)).toMatchObject({ status: 'succeeded', inserted: 1 });
-    // The copy is removed as the import ends, a moment after its report says so.
-    for (let i = 0; i < 50 && (await readdir(join(dataDir, 'uploads'))).length; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await readdir(join(dataDir, 'uploads'))).toEqual([]);
+    // The file went from the disk into the database as it was received, and from the database as the import ended
+    // (a moment after its report says so).
+    expect(await readdir(join(dataDir, 'crm-uploads'))).toEqual([]);
+    const stored = async () => Number((await db.sql.rows(`select count(*) as n from upload_chunks`))[0].n);
+    for (let i = 0; i < 50 && (await stored()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await stored()).toBe(0);
   });
 
   it('a few kilobytes of gzip holding five million bad lines: counted, 10,000 kept, memory flat', async () => {

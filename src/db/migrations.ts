@@ -17,6 +17,7 @@ import { Migration20261213000000_token_scopes } from '../../migrations/Migration
 import { Migration20261214000000_sign_in_throttles } from '../../migrations/Migration20261214000000_sign_in_throttles.js';
 import { Migration20261215000000_tool_calls } from '../../migrations/Migration20261215000000_tool_calls.js';
 import { Migration20261216000000_oauth } from '../../migrations/Migration20261216000000_oauth.js';
+import { Migration20261217000000_stored_uploads } from '../../migrations/Migration20261217000000_stored_uploads.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   { name: 'Migration20261214000000_sign_in_throttles', class: Migration20261214000000_sign_in_throttles },
   { name: 'Migration20261215000000_tool_calls', class: Migration20261215000000_tool_calls },
   { name: 'Migration20261216000000_oauth', class: Migration20261216000000_oauth },
+  { name: 'Migration20261217000000_stored_uploads', class: Migration20261217000000_stored_uploads },
 ];

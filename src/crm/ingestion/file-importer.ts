@@ -3,6 +3,7 @@ import { detectLayout, mapColumns, requiredFields, type Layout } from './columns
 import { importsRepository, MAX_STORED_REJECTIONS, type CountsDelta, type Rejection } from './imports.repository.js';
 import { writeOrderBatch, writeOrderLineBatch, upsertCustomers, type BatchCounts, type PositionedLine } from './import-writer.js';
 import { FileRejected, readLines, type SourceProgress } from './line-source.js';
+import { fileBytes } from './stored-upload.js';
 import type { CustomerRecord, OrderRecord } from './records.js';
 import { rowMapper } from './row-mapper.js';
 import { textProblem } from '../text.js';
@@ -101,7 +102,7 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
     writing.catch(() => {});
   };
 
-  for await (const chunk of readLines(path, limits, progress)) {
+  for await (const chunk of readLines(await fileBytes(sql, path), limits, progress)) {
     for (const parsed of chunk) {
       if (!mapper) {
         if ('error' in parsed) throw new FileRejected(`The header line cannot be read: ${parsed.error}.`);

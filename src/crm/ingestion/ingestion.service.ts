@@ -1,6 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Actor } from '../../auth/actor.js';
 import { authorize } from '../../auth/authorize.js';
@@ -11,6 +10,7 @@ import { logger } from '../../logging/logger.js';
 import { MappingError, type Layout } from './columns.js';
 import { importFile, type FileImportOptions, type ImportProgress } from './file-importer.js';
 import { importsRepository, type ImportRow } from './imports.repository.js';
+import { removeUpload, storeUpload } from './stored-upload.js';
 import { FileRejected } from './line-source.js';
 import { CellError } from './values.js';
 import { EventBus } from '../../events/crm-events.js';
@@ -147,6 +147,16 @@ export class IngestionService {
     return { ...row, repeated: false };
   }
 
+  /** Keeps a received file in the database, where any worker can read it; the copy on this machine's disk goes. */
+  keepUpload(path: string) {
+    return storeUpload(this.sql, path);
+  }
+
+  /** Forgets an upload nothing will import (refused, or a retry of one already received). */
+  dropUpload(path: string) {
+    return removeUpload(this.sql, path);
+  }
+
   /** Runs (or resumes) a file import to its end; a file that cannot be imported ends the import as failed with the reason. */
   async runFileImport(id: string, onProgress?: (p: ImportProgress) => void): Promise<ImportRow> {
     const row = await importsRepository.get(this.sql, id);
@@ -178,7 +188,7 @@ export class IngestionService {
     await this.sql.query('analyze products, customer_products').catch((error) => logger.warn('analyze after import failed', { reason: (error as Error).message }));
     await importsRepository.finish(this.sql, id, failure === null ? 'succeeded' : 'failed', failure);
     // An uploaded file is the CRM's copy, kept only until its import ends; a CLI import reads the person's own file.
-    if (row.source === 'upload') await rm(row.filePath, { force: true });
+    if (row.source === 'upload') await removeUpload(this.sql, row.filePath);
     await this.announceFinished(id);
     return (await importsRepository.get(this.sql, id))!;
   }

@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { CsvParser, type ParsedLine } from './csv-parser.js';
+import type { FileBytes } from './stored-upload.js';
 
 export class FileRejected extends Error {}
 
@@ -13,20 +12,17 @@ export interface SourceProgress { bytesRead: number; totalBytes: number }
  * Reads a CSV or NDJSON file (gzip accepted) as numbered lines of fields, a chunk at a time, so memory stays flat
  * whatever the file's size. The header comes first. NDJSON objects are laid out under the first object's keys.
  */
-export async function* readLines(path: string, options: SourceOptions, progress: SourceProgress): AsyncGenerator<ParsedLine[]> {
-  const { size } = await stat(path);
+export async function* readLines(file: FileBytes, options: SourceOptions, progress: SourceProgress): AsyncGenerator<ParsedLine[]> {
+  const size = file.size;
   progress.totalBytes = size;
-  const head = Buffer.alloc(4096);
-  const handle = await open(path, 'r');
-  const { bytesRead: headBytes } = await handle.read(head, 0, head.length, 0);
-  await handle.close();
-  if (headBytes === 0) throw new FileRejected('The file is empty.');
+  const head = await file.head(4096);
+  if (head.length === 0) throw new FileRejected('The file is empty.');
   const gzipped = head[0] === 0x1f && head[1] === 0x8b;
   if (!gzipped && size > options.maxFileBytes) {
     throw new FileRejected(`The file is ${(size / 1e6).toFixed(1)} MB; the limit is ${(options.maxFileBytes / 1e6).toFixed(0)} MB (IMPORT_MAX_FILE_BYTES).`);
   }
 
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const raw = file.stream();
   raw.on('data', (chunk) => { progress.bytesRead += chunk.length; });
   const stream = gzipped ? raw.pipe(createGunzip()) : raw;
   const decoder = new StringDecoder('utf8');

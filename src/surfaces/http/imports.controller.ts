@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
 import type { Config } from '../../config/config.schema.js';
@@ -58,20 +58,24 @@ export class ImportsController {
   @Post('imports')
   @HttpCode(202)
   @Requires('imports.write')
-  async upload(@CurrentActor() actor: Actor, @Req() req: Request, @Headers('idempotency-key') key?: string) {
-    const upload = await receiveUpload(req, join(resolve(this.config.DATA_DIR), 'uploads'), this.config.IMPORT_MAX_FILE_BYTES);
+  async upload(@CurrentActor() actor: Actor, @Req() req: Request, @Headers('idempotency-key') key_?: string) {
+    // Received into this machine's temporary directory (checked and hashed on the way), then kept in the database.
+    const upload = await receiveUpload(req, join(tmpdir(), 'crm-uploads'), this.config.IMPORT_MAX_FILE_BYTES);
+    let path = upload.path;
     try {
       const options = parseInput(uploadFields, upload.fields);
+      const key = parseInput(idempotencyKey, key_);
+      path = await this.ingestion.keepUpload(upload.path);
       const row = await this.ingestion.createFileImport(actor, {
-        path: upload.path, fileName: upload.fileName, source: 'upload', idempotencyKey: parseInput(idempotencyKey, key), fileDigest: upload.digest,
+        path, fileName: upload.fileName, source: 'upload', idempotencyKey: key, fileDigest: upload.digest,
         options: { layout: options.layout, map: options.map, dateFormat: options.dateFormat, refundPrefix: options.refundPrefix },
       });
-      if (row.repeated) await rm(upload.path, { force: true });
+      if (row.repeated) await this.ingestion.dropUpload(path);
       else await this.ingestion.queueFileImport(row.id);
       return accepted(row, row.repeated);
     } catch (error) {
       // Refused before it was queued: nobody will ever read this copy.
-      await rm(upload.path, { force: true });
+      await this.ingestion.dropUpload(path);
       throw error;
     }
   }
