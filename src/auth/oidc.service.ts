@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { AuditService } from '../audit/audit.service.js';
+import { Sql } from '../db/sql.js';
 import { CrmError } from '../crm/errors.js';
 import type { Config } from '../config/config.schema.js';
 import { CONFIG } from '../config/config.token.js';
@@ -34,7 +35,6 @@ export function samePagePath(returnTo: string): string {
   }
 }
 
-interface PendingSignIn { verifier: string; nonce: string; returnTo: string; expires: number }
 
 const isLoopback = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
@@ -46,10 +46,9 @@ const isLoopback = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(ur
 @Injectable()
 export class OidcService {
   private configuration?: Promise<oidc.Configuration>;
-  // Pending sign-ins live for ten minutes in this process; the browser holds the state in a cookie.
-  private readonly pending = new Map<string, PendingSignIn>();
-
-  constructor(private readonly orm: MikroORM, private readonly audit: AuditService, @Inject(CONFIG) private readonly config: Config) {}
+  // Pending sign-ins live for ten minutes in the database, so any server process can finish one; the browser holds
+  // the state in a cookie.
+  constructor(private readonly orm: MikroORM, private readonly audit: AuditService, @Inject(CONFIG) private readonly config: Config, private readonly sql: Sql) {}
 
   get enabled() {
     return !!(this.config.OIDC_ISSUER_URL && this.config.OIDC_CLIENT_ID && this.config.OIDC_CLIENT_SECRET);
@@ -79,9 +78,8 @@ export class OidcService {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    const now = Date.now();
-    for (const [key, value] of this.pending) if (value.expires < now) this.pending.delete(key);
-    this.pending.set(state, { verifier, nonce, returnTo: samePagePath(returnTo), expires: now + 600_000 });
+    await this.sql.query(`delete from pending_sign_ins where expires_at < now()`);
+    await this.sql.query(`insert into pending_sign_ins (state, verifier, nonce, return_to, expires_at) values ($1, $2, $3, $4, now() + interval '10 minutes')`, [state, verifier, nonce, samePagePath(returnTo)]);
     const url = oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: this.redirectUri,
       scope: 'openid email profile',
@@ -97,11 +95,12 @@ export class OidcService {
   async finish(callbackUrl: URL, stateFromCookie: string | undefined): Promise<{ user: User; returnTo: string }> {
     const configuration = await this.discover();
     const state = callbackUrl.searchParams.get('state') ?? '';
-    const pending = this.pending.get(state);
-    if (!pending || !stateFromCookie || stateFromCookie !== state || pending.expires < Date.now()) {
+    // Taken once: a second answer with the same state finds nothing.
+    const [pending] = await this.sql.rows<{ verifier: string; nonce: string; returnTo: string }>(
+      `delete from pending_sign_ins where state = $1 and expires_at > now() returning verifier, nonce, return_to as "returnTo"`, [state]);
+    if (!pending || !stateFromCookie || stateFromCookie !== state) {
       throw new SignInRefused('This sign-in link has expired or was started in another browser; please sign in again.');
     }
-    this.pending.delete(state);
     let claims: Identity | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {

@@ -18,6 +18,8 @@ import { Migration20261214000000_sign_in_throttles } from '../../migrations/Migr
 import { Migration20261215000000_tool_calls } from '../../migrations/Migration20261215000000_tool_calls.js';
 import { Migration20261216000000_oauth } from '../../migrations/Migration20261216000000_oauth.js';
 import { Migration20261217000000_stored_uploads } from '../../migrations/Migration20261217000000_stored_uploads.js';
+import { Migration20261218000000_pending_sign_ins } from '../../migrations/Migration20261218000000_pending_sign_ins.js';
+import { Migration20261219000000_slack_stats_messages } from '../../migrations/Migration20261219000000_slack_stats_messages.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -41,4 +43,6 @@ export const migrations = [
   { name: 'Migration20261215000000_tool_calls', class: Migration20261215000000_tool_calls },
   { name: 'Migration20261216000000_oauth', class: Migration20261216000000_oauth },
   { name: 'Migration20261217000000_stored_uploads', class: Migration20261217000000_stored_uploads },
+  { name: 'Migration20261218000000_pending_sign_ins', class: Migration20261218000000_pending_sign_ins },
+  { name: 'Migration20261219000000_slack_stats_messages', class: Migration20261219000000_slack_stats_messages },
 ];

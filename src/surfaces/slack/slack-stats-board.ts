@@ -5,16 +5,14 @@ import type { CrmEvents } from '../../events/crm-events.js';
 import { logger } from '../../logging/logger.js';
 import { statsBlocks, type CampaignFigures } from './slack-blocks.js';
 
-interface Posted { channel: string; ts: string; name: string }
-
 const UPDATE_EVERY_MS = 1000;
 
 /**
  * Campaign figures posted in Slack, kept current in place (chat.update) as delivery receipts arrive. Updates are
- * at most one a second per campaign, and the last figures always land, so a finished campaign reads "completed".
+ * at most one a second per campaign across all server processes (the messages are kept in the database, and the
+ * process that claims an update makes it), and the last figures always land, so a finished campaign reads "completed".
  */
 export class SlackStatsBoard {
-  private readonly posted = new Map<number, Posted[]>();
   private readonly waiting = new Map<number, CrmEvents['campaign.progress']>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly unsubscribe: () => void;
@@ -23,7 +21,7 @@ export class SlackStatsBoard {
     this.unsubscribe = listener.subscribe((envelope) => {
       if (envelope.event !== 'campaign.progress') return;
       const progress = envelope.data as CrmEvents['campaign.progress'];
-      if (this.posted.has(progress.campaignId)) this.schedule(progress);
+      this.schedule(progress);
     });
   }
 
@@ -33,7 +31,7 @@ export class SlackStatsBoard {
     if (!sent.ts) return;
     // Remembered in the database: the report is posted here days later, perhaps by another server process.
     await this.sql.query(`insert into slack_campaign_threads (campaign_id, channel, thread_ts) values ($1, $2, $3) on conflict do nothing`, [campaignId, channel, threadTs]);
-    this.posted.set(campaignId, [...(this.posted.get(campaignId) ?? []), { channel, ts: sent.ts, name }]);
+    await this.sql.query(`insert into slack_stats_messages (campaign_id, channel, ts, name) values ($1, $2, $3, $4) on conflict do nothing`, [campaignId, channel, sent.ts, name]);
   }
 
   private schedule(progress: CrmEvents['campaign.progress']) {
@@ -47,11 +45,18 @@ export class SlackStatsBoard {
     const progress = this.waiting.get(campaignId);
     this.waiting.delete(campaignId);
     if (!progress) return;
-    for (const message of this.posted.get(campaignId) ?? []) {
+    // Claimed in the database: another process that updated this message within the second leaves it be — except
+    // the final figures, which every process writes so that they land whoever heard them.
+    const done = progress.status === 'completed';
+    const messages = await this.sql.rows<{ channel: string; ts: string; name: string }>(
+      `update slack_stats_messages set updated_at = now() where campaign_id = $1 and ($2 or updated_at < now() - make_interval(secs => $3)) returning channel, ts, name`,
+      [campaignId, done, (UPDATE_EVERY_MS - 100) / 1000],
+    ).catch((error: Error) => { logger.warn('slack stats claim failed', { campaignId, reason: error.message }); return []; });
+    for (const message of messages) {
       await this.client.chat.update({ channel: message.channel, ts: message.ts, text: `${message.name}: ${progress.status}`, blocks: statsBlocks(message.name, campaignId, progress) })
         .catch((error: Error) => logger.warn('slack stats update failed', { campaignId, reason: error.message }));
     }
-    if (progress.status === 'completed') this.posted.delete(campaignId);
+    if (done) await this.sql.query(`delete from slack_stats_messages where campaign_id = $1`, [campaignId]).catch(() => undefined);
   }
 
   stop() {
