@@ -122,6 +122,7 @@ export const configSchema = z
       .default('')
       .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
       .describe('Comma-separated host names the MCP endpoint answers besides localhost and PUBLIC_URL\'s host (protection against DNS rebinding).'),
+    MCP_STATELESS: flag(false).describe('Serve MCP without sessions: every request stands alone, so any of several server processes behind one address can answer it. Assistants then approve no sends by elicitation (those wait for a person on the web page or in Slack) (true/false).'),
     MCP_LOOPBACK_USER: optionalText()
       .pipe(z.email().optional())
       .describe('Off by default. Email of a CRM user whom MCP requests without a token act as, with at most the analyst role, and only when they come from this machine to a loopback address. For the MCP conformance suite; refused unless HOST is a loopback address.'),

@@ -69,6 +69,7 @@ export class McpEndpoint implements OnModuleDestroy {
         'WWW-Authenticate': `Bearer realm="crm", resource_metadata="${new URL('/.well-known/oauth-protected-resource/mcp', this.config.PUBLIC_URL).href}"`,
       });
     }
+    if (this.config.MCP_STATELESS) return this.answerAlone(caller, req, res);
     const key = caller.tokenId ? `token:${caller.tokenId}` : caller.grant?.client ? `oauth:${caller.userId}:${caller.grant.client}` : `loopback:${caller.userId}`;
     const sessionId = req.header('mcp-session-id');
     if (sessionId) {
@@ -93,6 +94,19 @@ export class McpEndpoint implements OnModuleDestroy {
     const server = mcpServerFor(() => current.actor, this.runner, { campaigns: this.campaigns, publicUrl: this.config.PUBLIC_URL }, VERSION);
     void server.connect(transport);
     return transport;
+  }
+
+  /**
+   * Without sessions: a server and transport for this one request, gone when it is answered. Nothing is kept between
+   * requests, so whichever process behind the load balancer answers, the answer is the same.
+   */
+  private async answerAlone(caller: Actor, req: Request, res: Response) {
+    if (req.method !== 'POST') return refuse(res, 405, 'This server runs MCP without sessions (MCP_STATELESS): send each request as a POST.', { Allow: 'POST' });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const server = mcpServerFor(() => caller, this.runner, { campaigns: this.campaigns, publicUrl: this.config.PUBLIC_URL }, VERSION);
+    res.on('close', () => { void transport.close(); void server.close(); });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
   }
 
   /** The token's user and role; without a token, the loopback user when that setting is on and the request is local. */
