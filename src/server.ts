@@ -28,7 +28,8 @@ export async function createHttpApp(deps: AppDependencies): Promise<NestExpressA
   });
   app.useWebSocketAdapter(new WsAdapter(app));
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For to believe: a proxy on this machine by default, or the load balancer's addresses.
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(requestLog);
   app.use(securityHeaders);
   // Large enough for a 10,000-record import batch; bigger files go through multipart upload.

@@ -122,6 +122,7 @@ export const configSchema = z
       .default('')
       .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
       .describe('Comma-separated host names the MCP endpoint answers besides localhost and PUBLIC_URL\'s host (protection against DNS rebinding).'),
+    TRUST_PROXY: z.string().trim().default('loopback').describe('Which proxies\' X-Forwarded-For is believed (for sign-in throttling by address): "loopback", or the load balancer\'s addresses or ranges, comma-separated (Express "trust proxy" syntax).'),
     MCP_STATELESS: flag(false).describe('Serve MCP without sessions: every request stands alone, so any of several server processes behind one address can answer it. Assistants then approve no sends by elicitation (those wait for a person on the web page or in Slack) (true/false).'),
     MCP_LOOPBACK_USER: optionalText()
       .pipe(z.email().optional())
