@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { refreshCustomerAggregates } from '../src/crm/customers/customer-aggregates.js';
 import { compileRule, SqlParams } from '../src/crm/segments/rule-compiler.js';
+import { previewRule } from '../src/crm/segments/segment-preview.js';
 import { parseRule } from '../src/crm/segments/rule-parser.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -249,6 +250,16 @@ describe('segment rules: SQL against the reference evaluator', () => {
         const found = (await db.sql.rows<{ id: number }>(`select c.id from customers c where ${where} order by c.id`, params.values)).map((r) => r.id);
         const expected = world.customers.filter((c) => matches(c, json, world, zone)).map((c) => c.id);
         expect({ rule: json, ids: found }).toEqual({ rule: json, ids: expected });
+
+        // The preview's count and funnel: each top-level condition's own figure, and the running total of the
+        // conditions so far, as the reference counts them (an "all" rule with behaviour conditions is counted from
+        // its first set's customers, the others in one pass over everyone).
+        const preview = await previewRule(db.sql, parseRule(json), { now, zone }, 'INR', { timeoutMs: 20_000 });
+        const steps: any[] = json.all ?? json.any ?? [json];
+        const count = (rule: any) => world.customers.filter((c) => matches(c, rule, world, zone)).length;
+        const funnel = steps.map((_, i) => ({ alone: count(steps[i]), together: count({ [json.any ? 'any' : 'all']: steps.slice(0, i + 1) }) }));
+        expect({ rule: json, count: preview.count, funnel: preview.funnel.map((f) => ({ alone: Number(f.alone), together: Number(f.together) })) })
+          .toEqual({ rule: json, count: expected.length, funnel });
       }
     }), { numRuns: 80 });
   }, 120_000);

@@ -95,17 +95,17 @@ function whenSql(condition: OrderDays & { withinDays?: number }, params: SqlPara
 }
 
 /** Customers with at least K purchases placed in the time given (any product). */
-function orderedSql(condition: OrderedCondition, params: SqlParams, ctx: RuleContext) {
+function orderedSet(condition: OrderedCondition, params: SqlParams, ctx: RuleContext) {
   const from = `from orders o where ${PURCHASED}${whenSql(condition, params, ctx)}`;
   return condition.atLeast > 1
-    ? inSet(`select o.customer_id ${from} group by o.customer_id having count(*) >= ${params.add(condition.atLeast)}`)
-    : inSet(`select o.customer_id ${from}`);
+    ? `select o.customer_id ${from} group by o.customer_id having count(*) >= ${params.add(condition.atLeast)}`
+    : `select o.customer_id ${from}`;
 }
 const boughtAnyOf = (condition: BoughtCondition, params: SqlParams) =>
   `cp.product_ids && array(select p.id from products p where p.description_key like ${params.add(likeContaining(condition.contains!))})`;
 
-function boughtSql(condition: BoughtCondition, params: SqlParams, ctx: RuleContext) {
-  if (boughtAtAll(condition)) return inSet(`select cp.customer_id from customer_products cp where ${boughtAnyOf(condition, params)}`);
+function boughtSet(condition: BoughtCondition, params: SqlParams, ctx: RuleContext) {
+  if (boughtAtAll(condition)) return `select cp.customer_id from customer_products cp where ${boughtAnyOf(condition, params)}`;
   const pattern = condition.contains !== undefined ? params.add(likeContaining(condition.contains)) : undefined;
   const product = pattern
     ? `lower(l.description) = any(array(select p.description_key from products p where p.description_key like ${pattern}))`
@@ -113,13 +113,27 @@ function boughtSql(condition: BoughtCondition, params: SqlParams, ctx: RuleConte
   const from = `from order_lines l join orders o on o.id = l.order_id where ${product} and ${PURCHASED}${whenSql(condition, params, ctx)}`;
   // "At least K times" counts orders, not lines: two lines of the same product in one basket are one purchase.
   return condition.atLeast > 1
-    ? inSet(`select o.customer_id ${from} group by o.customer_id having count(distinct o.id) >= ${params.add(condition.atLeast)}`)
-    : inSet(`select o.customer_id ${from}`);
+    ? `select o.customer_id ${from} group by o.customer_id having count(distinct o.id) >= ${params.add(condition.atLeast)}`
+    : `select o.customer_id ${from}`;
 }
 
-function failedSql(condition: DeliveryFailedCondition, params: SqlParams, ctx: RuleContext) {
+function failedSet(condition: DeliveryFailedCondition, params: SqlParams, ctx: RuleContext) {
   const since = condition.withinDays ? ` and m.receipt_at >= ${params.add(new Date(ctx.now.getTime() - condition.withinDays * DAY_MS))}` : '';
-  return inSet(`select m.customer_id from communication_logs m where m.status = 'failed'${since}`);
+  return `select m.customer_id from communication_logs m where m.status = 'failed'${since}`;
+}
+
+/**
+ * The customers a behaviour condition holds for, as a query of their ids (possibly repeated), or null for a
+ * condition on the customer's own row. The preview counts such a set on its own, and drives the funnel from it.
+ */
+export function customerSetOf(node: RuleNode, params: SqlParams, ctx: RuleContext): string | null {
+  switch (node.kind) {
+    case 'bought': return boughtSet(node, params, ctx);
+    case 'ordered': return orderedSet(node, params, ctx);
+    case 'received': return `select m.customer_id from communication_logs m where m.campaign_id = ${params.add(node.campaignId)} and m.status in ('sent', 'delivered')`;
+    case 'delivery_failed': return failedSet(node, params, ctx);
+    default: return null;
+  }
 }
 
 /** A boolean SQL expression over the customers row `c` for the rule. */
@@ -142,13 +156,10 @@ export function compileRule(node: RuleNode, params: SqlParams, ctx: RuleContext)
     case 'field':
       return fieldSql(node, params, ctx);
     case 'bought':
-      return boughtSql(node, params, ctx);
     case 'ordered':
-      return orderedSql(node, params, ctx);
     case 'received':
-      return inSet(`select m.customer_id from communication_logs m where m.campaign_id = ${params.add(node.campaignId)} and m.status in ('sent', 'delivered')`);
     case 'delivery_failed':
-      return failedSql(node, params, ctx);
+      return inSet(customerSetOf(node, params, ctx)!);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/sql.js';
 import { boundedRows, type ReadLimits } from './bounded-read.js';
 import type { RuleContext } from './condition-range.js';
-import { compileRule, SqlParams, topLevelConditions } from './rule-compiler.js';
+import { compileRule, customerSetOf, SqlParams, topLevelConditions } from './rule-compiler.js';
 import { describeClause, describeRule } from './rule-sentence.js';
 import type { RuleNode } from './rule.js';
 
@@ -23,6 +23,49 @@ export interface SegmentPreview { count: number; totalCustomers: number; sentenc
 
 export const sampleColumns = `c.id, c.name, c.email, c.city, c.country, c.total_spend as "totalSpend", c.order_count as "orderCount", c.last_order_at as "lastOrderAt"`;
 
+/** Count and funnel in one pass over every customer: each condition a column, the running totals combined from them. */
+function passCountSql(rule: RuleNode, steps: RuleNode[], params: SqlParams, ctx: RuleContext) {
+  const stepSql = steps.map((step) => compileRule(step, params, ctx));
+  const joiner = rule.kind === 'any' ? ' or ' : ' and ';
+  const flags = steps.map((_, i) => `s${i}`);
+  const together = flags.map((_, i) => flags.slice(0, i + 1).join(joiner));
+  const filters = steps.length > 1
+    ? flags.map((flag, i) => `, count(*) filter (where ${flag}) as "alone${i}", count(*) filter (where ${together[i]}) as "together${i}"`).join('')
+    : '';
+  const flagColumns = stepSql.map((sql, i) => `${sql} as s${i}`).join(', ');
+  return `select count(*) filter (where ${together[together.length - 1]}) as count, count(*) as "totalCustomers"${filters} from (select ${flagColumns} from customers c offset 0) x`;
+}
+
+/**
+ * Count and funnel of an "all" rule with behaviour conditions ("bought …", "ordered …", "received …"). Each such
+ * condition's own figure is the size of its set of customers, counted from the set alone; every running total from
+ * the first of them on holds only customers in that set, so those totals are counted over that set's customers, not
+ * over every customer (three "bought … contains" at a million customers: the other sets probed for the 250,000 buyers
+ * of the first, not for all million). Conditions on the customer's own row are cheap and counted in one pass.
+ */
+function allCountSql(steps: RuleNode[], params: SqlParams, ctx: RuleContext) {
+  // Each condition compiled once: a parameter a statement does not use is refused, and one used twice is one.
+  // (Finding the sets adds parameters only for behaviour conditions: with none, nothing was added.)
+  const sets = steps.map((step) => customerSetOf(step, params, ctx));
+  const first = sets.findIndex((set) => set !== null);
+  if (first < 0) return passCountSql({ kind: 'all', rules: steps }, steps, params, ctx);
+  const flagSql = steps.map((step, i) => (sets[i] === null ? compileRule(step, params, ctx) : `((c.id in (${sets[i]})) is true)`));
+  const cheap = steps.map((_, i) => i).filter((i) => sets[i] === null);
+  const together = (i: number, skip?: number) => steps.slice(0, i + 1).map((_, k) => (k === skip ? 'true' : `s${k}`)).join(' and ');
+
+  const wholeColumns = cheap.map((i) => `${flagSql[i]} as s${i}`).join(', ') || 'true as none';
+  const wholeFilters = [
+    ...cheap.map((i) => `count(*) filter (where s${i}) as "alone${i}"`),
+    ...steps.map((_, i) => i).filter((i) => i < first).map((i) => `count(*) filter (where ${together(i)}) as "together${i}"`),
+  ];
+  const whole = `(select count(*) as "totalCustomers"${wholeFilters.map((f) => `, ${f}`).join('')} from (select ${wholeColumns} from customers c offset 0) x) whole`;
+  const alone = sets.map((set, i) => (set === null ? null : `(select count(distinct s.id) from (${set}) as s(id)) as "alone${i}"`)).filter(Boolean);
+  const driveColumns = steps.map((_, i) => i).filter((i) => i !== first).map((i) => `${flagSql[i]} as s${i}`).join(', ') || 'true as none';
+  const driveFilters = steps.map((_, i) => i).filter((i) => i >= first).map((i) => `count(*) filter (where ${together(i, first)}) as "together${i}"`).join(', ');
+  const drive = `(select ${driveFilters} from (select ${driveColumns} from customers c where c.id in (${sets[first]}) offset 0) y) drive`;
+  return `select drive."together${steps.length - 1}" as count, whole.*, ${alone.join(', ')}, drive.* from ${whole}, ${drive}`;
+}
+
 /**
  * Count, funnel and sample of a rule. The count and every funnel step come from one pass over the customers: each
  * condition is evaluated once per customer into a column (`offset 0` keeps PostgreSQL from folding the columns back
@@ -32,15 +75,7 @@ export const sampleColumns = `c.id, c.name, c.email, c.city, c.country, c.total_
 export async function previewRule(db: Sql, rule: RuleNode, ctx: RuleContext, currency: string, limits: ReadLimits): Promise<SegmentPreview> {
   const params = new SqlParams();
   const steps = topLevelConditions(rule);
-  const stepSql = steps.map((step) => compileRule(step, params, ctx));
-  const joiner = rule.kind === 'any' ? ' or ' : ' and ';
-  const flags = steps.map((_, i) => `s${i}`);
-  const together = flags.map((_, i) => flags.slice(0, i + 1).join(joiner));
-  const filters = steps.length > 1
-    ? flags.map((flag, i) => `, count(*) filter (where ${flag}) as "alone${i}", count(*) filter (where ${together[i]}) as "together${i}"`).join('')
-    : '';
-  const flagColumns = stepSql.map((s, i) => `${s} as s${i}`).join(', ');
-  const countSql = `select count(*) filter (where ${together[together.length - 1]}) as count, count(*) as "totalCustomers"${filters} from (select ${flagColumns} from customers c offset 0) x`;
+  const countSql = rule.kind === 'all' && steps.length > 1 ? allCountSql(steps, params, ctx) : passCountSql(rule, steps, params, ctx);
   // The sample compiles the rule as a whole, so conditions that combine into one search do (see compileRule); its
   // parameters are its own, since PostgreSQL refuses a parameter a statement does not mention.
   const sampleParams = new SqlParams();
