@@ -1,4 +1,4 @@
-// npm run eval:nl [-- --second | --third | --fourth | --fifth | --sixth | --held-out] [-- --verbose]
+// npm run eval:nl [-- --second | --third | --fourth | --fifth | --sixth | --seventh | --held-out] [-- --verbose]
 // Reads each request of the evaluation set with the offline model's parser, grounded in the names of its data set
 // (the demo shop as `npm start` seeds it, or the UCI retail file), and compares what it understood with the answer
 // written beside it. Prints the exact-rule rate and the number of silently wrong answers: an audience, ranking or
@@ -11,7 +11,7 @@ import { explain } from '../../dist/src/agent/language/explain.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const sets = { '--second': 'dev-set-2.jsonl', '--third': 'dev-set-3.jsonl', '--fourth': 'dev-set-4.jsonl', '--fifth': 'dev-set-5.jsonl', '--sixth': 'dev-set-6.jsonl', '--held-out': 'held-out.jsonl' };
+const sets = { '--second': 'dev-set-2.jsonl', '--third': 'dev-set-3.jsonl', '--fourth': 'dev-set-4.jsonl', '--fifth': 'dev-set-5.jsonl', '--sixth': 'dev-set-6.jsonl', '--seventh': 'dev-set-7.jsonl', '--held-out': 'held-out.jsonl' };
 const file = Object.entries(sets).find(([flag]) => args.includes(flag))?.[1] ?? 'dev-set.jsonl';
 const verbose = args.includes('--verbose');
 const retailFile = process.env.RETAIL_FILE ?? join(here, '../../../shared/data/online_retail.csv.gz');

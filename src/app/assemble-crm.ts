@@ -8,7 +8,7 @@ import { startDelivery } from '../crm/delivery/start-delivery.js';
 import { channelRoutes } from '../crm/delivery/carriers-setup.js';
 import { startImportWorker } from '../crm/ingestion/import-worker.js';
 import { IngestionService } from '../crm/ingestion/ingestion.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { crmServices } from './crm-services.js';
 import type { Clock } from '../crm/time/clock.js';
 import { Sql } from '../db/sql.js';
 import { EventBus } from '../events/crm-events.js';
@@ -74,6 +74,8 @@ export async function assembleCrm(config: Config, database: CrmDatabase, options
       if (simulator) stops.push(() => simulator!.stop());
     }
     let app: NestExpressApplication | undefined;
+    // The services outside the HTTP application (workers), wired as it wires them.
+    const services = crmServices(database.sql, database.orm, config, { queue, events });
     let ingestion: IngestionService;
     if (options.http) {
       if (!vendor) throw new Error('The HTTP application needs a vendor connection.');
@@ -82,7 +84,7 @@ export async function assembleCrm(config: Config, database: CrmDatabase, options
       stops.push(() => app!.close());
       ingestion = app.get(IngestionService);
     } else {
-      ingestion = new IngestionService(database.sql, new AuditService(database.sql), config, queue, events);
+      ingestion = services.ingestion;
     }
     let delivers = false;
     if (options.workers) {
@@ -91,7 +93,7 @@ export async function assembleCrm(config: Config, database: CrmDatabase, options
       delivers = !!vendor || routes.email.real || routes.sms.real;
       if (delivers) stops.push(await startDelivery(config, queue, database.sql, events, vendor));
       else logger.warn('this worker delivers no campaigns: set SMTP_URL or TWILIO_* for real carriers, or VENDOR_URL and VENDOR_SECRET (the vendor run with `npm run vendor`)');
-      stops.push(startOutcomesWorker(database.sql, queue, events, config));
+      stops.push(startOutcomesWorker(database.sql, queue, events, config, services.campaigns));
     }
     return { config, database, queue, events, vendor, delivers, simulator, app, ingestion, stop };
   } catch (error) {

@@ -1,17 +1,15 @@
 import { parseArgs } from 'node:util';
 import { roles, type Role } from '../auth/roles.js';
 import { createTokenBody } from '../auth/token-input.js';
-import { TokensService } from '../auth/tokens.service.js';
-import { UserInputError, UsersService } from '../auth/users.service.js';
+import { UserInputError } from '../auth/users.service.js';
 import { migrate } from '../db/database.js';
 import { seedDemoData } from '../db/seed/seeder.js';
 import { demoShoppers } from '../crm/outcomes/simulated-shoppers.js';
 import type { CliContext } from './cli-context.js';
-import { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import type { Layout } from '../crm/ingestion/columns.js';
 import { progressBar } from './progress-bar.js';
 import { parseInput } from '../crm/errors.js';
-import { TestMessagesService, testMessageInput } from '../crm/delivery/test-message.service.js';
+import { testMessageInput } from '../crm/delivery/test-message.service.js';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
@@ -33,8 +31,8 @@ function role(value: string | undefined, fallback?: Role): Role {
   return chosen as Role;
 }
 
-const users = (ctx: CliContext) => new UsersService(ctx.database.orm, ctx.audit, ctx.config);
-const tokens = (ctx: CliContext) => new TokensService(ctx.database.orm, ctx.audit);
+const users = (ctx: CliContext) => ctx.services.users;
+const tokens = (ctx: CliContext) => ctx.services.tokens;
 
 export const commands: Record<string, Command> = {
   'db migrate': {
@@ -55,7 +53,7 @@ export const commands: Record<string, Command> = {
       const customers = Number(values.customers ?? ctx.config.DEMO_CUSTOMERS);
       if (!Number.isInteger(seed) || !Number.isInteger(customers) || customers < 10) throw new UsageError('--seed and --customers take whole numbers (at least 10 customers).');
       const result = await seedDemoData(ctx.sql, { seed, customers, shoppers: ctx.config.DEMO_SHOPPERS ? { ...demoShoppers(ctx.config), seed } : undefined });
-      await ctx.audit.record(ctx.actor, 'demo.seed', null, { seed, ...result });
+      await ctx.services.audit.record(ctx.actor, 'demo.seed', null, { seed, ...result });
       out(`Loaded ${result.customers} customers and ${result.orders} orders (seed ${seed}).`);
     },
   },
@@ -78,7 +76,7 @@ export const commands: Record<string, Command> = {
         if (eq < 1) throw new UsageError(`--map takes column=field, not "${pair}".`);
         return [pair.slice(0, eq), pair.slice(eq + 1)];
       }));
-      const service = new IngestionService(ctx.sql, ctx.audit, ctx.config);
+      const service = ctx.services.ingestion;
       const created = await service.createFileImport(ctx.actor, {
         path: resolve(file), fileName: basename(file), source: 'cli',
         options: { layout: values.layout as Layout | undefined, map, dateFormat: values['date-format'], refundPrefix: values['refund-prefix'] },
@@ -177,7 +175,7 @@ export const commands: Record<string, Command> = {
       const { values } = parseArgs({ args, options: { email: { type: 'string' }, sms: { type: 'string' }, message: { type: 'string' } } });
       if (!values.email === !values.sms) throw new UsageError('Give one of --email <address> or --sms <phone number>.');
       const input = parseInput(testMessageInput, { channel: values.email ? 'email' : 'sms', to: values.email ?? values.sms, ...(values.message ? { message: values.message } : {}) });
-      const result = await new TestMessagesService(ctx.audit, ctx.config).send(ctx.actor, input);
+      const result = await ctx.services.testMessages.send(ctx.actor, input);
       out(`${result.accepted ? 'Accepted' : 'Not accepted'} by ${result.carrier} for ${result.to}: ${result.answer}`);
       if (!result.accepted) process.exitCode = 1;
     },

@@ -7,10 +7,7 @@ import { decideDueTests } from '../campaigns/ab-winner.js';
 import { demoShoppers, simulateShoppers } from './simulated-shoppers.js';
 import { workOffStale } from './attributions.js';
 import { ToolCallLog } from '../../audit/tool-calls.js';
-import { AuditService } from '../../audit/audit.service.js';
-import { CampaignsService } from '../campaigns/campaigns.service.js';
-import { SegmentsService } from '../segments/segments.service.js';
-import { systemClock } from '../time/clock.js';
+import type { CampaignsService } from '../campaigns/campaigns.service.js';
 import { runDueAutomations } from '../automations/automation-runner.js';
 import { advanceEntries, enterByEvent, enterBySegment } from '../automations/journey-engine.js';
 import { announceJourneyNotices, noteJourneyDays } from '../automations/journey-notices.js';
@@ -53,10 +50,8 @@ async function answerAsDemoShoppers(sql: Sql, config: Config) {
  * shop, simulated customers answer campaigns the simulator delivered; and attributions of changed customers are
  * brought up to date.
  */
-export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus, config: Config) {
+export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus, config: Config, campaigns: CampaignsService) {
   let running = false;
-  const audit = new AuditService(sql);
-  const campaigns = new CampaignsService(sql, audit, new SegmentsService(sql, audit, config, systemClock), config, queue);
   // Each part on its own: one that fails (a journey whose segment was deleted, say) is logged and does not hold up the rest.
   const step = async (what: string, work: () => Promise<unknown>) => {
     await work().catch((error) => logger.warn(`${what} not brought up to date`, { reason: (error as Error).message }));
