@@ -181,7 +181,14 @@ function demonymUsed(items: Item[], i: number, end: number) {
   if (/[^s]s$/.test(items[i].words)) return true;
   let k = i + 1;
   while (k + 1 < end && ['or', 'and', ',', '/'].includes(items[k].words) && items[k + 1].demonym) k += 2;
-  return has(items[k], 'people') || ['are', 'is'].includes(items[i - 1]?.words ?? '');
+  if (has(items[k], 'people') || ['are', 'is'].includes(items[i - 1]?.words ?? '')) return true;
+  // "Norwegian or Danish — top 6 by AOV": nationalities heading the request, before a pause, name its customers.
+  const joins = ['or', 'and', ',', '/'];
+  let first = i;
+  while (first >= 2 && joins.includes(items[first - 1].words) && items[first - 2].demonym) first -= 2;
+  let last = i + 1;
+  while (last + 1 < items.length && joins.includes(items[last].words) && items[last + 1].demonym) last += 2;
+  return items.slice(0, first).every((x) => isFiller(x)) && (last >= items.length || ['—', '–', ':', '-', ',', ';'].includes(items[last].words));
 }
 
 /**
