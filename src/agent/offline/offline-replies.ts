@@ -20,7 +20,8 @@ export function clarify(understood: string | null, unknown: string[], asks: stri
   if (asks.length) return `${fixed}${understood ? `I understood: ${understood} ` : ''}${asks.join(' ')} Tell me which you mean and I will count them.`;
   const words = [...new Set(unknown)].slice(0, 6).map((w) => `"${w}"`).join(', ');
   const what = understood ? `I understood: ${understood} But I do not know what ${words} means here.` : words ? `I could not tell which customers or what action you mean (${words}).` : 'I could not tell what you would like me to do.';
-  return `${fixed}${what} Could you say it with amounts, order counts, dates or places — for example "customers in Pune who spent over 5,000 and haven't ordered in 60 days"? (${offlineIntro})`;
+  // The offline model introduces itself once, on a conversation's first answer (offline-steps), not in every question back.
+  return `${fixed}${what} Could you say it with amounts, order counts, dates or places — for example "customers in Pune who spent over 5,000 and haven't ordered in 60 days"?`;
 }
 
 const correctionsNote = (c: { from: string; to: string }[]) => `I read ${c.map((x) => `"${x.from}" as "${x.to}"`).join(', ')}.`;
@@ -100,7 +101,7 @@ export function historyReply(h: Json) {
 
 export function segmentsReply(s: Json) {
   if (!s.total) return 'No saved segments yet. Describe an audience and add "save as segment <name>".';
-  return `${n(s.total)} saved segments:\n${s.segments.slice(0, 10).map((x: Json) => `- #${x.id} ${x.name}: ${x.sentence}`).join('\n')}`;
+  return `${n(s.total)} saved segment${s.total === 1 ? '' : 's'}:\n${s.segments.slice(0, 10).map((x: Json) => `- #${x.id} ${x.name}: ${x.sentence}`).join('\n')}`;
 }
 
 export function overviewReply(o: Json, currency: string) {
