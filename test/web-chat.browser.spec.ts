@@ -31,7 +31,12 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(projectR
   const count = async (sql: string) => (await crm.db.sql.rows(sql))[0].n as number;
 
   it('signs in, finds an audience, corrects its rule, plans and approves a campaign, and watches its statistics arrive', async () => {
+    // A signed-out visitor's first page load asks whether it is signed in without a failed request in the console.
+    const refused: string[] = [];
+    page.on('response', (res) => { if (res.status() >= 400) refused.push(`${res.status()} ${res.url()}`); });
     await page.goto(crm.url);
+    await page.getByLabel('Password').waitFor();
+    expect(refused).toEqual([]);
     await page.getByLabel('Email').fill(marketer.email);
     await page.getByLabel('Password').fill(marketer.password);
     await page.getByRole('button', { name: 'Sign in' }).click();

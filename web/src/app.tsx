@@ -31,7 +31,7 @@ export function App() {
     adoptServerSettings(m);
     setMe(m.user ? m : null);
   };
-  useEffect(() => { api<Me>('/api/auth/me').then(signedIn, () => setMe(null)); }, []);
+  useEffect(() => { api<Me>('/api/auth/session').then(signedIn, () => setMe(null)); }, []);
   const refresh = useCallback(() => { api<Conversation[]>('/api/conversations').then(setConversations, () => {}); }, []);
   useEffect(() => {
     if (!me) return;

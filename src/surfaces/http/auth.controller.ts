@@ -57,6 +57,17 @@ export class AuthController {
     setCookie(res, CSRF_COOKIE, '', { httpOnly: false, secure: this.config.COOKIE_SECURE, maxAgeSeconds: 0 });
   }
 
+  /**
+   * Whether this browser is signed in, without an error when it is not: the web app asks on every load, and a
+   * signed-out visitor is no failure (no 401 in the browser's console). Signed in, the same answer as /me.
+   */
+  @Public()
+  @Get('session')
+  async session(@CurrentActor() actor: Actor | null, @Req() req: Request) {
+    if (!actor) return { user: null, role: null, surface: null, csrfToken: null, currency: this.config.CURRENCY, timeZone: this.config.TIME_ZONE };
+    return this.me(actor, req);
+  }
+
   /** The signed-in person and the CSRF token the page must send with every write. */
   @Get('me')
   async me(@CurrentActor() actor: Actor, @Req() req: Request) {

@@ -70,6 +70,7 @@ function describedApi(): { paths: Paths } & Record<string, unknown> {
       '/api/auth/oidc/start': { get: { summary: 'Start signing in with the OpenID Connect provider (returnTo: a page of this CRM)', security: [], parameters: [{ name: 'returnTo', in: 'query', required: false, schema: { type: 'string' } }], responses: { 302: { description: 'To the provider' } } } },
       '/api/auth/oidc/callback': { get: { summary: 'Where the provider sends the person back; opens the session', security: [], responses: { 302: { description: 'To the page they came from, or to sign-in with the reason' } } } },
       '/api/audit-events': { get: { summary: 'Recent audit events: who did what, through which surface (admins)', responses: { 200: { description: 'The events' }, 403: error } } },
+      '/api/auth/session': { get: { summary: 'Whether this browser is signed in (no error when not): the signed-in person and CSRF token, or user null', security: [], responses: { 200: { description: 'The session, or none' } } } },
       '/api/auth/me': { get: { summary: 'Who is asking, and the session CSRF token', responses: { 200: { description: 'The caller' }, 401: error } } },
       '/api/tokens': {
         post: { summary: 'Make an API token (shown once)', requestBody: json(createTokenBody), responses: { 201: { description: 'The token' }, 403: error, 422: error } },
