@@ -172,7 +172,7 @@ add('desc|descending|highest first', { kind: 'rank', direction: 'desc' });
 add('asc|ascending|lowest first', { kind: 'rank', direction: 'asc' });
 add('biggest spender|top spender|top customer|best customer|highest spender|most valuable customer|largest spender|biggest customer|biggest buyer|best buyer|top buyer', { kind: 'rank', direction: 'desc', by: 'total_spend' });
 add('ordered the most|bought the most|shopped the most|purchased the most|most orders|ordered most|shop the most|order the most', { kind: 'rank', direction: 'desc', by: 'order_count' });
-add('most frequent|most loyal|most orders|most regular|most often|the most often|most frequently', { kind: 'rank', direction: 'desc', by: 'order_count' });
+add('most frequent|most loyal|most orders|most regular|most often|the most often|most frequently|most active', { kind: 'rank', direction: 'desc', by: 'order_count' });
 add('the latest order|the most recent order|the latest purchase|the most recent purchase|most recent|latest|newest|most recently active|most recently|ordered most recently|bought most recently|shopped most recently|purchased most recently|most recently ordered|most recently purchased|most recent order|most recent purchase', { kind: 'rank', direction: 'desc', by: 'last_order_date' });
 add('least recently|least recently ordered|least recently active|ordered least recently|least recent', { kind: 'rank', direction: 'asc', by: 'last_order_date' });
 
