@@ -139,7 +139,7 @@ export function readClause(items: Item[], start: number, end: number, values: Fo
       const long = run.length >= 2;
       if (run.some((x) => x.used && x.token?.type !== 'number' || x.place || x.demonym || ctx.grounding.absentDemonyms.has(x.words) || has(x, 'label') && !long || has(x, 'join') && !x.inName || has(x, 'neg') && run.length < 3 || x.token?.type === 'sign' || inValue(items.indexOf(x)))) continue;
       // "The 30 shoppers with …": a number already read (a ranking's size) does not start a product's name.
-      if (run[0].used && run[0].token?.type === 'number' || run.every((x) => x.token?.type === 'number')) continue;
+      if (run[0].rankSize || run.every((x) => x.token?.type === 'number')) continue;
       // "Cheerful shoppers": a lone describing word is not a product, whatever a description holds.
       if (!long && /(ful|ous|ish|less|able|ive|ic|al|ly)$/.test(run[0].words)) continue;
       if (has(run[0], 'filler') && !ctx.grounding.isProductWord(run[0].words)) continue;

@@ -21,6 +21,8 @@ export interface Item {
   group?: RuleJson;
   /** A joining word inside a product's name ("teacup and saucer"): not a join. */
   inName?: boolean;
+  /** The number of customers a ranking shows ("the 30 shoppers …"): never part of a product's name. */
+  rankSize?: boolean;
 }
 
 export const has = (item: Item | undefined, kind: Sense['kind']) => !!item?.senses.some((s) => s.kind === kind);

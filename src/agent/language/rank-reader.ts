@@ -129,6 +129,7 @@ export function readRank(items: Item[]): Ranking | undefined {
     // The figure's own words are part of the ranking ("whose last order is the oldest").
     for (let k = Math.min(at, numberAt ?? at) + 1; k < Math.min(items.length, at + 6); k++) if (figureOf(items[k]) === (by ?? 'total_spend')) used.push(k);
     for (const k of used) items[k].used = true;
+    if (numberAt !== undefined) items[numberAt].rankSize = true;
     // "Who haven't ordered for the longest": the silence is the ranking itself, not a condition of never ordering.
     if (by === 'last_order_date' && rank?.direction === 'asc') {
       const run: number[] = [];
@@ -217,6 +218,7 @@ function readSort(items: Item[]): Ranking | undefined {
   if (limitAt === undefined) return undefined;
   const by = figureOf(items[figure])!;
   for (const k of [verb, figure, limitAt]) items[k].used = true;
+  items[limitAt].rankSize = true;
   if (items[figure - 1]?.words === 'by') items[figure - 1].used = true;
   if (items[verb + 1]?.words === ':') items[verb + 1].used = true;
   return { by, direction: directionSaid(items) ?? 'desc', limit: countAt(items, limitAt)! };
