@@ -144,14 +144,16 @@ const quiet = { field: 'days_since_last_order', op: '>=', value: 90 };
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const authorizeUrl = (params: Record<string, string>) => `${crm.url}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirect, state: 's1', ...params })}`;
+    // Refused on the CRM's own page, never redirected to an address anyone could have registered.
     const errorOf = async (params: Record<string, string>) => {
       const res = await fetch(authorizeUrl(params), { redirect: 'manual' });
-      return new URL(res.headers.get('location')!, crm.url).searchParams;
+      expect([res.status, res.headers.get('location')]).toEqual([400, null]);
+      return (await res.json()).error as string;
     };
-    expect((await errorOf({})).get('error')).toBe('invalid_request');
-    expect((await errorOf({ code_challenge: challenge, code_challenge_method: 'plain' })).get('error')).toBe('invalid_request');
-    const target = await errorOf({ code_challenge: challenge, code_challenge_method: 'S256', resource: 'https://other.example.com/mcp' });
-    expect([target.get('error'), target.get('state')]).toEqual(['invalid_target', 's1']);
+    expect(await errorOf({})).toBe('invalid_request');
+    expect(await errorOf({ code_challenge: challenge, code_challenge_method: 'plain' })).toBe('invalid_request');
+    expect(await errorOf({ code_challenge: challenge, code_challenge_method: 'S256', resource: 'https://other.example.com/mcp' })).toBe('invalid_target');
+    expect(await errorOf({ code_challenge: challenge, code_challenge_method: 'S256', scope: 'read everything' })).toBe('invalid_scope');
     // An unregistered redirect URI is never followed.
     const foreign = await fetch(authorizeUrl({ redirect_uri: 'https://evil.example.com/cb', code_challenge: challenge, code_challenge_method: 'S256' }), { redirect: 'manual' });
     expect(foreign.status).toBe(400);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { surfaces, type Actor } from '../auth/actor.js';
 import { authorize } from '../auth/authorize.js';
@@ -12,8 +12,17 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** Tells two calls with the same arguments apart from others without keeping the arguments (they can name customers). */
-export const argumentsDigest = (input: unknown) => createHash('sha256').update(canonical(input)).digest('hex').slice(0, 16);
+/**
+ * Tells two calls with the same arguments apart from others without keeping the arguments (they can name customers).
+ * Keyed with this CRM's own secret, so a digest cannot be matched against guessed arguments ("customer 123?").
+ */
+export const argumentsDigest = (key: string, input: unknown) => createHmac('sha256', key).update(canonical(input)).digest('hex').slice(0, 16);
+
+/** The key of the digests: made once, on the first call, and kept in the database for every process. */
+async function digestKey(sql: Sql): Promise<string> {
+  await sql.query(`insert into crm_settings (key, value) values ('tool_call_digest_key', $1) on conflict (key) do nothing`, [randomBytes(32).toString('base64url')]);
+  return (await sql.rows<{ value: string }>(`select value from crm_settings where key = 'tool_call_digest_key'`))[0].value;
+}
 
 /** Which assistant or token made the call: the OAuth client, an API token by id, or nobody (a person on the web or in Slack). */
 const clientOf = (actor: Actor) => actor.grant?.client ?? (actor.tokenId ? `api token ${actor.tokenId}` : null);
@@ -31,12 +40,15 @@ export const toolCallFilters = z.object({
 /** The record of every tool call, on every surface; admins read it. */
 @Injectable()
 export class ToolCallLog {
+  private key?: Promise<string>;
+
   constructor(private readonly sql: Sql) {}
 
   async record(actor: Actor, tool: string, input: unknown, outcome: string, durationMs: number) {
+    const key = await (this.key ??= digestKey(this.sql).catch((error) => { this.key = undefined; throw error; }));
     await this.sql.query(
       `insert into tool_calls (user_id, actor, surface, client, tool, arguments_digest, outcome, duration_ms) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [actor.userId, actor.email, actor.surface, clientOf(actor), tool.slice(0, 100), argumentsDigest(input), outcome, Math.round(durationMs)],
+      [actor.userId, actor.email, actor.surface, clientOf(actor), tool.slice(0, 100), argumentsDigest(key, input), outcome, Math.round(durationMs)],
     );
   }
 

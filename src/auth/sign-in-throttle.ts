@@ -57,6 +57,12 @@ export class TooManyAttempts extends CrmError {
 export class SignInThrottle {
   constructor(private readonly sql: Sql, private readonly audit: AuditService) {}
 
+  /** Throws TooManyAttempts while any key must wait; counts nothing (a token is checked only when this passes). */
+  async check(keys: ThrottleKey[], now = new Date()): Promise<void> {
+    const ids = [...new Set(keys.map((k) => k.id))];
+    this.refuseIfBlocked(keys, await this.sql.rows(`select key, failures, blocked_until as "blockedUntil" from sign_in_throttles where key = any($1) and blocked_until > $2`, [ids, now]), now);
+  }
+
   /** Counts an attempt on every key, or throws TooManyAttempts (counting nothing) while any of them must wait. */
   async attempt(keys: ThrottleKey[], now = new Date()): Promise<void> {
     const ids = [...new Set(keys.map((k) => k.id))].sort(); // one order for every process, so locks never cross

@@ -8,6 +8,7 @@ import { IngestionService } from '../crm/ingestion/ingestion.service.js';
 import { SegmentsService } from '../crm/segments/segments.service.js';
 import { BadInput, CrmError, NotFound } from '../crm/errors.js';
 import { ToolCallLog } from '../audit/tool-calls.js';
+import { logger } from '../logging/logger.js';
 import { findTextProblem } from '../crm/text.js';
 import type { z } from 'zod';
 import { toolsByName, type CatalogueTool } from './catalogue.js';
@@ -69,7 +70,10 @@ export class ToolRunner {
       outcome = error instanceof CrmError ? error.code : 'failed';
       throw error;
     } finally {
-      await this.calls.record(actor, name, rawInput, outcome, performance.now() - started);
+      // The record must never replace the tool's own answer: a send that went out and then could not be recorded
+      // still answers "sent", so nobody retries it.
+      await this.calls.record(actor, name, rawInput, outcome, performance.now() - started)
+        .catch((error) => logger.error('tool call not recorded', { tool: name, outcome, error }));
     }
   }
 

@@ -89,10 +89,10 @@ export class OAuthService {
   }
 
   /**
-   * The start of a sign-in. Problems with the client or its redirect URI are shown to the person (the redirect is
-   * not trusted yet); anything after that goes back to the client as an error on its redirect URI.
+   * The start of a sign-in: a request waiting for the person's consent. Every problem is shown to the person on the
+   * CRM's own page; only the consent page's answer (allow, deny, scopes beyond the role) goes back to the client.
    */
-  async authorize(query: unknown): Promise<{ consentId: string } | { redirect: string }> {
+  async authorize(query: unknown): Promise<{ consentId: string }> {
     const parsed = authorizeQuery.safeParse(query);
     if (!parsed.success) throw new OAuthError('invalid_request', 'The authorization request is missing client_id or response_type.');
     const q = parsed.data;
@@ -100,14 +100,15 @@ export class OAuthService {
     if (!client || client.revokedAt) throw new OAuthError('invalid_client', client ? 'This client has been revoked by an administrator.' : 'There is no such client; register it first.', 400);
     const redirectUri = q.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
     if (!redirectUri || !client.redirectUris.includes(redirectUri)) throw new OAuthError('invalid_request', 'The redirect_uri is not one this client registered.');
-    const back = (error: string, description: string) => ({ redirect: withParams(redirectUri, { error, error_description: description, state: q.state, iss: this.issuer }) });
-    if (q.response_type !== 'code') return back('unsupported_response_type', 'Only the authorization code flow (response_type=code) is offered.');
-    if (!q.code_challenge || q.code_challenge_method !== 'S256') return back('invalid_request', 'PKCE is required, with code_challenge_method S256.');
-    if (!/^[A-Za-z0-9_-]{43}$/.test(q.code_challenge)) return back('invalid_request', 'The code_challenge must be a base64url SHA-256 digest (43 characters).');
-    if (q.resource !== undefined && !this.isOurResource(q.resource)) return back('invalid_target', `This server issues tokens for ${this.resource} only.`);
+    // Anyone may register a client with any https address, so before a person has seen the client nothing is sent
+    // back to that address: a refusal here is answered on the CRM's own page, never as a redirect (RFC 9700 §4.11).
+    if (q.response_type !== 'code') throw new OAuthError('unsupported_response_type', 'Only the authorization code flow (response_type=code) is offered.');
+    if (!q.code_challenge || q.code_challenge_method !== 'S256') throw new OAuthError('invalid_request', 'PKCE is required, with code_challenge_method S256.');
+    if (!/^[A-Za-z0-9_-]{43}$/.test(q.code_challenge)) throw new OAuthError('invalid_request', 'The code_challenge must be a base64url SHA-256 digest (43 characters).');
+    if (q.resource !== undefined && !this.isOurResource(q.resource)) throw new OAuthError('invalid_target', `This server issues tokens for ${this.resource} only.`);
     const words = q.scope?.split(' ').filter(Boolean) ?? [];
     const unknown = words.filter((w) => !parseScopeList([w]).length);
-    if (unknown.length) return back('invalid_scope', `Unknown scope ${unknown.join(', ')}; the scopes are read, write and send.`);
+    if (unknown.length) throw new OAuthError('invalid_scope', `Unknown scope ${unknown.join(', ')}; the scopes are read, write and send.`);
     const scopes = words.length ? parseScopeList(words) : (['read', 'write'] as Scope[]);
     const id = randomUUID();
     await this.sql.query(

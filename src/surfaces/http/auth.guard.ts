@@ -31,8 +31,15 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request & { actor?: Actor | null }>();
     const targets = [context.getHandler(), context.getClass()];
+    // A public route (sign-in, the OAuth endpoints) serves whoever calls; a token it cannot use is no failure there.
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) {
+      req.actor = await this.identify(req).catch((error: unknown) => {
+        if (error instanceof NotSignedIn) return null;
+        throw error;
+      });
+      return true;
+    }
     req.actor = await this.identify(req);
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const action = this.reflector.getAllAndOverride<Action | undefined>(REQUIRES, targets);
     if (!req.actor) throw new NotSignedIn();
     if (req.actor.grant?.tools && !this.reflector.getAllAndOverride<boolean>(SERVES_TOOLS, targets)) {
@@ -47,6 +54,8 @@ export class AuthGuard implements CanActivate {
     if (header) {
       const [scheme, token] = header.split(' ');
       if (scheme?.toLowerCase() !== 'bearer' || !token) throw new NotSignedIn('Send the API token as "Authorization: Bearer <token>".');
+      // An address told to wait is refused before its token is looked at: a guess then tells nothing.
+      await this.throttle.check([addressKey(req.ip, 'token')]);
       const actor = await this.tokens.verify(token.trim(), 'api');
       if (!actor) {
         // Only failures are counted (a valid token costs no extra query): an address guessing tokens is slowed down.

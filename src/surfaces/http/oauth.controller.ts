@@ -50,13 +50,13 @@ export class OAuthController {
     await this.answer(res, async () => res.status(201).json(await this.oauth.register(body)));
   }
 
-  /** Sends the browser to the consent page, or back to the client with an error once its redirect URI is known good. */
+  /** Sends the browser to the consent page; a request that cannot go there is refused here, not sent back. */
   @Public()
   @Get('oauth/authorize')
   async authorizeRequest(@Query() query: unknown, @Res() res: Response) {
     await this.answer(res, async () => {
-      const next = await this.oauth.authorize(query);
-      res.redirect(302, 'redirect' in next ? next.redirect : `/oauth/consent?request=${next.consentId}`);
+      const { consentId } = await this.oauth.authorize(query);
+      res.redirect(302, `/oauth/consent?request=${consentId}`);
     });
   }
 

@@ -53,6 +53,14 @@ export class McpEndpoint implements OnModuleDestroy {
   readonly handle = async (req: Request, res: Response) => {
     const refusal = this.origins.refusal(req);
     if (refusal) return refuse(res, 403, refusal);
+    if (req.header('authorization')) {
+      try {
+        await this.throttle.check([addressKey(req.ip, 'token')]);
+      } catch (error) {
+        if (error instanceof TooManyAttempts) return refuse(res, 429, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+        throw error;
+      }
+    }
     const caller = await this.identify(req);
     if (!caller) {
       if (req.header('authorization')) {
