@@ -123,15 +123,16 @@ function failedSet(condition: DeliveryFailedCondition, params: SqlParams, ctx: R
 }
 
 /**
- * The customers a behaviour condition holds for, as a query of their ids (possibly repeated), or null for a
- * condition on the customer's own row. The preview counts such a set on its own, and drives the funnel from it.
+ * The customers a behaviour condition holds for, as a query of their ids, or null for a condition on the customer's
+ * own row; `once` tells whether each id comes at most once (a customer's row of products) or may repeat (their
+ * orders, their messages). The preview counts such a set on its own, and drives the funnel from it.
  */
-export function customerSetOf(node: RuleNode, params: SqlParams, ctx: RuleContext): string | null {
+export function customerSetOf(node: RuleNode, params: SqlParams, ctx: RuleContext): { sql: string; once: boolean } | null {
   switch (node.kind) {
-    case 'bought': return boughtSet(node, params, ctx);
-    case 'ordered': return orderedSet(node, params, ctx);
-    case 'received': return `select m.customer_id from communication_logs m where m.campaign_id = ${params.add(node.campaignId)} and m.status in ('sent', 'delivered')`;
-    case 'delivery_failed': return failedSet(node, params, ctx);
+    case 'bought': return { sql: boughtSet(node, params, ctx), once: boughtAtAll(node) || node.atLeast > 1 };
+    case 'ordered': return { sql: orderedSet(node, params, ctx), once: node.atLeast > 1 };
+    case 'received': return { sql: `select m.customer_id from communication_logs m where m.campaign_id = ${params.add(node.campaignId)} and m.status in ('sent', 'delivered')`, once: true };
+    case 'delivery_failed': return { sql: failedSet(node, params, ctx), once: false };
     default: return null;
   }
 }
@@ -159,7 +160,7 @@ export function compileRule(node: RuleNode, params: SqlParams, ctx: RuleContext)
     case 'ordered':
     case 'received':
     case 'delivery_failed':
-      return inSet(customerSetOf(node, params, ctx)!);
+      return inSet(customerSetOf(node, params, ctx)!.sql);
   }
 }
 
