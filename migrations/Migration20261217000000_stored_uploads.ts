@@ -9,6 +9,7 @@ export class Migration20261217000000_stored_uploads extends Migration {
         upload_id uuid not null,
         seq integer not null,
         bytes bytea not null,
+        created_at timestamptz not null default now(),
         primary key (upload_id, seq)
       );
     `);

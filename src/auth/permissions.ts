@@ -38,7 +38,12 @@ export const permissionTable: Record<Role, ReadonlySet<Action>> = {
  * The scope a token needs for an action. campaigns.launch covers stopping and cancelling (which send nothing);
  * campaigns.send is what reaches customers.
  */
-export const scopeOf = (action: Action): Scope => (action === 'campaigns.send' ? 'send' : reading.includes(action) ? 'read' : 'write');
+export const scopeOf = (action: Action): Scope => {
+  if (action === 'campaigns.send') return 'send';
+  // Making or revoking tokens changes who may do what; reading the audit log is reading.
+  if (action === 'tokens.manage_own') return 'write';
+  return reading.includes(action) || action === 'audit.read' ? 'read' : 'write';
+};
 
 const rank: Record<Role, number> = { analyst: 0, marketer: 1, admin: 2 };
 

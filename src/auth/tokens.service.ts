@@ -31,7 +31,8 @@ export class TokensService {
     if (!roleAtLeast(user.role, input.role)) throw new UserInputError(`${user.email} is ${user.role}; a token cannot carry more (${input.role}).`);
     // A token made through another token can be no stronger than the token that made it.
     if (!roleAtLeast(actor.role, input.role)) throw new UserInputError(`You act as ${actor.role}; you cannot make a ${input.role} token.`);
-    const scopes = input.scopes ?? defaultScopes(input.role);
+    // Unnamed, the scopes are the role's (sending aside), and never more than the token making this one holds.
+    const scopes = input.scopes ?? defaultScopes(input.role).filter((s) => !actor.grant || actor.grant.scopes.includes(s));
     const beyondRole = scopes.filter((s) => !scopesOfRole(input.role).includes(s));
     if (beyondRole.length) throw new UserInputError(`${input.role === 'analyst' ? 'An' : 'A'} ${input.role} token cannot hold the ${beyondRole.join(' and ')} scope${beyondRole.length > 1 ? 's' : ''}.`);
     // Likewise for scopes: a script cannot give another script the right to send that it lacks itself.

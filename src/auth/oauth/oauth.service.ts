@@ -6,6 +6,7 @@ import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
 import { Sql } from '../../db/sql.js';
 import type { Actor } from '../actor.js';
+import { authorize } from '../authorize.js';
 import type { Role } from '../roles.js';
 import { parseScopeList, scopesOfRole, scopesWithin, type Scope } from '../scopes.js';
 import { hashToken, newToken } from '../token-format.js';
@@ -253,12 +254,14 @@ export class OAuthService {
 
   /** An admin stops a client: its tokens stop working and it cannot start a sign-in again. */
   async revokeClient(actor: Actor, clientId: string) {
+    authorize(actor, 'users.manage');
     const { rowCount } = await this.sql.query(`update oauth_clients set revoked_at = coalesce(revoked_at, now()) where client_id::text = $1`, [clientId]);
     if (rowCount) await this.audit.record(actor, 'oauth.revoke_client', `oauth_client:${clientId}`);
     return rowCount ? { clientId, revoked: true } : null;
   }
 
-  async clients() {
+  async clients(actor: Actor) {
+    authorize(actor, 'users.manage');
     return this.sql.rows(`select client_id as "clientId", client_name as "clientName", redirect_uris as "redirectUris", created_at as "createdAt", revoked_at as "revokedAt" from oauth_clients order by created_at desc limit 500`);
   }
 

@@ -66,6 +66,6 @@ export async function fileBytes(sql: Sql, path: string): Promise<FileBytes> {
     // One chunk in memory at a time, read as the import asks for it.
     stream: () => Readable.from((async function* () {
       for (let seq = 0; seq < chunks; seq++) yield await chunkAt(seq);
-    })()),
+    })(), { objectMode: false, highWaterMark: CHUNK }),
   };
 }

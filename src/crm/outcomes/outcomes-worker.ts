@@ -7,6 +7,7 @@ import { decideDueTests } from '../campaigns/ab-winner.js';
 import { demoShoppers, simulateShoppers } from './simulated-shoppers.js';
 import { workOffStale } from './attributions.js';
 import { ToolCallLog } from '../../audit/tool-calls.js';
+import { forgetExpired } from '../../db/housekeeping.js';
 import type { CampaignsService } from '../campaigns/campaigns.service.js';
 import { runDueAutomations } from '../automations/automation-runner.js';
 import { advanceEntries, enterByEvent, enterBySegment } from '../automations/journey-engine.js';
@@ -77,6 +78,7 @@ export function startOutcomesWorker(sql: Sql, queue: JobQueue, events: EventBus,
       await step('attributions', () => workOffStale(sql, config.ATTRIBUTION_DAYS, { max: 100_000 }));
       await step('closed reports', () => announceClosedReports(sql, events, config.ATTRIBUTION_DAYS));
       await step('old tool calls', () => new ToolCallLog(sql).prune(config.TOOL_CALLS_KEEP_DAYS));
+      await step('expired grants and uploads', () => forgetExpired(sql));
     });
   };
   let current: Promise<void> | null = null;

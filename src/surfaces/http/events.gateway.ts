@@ -52,7 +52,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
 
   async handleConnection(client: WebSocket, req: IncomingMessage) {
     const actor = await this.identify(req).catch(() => null);
-    if (!actor || !can(actor, 'imports.read')) return client.close(4401, 'Sign in first, or send an API token.');
+    if (!actor || !mayListen(actor)) return client.close(4401, 'Sign in first, or send an API token that may read.');
     this.clients.set(client, { actor, req });
     this.send(client, 'connected', { role: actor.role });
   }
@@ -62,7 +62,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       const actor = await this.identify(entry.req).catch(() => undefined);
       // undefined: the database did not answer; the check is tried again next time rather than disconnecting everyone.
       if (actor === undefined || !this.clients.has(client)) continue;
-      if (!actor || !can(actor, 'imports.read')) {
+      if (!actor || !mayListen(actor)) {
         this.clients.delete(client);
         client.close(4401, 'Your sign-in has ended or the token was revoked.');
       } else entry.actor = actor;
@@ -88,6 +88,11 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     }
     return (await this.sessions.find(readCookies(req.headers.cookie)[SESSION_COOKIE]))?.actor ?? null;
   }
+}
+
+/** The events are reading: a token needs the read scope, and one limited to named tools stays on the tool routes. */
+function mayListen(actor: Actor) {
+  return can(actor, 'imports.read') && (!actor.grant || actor.grant.scopes.includes('read') && !actor.grant.tools);
 }
 
 // Campaigns are shared work: whoever may read campaigns follows their progress. Other events go to their owner.

@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res }
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
-import { authorize } from '../../auth/authorize.js';
 import { OAuthError } from '../../auth/oauth/oauth-error.js';
 import { OAuthService } from '../../auth/oauth/oauth.service.js';
 import { scopes } from '../../auth/scopes.js';
@@ -98,14 +97,13 @@ export class OAuthController {
 
   @Get('api/oauth/clients')
   @Requires('users.manage')
-  clients() {
-    return this.oauth.clients();
+  clients(@CurrentActor() actor: Actor) {
+    return this.oauth.clients(actor);
   }
 
   @Delete('api/oauth/clients/:id')
   @Requires('users.manage')
   async revokeClient(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    authorize(actor, 'users.manage');
     const revoked = await this.oauth.revokeClient(actor, id);
     if (!revoked) throw new NotFound(`There is no OAuth client ${id}.`);
     return revoked;

@@ -50,7 +50,8 @@ const mcpTools = () => (listed ??= toolCatalogue.map((t) => ({ tool: mcpToolOf(t
 /** `caller` answers who is asking now: the role is read on every request, so a demotion takes effect mid-session. */
 export function serveTools(server: Server, caller: () => Actor, runner: ToolRunner, sends: SendApprovalDeps) {
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: mcpTools().filter((t) => can(caller(), t.permission)).map((t) => t.tool),
+    // What this caller may call: its role, and for a token limited to named tools, only those.
+    tools: mcpTools().filter((t) => can(caller(), t.permission) && (!caller().grant?.tools || caller().grant!.tools!.includes(t.tool.name))).map((t) => t.tool),
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {

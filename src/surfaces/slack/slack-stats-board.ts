@@ -47,16 +47,27 @@ export class SlackStatsBoard {
     if (!progress) return;
     // Claimed in the database: another process that updated this message within the second leaves it be — except
     // the final figures, which every process writes so that they land whoever heard them.
-    const done = progress.status === 'completed';
+    const done = ['completed', 'cancelled'].includes(progress.status);
     const messages = await this.sql.rows<{ channel: string; ts: string; name: string }>(
       `update slack_stats_messages set updated_at = now() where campaign_id = $1 and ($2 or updated_at < now() - make_interval(secs => $3)) returning channel, ts, name`,
       [campaignId, done, (UPDATE_EVERY_MS - 100) / 1000],
-    ).catch((error: Error) => { logger.warn('slack stats claim failed', { campaignId, reason: error.message }); return []; });
+    ).catch((error: Error) => { logger.warn('slack stats claim failed', { campaignId, reason: error.message }); return null; });
+    // Another process updated these messages within the second (or the database did not answer): these figures wait
+    // their turn instead of being dropped, unless newer ones came meanwhile.
+    if (!messages || !messages.length && !done) {
+      if (!this.waiting.has(campaignId) && (await this.followed(campaignId))) this.schedule(progress);
+      return;
+    }
     for (const message of messages) {
       await this.client.chat.update({ channel: message.channel, ts: message.ts, text: `${message.name}: ${progress.status}`, blocks: statsBlocks(message.name, campaignId, progress) })
         .catch((error: Error) => logger.warn('slack stats update failed', { campaignId, reason: error.message }));
     }
     if (done) await this.sql.query(`delete from slack_stats_messages where campaign_id = $1`, [campaignId]).catch(() => undefined);
+  }
+
+  /** Whether any process posted this campaign's figures in Slack (and they are not final yet). */
+  private async followed(campaignId: number) {
+    return (await this.sql.rows(`select 1 from slack_stats_messages where campaign_id = $1 limit 1`, [campaignId]).catch(() => [])).length > 0;
   }
 
   stop() {
