@@ -25,6 +25,7 @@ export async function boot(config: Config): Promise<RunningCrm> {
   const sql = processPool(database.url, config);
   let stopCrm: (() => Promise<void>) | undefined;
   const stop = async () => {
+    sql.stopping = true;
     await stopCrm?.();
     logger.debug('http server closed');
     await sql.close();

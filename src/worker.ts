@@ -18,6 +18,7 @@ try {
   // A worker apart from the server reaches the vendor by address; without one it takes imports only.
   const crm = await assembleCrm(config, { url: database.url, orm: database.orm, sql }, { http: false, workers: true, vendor: 'configured' });
   stop = async () => {
+    sql.stopping = true;
     await crm.stop();
     await sql.close();
     await database.close();

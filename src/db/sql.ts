@@ -31,7 +31,7 @@ export class Sql {
     });
     // An idle connection dropped by the server (a restart, or Ctrl-C reaching PostgreSQL too) is replaced on next
     // use; without a listener it would crash the process.
-    this.pool.on('error', (error) => logger.warn('database connection lost', { reason: error.message }));
+    this.pool.on('error', (error) => { if (!this.stopping) logger.warn('database connection lost', { reason: error.message }); });
   }
 
   query<T extends pg.QueryResultRow = any>(text: string, params?: unknown[]) {
@@ -75,7 +75,14 @@ export class Sql {
     }
   }
 
+  /**
+   * The process is stopping: connections PostgreSQL closes from now on (the embedded one stops right after) are
+   * expected, and say nothing alarming.
+   */
+  stopping = false;
+
   close() {
+    this.stopping = true;
     return this.pool.end();
   }
 }
