@@ -27,6 +27,18 @@ const refuse = (res: Response, status: number, message: string, headers: Record<
   res.status(status).set(headers).json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
 };
 
+/** Runs a throttle step; when it says to wait, answers 429 with when to try again and returns true. */
+async function waitTold(res: Response, step: () => Promise<void>): Promise<boolean> {
+  try {
+    await step();
+    return false;
+  } catch (error) {
+    if (!(error instanceof TooManyAttempts)) throw error;
+    refuse(res, 429, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+    return true;
+  }
+}
+
 /**
  * The Streamable HTTP transport at /mcp. Order of checks: Host and Origin (DNS rebinding), then the caller (API
  * token, or the loopback setting), then the session, which belongs to the caller who opened it.
@@ -53,25 +65,13 @@ export class McpEndpoint implements OnModuleDestroy {
   readonly handle = async (req: Request, res: Response) => {
     const refusal = this.origins.refusal(req);
     if (refusal) return refuse(res, 403, refusal);
-    if (req.header('authorization')) {
-      try {
-        await this.throttle.check([addressKey(req.ip, 'token')]);
-      } catch (error) {
-        if (error instanceof TooManyAttempts) return refuse(res, 429, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
-        throw error;
-      }
-    }
+    // An address told to wait is refused before its token is looked at; a wrong token counts against its address,
+    // as on the HTTP API, so a guesser is soon told to wait.
+    const guesses = [addressKey(req.ip, 'token')];
+    if (req.header('authorization') && await waitTold(res, () => this.throttle.check(guesses))) return;
     const caller = await this.identify(req);
     if (!caller) {
-      if (req.header('authorization')) {
-        // A wrong token counts against its address, as on the HTTP API; a guesser is soon told to wait.
-        try {
-          await this.throttle.attempt([addressKey(req.ip, 'token')]);
-        } catch (error) {
-          if (error instanceof TooManyAttempts) return refuse(res, 429, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
-          throw error;
-        }
-      }
+      if (req.header('authorization') && await waitTold(res, () => this.throttle.attempt(guesses))) return;
       // The metadata tells an assistant where to sign in with OAuth (RFC 9728 §5.1).
       return refuse(res, 401, 'Sign in with OAuth (the metadata is at /.well-known/oauth-protected-resource/mcp), or send a CRM API token as "Authorization: Bearer <token>".', {
         'WWW-Authenticate': `Bearer realm="crm", resource_metadata="${new URL('/.well-known/oauth-protected-resource/mcp', this.config.PUBLIC_URL).href}"`,
