@@ -1,4 +1,3 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuditService } from './audit/audit.service.js';
@@ -56,7 +55,7 @@ import { TestMessagesService } from './crm/delivery/test-message.service.js';
 import { EngagementService } from './crm/engagement/engagement.service.js';
 
 export interface AppDependencies {
-  config: Config; orm: MikroORM; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
+  config: Config; sql: Sql; queue: JobQueue; events: EventBus; vendor: VendorConnection;
   /** "Now" for relative rules; tests fix it. */
   clock?: Clock;
   /** The agent's model; chosen from the configuration when not given (tests give a mock or a local Gemini). */
@@ -75,7 +74,6 @@ export class AppModule {
       ],
       providers: [
         { provide: CONFIG, useValue: deps.config },
-        { provide: MikroORM, useValue: deps.orm },
         { provide: Sql, useValue: deps.sql },
         { provide: JobQueue, useValue: deps.queue },
         { provide: EventBus, useValue: deps.events },

@@ -18,7 +18,7 @@ import { createHttpApp } from '../server.js';
 import type { VendorSimulator } from '../vendor/vendor-simulator.js';
 import { startOutcomesWorker } from '../crm/outcomes/outcomes-worker.js';
 
-/** An open PostgreSQL: its address, MikroORM (people, sessions, tokens) and the plain-SQL pool for everything else. */
+/** An open PostgreSQL: its address, MikroORM (which ran the migrations) and the process's pool for every query. */
 export interface CrmDatabase { url: string; orm: MikroORM; sql: Sql }
 
 export interface AssembleOptions {
@@ -75,12 +75,12 @@ export async function assembleCrm(config: Config, database: CrmDatabase, options
     }
     let app: NestExpressApplication | undefined;
     // The services outside the HTTP application (workers), wired as it wires them.
-    const services = crmServices(database.sql, database.orm, config, { queue, events });
+    const services = crmServices(database.sql, config, { queue, events });
     let ingestion: IngestionService;
     if (options.http) {
       if (!vendor) throw new Error('The HTTP application needs a vendor connection.');
       const model = typeof options.model === 'function' ? options.model(config) : options.model;
-      app = await createHttpApp({ config, orm: database.orm, sql: database.sql, queue, events, vendor, clock: options.clock, model });
+      app = await createHttpApp({ config, sql: database.sql, queue, events, vendor, clock: options.clock, model });
       stops.push(() => app!.close());
       ingestion = app.get(IngestionService);
     } else {

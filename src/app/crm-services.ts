@@ -1,4 +1,3 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { AuditService } from '../audit/audit.service.js';
 import { TokensService } from '../auth/tokens.service.js';
 import { UsersService } from '../auth/users.service.js';
@@ -16,7 +15,7 @@ import type { JobQueue } from '../jobs/job-queue.js';
  * The CRM's services for code that runs outside the HTTP application (the CLI, the workers), wired as the
  * application wires them — one place, so that a service's new dependency is added once.
  */
-export function crmServices(sql: Sql, orm: MikroORM, config: Config, options: { queue?: JobQueue; events?: EventBus } = {}) {
+export function crmServices(sql: Sql, config: Config, options: { queue?: JobQueue; events?: EventBus } = {}) {
   const audit = new AuditService(sql);
   const segments = new SegmentsService(sql, audit, config, systemClock);
   return {
@@ -25,8 +24,8 @@ export function crmServices(sql: Sql, orm: MikroORM, config: Config, options: { 
     campaigns: new CampaignsService(sql, audit, segments, config, options.queue),
     ingestion: new IngestionService(sql, audit, config, options.queue, options.events),
     testMessages: new TestMessagesService(audit, config),
-    users: new UsersService(orm, audit, config),
-    tokens: new TokensService(orm, audit),
+    users: new UsersService(sql, audit, config),
+    tokens: new TokensService(sql, audit),
   };
 }
 

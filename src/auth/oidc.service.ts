@@ -1,4 +1,3 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { AuditService } from '../audit/audit.service.js';
@@ -7,7 +6,7 @@ import { CrmError } from '../crm/errors.js';
 import type { Config } from '../config/config.schema.js';
 import { CONFIG } from '../config/config.token.js';
 import { logger } from '../logging/logger.js';
-import { User } from './user.entity.js';
+import { usersRepository, type User } from './users.repository.js';
 
 export class SignInRefused extends CrmError {
   readonly kind = 'not_signed_in';
@@ -48,7 +47,7 @@ export class OidcService {
   private configuration?: Promise<oidc.Configuration>;
   // Pending sign-ins live for ten minutes in the database, so any server process can finish one; the browser holds
   // the state in a cookie.
-  constructor(private readonly orm: MikroORM, private readonly audit: AuditService, @Inject(CONFIG) private readonly config: Config, private readonly sql: Sql) {}
+  constructor(private readonly sql: Sql, private readonly audit: AuditService, @Inject(CONFIG) private readonly config: Config) {}
 
   get enabled() {
     return !!(this.config.OIDC_ISSUER_URL && this.config.OIDC_CLIENT_ID && this.config.OIDC_CLIENT_SECRET);
@@ -125,20 +124,19 @@ export class OidcService {
   private async match(claims: Identity): Promise<User> {
     const subject = `${claims.iss}|${claims.sub}`;
     const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
-    const em = this.orm.em.fork();
-    let user = await em.findOne(User, { oidcSubject: subject });
+    let user = await usersRepository.byOidcSubject(this.sql, subject);
     if (!user) {
       if (!email || claims.email_verified !== true) {
         throw new SignInRefused('Your sign-in provider did not share a verified email address, so no CRM account can be matched.');
       }
-      user = await em.findOne(User, { email: { $ilike: email } });
+      const known = await usersRepository.byEmail(this.sql, email);
       const domain = email.split('@')[1];
-      if (!user && !this.config.OIDC_ALLOWED_DOMAINS.includes(domain)) {
+      if (!known && !this.config.OIDC_ALLOWED_DOMAINS.includes(domain)) {
         throw new SignInRefused(`There is no CRM account for ${email}; ask an admin to create one.`);
       }
-      user ??= em.create(User, { email, name: String(claims.name ?? ''), role: this.config.OIDC_DEFAULT_ROLE });
-      user.oidcSubject = subject;
-      await em.flush();
+      user = known
+        ? (await usersRepository.update(this.sql, known.id, { oidcSubject: subject }))!
+        : await usersRepository.insert(this.sql, { email, name: String(claims.name ?? ''), role: this.config.OIDC_DEFAULT_ROLE, oidcSubject: subject });
       await this.audit.record({ userId: user.id, email, role: user.role, surface: 'web' }, 'user.link_oidc', `user:${user.id}`, { issuer: claims.iss });
     }
     if (user.disabledAt) throw new SignInRefused('This account is disabled.');

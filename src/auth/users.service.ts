@@ -1,4 +1,3 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config/config.schema.js';
@@ -7,10 +6,11 @@ import type { Actor, Surface } from './actor.js';
 import { authorize } from './authorize.js';
 import { NotFound, Refused } from '../crm/errors.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
-import { Session } from './session.entity.js';
+import { Sql } from '../db/sql.js';
 import { lesserRole } from './permissions.js';
 import type { Role } from './roles.js';
-import { User } from './user.entity.js';
+import { sessionsRepository } from './sessions.repository.js';
+import { usersRepository, type User } from './users.repository.js';
 
 /** A request about people or tokens that cannot be done as asked (a taken email, a weak password). */
 export class UserInputError extends Refused {
@@ -24,7 +24,7 @@ export const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly sql: Sql,
     private readonly audit: AuditService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
@@ -32,7 +32,7 @@ export class UsersService {
   // Exact (case-insensitive) match: "_" and "%" in an address are letters, not wildcards, or one person could
   // be taken for another when an email links a Slack user or a loopback MCP caller.
   findByEmail(email: string) {
-    return this.orm.em.fork().findOne(User, { email: { $ilike: email.trim().replace(/[\\%_]/g, (c) => `\\${c}`) } });
+    return usersRepository.byEmail(this.sql, email);
   }
 
   /** The actor an active user stands for on a surface, at most `maxRole`; null when there is no such active user. */
@@ -42,34 +42,32 @@ export class UsersService {
   }
 
   findBySlackId(slackUserId: string) {
-    return this.orm.em.fork().findOne(User, { slackUserId });
+    return usersRepository.bySlackId(this.sql, slackUserId);
   }
 
   /** Ties a Slack user to a CRM user (an admin's decision, or a verified email match); one Slack user, one CRM user. */
   async linkSlack(actor: Actor, userId: number, slackUserId: string | null) {
     if (actor.surface !== 'slack' || actor.userId !== userId) authorize(actor, 'users.manage');
-    const em = this.orm.em.fork();
-    if (slackUserId) await em.nativeUpdate(User, { slackUserId, id: { $ne: userId } }, { slackUserId: null });
-    const user = await this.existing(em, userId);
-    user.slackUserId = slackUserId;
-    await em.flush();
+    const user = await this.sql.transaction(async (db) => {
+      if (slackUserId) await usersRepository.unlinkSlackFromOthers(db, slackUserId, userId);
+      return this.existing(await usersRepository.update(db, userId, { slackUserId }), userId);
+    });
     await this.audit.record(actor, 'user.link_slack', `user:${userId}`, { slackUserId });
     return publicUser(user);
   }
 
-  private async existing(em: ReturnType<MikroORM['em']['fork']>, userId: number) {
-    const user = await em.findOne(User, { id: userId });
+  private existing(user: User | null, userId: number) {
     if (!user) throw new NotFound(`There is no user ${userId}.`);
     return user;
   }
 
   findById(id: number) {
-    return this.orm.em.fork().findOne(User, { id });
+    return usersRepository.byId(this.sql, id);
   }
 
   async list(actor: Actor) {
     authorize(actor, 'users.manage');
-    return (await this.orm.em.fork().find(User, {}, { orderBy: { id: 'asc' } })).map(publicUser);
+    return (await usersRepository.list(this.sql)).map(publicUser);
   }
 
   /** Creates a person who signs in with a password; without one, a password is generated and returned once. */
@@ -80,19 +78,14 @@ export class UsersService {
     if (input.password !== undefined && input.password.length < 12) throw new UserInputError('A password needs at least 12 characters.');
     if (await this.findByEmail(email)) throw new UserInputError(`A user with the email ${email} already exists.`);
     const password = input.password ?? generatePassword();
-    const em = this.orm.em.fork();
-    const user = em.create(User, { email, name: input.name ?? '', role: input.role, passwordHash: await hashPassword(password) });
-    await em.flush();
+    const user = await usersRepository.insert(this.sql, { email, name: input.name ?? '', role: input.role, passwordHash: await hashPassword(password) });
     await this.audit.record(actor, 'user.create', `user:${user.id}`, { email, role: input.role });
     return { user: publicUser(user), password: input.password ? undefined : password };
   }
 
   async setRole(actor: Actor, userId: number, role: Role) {
     authorize(actor, 'users.manage');
-    const em = this.orm.em.fork();
-    const user = await this.existing(em, userId);
-    user.role = role;
-    await em.flush();
+    const user = this.existing(await usersRepository.update(this.sql, userId, { role }), userId);
     await this.audit.record(actor, 'user.set_role', `user:${userId}`, { role });
     return publicUser(user);
   }
@@ -106,12 +99,13 @@ export class UsersService {
       throw new Refused('A password can be changed only by its owner, signed in on the web page with the current password; an API token cannot change it.');
     }
     if (password.length < 12) throw new UserInputError('A password needs at least 12 characters.');
-    const em = this.orm.em.fork();
-    const user = await em.findOne(User, { id: actor.userId });
+    const user = await usersRepository.byId(this.sql, actor.userId);
     if (!user || !(await verifyPassword(current, user.passwordHash))) throw new UserInputError('The current password is not right.');
-    user.passwordHash = await hashPassword(password);
-    await em.flush();
-    const ended = await em.nativeDelete(Session, { user: user.id, id: { $ne: signedIn.sessionId } });
+    const passwordHash = await hashPassword(password);
+    const ended = await this.sql.transaction(async (db) => {
+      await usersRepository.update(db, user.id, { passwordHash });
+      return sessionsRepository.deleteOthers(db, user.id, signedIn.sessionId);
+    });
     await this.audit.record(actor, 'user.set_password', `user:${user.id}`, { otherSessionsEnded: ended });
   }
 
@@ -127,12 +121,10 @@ export class UsersService {
    * one-time password that the caller prints once. Returns null when users already exist.
    */
   async ensureFirstAdmin(): Promise<{ email: string; password?: string } | null> {
-    const em = this.orm.em.fork();
-    if ((await em.count(User, {})) > 0) return null;
+    if ((await usersRepository.count(this.sql)) > 0) return null;
     const email = (this.config.ADMIN_EMAIL ?? 'admin@localhost').toLowerCase();
     const password = this.config.ADMIN_PASSWORD ?? generatePassword();
-    em.create(User, { email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password) });
-    await em.flush();
+    await usersRepository.insert(this.sql, { email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password) });
     await this.audit.record({ userId: null, email: 'system', role: 'admin', surface: 'system' }, 'user.create_first_admin', email);
     return { email, password: this.config.ADMIN_PASSWORD ? undefined : password };
   }

@@ -16,7 +16,7 @@ export async function openCliContext(config: Config): Promise<CliContext> {
   const sql = new Sql(database.url, { max: 4 });
   const actor: Actor = { userId: null, email: `cli:${userInfo().username}`, role: 'admin', surface: 'cli' };
   return {
-    config, database, sql, services: crmServices(sql, database.orm, config), actor,
+    config, database, sql, services: crmServices(sql, config), actor,
     async close() {
       await sql.close();
       await database.close();
