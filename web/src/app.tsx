@@ -6,17 +6,18 @@ import { ConsentPage } from './consent-page.js';
 import { Chat } from './chat.js';
 import { HistoryPage } from './history-page.js';
 import { AutomationsPage } from './automations-page.js';
+import { SettingsPage } from './settings-page.js';
 import { SignIn } from './sign-in.js';
 
 interface Conversation { id: string; title: string; updatedAt: string }
-type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' } | { kind: 'automations' } | { kind: 'approval'; id: string } | { kind: 'consent'; id: string };
+type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' } | { kind: 'automations' } | { kind: 'approval'; id: string } | { kind: 'consent'; id: string } | { kind: 'settings' };
 
 const fresh = (): Page => ({ kind: 'chat', id: crypto.randomUUID(), messages: [] });
 // A link from an AI assistant (MCP) or Slack: /approvals/<approval id>.
 const approvalLink = /^\/approvals\/([0-9a-f-]{36})$/i.exec(location.pathname)?.[1];
 // An assistant connecting with OAuth: /oauth/consent?request=<id>.
 const consentRequest = location.pathname === '/oauth/consent' ? new URLSearchParams(location.search).get('request') : null;
-const firstPage = (): Page => (consentRequest ? { kind: 'consent', id: consentRequest } : approvalLink ? { kind: 'approval', id: approvalLink } : location.hash === '#history' ? { kind: 'history' } : location.hash === '#automations' ? { kind: 'automations' } : fresh());
+const firstPage = (): Page => (location.pathname === '/settings' ? { kind: 'settings' } : consentRequest ? { kind: 'consent', id: consentRequest } : approvalLink ? { kind: 'approval', id: approvalLink } : location.hash === '#history' ? { kind: 'history' } : location.hash === '#automations' ? { kind: 'automations' } : fresh());
 
 /** The web app: sign-in, then the chat with the person's conversations beside it, and campaign history. */
 export function App() {
@@ -59,9 +60,10 @@ export function App() {
         <h1>CRM</h1>
         {agent && <span className="badge" title="The model answering in the chat">{agent.offline ? 'offline model' : agent.model}</span>}
         <nav aria-label="Pages">
-          <a href="#" aria-current={page.kind === 'chat' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); location.hash = ''; setPage(fresh()); }}>New chat</a>
-          <a href="#history" aria-current={page.kind === 'history' ? 'page' : undefined} onClick={() => setPage({ kind: 'history' })}>Campaign history</a>
-          <a href="#automations" aria-current={page.kind === 'automations' ? 'page' : undefined} onClick={() => setPage({ kind: 'automations' })}>Automations</a>
+          <a href="#" aria-current={page.kind === 'chat' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); history.pushState(null, '', '/'); setPage(fresh()); }}>New chat</a>
+          <a href="/#history" aria-current={page.kind === 'history' ? 'page' : undefined} onClick={() => setPage({ kind: 'history' })}>Campaign history</a>
+          <a href="/#automations" aria-current={page.kind === 'automations' ? 'page' : undefined} onClick={() => setPage({ kind: 'automations' })}>Automations</a>
+          <a href="/settings" aria-current={page.kind === 'settings' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); history.pushState(null, '', '/settings'); setPage({ kind: 'settings' }); }}>Settings</a>
         </nav>
         <span className="who">{me.user!.email} ({me.role})</span>
         <button type="button" className="link" onClick={signOut}>Sign out</button>
@@ -75,7 +77,7 @@ export function App() {
         </ul>
       </aside>
       <main>
-        {page.kind === 'consent' ? <ConsentPage requestId={page.id} email={me.user!.email} role={me.role} /> : page.kind === 'approval' ? <ApprovalPage approvalId={page.id} role={me.role} /> : page.kind === 'history' ? <HistoryPage /> : page.kind === 'automations' ? <AutomationsPage role={me.role} /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
+        {page.kind === 'settings' ? <SettingsPage role={me.role} /> : page.kind === 'consent' ? <ConsentPage requestId={page.id} email={me.user!.email} role={me.role} /> : page.kind === 'approval' ? <ApprovalPage approvalId={page.id} role={me.role} /> : page.kind === 'history' ? <HistoryPage /> : page.kind === 'automations' ? <AutomationsPage role={me.role} /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
       </main>
     </div>
   );
