@@ -36,7 +36,12 @@ export const getCustomer = defineTool({
   output: customer.extend({
     consent: consent.describe('Consent per channel, with where it came from and when'),
     suppressed: z.array(z.object({ channel: z.enum(['email', 'sms']), reason: z.string(), since: z.string() })).describe('Addresses of this customer on the suppression list (hard bounce, complaint, STOP, manual)'),
-    recentOrders: z.array(z.unknown()), recentMessages: z.array(z.unknown()),
+    firstOrderAt: z.string().nullable(), averageOrderValue: z.string().nullable(), createdAt: z.string(),
+    recentOrders: z.array(z.object({
+      id: z.number(), externalId: z.string(), placedAt: z.string(), status: z.string(), total: z.string(),
+      lines: z.array(z.object({ description: z.string().nullable(), sku: z.string().nullable(), quantity: z.number(), unitPrice: z.union([z.string(), z.number()]) })),
+    })).describe('The ten latest orders, each with its lines'),
+    recentMessages: z.array(z.object({ campaignId: z.number(), campaign: z.string(), status: z.string(), at: z.string() })).describe('The ten latest campaign messages and what became of them'),
   }),
   risk: 'read',
   permission: 'customers.read',

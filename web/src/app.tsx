@@ -6,18 +6,26 @@ import { ConsentPage } from './consent-page.js';
 import { Chat } from './chat.js';
 import { HistoryPage } from './history-page.js';
 import { AutomationsPage } from './automations-page.js';
+import { CustomerPage, CustomersPage, go } from './customers-page.js';
 import { SettingsPage } from './settings-page.js';
 import { SignIn } from './sign-in.js';
 
 interface Conversation { id: string; title: string; updatedAt: string }
-type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' } | { kind: 'automations' } | { kind: 'approval'; id: string } | { kind: 'consent'; id: string } | { kind: 'settings' };
+type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' } | { kind: 'automations' } | { kind: 'approval'; id: string } | { kind: 'consent'; id: string } | { kind: 'settings' } | { kind: 'customers' } | { kind: 'customer'; id: number };
 
 const fresh = (): Page => ({ kind: 'chat', id: crypto.randomUUID(), messages: [] });
 // A link from an AI assistant (MCP) or Slack: /approvals/<approval id>.
 const approvalLink = /^\/approvals\/([0-9a-f-]{36})$/i.exec(location.pathname)?.[1];
 // An assistant connecting with OAuth: /oauth/consent?request=<id>.
 const consentRequest = location.pathname === '/oauth/consent' ? new URLSearchParams(location.search).get('request') : null;
-const firstPage = (): Page => (location.pathname === '/settings' ? { kind: 'settings' } : consentRequest ? { kind: 'consent', id: consentRequest } : approvalLink ? { kind: 'approval', id: approvalLink } : location.hash === '#history' ? { kind: 'history' } : location.hash === '#automations' ? { kind: 'automations' } : fresh());
+// Pages with their own addresses: /settings, /customers, /customers/<id>.
+const pageAt = (): Page | null => {
+  if (location.pathname === '/settings') return { kind: 'settings' };
+  if (location.pathname === '/customers') return { kind: 'customers' };
+  const customer = /^\/customers\/(\d+)$/.exec(location.pathname)?.[1];
+  return customer ? { kind: 'customer', id: Number(customer) } : null;
+};
+const firstPage = (): Page => (pageAt() ?? (consentRequest ? { kind: 'consent', id: consentRequest } : approvalLink ? { kind: 'approval', id: approvalLink } : location.hash === '#history' ? { kind: 'history' } : location.hash === '#automations' ? { kind: 'automations' } : fresh()));
 
 /** The web app: sign-in, then the chat with the person's conversations beside it, and campaign history. */
 export function App() {
@@ -33,6 +41,12 @@ export function App() {
     setMe(m.user ? m : null);
   };
   useEffect(() => { api<Me>('/api/auth/session').then(signedIn, () => setMe(null)); }, []);
+  // Back and forward between the pages with addresses.
+  useEffect(() => {
+    const moved = () => setPage(pageAt() ?? firstPage());
+    addEventListener('popstate', moved);
+    return () => removeEventListener('popstate', moved);
+  }, []);
   const refresh = useCallback(() => { api<Conversation[]>('/api/conversations').then(setConversations, () => {}); }, []);
   useEffect(() => {
     if (!me) return;
@@ -63,7 +77,8 @@ export function App() {
           <a href="#" aria-current={page.kind === 'chat' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); history.pushState(null, '', '/'); setPage(fresh()); }}>New chat</a>
           <a href="/#history" aria-current={page.kind === 'history' ? 'page' : undefined} onClick={() => setPage({ kind: 'history' })}>Campaign history</a>
           <a href="/#automations" aria-current={page.kind === 'automations' ? 'page' : undefined} onClick={() => setPage({ kind: 'automations' })}>Automations</a>
-          <a href="/settings" aria-current={page.kind === 'settings' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); history.pushState(null, '', '/settings'); setPage({ kind: 'settings' }); }}>Settings</a>
+          <a href="/customers" aria-current={page.kind === 'customers' || page.kind === 'customer' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); go('/customers'); }}>Customers</a>
+          <a href="/settings" aria-current={page.kind === 'settings' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); go('/settings'); }}>Settings</a>
         </nav>
         <span className="who">{me.user!.email} ({me.role})</span>
         <button type="button" className="link" onClick={signOut}>Sign out</button>
@@ -77,7 +92,7 @@ export function App() {
         </ul>
       </aside>
       <main>
-        {page.kind === 'settings' ? <SettingsPage role={me.role} /> : page.kind === 'consent' ? <ConsentPage requestId={page.id} email={me.user!.email} role={me.role} /> : page.kind === 'approval' ? <ApprovalPage approvalId={page.id} role={me.role} /> : page.kind === 'history' ? <HistoryPage /> : page.kind === 'automations' ? <AutomationsPage role={me.role} /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
+        {page.kind === 'settings' ? <SettingsPage role={me.role} /> : page.kind === 'customers' ? <CustomersPage /> : page.kind === 'customer' ? <CustomerPage key={page.id} customerId={page.id} /> : page.kind === 'consent' ? <ConsentPage requestId={page.id} email={me.user!.email} role={me.role} /> : page.kind === 'approval' ? <ApprovalPage approvalId={page.id} role={me.role} /> : page.kind === 'history' ? <HistoryPage /> : page.kind === 'automations' ? <AutomationsPage role={me.role} /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
       </main>
     </div>
   );

@@ -61,7 +61,12 @@ export class CustomersService {
     const customer = (await this.sql.rows(`select ${customerColumns}, c.first_order_at as "firstOrderAt", c.average_order_value as "averageOrderValue", c.created_at as "createdAt" from customers c where c.id = $1`, [id]))[0];
     if (!customer) throw new NotFound(`There is no customer ${id}.`);
     const [orders, messages, consent, suppressed] = await Promise.all([
-      this.sql.rows(`select external_id as "externalId", placed_at as "placedAt", status, total from orders where customer_id = $1 order by placed_at desc limit 10`, [id]),
+      // The ten latest orders with their lines, as one list each.
+      this.sql.rows(
+        `select o.id, o.external_id as "externalId", o.placed_at as "placedAt", o.status, o.total,
+           coalesce((select json_agg(json_build_object('description', l.description, 'sku', l.sku, 'quantity', l.quantity, 'unitPrice', l.unit_price) order by l.position)
+                     from order_lines l where l.order_id = o.id), '[]') as lines
+         from orders o where o.customer_id = $1 order by o.placed_at desc limit 10`, [id]),
       this.sql.rows(`select m.campaign_id as "campaignId", k.name as campaign, m.status, m.created_at as "at" from communication_logs m join campaigns k on k.id = m.campaign_id where m.customer_id = $1 order by m.id desc limit 10`, [id]),
       this.consent.consentOf([id]).then((m) => m.get(id)!),
       this.sql.rows(

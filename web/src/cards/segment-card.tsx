@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { count, money } from '../api.js';
 import { RuleForm } from './rule-form.js';
+import { CustomerLink } from '../customers-page.js';
 
 export interface SegmentPreview {
   count: number; totalCustomers: number; sentence: string;
@@ -37,7 +38,7 @@ export function SegmentCard({ preview, rules, onUseRule }: { preview: SegmentPre
         <table>
           <caption>Sample customers</caption>
           <thead><tr><th scope="col">Name</th><th scope="col">City</th><th scope="col">Spend</th><th scope="col">Orders</th></tr></thead>
-          <tbody>{preview.samples.map((s) => <tr key={s.id}><td>{s.name ?? '—'}</td><td>{s.city ?? '—'}</td><td>{money(s.totalSpend)}</td><td>{s.orderCount}</td></tr>)}</tbody>
+          <tbody>{preview.samples.map((s) => <tr key={s.id}><td><CustomerLink id={s.id}>{s.name ?? `Customer ${s.id}`}</CustomerLink></td><td>{s.city ?? '—'}</td><td>{money(s.totalSpend)}</td><td>{s.orderCount}</td></tr>)}</tbody>
         </table>
       )}
       <button type="button" className="link" aria-expanded={editing} onClick={() => setEditing(!editing)}>{editing ? 'Close the rule' : 'Edit the rule'}</button>

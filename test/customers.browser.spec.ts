@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { seedDemoData } from '../src/db/seed/seeder.js';
+import { projectRoot } from '../src/project-root.js';
+import { startTestCrm, type TestCrm } from './support/test-crm.js';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveBrowser = existsSync(executablePath);
+if (!haveBrowser && process.env.CI) throw new Error(`No browser at ${executablePath}: install chromium (apt-get install -y chromium).`);
+
+// Customers have pages of their own: found by search, opened from the list or from an audience's samples, with
+// their orders and each order's lines, and back and forward work.
+(haveBrowser ? describe : describe.skip)('customer pages in a real browser', () => {
+  let crm: TestCrm;
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    crm = await startTestCrm();
+    await seedDemoData(crm.db.sql, { seed: 11, customers: 200 });
+    const person = await crm.person('analyst', 'reader@example.com');
+    browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(crm.url);
+    await page.getByLabel('Email').fill(person.email);
+    await page.getByLabel('Password').fill(person.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Customers' }).waitFor();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await crm?.stop();
+  });
+
+  it('finds a customer, opens their page with every recent order and its lines, and goes back to the list', async () => {
+    const [someone] = await crm.db.sql.rows(`select c.id, c.name, c.total_spend from customers c where c.order_count >= 2 order by c.total_spend desc limit 1`);
+    const surname = String(someone.name).split(' ').at(-1)!;
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByLabel('Name, email, phone or customer id').fill(surname);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: someone.name }).first().click();
+    await page.getByRole('heading', { name: someone.name, level: 2 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/customers/${someone.id}`);
+
+    const [latest] = await crm.db.sql.rows(`select o.external_id, (select count(*)::int from order_lines l where l.order_id = o.id) as lines from orders o where o.customer_id = $1 order by o.placed_at desc limit 1`, [someone.id]);
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: latest.external_id }) });
+    expect(await row.getByRole('listitem').count()).toBe(latest.lines);
+    await page.screenshot({ path: join(projectRoot(), 'docs', 'screenshots', 'customer-page.png'), fullPage: true });
+
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    await page.goForward();
+    await page.getByRole('heading', { name: someone.name, level: 2 }).waitFor();
+  });
+
+  it('opens a customer from an audience\'s samples in the chat, and by its address', async () => {
+    await page.getByRole('link', { name: 'New chat' }).click();
+    await page.getByLabel('Message').fill('customers who spent over 1,000');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('audience-count').waitFor();
+    const sample = page.locator('table a[href^="/customers/"]').first();
+    const href = (await sample.getAttribute('href'))!;
+    await sample.click();
+    await page.getByRole('heading', { name: 'Latest orders' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(href);
+
+    await page.goto(`${crm.url}/customers/999999`);
+    await page.getByRole('alert').filter({ hasText: 'There is no customer 999999.' }).waitFor();
+  });
+});
