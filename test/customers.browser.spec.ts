@@ -64,6 +64,20 @@ if (!haveBrowser && process.env.CI) throw new Error(`No browser at ${executableP
     await page.getByRole('heading', { name: 'Latest orders' }).waitFor();
     expect(new URL(page.url()).pathname).toBe(href);
 
+    // An "or" rule's funnel: each condition's own figure, and the running total of either.
+    await page.getByRole('link', { name: 'New chat' }).click();
+    await page.getByLabel('Message').fill('customers who spent over 50,000 or ordered at least 10 times');
+    await page.keyboard.press('Enter');
+    const steps = page.getByTestId('funnel-step');
+    await steps.nth(1).waitFor();
+    const n = async (sql: string) => (await crm.db.sql.rows(sql))[0].n as number;
+    const fmt = (x: number) => x.toLocaleString('en-IN');
+    const big = await n(`select count(*)::int as n from customers where total_spend > 50000`);
+    const often = await n(`select count(*)::int as n from customers where order_count >= 10`);
+    const either = await n(`select count(*)::int as n from customers where total_spend > 50000 or order_count >= 10`);
+    expect(await steps.nth(0).textContent()).toBe(`${fmt(big)} on its own`);
+    expect(await steps.nth(1).textContent()).toBe(`${fmt(often)} on its own; ${fmt(either)} with this or those above`);
+
     await page.goto(`${crm.url}/customers/999999`);
     await page.getByRole('alert').filter({ hasText: 'There is no customer 999999.' }).waitFor();
   });

@@ -14,6 +14,7 @@ export interface SegmentPreview {
 export function SegmentCard({ preview, rules, onUseRule }: { preview: SegmentPreview; rules: Record<string, any>; onUseRule: (rules: Record<string, any>) => void }) {
   const [editing, setEditing] = useState(false);
   const widest = Math.max(preview.totalCustomers, 1);
+  const either = Array.isArray(rules.any);
   const rerun = (next: Record<string, any>) => {
     setEditing(false);
     onUseRule(next);
@@ -24,12 +25,15 @@ export function SegmentCard({ preview, rules, onUseRule }: { preview: SegmentPre
       <p className="figure"><strong data-testid="audience-count">{count(preview.count)}</strong> of {count(preview.totalCustomers)} customers</p>
       <p>{preview.sentence}</p>
       {preview.funnel.length > 1 && (
-        <ol className="funnel" aria-label="How each condition narrows the audience">
-          {preview.funnel.map((f) => (
+        <ol className="funnel" aria-label={either ? 'How each condition adds to the audience' : 'How each condition narrows the audience'}>
+          {preview.funnel.map((f, i) => (
             <li key={f.condition}>
               <span>{f.condition}</span>
               <span className="bar" style={{ width: `${(100 * f.together) / widest}%` }} aria-hidden="true" />
-              <span>{count(f.together)}</span>
+              {/* A condition's own figure, then the running total: "or" adds customers, "and" keeps those in both. */}
+              <span data-testid="funnel-step">
+                {count(f.alone)} on its own{i > 0 && `; ${count(f.together)} ${either ? 'with this or those above' : 'with this and those above'}`}
+              </span>
             </li>
           ))}
         </ol>
