@@ -45,6 +45,8 @@ describe('the agent with the offline model, over /api/chat', () => {
     const first = await chatTurn(crm.url, marketer.token, conversationId, { text: 'customers who spent at least 2,500 — send them an email saying "Hi {{first_name | "there"}}, 10% off this week"' });
     const calls = toolCalls(first.chunks);
     expect(calls.map((c) => c.toolName)).toEqual(['preview_segment', 'plan_campaign', 'launch_campaign']);
+    // Named after who it is for, so two campaigns of one day are told apart.
+    expect(calls[1].input.name).toMatch(/^.+ email to total spend is at least ₹2,500, \d{4}-\d{2}-\d{2}$/);
     const launch = calls[2];
     expect(launch.approvalId).toBeTruthy();
     expect(launch.output).toBeUndefined();

@@ -1,5 +1,5 @@
 import { parseRule } from '../../crm/segments/rule-parser.js';
-import { describeRule } from '../../crm/segments/rule-sentence.js';
+import { describeClause, describeRule } from '../../crm/segments/rule-sentence.js';
 import type { ToolName } from '../../tools/catalogue.js';
 import type { RuleJson } from '../language/rule-json.js';
 import * as reply from './offline-replies.js';
@@ -65,8 +65,22 @@ function summary(done: DoneCall[], currency: string, understood?: Understood): s
   return lines.join('\n\n');
 }
 
+/** A few words for who a campaign is for: its saved segment, or its rule's first condition. */
+function audienceLabel(audience: { rules?: RuleJson; segmentId?: number }, currency: string) {
+  if (audience.segmentId) return `segment #${audience.segmentId}`;
+  try {
+    const rule = parseRule(audience.rules);
+    const first = rule.kind === 'all' || rule.kind === 'any' ? rule.rules[0] : rule;
+    const words = describeClause(first, currency);
+    const more = rule.kind === 'all' || rule.kind === 'any' ? ' …' : '';
+    return words.length > 60 ? `${words.slice(0, 57)}…` : `${words}${more}`;
+  } catch {
+    return 'the audience';
+  }
+}
+
 // The campaign part of a request: draft a message when none was quoted, plan, then ask to launch.
-function campaignSteps(wish: CampaignWish, audience: { rules?: RuleJson; segmentId?: number }, done: DoneCall[], today: string): Step | null {
+function campaignSteps(wish: CampaignWish, audience: { rules?: RuleJson; segmentId?: number }, done: DoneCall[], today: string, currency: string): Step | null {
   let template = wish.template;
   if (!template) {
     const drafts = find(done, suggestMessages.name);
@@ -77,7 +91,8 @@ function campaignSteps(wish: CampaignWish, audience: { rules?: RuleJson; segment
   if (wish.recurrence) return automationSteps(wish, template, audience, done);
   const plan = find(done, planCampaign.name);
   if (!plan) {
-    const name = wish.name ?? `${goalTitles[wish.goal]}${wish.discountPercent ? ` ${wish.discountPercent}%` : ''} ${wish.channel} ${today}`;
+    // Named after who it is for, so that two campaigns of a day are told apart in the history.
+    const name = wish.name ?? `${goalTitles[wish.goal]}${wish.discountPercent ? ` ${wish.discountPercent}%` : ''} ${wish.channel} to ${audienceLabel(audience, currency)}, ${today}`;
     return { call: planCampaign.name, input: { name, channel: wish.channel, template, ...audience, ...(wish.sendTime ?? {}) } };
   }
   if (!wish.send || !plan.output?.approval || find(done, launchCampaign.name)) return null;
@@ -123,7 +138,7 @@ export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory,
       if (!memory.rules) return { say: 'Which customers? Describe the audience first (for example "customers in Delhi who spent over 5,000"), then narrow it down.' };
       const rules = applyFollowUp(memory.rules, request.followUp);
       if (!rules) return { say: `I could not tell which part of the last audience to change (${sentenceOf(memory.rules, currency) ?? 'the last rule'}). Say the whole audience again with the new figure.` };
-      return audienceSteps(rules, undefined, request.campaign, done, today) ?? finish();
+      return audienceSteps(rules, undefined, request.campaign, done, today, currency) ?? finish();
     }
     case 'overview': return once(getOverview.name);
     case 'insights': return once(getInsights.name);
@@ -172,16 +187,16 @@ export function nextStep(request: ChatRequest, done: DoneCall[], memory: Memory,
     case 'save_previous':
     case 'campaign_previous': {
       if (!memory.rules) return { say: 'Which customers? Describe the audience first (for example "customers in Delhi who spent over 5,000"), then ask again.' };
-      return audienceSteps(memory.rules, request.kind === 'save_previous' ? request.saveAs : undefined, request.campaign, done, today) ?? finish();
+      return audienceSteps(memory.rules, request.kind === 'save_previous' ? request.saveAs : undefined, request.campaign, done, today, currency) ?? finish();
     }
     case 'audience':
       if (request.insights) return once(getSegmentInsights.name, { rules: request.rules });
-      return audienceSteps(request.rules, request.saveAs, request.campaign, done, today) ?? finish();
+      return audienceSteps(request.rules, request.saveAs, request.campaign, done, today, currency) ?? finish();
   }
 }
 
-function audienceSteps(rules: RuleJson, saveAs: string | undefined, campaign: CampaignWish | undefined, done: DoneCall[], today: string): Step | null {
+function audienceSteps(rules: RuleJson, saveAs: string | undefined, campaign: CampaignWish | undefined, done: DoneCall[], today: string, currency: string): Step | null {
   if (!find(done, previewSegment.name)) return { call: previewSegment.name, input: { rules } };
   if (saveAs && !find(done, createSegment.name)) return { call: createSegment.name, input: { name: saveAs, rules } };
-  return campaign ? campaignSteps(campaign, { rules }, done, today) : null;
+  return campaign ? campaignSteps(campaign, { rules }, done, today, currency) : null;
 }
