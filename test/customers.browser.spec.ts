@@ -78,6 +78,16 @@ if (!haveBrowser && process.env.CI) throw new Error(`No browser at ${executableP
     expect(await steps.nth(0).textContent()).toBe(`${fmt(big)} on its own`);
     expect(await steps.nth(1).textContent()).toBe(`${fmt(often)} on its own; ${fmt(either)} with this or those above`);
 
+    // A ranking has no card of its own: its customers are links, not raw JSON.
+    await page.getByRole('link', { name: 'New chat' }).click();
+    await page.getByLabel('Message').fill('top 5 customers by spend');
+    await page.keyboard.press('Enter');
+    const ranked = page.locator('section.tool-summary a[href^="/customers/"]');
+    await ranked.nth(4).waitFor();
+    const [best] = await crm.db.sql.rows(`select id from customers order by total_spend desc, id limit 1`);
+    expect(await ranked.first().getAttribute('href')).toBe(`/customers/${best.id}`);
+    expect(await page.locator('main pre').count()).toBe(0);
+
     await page.goto(`${crm.url}/customers/999999`);
     await page.getByRole('alert').filter({ hasText: 'There is no customer 999999.' }).waitFor();
   });

@@ -4,6 +4,7 @@ import { PlanCard, type CampaignPlan } from './plan-card.js';
 import { ReportCard } from './report-card.js';
 import { SegmentCard } from './segment-card.js';
 import { StatsCard } from './stats-card.js';
+import { ToolSummary } from './tool-summary.js';
 
 export interface ToolPart {
   type: string; toolCallId: string; state: string; input?: any; output?: any; errorText?: string;
@@ -46,8 +47,6 @@ export function ToolPartView({ part, plans, launching, actions }: { part: ToolPa
     case 'get_campaign_stats': return <StatsCard campaignId={part.output.id} initial={part.output} />;
     case 'get_overview': return <OverviewCard overview={part.output} />;
     case 'get_campaign_report': return <ReportCard campaignId={part.output.campaignId} initial={part.output} />;
-    default: return (
-      <details className="tool"><summary>{labels[name] ?? name.replace(/_/g, ' ')}</summary><pre>{JSON.stringify(part.output, null, 2)}</pre></details>
-    );
+    default: return <ToolSummary title={labels[name] ?? name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())} output={part.output} />;
   }
 }
