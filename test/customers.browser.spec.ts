@@ -1,17 +1,14 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchBrowser } from './support/browser.js';
 import { seedDemoData } from '../src/db/seed/seeder.js';
 import { projectRoot } from '../src/project-root.js';
 import { startTestCrm, type TestCrm } from './support/test-crm.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(executablePath);
-if (!haveBrowser && process.env.CI) throw new Error(`No browser at ${executablePath}: install chromium (apt-get install -y chromium).`);
 
 // Customers have pages of their own: found by search, opened from the list or from an audience's samples, with
 // their orders and each order's lines, and back and forward work.
-(haveBrowser ? describe : describe.skip)('customer pages in a real browser', () => {
+describeInBrowser('customer pages in a real browser', () => {
   let crm: TestCrm;
   let browser: Browser;
   let page: Page;
@@ -19,7 +16,7 @@ if (!haveBrowser && process.env.CI) throw new Error(`No browser at ${executableP
     crm = await startTestCrm();
     await seedDemoData(crm.db.sql, { seed: 11, customers: 200 });
     const person = await crm.person('analyst', 'reader@example.com');
-    browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(crm.url);
     await page.getByLabel('Email').fill(person.email);

@@ -3,22 +3,19 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchBrowser } from './support/browser.js';
 import { projectRoot } from '../src/project-root.js';
 import { seedDemoData } from '../src/db/seed/seeder.js';
 import { AssistantOAuth } from './support/oauth-client.js';
-import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
+import { call, signInOnTheWeb, startTestCrm, type TestCrm } from './support/test-crm.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(executablePath);
-if (!haveBrowser && process.env.CI) throw new Error(`No browser at ${executablePath}: install chromium (apt-get install -y chromium).`);
 const quiet = { field: 'days_since_last_order', op: '>=', value: 90 };
 
 // An assistant connects the way Claude Desktop or any MCP client does: it finds the metadata from the 401, registers
 // itself, sends the person to sign in and consent in a real browser, and comes back with tokens for /mcp.
-(haveBrowser ? describe : describe.skip)('OAuth 2.1 for AI assistants connecting to /mcp', () => {
+describeInBrowser('OAuth 2.1 for AI assistants connecting to /mcp', () => {
   let crm: TestCrm;
   let browser: Browser;
   let marketer: Awaited<ReturnType<TestCrm['person']>>;
@@ -28,7 +25,7 @@ const quiet = { field: 'days_since_last_order', op: '>=', value: 90 };
     crm = await startTestCrm({ VENDOR_MAX_DELAY_MS: '50' });
     await seedDemoData(crm.db.sql, { seed: 6, customers: 150 });
     marketer = await crm.person('marketer', 'asha@example.com');
-    browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     for (const o of open) await o.close().catch(() => undefined);
@@ -160,8 +157,7 @@ const quiet = { field: 'days_since_last_order', op: '>=', value: 90 };
 
     // A person consents over the API the consent page uses; the code comes back once.
     const consentId = new URL((await fetch(authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256', scope: 'read' }), { redirect: 'manual' })).headers.get('location')!, crm.url).searchParams.get('request')!;
-    const signIn = await call(`${crm.url}/api/auth/sign-in`, { body: { email: marketer.email, password: marketer.password } });
-    const session = { cookie: signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': signIn.body.csrfToken };
+    const session = await signInOnTheWeb(crm.url, marketer.email, marketer.password);
     expect((await call(`${crm.url}/api/oauth/requests/${consentId}/decision`, { token: marketer.token, body: { approve: true, scopes: ['read'] } })).status).toBe(422);
     const decided = await call(`${crm.url}/api/oauth/requests/${consentId}/decision`, { headers: session, body: { approve: true, scopes: ['read'] } });
     const code = new URL(decided.body.redirectTo).searchParams.get('code')!;
@@ -181,8 +177,7 @@ const quiet = { field: 'days_since_last_order', op: '>=', value: 90 };
 
     // An analyst cannot grant writing; the client hears invalid_scope.
     const analyst = await crm.person('analyst');
-    const analystIn = await call(`${crm.url}/api/auth/sign-in`, { body: { email: analyst.email, password: analyst.password } });
-    const analystSession = { cookie: analystIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': analystIn.body.csrfToken };
+    const analystSession = await signInOnTheWeb(crm.url, analyst.email, analyst.password);
     const consent3 = new URL((await fetch(authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }), { redirect: 'manual' })).headers.get('location')!, crm.url).searchParams.get('request')!;
     expect((await call(`${crm.url}/api/oauth/requests/${consent3}`, { headers: analystSession })).body.grantable).toEqual(['read']);
     const beyond = await call(`${crm.url}/api/oauth/requests/${consent3}/decision`, { headers: analystSession, body: { approve: true, scopes: ['read', 'write'] } });

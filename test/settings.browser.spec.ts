@@ -1,16 +1,13 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchBrowser } from './support/browser.js';
 import { projectRoot } from '../src/project-root.js';
 import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(executablePath);
-if (!haveBrowser && process.env.CI) throw new Error(`No browser at ${executablePath}: install chromium (apt-get install -y chromium).`);
 
 // The settings page at its own address: the one-time password changed, a token made with its scopes and revoked,
 // a person's role changed — each checked against what the server then does.
-(haveBrowser ? describe : describe.skip)('the settings page in a real browser', () => {
+describeInBrowser('the settings page in a real browser', () => {
   let crm: TestCrm;
   let browser: Browser;
   let page: Page;
@@ -18,7 +15,7 @@ if (!haveBrowser && process.env.CI) throw new Error(`No browser at ${executableP
   beforeAll(async () => {
     crm = await startTestCrm();
     admin = await crm.person('admin', 'owner@example.com');
-    browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 60_000);
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { runCrm, type CrmProcess } from './support/crm-process.js';
 import { AssistantOAuth } from './support/oauth-client.js';
 import { personInDatabase } from './support/person-in-database.js';
 import { roundRobinProxy, type RoundRobinProxy } from './support/round-robin-proxy.js';
-import { call } from './support/test-crm.js';
+import { call, signInOnTheWeb } from './support/test-crm.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const quiet = { field: 'days_since_last_order', op: '>=', value: 30 };
@@ -53,11 +53,7 @@ describe('several servers behind one address', () => {
     await db?.drop();
   });
 
-  const signIn = async () => {
-    const res = await call(`${proxy.url}/api/auth/sign-in`, { body: person });
-    expect(res.status).toBe(200);
-    return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': res.body.csrfToken as string };
-  };
+  const signIn = () => signInOnTheWeb(proxy.url, person.email, person.password);
 
   it('signs in, chats and answers an OAuth assistant over MCP whichever process answers', async () => {
     const session = await signIn();

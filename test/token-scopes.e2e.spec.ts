@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { seedDemoData } from '../src/db/seed/seeder.js';
 import { mcpClient } from './support/mcp-client.js';
-import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
+import { call, signInOnTheWeb, startTestCrm, type TestCrm } from './support/test-crm.js';
 
 const quiet = { field: 'days_since_last_order', op: '>=', value: 90 };
 const template = 'Hi {{first_name | "there"}}, 10% off with COMEBACK10.';
@@ -22,10 +22,7 @@ describe('token scopes and the rule that a person approves every send', () => {
     expect(res.status).toBe(200);
     return res.body as { campaignId: number; audience: { eligible: number }; approval: { id: string } };
   };
-  const signIn = async () => {
-    const res = await call(`${crm.url}/api/auth/sign-in`, { body: { email: marketer.email, password: marketer.password } });
-    return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': res.body.csrfToken as string };
-  };
+  const signIn = () => signInOnTheWeb(crm.url, marketer.email, marketer.password);
   const makeToken = async (body: Record<string, unknown>) => call(`${crm.url}/api/tokens`, { token: marketer.token, body });
 
   beforeAll(async () => {
@@ -105,8 +102,7 @@ describe('token scopes and the rule that a person approves every send', () => {
   it('never grants more than the role, or than the token making it holds', async () => {
     // An analyst signed in on the web asks for a token that writes; their own read-only token cannot make one either.
     const analyst = await crm.person('analyst');
-    const signedIn = await call(`${crm.url}/api/auth/sign-in`, { body: { email: analyst.email, password: analyst.password } });
-    const session = { cookie: signedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': signedIn.body.csrfToken };
+    const session = await signInOnTheWeb(crm.url, analyst.email, analyst.password);
     const beyond = await call(`${crm.url}/api/tokens`, { headers: session, body: { role: 'analyst', scopes: ['read', 'write'] } });
     expect(beyond.status).toBe(422);
     expect(beyond.body.message).toBe('An analyst token cannot hold the write scope.');

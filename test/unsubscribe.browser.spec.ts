@@ -1,23 +1,20 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeInBrowser, launchBrowser } from './support/browser.js';
 import { addCustomers } from './support/campaign-helpers.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(executablePath);
-if (!haveBrowser && process.env.CI) throw new Error(`No browser at ${executablePath}: install chromium (apt-get install -y chromium).`);
 
 // The customer's side: an email arrives over real SMTP, its unsubscribe link is opened in chromium, the customer
 // confirms, changes their mind, and confirms again; the marketer's next plan leaves them out and says why.
-(haveBrowser ? describe : describe.skip)('unsubscribing from a received email in a real browser', () => {
+describeInBrowser('unsubscribing from a received email in a real browser', () => {
   const sink = new SmtpSink();
   let crm: TestCrm;
   let browser: Browser;
   beforeAll(async () => {
     await sink.start();
     crm = await startTestCrm({ SMTP_URL: `smtp://127.0.0.1:${sink.port}`, EMAIL_FROM: 'offers@shop.example', SEED_ON_EMPTY: 'false' });
-    browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -65,9 +65,9 @@ export class SignInThrottle {
 
   /** Counts an attempt on every key, or throws TooManyAttempts (counting nothing) while any of them must wait. */
   async attempt(keys: ThrottleKey[], now = new Date()): Promise<void> {
-    const ids = [...new Set(keys.map((k) => k.id))].sort(); // one order for every process, so locks never cross
     // A flood is mostly refused here, by a plain read that waits for no lock and holds no connection for long.
-    this.refuseIfBlocked(keys, await this.sql.rows(`select key, failures, blocked_until as "blockedUntil" from sign_in_throttles where key = any($1) and blocked_until > $2`, [ids, now]), now);
+    await this.check(keys, now);
+    const ids = [...new Set(keys.map((k) => k.id))].sort(); // one order for every process, so locks never cross
     await this.sql.transaction(async (client) => {
       await client.query(`insert into sign_in_throttles (key, failures, last_failure_at) select unnest($1::text[]), 0, $2 on conflict do nothing`, [ids, now]);
       const rows = (await client.query<{ key: string; failures: number; lastFailureAt: Date; blockedUntil: Date | null }>(

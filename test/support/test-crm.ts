@@ -76,6 +76,13 @@ export async function call(url: string, options: { token?: string; method?: stri
   return { status: res.status, body: json, headers: res.headers };
 }
 
+/** Signs a person in as the web page does; the headers a page's requests then carry (its cookie and CSRF token). */
+export async function signInOnTheWeb(url: string, email: string, password: string) {
+  const res = await call(`${url}/api/auth/sign-in`, { body: { email, password } });
+  if (res.status !== 200) throw new Error(`sign-in as ${email} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': res.body.csrfToken as string };
+}
+
 /** Polls an import's report until it has finished, as a client of the API would. */
 export async function importFinished(crm: TestCrm, token: string, importId: string) {
   for (let i = 0; i < 200; i++) {

@@ -29,12 +29,6 @@ export function readRank(items: Item[]): Ranking | undefined {
     const rank = sense(items[at], 'rank');
     const label = sense(items[at], 'label')?.label === 'vip' && rankWord.test(items[at].words);
     if (!rank && !label) continue;
-    const countOf = (k: number) => {
-      const word = sense(items[k], 'number');
-      if (word && !['a', 'an'].includes(items[k].words)) return word.value;
-      const t = items[k]?.token;
-      return t?.type === 'number' && !t.suffix && Number.isInteger(t.value) ? t.value : undefined;
-    };
     const isCount = (k: number) => countAt(items, k) !== undefined;
     const limitWord = ['limit', 'top', 'first'].includes(items[at + 1]?.words ?? '') ? [at + 2] : [];
     const afterFigure = figureOf(items[at + 1]) ? [at + 2] : [];
@@ -148,7 +142,7 @@ export function readRank(items: Item[]): Ranking | undefined {
     }
     // "Ordered most often": the adverb says how they rank, not that they are loyal.
     for (const k of [at - 1, at + 1, at + 2]) if (/^(often|frequently|regularly)$/.test(items[k]?.words ?? '')) items[k].used = true;
-    return { by: by ?? 'total_spend', direction: said ?? override ?? rank?.direction ?? 'desc', limit: numberAt === undefined ? 1 : countOf(numberAt)! };
+    return { by: by ?? 'total_spend', direction: said ?? override ?? rank?.direction ?? 'desc', limit: numberAt === undefined ? 1 : countAt(items, numberAt)! };
   }
   return readSort(items);
 }

@@ -1,0 +1,15 @@
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+// Debian's chromium; .ci/run installs it. Elsewhere a browser test is skipped with a note rather than failing a
+// newcomer; on CI a missing browser is an error.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const haveBrowser = existsSync(executablePath);
+if (!haveBrowser && process.env.CI) throw new Error(`No browser at ${executablePath}: install chromium (apt-get install -y chromium).`);
+
+/** `describe` when there is a browser, `describe.skip` otherwise. */
+export const describeInBrowser = haveBrowser ? describe : describe.skip;
+
+/** Headless chromium as every browser test runs it. */
+export const launchBrowser = () =>
+  chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
