@@ -21,7 +21,7 @@ const db = await benchDatabase('crm_bench_segments', { keep: process.env.KEEP_DA
 const { parseRule } = await dist('src/crm/segments/rule-parser.js');
 const { previewRule } = await dist('src/crm/segments/segment-preview.js');
 const { SeededRandom } = await dist('src/db/seed/random.js');
-const { refreshStaleProducts } = await dist('src/crm/orders/stale-products.js');
+const { refreshStaleCustomers } = await dist('src/crm/customers/stale-customers.js');
 
 // Orders first (in memory as per-customer aggregates), so customers are written once with their figures.
 const random = new SeededRandom(3);
@@ -44,7 +44,7 @@ function* customerRows(orders, lines) {
       const lineCount = 1 + Math.floor(random.next() * 3); // 1–3 lines, 2 on average
       for (let position = 1; position <= lineCount; position++) {
         const product = Math.floor(random.next() * products.length);
-        lines.write(`${orderId}\t${position}\tP${product}\t${products[product]}\t1\t${total / lineCount}\n`);
+        lines.write(`${orderId}\t${position}\tP${product}\t${products[product]}\t${productIds[product]}\t1\t${total / lineCount}\n`);
       }
       orders.push(`${orders.length + 1}\tO${orders.length + 1}\t${id}\t${new Date(placed).toISOString()}\tcompleted\t${total}\n`);
     }
@@ -54,6 +54,8 @@ function* customerRows(orders, lines) {
 }
 
 // Whole lines from a text stream, a chunk at a time (each with its count), so a batch never splits a line.
+let productIds = [];
+
 function splitLines() {
   let rest = '';
   return new Transform({
@@ -75,6 +77,12 @@ let orderCount = Number((await client.query('select count(*) from orders')).rows
 let lineCount = Number((await client.query('select count(*) from order_lines')).rows[0].count);
 // A kept database from an earlier run (KEEP_DATA=1) is used as it is.
 if (!db.kept || !lineCount) {
+  // Lines carry their product's catalogue id, as the importer writes them.
+  const keys = (await client.query(
+    `insert into products (description_key) select distinct lower(d) from unnest($1::text[]) d order by 1 on conflict do nothing returning id, description_key`, [products],
+  )).rows;
+  const idOf = new Map(keys.map((r) => [r.description_key, r.id]));
+  productIds = products.map((p) => idOf.get(p.toLowerCase()));
   let orders = [];
   // Ten million lines do not fit in memory as strings: they go to a file as they are made, and COPY reads it back.
   const linesPath = join(tmpdir(), `crm-bench-lines-${process.pid}.tsv`);
@@ -109,7 +117,7 @@ if (!db.kept || !lineCount) {
   // statement trigger fills the product catalogue from each batch, and, as in an import, the customers' lists of
   // products bought are read once at the end instead of after every batch.
   await client.query(`set crm.deferred_products = 'on'`);
-  const linesCopy = () => client.query(copyFrom(`copy order_lines (order_id, position, sku, description, quantity, unit_price) from stdin`));
+  const linesCopy = () => client.query(copyFrom(`copy order_lines (order_id, position, sku, description, product_id, quantity, unit_price) from stdin`));
   let batch = [];
   let batchLines = 0;
   for await (const chunk of createReadStream(linesPath, { highWaterMark: 1 << 20, encoding: 'utf8' }).pipe(splitLines())) {
@@ -120,8 +128,8 @@ if (!db.kept || !lineCount) {
   if (batch.length) await pipeline(Readable.from(batch.map((c) => c.text)), linesCopy());
   await rm(linesPath, { force: true });
   await client.query(`reset crm.deferred_products`);
-  await client.query('insert into customer_products_stale (customer_id) select id from customers');
-  await refreshStaleProducts(db.sql);
+  await client.query('insert into stale_customers (customer_id) select id from customers');
+  await refreshStaleCustomers(db.sql);
   await client.query(`select setval('customers_id_seq', $1), setval('orders_id_seq', $2)`, [CUSTOMERS, orderCount]);
   for (const table of ['customers', 'orders', 'order_lines', 'products', 'customer_products']) await client.query(`vacuum analyze ${table}`);
 }

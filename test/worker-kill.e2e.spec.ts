@@ -62,6 +62,6 @@ describe('a worker killed mid-import', () => {
     const fromScratch = `select o.customer_id, array_agg(distinct lower(l.description) order by lower(l.description)) as products
       from orders o join order_lines l on l.order_id = o.id where o.status in ('pending', 'completed') and l.description is not null group by 1 order by 1`;
     expect(await db.sql.rows(bought)).toEqual(await db.sql.rows(fromScratch));
-    expect(await db.sql.rows(`select count(*)::int as n from customer_products_stale`)).toEqual([{ n: 0 }]);
+    expect(await db.sql.rows(`select count(*)::int as n from stale_customers`)).toEqual([{ n: 0 }]);
   }, 120_000);
 });

@@ -20,6 +20,7 @@ import { Migration20261216000000_oauth } from '../../migrations/Migration2026121
 import { Migration20261217000000_stored_uploads } from '../../migrations/Migration20261217000000_stored_uploads.js';
 import { Migration20261218000000_pending_sign_ins } from '../../migrations/Migration20261218000000_pending_sign_ins.js';
 import { Migration20261219000000_slack_stats_messages } from '../../migrations/Migration20261219000000_slack_stats_messages.js';
+import { Migration20261220000000_line_products } from '../../migrations/Migration20261220000000_line_products.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   { name: 'Migration20261217000000_stored_uploads', class: Migration20261217000000_stored_uploads },
   { name: 'Migration20261218000000_pending_sign_ins', class: Migration20261218000000_pending_sign_ins },
   { name: 'Migration20261219000000_slack_stats_messages', class: Migration20261219000000_slack_stats_messages },
+  { name: 'Migration20261220000000_line_products', class: Migration20261220000000_line_products },
 ];

@@ -3,7 +3,7 @@ import { JobQueue, queueNames } from '../../jobs/job-queue.js';
 import { logger } from '../../logging/logger.js';
 import type { CampaignProgress } from './campaign-progress.js';
 import { deliveryCounts } from '../campaigns/campaign-stats.js';
-import { refreshStaleProducts } from '../orders/stale-products.js';
+import { refreshStaleCustomers } from '../customers/stale-customers.js';
 import { completeFinishedCampaigns } from './receipts.js';
 
 export interface ReconcileOptions { receiptTimeoutSeconds: number; sendingTimeoutSeconds: number; receiptsUrl: string }
@@ -46,7 +46,7 @@ export async function reconcile(sql: Sql, queue: JobQueue, progress: CampaignPro
   });
   if (!result) return;
   // Customers an import marked but never brought up to date (it stopped, and nobody resumed it yet).
-  await refreshStaleProducts(sql);
+  await refreshStaleCustomers(sql);
   for (const id of result.stalled) await queue.send(queueNames.deliveryDispatch, { campaignId: id }, `dispatch:${id}`);
   const touched = new Set([...result.unconfirmed.map((r) => r.campaign_id), ...result.completed]);
   progress.touch(touched);

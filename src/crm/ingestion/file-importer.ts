@@ -6,6 +6,7 @@ import { FileRejected, readLines, type SourceProgress } from './line-source.js';
 import { fileBytes } from './stored-upload.js';
 import type { CustomerRecord, OrderRecord } from './records.js';
 import { rowMapper } from './row-mapper.js';
+import { ProductIds } from '../orders/product-ids.js';
 import { textProblem } from '../text.js';
 import { formatCount } from '../format.js';
 import { cached, detach, formatDateParser, isoDateParser } from './values.js';
@@ -62,6 +63,7 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
   const lines: PositionedLine[] = [];
   const positions = new Map<string, number>(); // invoice → lines seen so far, across the whole file
   const written = new Set<string>(); // invoices with lines in an earlier batch
+  const products = new ProductIds();
   let currentInvoice: string | null = null;
 
   const report = () => {
@@ -88,8 +90,11 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
     const continued = new Set(batchLines.filter((l) => written.has(l.orderId)).map((l) => l.orderId));
     for (const l of batchLines) if (!written.has(l.orderId)) written.add(detach(l.orderId));
     writing = sql.transaction(async (client) => {
+      // A batch's commit need not wait for the disk: were the server to lose it, the checkpoint committed with it is
+      // lost too, and the import, run again, writes those lines again.
+      await client.query(`set local synchronous_commit = off`);
       let counts: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 };
-      if (batchLines.length) counts = await writeOrderLineBatch(client, batchLines, continued);
+      if (batchLines.length) counts = await writeOrderLineBatch(client, batchLines, continued, products);
       else if (batchOrders.length) counts = await writeOrderBatch(client, batchOrders);
       else if (batchCustomers.length) counts = await upsertCustomers(client, batchCustomers);
       Object.assign(delta, { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged });

@@ -4,8 +4,10 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Queryable } from '../../db/sql.js';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
+import { markStaleCustomers } from '../customers/stale-customers.js';
 import { fromThousandths, toThousandths } from '../orders/money.js';
 import { previousOwners, upsertOrders } from '../orders/order-writer.js';
+import { ProductIds } from '../orders/product-ids.js';
 import { supersededCopies } from './batch-repeats.js';
 import type { CustomerRecord, OrderLineRecord, OrderRecord } from './records.js';
 
@@ -105,9 +107,9 @@ export async function writeOrderBatch(db: Queryable, records: OrderRecord[]): Pr
  * Writes invoice lines from an "order lines" file: each invoice becomes an order whose total is the exact sum of
  * its lines, and each line is identified by its invoice and its position in it, so the same file twice changes
  * nothing. `continued` names invoices whose earlier lines came in an earlier batch: their totals are summed in SQL.
+ * The figures and products bought of the customers touched are read again once, when the import ends.
  */
-export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLine[], continued: ReadonlySet<string> = new Set()): Promise<BatchCounts> {
-  // The products each customer bought are brought up to date for this batch's customers when the import ends.
+export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLine[], continued: ReadonlySet<string> = new Set(), products = new ProductIds()): Promise<BatchCounts> {
   await db.query(`set local crm.deferred_products = 'on'`);
   const profiles = new Map<string, Profile & { externalId: string }>();
   for (const l of lines) profiles.set(l.customerId, { ...profiles.get(l.customerId), externalId: l.customerId, ...l.customer });
@@ -125,6 +127,8 @@ export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLi
     }
   }
   const orderIds = [...invoices.keys()];
+  const productIds = await products.of(db, lines.map((l) => l.description));
+  const productOf = (l: PositionedLine) => (l.description === null ? null : productIds.get(l.description)!);
   const before = await previousOwners(db, orderIds);
   const { ids, written: ordersWritten } = await upsertOrders(db, orderIds.map((id) => {
     const inv = invoices.get(id)!;
@@ -136,13 +140,13 @@ export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLi
   const fresh = lines.filter((l) => created.has(l.orderId));
   const known = fresh.length === lines.length ? [] : lines.filter((l) => !created.has(l.orderId));
   const lineColumns = (rows: PositionedLine[]) => [col(rows, (l) => ids.get(l.orderId)), col(rows, (l) => l.position), col(rows, (l) => l.sku),
-    col(rows, (l) => l.description), col(rows, (l) => l.quantity), col(rows, (l) => l.unitPrice)];
-  if (fresh.length) await copyLines(db, fresh.map((l) => [ids.get(l.orderId)!, l.position, l.sku, l.description, l.quantity, l.unitPrice]));
+    col(rows, (l) => l.description), col(rows, productOf), col(rows, (l) => l.quantity), col(rows, (l) => l.unitPrice)];
+  if (fresh.length) await copyLines(db, fresh.map((l) => [ids.get(l.orderId)!, l.position, l.sku, l.description, productOf(l), l.quantity, l.unitPrice]));
   const written = known.length ? (await db.query<{ inserted: boolean }>(
-    `insert into order_lines as l (order_id, position, sku, description, quantity, unit_price)
-     select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::numeric[])
+    `insert into order_lines as l (order_id, position, sku, description, product_id, quantity, unit_price)
+     select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::numeric[])
      on conflict (order_id, position) do update set sku = excluded.sku, description = excluded.description,
-       quantity = excluded.quantity, unit_price = excluded.unit_price
+       product_id = excluded.product_id, quantity = excluded.quantity, unit_price = excluded.unit_price
      where (l.sku, l.description, l.quantity, l.unit_price) is distinct from (excluded.sku, excluded.description, excluded.quantity, excluded.unit_price)
      returning (xmax = 0) as inserted`, lineColumns(known),
   )).rows : [];
@@ -155,9 +159,7 @@ export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLi
        where o.id = s.order_id and o.total is distinct from s.total`, [split],
     );
   }
-  const touched = [...new Set([...before, ...customers.ids.values()])];
-  await refreshCustomerAggregates(db, touched);
-  await db.query(`insert into customer_products_stale (customer_id) select unnest($1::bigint[]) on conflict do nothing`, [touched]);
+  await markStaleCustomers(db, [...new Set([...before, ...customers.ids.values()])]);
   const inserted = fresh.length + written.filter((r) => r.inserted).length;
   const updated = written.length - (inserted - fresh.length);
   return { inserted, updated, unchanged: lines.length - inserted - updated };
@@ -169,5 +171,5 @@ const copyValue = (v: string | number | null) => (v === null ? '\\N' : typeof v 
 /** Lines of orders created in this batch go in by COPY, PostgreSQL's fastest way in; there is nothing to conflict with. */
 async function copyLines(client: pg.PoolClient, rows: (string | number | null)[][]) {
   const text = rows.map((r) => r.map(copyValue).join('\t')).join('\n') + '\n';
-  await pipeline(Readable.from([text]), client.query(copyFrom('copy order_lines (order_id, position, sku, description, quantity, unit_price) from stdin')));
+  await pipeline(Readable.from([text]), client.query(copyFrom('copy order_lines (order_id, position, sku, description, product_id, quantity, unit_price) from stdin')));
 }

@@ -20,7 +20,7 @@ import { Conflict, NotFound } from '../errors.js';
 import type { OrderInput } from '../orders/order-input.js';
 import { upsertCustomers } from './import-writer.js';
 import { checkRecords, NoValidRecord, type RecordLayout } from './record-batch.js';
-import { refreshStaleProducts } from '../orders/stale-products.js';
+import { refreshStaleCustomers } from '../customers/stale-customers.js';
 import type { CustomerRecord } from './records.js';
 
 export class ImportNotFound extends NotFound {}
@@ -181,10 +181,10 @@ export class IngestionService {
       logger.info('import failed', { importId: id, reason: error.message });
       failure = error.message;
     }
-    // The products bought of every customer the import marked; then fresh statistics for the tables "bought"
-    // conditions read, so the planner sizes their sets right (a stale estimate turns a hashed set into a rescan).
-    // Both before the import is reported finished: "succeeded" means every segment already sees the new orders.
-    await refreshStaleProducts(this.sql);
+    // The figures and products bought of every customer the import marked; then fresh statistics for the tables
+    // "bought" conditions read, so the planner sizes their sets right (a stale estimate turns a hashed set into a
+    // rescan). Both before the import is reported finished: "succeeded" means every segment sees the new orders.
+    await refreshStaleCustomers(this.sql);
     await this.sql.query('analyze products, customer_products').catch((error) => logger.warn('analyze after import failed', { reason: (error as Error).message }));
     await importsRepository.finish(this.sql, id, failure === null ? 'succeeded' : 'failed', failure);
     // An uploaded file is the CRM's copy, kept only until its import ends; a CLI import reads the person's own file.

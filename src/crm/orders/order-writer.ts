@@ -92,8 +92,11 @@ export async function upsertOrders(db: Queryable, orders: OrderHeader[]) {
      returning id, external_id, (xmax = 0) as inserted`,
     [orders.map((o) => o.orderId), orders.map((o) => o.customerId), orders.map((o) => o.placedAt), orders.map((o) => o.status), orders.map((o) => o.total)],
   )).rows;
-  const ids = new Map((await db.query<{ id: number; external_id: string }>(
-    `select id, external_id from orders where external_id = any($1)`, [orders.map((o) => o.orderId)],
-  )).rows.map((r) => [r.external_id, r.id]));
+  // Orders left as they were return no row: only their ids are read again.
+  const ids = new Map(written.map((r) => [r.external_id, r.id]));
+  const unchanged = orders.map((o) => o.orderId).filter((id) => !ids.has(id));
+  if (unchanged.length) {
+    for (const r of (await db.query<{ id: number; external_id: string }>(`select id, external_id from orders where external_id = any($1)`, [unchanged])).rows) ids.set(r.external_id, r.id);
+  }
   return { written, ids };
 }

@@ -81,7 +81,7 @@ const likeContaining = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/
  * Customers who bought a product, as a set PostgreSQL computes once and hashes. "contains" first finds the matching
  * products in the catalogue through its trigram index; then, for the plain "bought it at all", their buyers from
  * customer_products (one GIN index search), or, with a time window or a number of times, their lines through the
- * index on lower(description) and those lines' orders.
+ * index on their product and those lines' orders.
  */
 const boughtAtAll = (node: RuleNode): boolean =>
   node.kind === 'bought' && node.contains !== undefined && !node.withinDays && !node.from && !node.to && node.atLeast <= 1;
@@ -108,7 +108,7 @@ function boughtSet(condition: BoughtCondition, params: SqlParams, ctx: RuleConte
   if (boughtAtAll(condition)) return `select cp.customer_id from customer_products cp where ${boughtAnyOf(condition, params)}`;
   const pattern = condition.contains !== undefined ? params.add(likeContaining(condition.contains)) : undefined;
   const product = pattern
-    ? `lower(l.description) = any(array(select p.description_key from products p where p.description_key like ${pattern}))`
+    ? `l.product_id = any(array(select p.id from products p where p.description_key like ${pattern}))`
     : `l.sku = ${params.add(condition.sku)}`;
   const from = `from order_lines l join orders o on o.id = l.order_id where ${product} and ${PURCHASED}${whenSql(condition, params, ctx)}`;
   // "At least K times" counts orders, not lines: two lines of the same product in one basket are one purchase.

@@ -1,0 +1,36 @@
+import type { Queryable, Sql } from '../../db/sql.js';
+import { refreshCustomerAggregates } from './customer-aggregates.js';
+
+const CUSTOMERS_A_TRANSACTION = 5_000;
+
+/**
+ * Marks customers whose orders a file import wrote. Their figures and their lists of products bought are read again
+ * once, when the import ends, instead of after every batch; the mark is written in the batch's own transaction, so a
+ * crash loses none.
+ */
+export async function markStaleCustomers(db: Queryable, customerIds: readonly number[]) {
+  if (customerIds.length) await db.query(`insert into stale_customers (customer_id) select unnest($1::bigint[]) on conflict do nothing`, [customerIds]);
+}
+
+/**
+ * Brings the marked customers up to date (spend, orders, dates, products bought), a few thousand a transaction so
+ * that none runs long. Called when an import ends, and by the reconciler for an import that stopped half-way.
+ * Returns how many customers were read again.
+ */
+export async function refreshStaleCustomers(sql: Sql): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const done = await sql.transaction(async (client) => {
+      const ids = (await client.query<{ customer_id: number }>(
+        `delete from stale_customers where customer_id in (select customer_id from stale_customers limit $1 for update skip locked)
+         returning customer_id`, [CUSTOMERS_A_TRANSACTION],
+      )).rows.map((r) => r.customer_id);
+      if (!ids.length) return 0;
+      await refreshCustomerAggregates(client, ids);
+      await client.query('select refresh_customer_products($1::bigint[])', [ids]);
+      return ids.length;
+    });
+    total += done;
+    if (done < CUSTOMERS_A_TRANSACTION) return total;
+  }
+}
