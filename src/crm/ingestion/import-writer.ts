@@ -141,7 +141,7 @@ export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLi
   const known = fresh.length === lines.length ? [] : lines.filter((l) => !created.has(l.orderId));
   const lineColumns = (rows: PositionedLine[]) => [col(rows, (l) => ids.get(l.orderId)), col(rows, (l) => l.position), col(rows, (l) => l.sku),
     col(rows, (l) => l.description), col(rows, productOf), col(rows, (l) => l.quantity), col(rows, (l) => l.unitPrice)];
-  if (fresh.length) await copyLines(db, fresh.map((l) => [ids.get(l.orderId)!, l.position, l.sku, l.description, productOf(l), l.quantity, l.unitPrice]));
+  if (fresh.length) await copyLines(db, fresh, ids, productOf);
   const written = known.length ? (await db.query<{ inserted: boolean }>(
     `insert into order_lines as l (order_id, position, sku, description, product_id, quantity, unit_price)
      select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::numeric[])
@@ -165,11 +165,21 @@ export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLi
   return { inserted, updated, unchanged: lines.length - inserted - updated };
 }
 
-// COPY's text format: tab-separated, \N for null, with backslash, tab and line breaks escaped.
-const copyValue = (v: string | number | null) => (v === null ? '\\N' : typeof v === 'number' ? String(v) : v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')));
+// COPY's text format: tab-separated, \N for null, with backslash, tab and line breaks escaped. Most cells have none
+// of those, and are written as they are.
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const copyText = (v: string | null) => (v === null ? '\\N' : NEEDS_ESCAPE.test(v)
+  ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v);
 
-/** Lines of orders created in this batch go in by COPY, PostgreSQL's fastest way in; there is nothing to conflict with. */
-async function copyLines(client: pg.PoolClient, rows: (string | number | null)[][]) {
-  const text = rows.map((r) => r.map(copyValue).join('\t')).join('\n') + '\n';
+/**
+ * Lines of orders created in this batch go in by COPY, PostgreSQL's fastest way in; there is nothing to conflict
+ * with. The text is built in one pass (numbers and checked amounts need no escaping), as it runs for every line.
+ */
+async function copyLines(client: pg.PoolClient, lines: PositionedLine[], orderIds: ReadonlyMap<string, number>, productOf: (l: PositionedLine) => number | null) {
+  let text = '';
+  for (const l of lines) {
+    const product = productOf(l);
+    text += `${orderIds.get(l.orderId)}\t${l.position}\t${copyText(l.sku)}\t${copyText(l.description)}\t${product ?? '\\N'}\t${l.quantity}\t${l.unitPrice}\n`;
+  }
   await pipeline(Readable.from([text]), client.query(copyFrom('copy order_lines (order_id, position, sku, description, product_id, quantity, unit_price) from stdin')));
 }

@@ -4,8 +4,8 @@ export function toThousandths(amount: string): bigint {
   const match = /^(-?)(\d+)(?:\.(\d{1,3}))?$/.exec(amount.trim());
   if (!match) throw new Error(`not an amount: ${amount}`);
   const [, sign, whole, fraction = ''] = match;
-  const value = BigInt(whole) * 1000n + BigInt(fraction.padEnd(3, '0'));
-  return sign ? -value : value;
+  // One BigInt from the digits (it runs for every line of an import).
+  return BigInt(`${sign}${whole}${fraction.padEnd(3, '0')}`);
 }
 
 export function fromThousandths(value: bigint): string {

@@ -9,8 +9,9 @@ export class ProductIds {
   private readonly known = new Map<string, number>();
 
   async of(db: Queryable, descriptions: Iterable<string | null>): Promise<ReadonlyMap<string, number>> {
-    const unknown = [...new Set([...descriptions].filter((d): d is string => d !== null && !this.known.has(d)))];
-    if (unknown.length) {
+    const unknown = new Set<string>();
+    for (const d of descriptions) if (d !== null && !this.known.has(d)) unknown.add(d);
+    if (unknown.size) {
       const { rows } = await db.query<{ description: string; id: number }>(
         `with given as (select distinct d from unnest($1::text[]) as d),
               added as (insert into products (description_key) select distinct lower(d) from given order by 1
@@ -18,7 +19,7 @@ export class ProductIds {
          select g.d as description, coalesce(a.id, p.id) as id from given g
          left join added a on a.description_key = lower(g.d)
          left join products p on p.description_key = lower(g.d)`,
-        [unknown],
+        [[...unknown]],
       );
       for (const r of rows) this.known.set(r.description, r.id);
     }
