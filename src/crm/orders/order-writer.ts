@@ -3,6 +3,7 @@ import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
 import type { OrderInput } from './order-input.js';
 import { linesTotal } from './money.js';
 import { supersededCopies } from '../ingestion/batch-repeats.js';
+import { ProductIds } from './product-ids.js';
 
 export interface WriteCounts { inserted: number; updated: number; unchanged: number }
 
@@ -57,15 +58,18 @@ async function writeLines(db: Queryable, orders: { orderId: number; lines: Order
       cols.price.push(line.unitPrice);
     });
   }
+  // Each line names its product, so the insert trigger has none to fill in (which would write every line twice).
+  const products = await new ProductIds().of(db, cols.description);
+  const product = cols.description.map((d) => (d === null ? null : products.get(d)!));
   const changed = (await db.query<{ order_id: number }>(
-    `insert into order_lines (order_id, position, sku, description, quantity, unit_price)
-     select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::numeric[])
+    `insert into order_lines (order_id, position, sku, description, product_id, quantity, unit_price)
+     select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::numeric[])
      on conflict (order_id, position) do update set
-       sku = excluded.sku, description = excluded.description, quantity = excluded.quantity, unit_price = excluded.unit_price
+       sku = excluded.sku, description = excluded.description, product_id = excluded.product_id, quantity = excluded.quantity, unit_price = excluded.unit_price
      where (order_lines.sku, order_lines.description, order_lines.quantity, order_lines.unit_price)
            is distinct from (excluded.sku, excluded.description, excluded.quantity, excluded.unit_price)
      returning order_id`,
-    [cols.order, cols.position, cols.sku, cols.description, cols.quantity, cols.price],
+    [cols.order, cols.position, cols.sku, cols.description, product, cols.quantity, cols.price],
   )).rows.map((r) => r.order_id);
   const dropped = (await db.query<{ order_id: number }>(
     `delete from order_lines l using unnest($1::bigint[], $2::int[]) as n(order_id, line_count)
