@@ -76,7 +76,7 @@ describeInBrowser('the web chat in a real browser', () => {
     await page.waitForTimeout(400); // the bar's last movement
     await shot(page, 'campaign-statistics');
 
-    await page.getByRole('link', { name: 'Campaign history' }).click();
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
     await page.getByRole('rowheader', { name: /Win-back|Offer|email/ }).first().waitFor();
     await shot(page, 'campaign-history');
 

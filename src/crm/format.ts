@@ -18,6 +18,11 @@ export function formatMoney(amount: number | string, currency: string, whole = f
   return format.format(Number(amount));
 }
 
+/** An amount short enough for a chart's bar or axis: ₹4.9L and ₹1.2Cr for rupees, $490K and $1.2M for dollars. */
+export function formatMoneyShort(amount: number | string, currency: string): string {
+  return new Intl.NumberFormat(localeOf(currency), { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(Number(amount));
+}
+
 /** A count of things: 1,00,000 customers in India, 100,000 elsewhere. */
 export function formatCount(value: number | string, currency = 'INR'): string {
   let format = countFormats.get(currency);
@@ -31,6 +36,16 @@ export function formatCount(value: number | string, currency = 'INR'): string {
 /** A day as people write it, "3 Dec 2026", in the given time zone. */
 export function formatDate(value: Date | string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(new Date(value));
+}
+
+/** A calendar day written as YYYY-MM-DD (no time, so no time zone), as people write it: "3 Dec 2026". */
+export function formatDay(day: string): string {
+  return formatDate(`${day.slice(0, 10)}T12:00:00Z`, 'UTC');
+}
+
+/** A month written as YYYY-MM, as people write it: "Dec 2026". */
+export function formatMonth(month: string): string {
+  return new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month.slice(0, 7)}-15T12:00:00Z`));
 }
 
 /** A moment, "3 Dec 2026, 14:05", in the given time zone. */

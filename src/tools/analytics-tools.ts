@@ -5,7 +5,16 @@ export const getOverview = defineTool({
   name: 'get_overview',
   description: 'The CRM at a glance: customers, revenue and orders by month (12 months), the top 5 customers, recency-frequency-spend groups and recent campaigns.',
   input: z.object({}),
-  output: z.object({ currency: z.string(), customers: z.record(z.string(), z.unknown()), revenueByMonth: z.array(z.unknown()), topCustomers: z.array(z.unknown()), rfmGroups: z.array(z.unknown()), campaignPerformance: z.array(z.unknown()) }),
+  output: z.object({
+    currency: z.string(), customers: z.record(z.string(), z.unknown()),
+    revenueByMonth: z.array(z.object({
+      month: z.string().describe('YYYY-MM'), revenue: z.coerce.string(), orders: z.coerce.number(),
+      partial: z.string().nullable().describe('"to YYYY-MM-DD" or "from YYYY-MM-DD" when the month has only some days of orders'),
+    })),
+    topCustomers: z.array(z.unknown()),
+    rfmGroups: z.array(z.object({ group: z.string(), customers: z.coerce.number(), averageSpend: z.coerce.string().nullable() })),
+    campaignPerformance: z.array(z.unknown()),
+  }),
   risk: 'read',
   permission: 'analytics.read',
   execute: async (_, { actor, services }) => {

@@ -1,5 +1,5 @@
 // The CRM's HTTP API as the web app uses it: the session cookie travels by itself, writes carry the CSRF token.
-import { formatCount, formatDateTime, formatMoney } from '../../src/crm/format.js';
+import { formatCount, formatDateTime, formatDay, formatMoney, formatMoneyShort, formatMonth } from '../../src/crm/format.js';
 import type { ToolInput, ToolName, ToolOutput } from '../../src/tools/catalogue.js';
 
 let csrfToken: string | null = null;
@@ -39,5 +39,8 @@ const settings = { currency: 'INR', timeZone: 'Asia/Kolkata' };
 export const adoptServerSettings = (me: Pick<Me, 'currency' | 'timeZone'>) => Object.assign(settings, { currency: me.currency, timeZone: me.timeZone });
 
 export const money = (v: unknown) => formatMoney(Number(v ?? 0), settings.currency, true);
+export const moneyShort = (v: unknown) => formatMoneyShort(Number(v ?? 0), settings.currency);
 export const count = (v: unknown) => formatCount(Number(v ?? 0), settings.currency);
 export const dateTime = (v: string | Date) => formatDateTime(v, settings.timeZone);
+export const day = formatDay;
+export const monthName = formatMonth;

@@ -1,31 +1,47 @@
 import type { UIMessage } from 'ai';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { adoptServerSettings, api, setCsrfToken, type Me } from './api.js';
 import { ApprovalPage } from './approval-page.js';
 import { ConsentPage } from './consent-page.js';
 import { Chat } from './chat.js';
 import { HistoryPage } from './history-page.js';
 import { AutomationsPage } from './automations-page.js';
-import { CustomerPage, CustomersPage, go } from './customers-page.js';
+import { CustomerPage, CustomersPage } from './customers-page.js';
 import { SettingsPage } from './settings-page.js';
 import { SignIn } from './sign-in.js';
+import { PageLink, routeAt, type Route } from './routes.js';
+
+// Pages with charts or large forms load when first opened, so the chat starts with less to download.
+const DashboardPage = lazy(() => import('./pages/dashboard-page.js').then((m) => ({ default: m.DashboardPage })));
+const CampaignPage = lazy(() => import('./pages/campaign-page.js').then((m) => ({ default: m.CampaignPage })));
+const SegmentsPage = lazy(() => import('./pages/segments-page.js').then((m) => ({ default: m.SegmentsPage })));
+const SegmentPage = lazy(() => import('./pages/segments-page.js').then((m) => ({ default: m.SegmentPage })));
+const ImportsPage = lazy(() => import('./pages/imports-page.js').then((m) => ({ default: m.ImportsPage })));
 
 interface Conversation { id: string; title: string; updatedAt: string }
-type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'history' } | { kind: 'automations' } | { kind: 'approval'; id: string } | { kind: 'consent'; id: string } | { kind: 'settings' } | { kind: 'customers' } | { kind: 'customer'; id: number };
+type Page = { kind: 'chat'; id: string; messages: UIMessage[] } | { kind: 'approval'; id: string } | { kind: 'consent'; id: string } | Exclude<Route, { kind: 'chat' }>;
 
 const fresh = (): Page => ({ kind: 'chat', id: crypto.randomUUID(), messages: [] });
 // A link from an AI assistant (MCP) or Slack: /approvals/<approval id>.
 const approvalLink = /^\/approvals\/([0-9a-f-]{36})$/i.exec(location.pathname)?.[1];
 // An assistant connecting with OAuth: /oauth/consent?request=<id>.
 const consentRequest = location.pathname === '/oauth/consent' ? new URLSearchParams(location.search).get('request') : null;
-// Pages with their own addresses: /settings, /customers, /customers/<id>.
 const pageAt = (): Page | null => {
-  if (location.pathname === '/settings') return { kind: 'settings' };
-  if (location.pathname === '/customers') return { kind: 'customers' };
-  const customer = /^\/customers\/(\d+)$/.exec(location.pathname)?.[1];
-  return customer ? { kind: 'customer', id: Number(customer) } : null;
+  const route = routeAt(location.pathname, location.hash);
+  return route && route.kind !== 'chat' ? route : null;
 };
-const firstPage = (): Page => (pageAt() ?? (consentRequest ? { kind: 'consent', id: consentRequest } : approvalLink ? { kind: 'approval', id: approvalLink } : location.hash === '#history' ? { kind: 'history' } : location.hash === '#automations' ? { kind: 'automations' } : fresh()));
+const firstPage = (): Page => (pageAt() ?? (consentRequest ? { kind: 'consent', id: consentRequest } : approvalLink ? { kind: 'approval', id: approvalLink } : fresh()));
+
+// The menu of pages, each with the kinds of page it stands for.
+const menu: { to: string; label: string; kinds: Page['kind'][] }[] = [
+  { to: '/dashboard', label: 'Dashboard', kinds: ['dashboard'] },
+  { to: '/customers', label: 'Customers', kinds: ['customers', 'customer'] },
+  { to: '/segments', label: 'Segments', kinds: ['segments', 'segment'] },
+  { to: '/campaigns', label: 'Campaigns', kinds: ['campaigns', 'campaign'] },
+  { to: '/automations', label: 'Automations', kinds: ['automations', 'automation'] },
+  { to: '/imports', label: 'Imports', kinds: ['imports'] },
+  { to: '/settings', label: 'Settings', kinds: ['settings'] },
+];
 
 /** The web app: sign-in, then the chat with the person's conversations beside it, and campaign history. */
 export function App() {
@@ -58,7 +74,7 @@ export function App() {
     const c = await api<{ messages: UIMessage[] }>(`/api/conversations/${id}`);
     setPage({ kind: 'chat', id, messages: c.messages });
     setMenuOpen(false);
-    location.hash = '';
+    history.pushState(null, '', '/');
   }
   async function signOut() {
     await api('/api/auth/sign-out', {});
@@ -74,11 +90,8 @@ export function App() {
         <h1>CRM</h1>
         {agent && <span className="badge" title="The model answering in the chat">{agent.offline ? 'offline model' : agent.model}</span>}
         <nav aria-label="Pages">
-          <a href="#" aria-current={page.kind === 'chat' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); history.pushState(null, '', '/'); setPage(fresh()); }}>New chat</a>
-          <a href="/#history" aria-current={page.kind === 'history' ? 'page' : undefined} onClick={() => setPage({ kind: 'history' })}>Campaign history</a>
-          <a href="/#automations" aria-current={page.kind === 'automations' ? 'page' : undefined} onClick={() => setPage({ kind: 'automations' })}>Automations</a>
-          <a href="/customers" aria-current={page.kind === 'customers' || page.kind === 'customer' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); go('/customers'); }}>Customers</a>
-          <a href="/settings" aria-current={page.kind === 'settings' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); go('/settings'); }}>Settings</a>
+          <a href="/" aria-current={page.kind === 'chat' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); history.pushState(null, '', '/'); setPage(fresh()); }}>New chat</a>
+          {menu.map((m) => <PageLink key={m.to} to={m.to} current={m.kinds.includes(page.kind)}>{m.label}</PageLink>)}
         </nav>
         <span className="who">{me.user!.email} ({me.role})</span>
         <button type="button" className="link" onClick={signOut}>Sign out</button>
@@ -92,8 +105,29 @@ export function App() {
         </ul>
       </aside>
       <main>
-        {page.kind === 'settings' ? <SettingsPage role={me.role} /> : page.kind === 'customers' ? <CustomersPage /> : page.kind === 'customer' ? <CustomerPage key={page.id} customerId={page.id} /> : page.kind === 'consent' ? <ConsentPage requestId={page.id} email={me.user!.email} role={me.role} /> : page.kind === 'approval' ? <ApprovalPage approvalId={page.id} role={me.role} /> : page.kind === 'history' ? <HistoryPage /> : page.kind === 'automations' ? <AutomationsPage role={me.role} /> : <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={refresh} />}
+        <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+          <PageView page={page} me={me} onTurnEnd={refresh} />
+        </Suspense>
       </main>
     </div>
   );
+}
+
+function PageView({ page, me, onTurnEnd }: { page: Page; me: Me; onTurnEnd: () => void }) {
+  switch (page.kind) {
+    case 'dashboard': return <DashboardPage />;
+    case 'customers': return <CustomersPage />;
+    case 'customer': return <CustomerPage key={page.id} customerId={page.id} />;
+    case 'segments': return <SegmentsPage role={me.role} />;
+    case 'segment': return <SegmentPage key={page.id} segmentId={page.id} role={me.role} />;
+    case 'campaigns': return <HistoryPage />;
+    case 'campaign': return <CampaignPage key={page.id} campaignId={page.id} role={me.role} />;
+    case 'automations': return <AutomationsPage role={me.role} />;
+    case 'automation': return <AutomationsPage key={page.id} role={me.role} automationId={page.id} />;
+    case 'imports': return <ImportsPage />;
+    case 'settings': return <SettingsPage role={me.role} />;
+    case 'consent': return <ConsentPage requestId={page.id} email={me.user!.email} role={me.role} />;
+    case 'approval': return <ApprovalPage approvalId={page.id} role={me.role} />;
+    case 'chat': return <Chat key={page.id} id={page.id} initialMessages={page.messages} onTurnEnd={onTurnEnd} />;
+  }
 }

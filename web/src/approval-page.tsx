@@ -37,7 +37,7 @@ export function ApprovalPage({ approvalId, role }: { approvalId: string; role: s
   const mayDecide = role === 'marketer' || role === 'admin';
   const outcome = decision === null ? null
     : decision === 'rejected' ? <p role="status">Rejected. Nothing was sent; the approval expires unused.</p>
-    : 'sent' in decision ? <p role="status">Approved: sending to {count(decision.sent)} customers. Follow it in <a href="/#history">Campaign history</a>.</p>
+    : 'sent' in decision ? <p role="status">Approved: sending to {count(decision.sent)} customers. Follow it on the <a href="/campaigns">Campaigns</a> page.</p>
     : <p role="alert">{decision.error}</p>;
   return (
     <section aria-label="Approve a send">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ToolName, ToolOutput } from '../../src/tools/catalogue.js';
 import { count, dateTime, runTool } from './api.js';
 import { AutomationEditor } from './automation-editor.js';
+import { PageLink } from './routes.js';
 
 // Names checked against the catalogue: a renamed tool fails the `satisfies` check here.
 const pauseAutomation = 'pause_automation' satisfies ToolName;
@@ -15,10 +16,11 @@ const statusText: Record<Automation['status'], string> = { draft: 'waiting for a
  * Recurring campaigns: what each does and when it runs next, its latest runs (each a campaign with its own report),
  * and pause or resume. Pausing needs no approval; resuming sends again, so only a marketer or admin may, here, by hand.
  */
-export function AutomationsPage({ role }: { role: string }) {
+export function AutomationsPage({ role, automationId }: { role: string; automationId?: number }) {
   const [rows, setRows] = useState<Automation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => runTool('list_automations', {}).then((r) => setRows(r.automations), (e) => setError(e.message)), []);
+  // One automation's page (/automations/<id>) shows that one alone.
+  const load = useCallback(() => runTool('list_automations', {}).then((r) => setRows(automationId ? r.automations.filter((a) => a.automationId === automationId) : r.automations), (e) => setError(e.message)), [automationId]);
   useEffect(() => { void load(); }, [load]);
   const act = (tool: typeof pauseAutomation | typeof resumeAutomation, automationId: number) =>
     runTool(tool, { automationId }).then(load, (e) => setError(e.message));
@@ -34,7 +36,7 @@ export function AutomationsPage({ role }: { role: string }) {
       {rows && rows.length === 0 && <p>No recurring campaigns yet. Ask the assistant, for example "every Monday at 10, email customers who went quiet for 90 days".</p>}
       {rows?.map((a) => (
         <article className="card" key={a.automationId} aria-label={`Automation ${a.name}`}>
-          <h3>{a.name} <small data-testid="automation-status">{statusText[a.status]}</small></h3>
+          <h3>{automationId ? a.name : <PageLink to={`/automations/${a.automationId}`}>{a.name}</PageLink>} <small data-testid="automation-status">{statusText[a.status]}</small></h3>
           {a.statusReason && <p className="warning">{a.statusReason}</p>}
           <dl className="figures">
             <div><dt>{a.kind === 'journey' ? 'Kind' : 'Schedule (cron)'}</dt><dd>{a.kind === 'journey' ? 'journey' : a.cron}</dd></div>
@@ -57,7 +59,7 @@ export function AutomationsPage({ role }: { role: string }) {
               <caption>Latest runs</caption>
               <thead><tr><th scope="col">Due</th><th scope="col">Outcome</th><th scope="col">Recipients</th><th scope="col">Campaign</th></tr></thead>
               <tbody>{a.runs.map((r) => (
-                <tr key={r.dueAt}><td>{dateTime(r.dueAt)}</td><td>{r.status}{r.reason && <><br /><small>{r.reason}</small></>}</td><td>{count(r.recipients)}</td><td>{r.campaignId ? `#${r.campaignId}` : '—'}</td></tr>
+                <tr key={r.dueAt}><td>{dateTime(r.dueAt)}</td><td>{r.status}{r.reason && <><br /><small>{r.reason}</small></>}</td><td>{count(r.recipients)}</td><td>{r.campaignId ? <PageLink to={`/campaigns/${r.campaignId}`}>{`#${r.campaignId}`}</PageLink> : '—'}</td></tr>
               ))}</tbody>
             </table>
           )}

@@ -1,16 +1,11 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, count, dateTime, money, runTool } from './api.js';
 import type { ToolOutput } from '../../src/tools/catalogue.js';
-
-/** Goes to a page of the web app without reloading it (links can still be opened in a new tab). */
-export function go(path: string) {
-  history.pushState(null, '', path);
-  dispatchEvent(new PopStateEvent('popstate'));
-}
+import { PageLink } from './routes.js';
 
 /** A link to a customer's page, from any list or card. */
 export function CustomerLink({ id, children }: { id: number; children: ReactNode }) {
-  return <a href={`/customers/${id}`} onClick={(e) => { if (!e.metaKey && !e.ctrlKey) { e.preventDefault(); go(`/customers/${id}`); } }}>{children}</a>;
+  return <PageLink to={`/customers/${id}`}>{children}</PageLink>;
 }
 
 /** Customers found by name, email, phone or id: biggest spenders first, each a link to their page. */
@@ -100,7 +95,7 @@ export function CustomerPage({ customerId }: { customerId: number }) {
       )}
       <h3>Campaign messages</h3>
       {c.recentMessages.length === 0 ? <p>No campaign has reached this customer yet.</p> : (
-        <ul>{c.recentMessages.map((m, k) => <li key={k}>{m.campaign} (#{m.campaignId}): {m.status}, {dateTime(m.at)}</li>)}</ul>
+        <ul>{c.recentMessages.map((m, k) => <li key={k}><PageLink to={`/campaigns/${m.campaignId}`}>{m.campaign}</PageLink>: {m.status}, {dateTime(m.at)}</li>)}</ul>
       )}
     </article>
   );

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api, count, dateTime } from './api.js';
-import { useCampaignProgress } from './live-campaigns.js';
+import { useCampaignProgress } from './live-events.js';
 import { ReportCard } from './cards/report-card.js';
+import { PageLink } from './routes.js';
 
 interface Row { id: number; name: string; channel: string; status: string; audience: number; sent: number; failed: number; pending: number; deliveryRate: number | null; launchedBy: string | null; launchedAt: string | null }
 
@@ -12,7 +13,7 @@ function CampaignRow({ row }: { row: Row }) {
   return (
     <>
     <tr>
-      <th scope="row">#{r.id} {r.name}</th><td>{r.channel}</td><td>{r.status}</td><td>{count(r.audience)}</td><td>{count(r.sent)}</td><td>{count(r.failed)}</td>
+      <th scope="row"><PageLink to={`/campaigns/${r.id}`}>{r.name}</PageLink></th><td>{r.channel}</td><td>{r.status}</td><td>{count(r.audience)}</td><td>{count(r.sent)}</td><td>{count(r.failed)}</td>
       <td>{count(r.pending)}</td><td>{r.deliveryRate === null ? '—' : `${Math.round(r.deliveryRate * 1000) / 10}%`}</td>
       <td>{r.launchedBy ?? '—'}{r.launchedAt && <><br /><small>{dateTime(r.launchedAt)}</small></>}</td>
       <td>{r.launchedAt && <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? 'Hide report' : 'Report'}</button>}</td>
@@ -29,7 +30,7 @@ export function HistoryPage() {
   useEffect(() => { api<Row[]>('/api/campaigns?limit=50').then(setRows, (e) => setError(e.message)); }, []);
   return (
     <section className="history" aria-labelledby="history-title">
-      <h2 id="history-title">Campaign history</h2>
+      <h2 id="history-title">Campaigns</h2>
       {error && <p role="alert" className="error">{error}</p>}
       {rows && rows.length === 0 && <p>No campaigns yet. Ask the assistant to plan one.</p>}
       {rows && rows.length > 0 && (

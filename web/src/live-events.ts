@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CrmEvents } from '../../src/events/crm-events.js';
 
-// The server's own event type (a type only: nothing of the server reaches the bundle).
+// The server's own event types (types only: nothing of the server reaches the bundle).
 export type CampaignProgress = CrmEvents['campaign.progress'];
+type Listener = { [E in keyof CrmEvents]: { event: E; heard: (data: CrmEvents[E]) => void } }[keyof CrmEvents];
 
-type Listener = (p: CampaignProgress) => void;
 const listeners = new Set<Listener>();
 let socket: WebSocket | null = null;
 
@@ -14,7 +14,7 @@ function connect() {
   socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
   socket.onmessage = (e) => {
     const { event, data } = JSON.parse(e.data);
-    if (event === 'campaign.progress') for (const l of listeners) l(data);
+    for (const l of listeners) if (l.event === event) (l.heard as (d: unknown) => void)(data);
   };
   socket.onclose = () => {
     socket = null;
@@ -22,15 +22,22 @@ function connect() {
   };
 }
 
-/** The latest delivery figures of one campaign as receipts arrive (null until the first event). */
-export function useCampaignProgress(campaignId: number | undefined) {
-  const [progress, setProgress] = useState<CampaignProgress | null>(null);
+/** Calls `heard` with each event of this kind the server sends this person, while the component is shown. */
+export function useCrmEvent<E extends keyof CrmEvents>(event: E | null, heard: (data: CrmEvents[E]) => void) {
+  const latest = useRef(heard);
+  latest.current = heard;
   useEffect(() => {
-    if (!campaignId) return;
-    const listener: Listener = (p) => p.campaignId === campaignId && setProgress(p);
+    if (!event) return;
+    const listener = { event, heard: (d: CrmEvents[E]) => latest.current(d) } as Listener;
     listeners.add(listener);
     connect();
     return () => void listeners.delete(listener);
-  }, [campaignId]);
+  }, [event]);
+}
+
+/** The latest delivery figures of one campaign as receipts arrive (null until the first event). */
+export function useCampaignProgress(campaignId: number | undefined) {
+  const [progress, setProgress] = useState<CampaignProgress | null>(null);
+  useCrmEvent(campaignId ? 'campaign.progress' : null, (p) => p.campaignId === campaignId && setProgress(p));
   return progress;
 }

@@ -12,7 +12,7 @@ const rfmGroup = `case
 
 /** The figures of the overview page, all computed from customers and orders as they are now. */
 export async function overviewFigures(db: Queryable, now: Date, zone: string) {
-  const [customers, months, top, rfm] = await Promise.all([
+  const [customers, months, top, rfm, earliest] = await Promise.all([
     db.query(`select count(*) as total, count(*) filter (where order_count > 0) as "withOrders", count(*) filter (where unsubscribed_at is null) as subscribed,
                 count(*) filter (where created_at >= $1::timestamptz - interval '30 days') as "newLast30Days",
                 coalesce(sum(total_spend), 0) as revenue, coalesce(sum(order_count), 0) as orders from customers`, [now]),
@@ -26,6 +26,19 @@ export async function overviewFigures(db: Queryable, now: Date, zone: string) {
               from (select total_spend, ntile(5) over (order by last_order_at) as r, ntile(5) over (order by order_count) as f
                     from customers where order_count > 0) scored
               group by 1 order by 2 desc`),
+    db.query<{ day: string | null }>(`select to_char(min(placed_at) at time zone $1, 'YYYY-MM-DD') as day from orders`, [zone]),
   ]);
-  return { customers: customers.rows[0], revenueByMonth: months.rows, topCustomers: top.rows, rfmGroups: rfm.rows };
+  return { customers: customers.rows[0], revenueByMonth: markPartialMonths(months.rows, earliest.rows[0]?.day ?? null, now, zone), topCustomers: top.rows, rfmGroups: rfm.rows };
+}
+
+/**
+ * A month with fewer days of orders than the calendar gives it is marked, so a chart does not read it as a collapse:
+ * the month still under way ("to date"), and the month the orders begin in when they begin after its first day.
+ */
+export function markPartialMonths<M extends { month: string }>(months: M[], firstOrderDay: string | null, now: Date, zone: string) {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return months.map((m) => {
+    const partial = m.month === today.slice(0, 7) ? `to ${today}` : firstOrderDay && m.month === firstOrderDay.slice(0, 7) && !firstOrderDay.endsWith('-01') ? `from ${firstOrderDay}` : null;
+    return { ...m, partial };
+  });
 }

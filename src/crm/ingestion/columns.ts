@@ -70,3 +70,39 @@ export const requiredFields: Record<Layout, ImportField[]> = {
   orders: ['orderId', 'customerId', 'date', 'amount'],
   'order-lines': ['orderId', 'customerId', 'date', 'quantity', 'unitPrice'],
 };
+
+export interface LayoutPreview {
+  layout: Layout | null;
+  columns: { column: string; field: ImportField | null }[];
+  missing: ImportField[];
+  problem: string | null;
+  /** Every field a column may feed, and every layout, for a form that changes the mapping. */
+  fields: readonly ImportField[];
+  layouts: readonly Layout[];
+}
+
+const layouts: readonly Layout[] = ['customers', 'orders', 'order-lines'];
+
+/**
+ * What an import would make of a header before any line is read: the layout, the field each column feeds (or none),
+ * and the fields the layout needs that no column gives. A mapping that names no real column or field is the problem.
+ */
+export function previewLayout(header: string[], explicit: Record<string, string> = {}, layout?: Layout): LayoutPreview {
+  let mapped: ColumnMap;
+  try {
+    mapped = mapColumns(header, explicit);
+  } catch (error) {
+    if (!(error instanceof MappingError)) throw error;
+    return { layout: layout ?? null, columns: header.map((column) => ({ column, field: null })), missing: [], problem: error.message, fields: importFields, layouts };
+  }
+  const fieldAt = new Map([...mapped.columns].map(([field, index]) => [index, field]));
+  const chosen = layout ?? detectLayout(mapped.columns);
+  const missing = chosen ? requiredFields[chosen].filter((f) => !mapped.columns.has(f)) : [];
+  return {
+    layout: chosen,
+    columns: header.map((column, i) => ({ column, field: fieldAt.get(i) ?? null })),
+    missing,
+    problem: chosen ? null : 'No column of this file could be recognised; say which column holds which field.',
+    fields: importFields, layouts,
+  };
+}

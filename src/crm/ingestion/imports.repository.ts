@@ -38,6 +38,11 @@ export const importsRepository = {
     return (await db.query<ImportRow>(`select ${columns} from imports where id = $1`, [id])).rows[0] ?? null;
   },
 
+  /** The latest imports, of one person or (null) of everyone. */
+  async recent(db: Queryable, createdBy: number | null, limit: number) {
+    return (await db.query<ImportRow>(`select ${columns} from imports where ($1::bigint is null or created_by = $1) order by created_at desc limit $2`, [createdBy, limit])).rows;
+  },
+
   async rejections(db: Queryable, id: string, limit = 1000) {
     return (await db.query<Rejection>(`select position, field, reason from import_rejections where import_id = $1 order by position limit $2`, [id, limit])).rows;
   },

@@ -7,9 +7,9 @@ import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
 import { Sql, type Queryable } from '../../db/sql.js';
 import { logger } from '../../logging/logger.js';
-import { MappingError, type Layout } from './columns.js';
+import { MappingError, previewLayout, type Layout } from './columns.js';
 import { importFile, type FileImportOptions, type ImportProgress } from './file-importer.js';
-import { importsRepository, type ImportRow } from './imports.repository.js';
+import { importsRepository, MAX_STORED_REJECTIONS, type ImportRow } from './imports.repository.js';
 import { removeUpload, storeUpload } from './stored-upload.js';
 import { FileRejected } from './line-source.js';
 import { CellError } from './values.js';
@@ -193,13 +193,38 @@ export class IngestionService {
     return (await importsRepository.get(this.sql, id))!;
   }
 
-  async report(actor: Actor, id: string): Promise<ImportReport> {
+  /** What an upload would make of a file's header, before it is sent: layout, column fields, what is missing. */
+  previewLayout(actor: Actor, header: string[], map?: Record<string, string>, layout?: Layout) {
+    authorize(actor, 'imports.write');
+    return previewLayout(header, map, layout);
+  }
+
+  /** The latest imports: a person's own, or everyone's for an admin. */
+  async recent(actor: Actor, limit = 20) {
+    authorize(actor, 'imports.read');
+    const rows = await importsRepository.recent(this.sql, actor.role === 'admin' ? null : actor.userId, limit);
+    return rows.map(({ filePath: _path, linesDone: _done, createdBy: _by, requestDigest: _digest, options: _options, ...visible }) => visible);
+  }
+
+  /** Every rejected line kept (up to MAX_STORED_REJECTIONS) as CSV: line, column, reason. */
+  async rejectionsCsv(actor: Actor, id: string) {
+    const report = await this.report(actor, id, MAX_STORED_REJECTIONS);
+    // A cell a spreadsheet would run as a formula (=, +, -, @: the file's own header names and values come back
+    // here) starts with an apostrophe.
+    const cell = (v: string | number | null) => {
+      const text = v === null ? '' : /^[=+\-@]/.test(String(v)) ? `'${v}` : String(v);
+      return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    };
+    return ['line,column,reason', ...report.rejections.map((r) => [r.position, r.field, r.reason].map(cell).join(','))].join('\r\n') + '\r\n';
+  }
+
+  async report(actor: Actor, id: string, rejectionsShown = 1000): Promise<ImportReport> {
     authorize(actor, 'imports.read');
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await importsRepository.get(this.sql, id) : null;
     // A report shows the rejected lines as they were sent: it is the sender's (and the admins'), not every reader's.
     if (!row || (row.createdBy !== actor.userId && actor.role !== 'admin')) throw new ImportNotFound(`There is no import ${id}.`);
     const { filePath: _path, linesDone: _done, createdBy: _by, requestDigest: _digest, ...visible } = row;
-    return { ...visible, rejections: await importsRepository.rejections(this.sql, id) };
+    return { ...visible, rejections: await importsRepository.rejections(this.sql, id, rejectionsShown) };
   }
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,12 @@ export const uploadFields = z.object({
   }),
   dateFormat: z.string().max(40).optional(),
   refundPrefix: z.string().max(10).optional(),
+});
+
+export const layoutBody = z.object({
+  header: z.array(z.string().max(500)).min(1).max(500),
+  map: z.record(z.string().max(500), z.string().max(50)).optional(),
+  layout: z.enum(['customers', 'orders', 'order-lines']).optional(),
 });
 
 const accepted = (row: ImportRow, repeated: boolean) => ({
@@ -84,5 +90,26 @@ export class ImportsController {
   @Requires('imports.read')
   report(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.ingestion.report(actor, id);
+  }
+
+  @Post('imports/layout')
+  @HttpCode(200)
+  @Requires('imports.write')
+  layout(@CurrentActor() actor: Actor, @Body() body: unknown) {
+    const { header, map, layout } = parseInput(layoutBody, body);
+    return this.ingestion.previewLayout(actor, header, map, layout);
+  }
+
+  @Get('imports')
+  @Requires('imports.read')
+  recent(@CurrentActor() actor: Actor) {
+    return this.ingestion.recent(actor);
+  }
+
+  @Get('imports/:id/rejections.csv')
+  @Requires('imports.read')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  rejections(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.ingestion.rejectionsCsv(actor, id);
   }
 }

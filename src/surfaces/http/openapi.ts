@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { orderInput } from '../../crm/orders/order-input.js';
 import { customerRecord } from '../../crm/ingestion/records.js';
 import { passwordBody, signInBody } from './auth.controller.js';
-import { uploadFields } from './imports.controller.js';
+import { layoutBody, uploadFields } from './imports.controller.js';
 import { createTokenBody } from '../../auth/token-input.js';
 import { createUserBody, roleBody, slackLinkBody } from './users.controller.js';
 import { launchInput, planInput } from '../../crm/campaigns/campaign-input.js';
@@ -103,6 +103,7 @@ function describedApi(): { paths: Paths } & Record<string, unknown> {
         post: { summary: "Import orders with their lines and their customer's external id: one or up to 10,000, queued", parameters: [idempotency], requestBody: oneOrMany(orderInput), responses: { 202: accepted, 400: error, 403: error, 413: error } },
       },
       '/api/imports': {
+        get: { summary: 'Your latest imports (admins: everyone\'s), newest first', responses: { 200: { description: 'The imports' } } },
         post: {
           summary: 'Upload a CSV or NDJSON file (gzip accepted) of customers, orders or order lines',
           parameters: [idempotency],
@@ -110,6 +111,8 @@ function describedApi(): { paths: Paths } & Record<string, unknown> {
           responses: { 202: accepted, 400: error, 403: error },
         },
       },
+      '/api/imports/layout': { post: { summary: 'What an upload would make of a header before it is sent: the layout, the field each column feeds, and the fields still missing', requestBody: json(layoutBody), responses: { 200: { description: 'The layout preview' }, 400: error, 403: error } } },
+      '/api/imports/{id}/rejections.csv': { get: { summary: 'The rejected lines of an import as CSV (line, column, reason)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'text/csv' }, 404: error } } },
       '/api/imports/{id}': {
         get: {
           summary: 'Status, counts (received, inserted, updated, unchanged, rejected, skipped) and each rejected line or record',

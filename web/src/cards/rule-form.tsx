@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RuleField } from '../../../src/crm/segments/rule-fields.js';
 import { api } from '../api.js';
 
@@ -36,8 +36,11 @@ function parseValue(op: string, text: string): unknown {
   return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
 }
 
-/** A flat rule (one group of conditions) as a form; deeper rules are edited as their JSON. */
-export function RuleForm({ rules, onPreview }: { rules: Rule; onPreview: (rules: Rule) => void }) {
+/**
+ * A flat rule (one group of conditions) as a form; deeper rules are edited as their JSON. `onChange` hears every
+ * edit that makes a whole rule (a page counts the audience as the person types); `onPreview` hears the button.
+ */
+export function RuleForm({ rules, onPreview, onChange, action = 'Preview this rule' }: { rules: Rule; onPreview: (rules: Rule) => void; onChange?: (rules: Rule) => void; action?: string }) {
   const flat = 'field' in rules ? { join: 'all', conditions: [rules as Condition] }
     : (rules.all ?? rules.any)?.every((c: Rule) => 'field' in c) ? { join: rules.all ? 'all' : 'any', conditions: (rules.all ?? rules.any) as Condition[] } : null;
   const [join, setJoin] = useState(flat?.join ?? 'all');
@@ -47,21 +50,31 @@ export function RuleForm({ rules, onPreview }: { rules: Rule; onPreview: (rules:
   const ruleFields = useRuleFields();
   const fieldNamed = (name: string) => ruleFields.find((f) => f.name === name);
 
-  function submit() {
-    setError(null);
+  // The rule the form shows now, or null while its JSON does not parse.
+  function current(): Rule | null {
     if (!flat) {
-      try {
-        return onPreview(JSON.parse(json));
-      } catch {
-        return setError('That is not valid JSON.');
-      }
+      try { return JSON.parse(json); } catch { return null; }
     }
     const conditions = rows.map((r) => {
       const value = parseValue(r.op, r.text);
       return value === undefined ? { field: r.field, op: r.op } : { field: r.field, op: r.op, value };
     });
-    onPreview(conditions.length === 1 ? conditions[0] : { [join]: conditions });
+    return conditions.length === 1 ? conditions[0] : { [join]: conditions };
   }
+  function submit() {
+    const rule = current();
+    setError(rule ? null : 'That is not valid JSON.');
+    if (rule) onPreview(rule);
+  }
+  const heard = useRef(onChange);
+  heard.current = onChange;
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) { first.current = false; return; }
+    const rule = current();
+    if (rule) heard.current?.(rule);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [join, rows, json]);
   const set = (i: number, patch: Partial<(typeof rows)[number]>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
   return (
@@ -87,7 +100,7 @@ export function RuleForm({ rules, onPreview }: { rules: Rule; onPreview: (rules:
       ) : (
         <label>Rule (JSON)<textarea rows={8} value={json} onChange={(e) => setJson(e.target.value)} /></label>
       )}
-      <button type="submit">Preview this rule</button>
+      <button type="submit">{action}</button>
       {error && <p role="alert" className="error">{error}</p>}
     </form>
   );

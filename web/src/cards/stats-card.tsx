@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, count } from '../api.js';
-import { useCampaignProgress } from '../live-campaigns.js';
+import { useCampaignProgress } from '../live-events.js';
 import type { ToolOutput } from '../../../src/tools/catalogue.js';
 
 // The get_campaign_stats tool's figures (the websocket's campaign.progress carries the same ones).
