@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchBrowser } from './support/browser.js';
+import { accessibilityProblems, describeInBrowser, launchBrowser } from './support/browser.js';
 import { seedDemoData } from '../src/db/seed/seeder.js';
 import { projectRoot } from '../src/project-root.js';
 import { startTestCrm, type TestCrm } from './support/test-crm.js';
@@ -17,7 +17,7 @@ describeInBrowser('customer pages in a real browser', () => {
     await seedDemoData(crm.db.sql, { seed: 11, customers: 200 });
     const person = await crm.person('analyst', 'reader@example.com');
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await page.goto(crm.url);
     await page.getByLabel('Email').fill(person.email);
     await page.getByLabel('Password').fill(person.password);
@@ -42,12 +42,43 @@ describeInBrowser('customer pages in a real browser', () => {
     const [latest] = await crm.db.sql.rows(`select o.external_id, (select count(*)::int from order_lines l where l.order_id = o.id) as lines from orders o where o.customer_id = $1 order by o.placed_at desc limit 1`, [someone.id]);
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: latest.external_id }) });
     expect(await row.getByRole('listitem').count()).toBe(latest.lines);
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: join(projectRoot(), 'docs', 'screenshots', 'customer-page.png'), fullPage: true });
 
     await page.goBack();
-    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    await page.getByRole('heading', { name: 'Customers', level: 2 }).waitFor();
     await page.goForward();
     await page.getByRole('heading', { name: someone.name, level: 2 }).waitFor();
+  });
+
+  it('lists every customer a page at a time, sorted on the server and filtered by a rule, with the list in the address', async () => {
+    await page.getByRole('link', { name: 'Customers' }).click();
+    const status = page.getByTestId('list-status');
+    const total = (await crm.db.sql.rows(`select count(*)::int as n from customers`))[0].n;
+    await page.waitForFunction((want) => document.querySelector('[data-testid=list-status]')?.textContent === want, `1–50 of ${total} customers`);
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    // Fewest orders first; among those who ordered, then by id, as the server sorts.
+    await page.getByLabel('Sort by', { exact: true }).selectOption('order_count');
+    await page.getByLabel('Order', { exact: true }).selectOption('asc');
+    await page.getByRole('button', { name: 'Filter by a rule' }).click();
+    await page.getByLabel('Value of condition 1').fill('2000');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    const matching = await crm.db.sql.rows(`select id, name, external_id from customers where total_spend > 2000 order by (order_count = 0), order_count asc nulls last, id`);
+    expect(matching.length).toBeGreaterThan(50);
+    await page.waitForFunction((want) => document.querySelector('[data-testid=list-status]')?.textContent === want, `1–50 of ${matching.length} customers`);
+    const names = async () => page.locator('.customer-list tbody th').allTextContents();
+    expect(await names()).toEqual(matching.slice(0, 50).map((c) => c.name ?? c.external_id));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.waitForFunction((want) => document.querySelector('[data-testid=list-status]')?.textContent === want, `51–${Math.min(100, matching.length)} of ${matching.length} customers`);
+    expect(await names()).toEqual(matching.slice(50, 100).map((c) => c.name ?? c.external_id));
+    // The address holds the list: opened again, it shows the same page.
+    const address = page.url();
+    expect(new URL(address).searchParams.get('page')).toBe('2');
+    await page.goto(address);
+    await page.waitForFunction((want) => document.querySelector('[data-testid=list-status]')?.textContent === want, `51–${Math.min(100, matching.length)} of ${matching.length} customers`);
+    expect(await status.isVisible()).toBe(true);
+    await page.screenshot({ path: join(projectRoot(), 'docs', 'screenshots', 'customer-list.png'), fullPage: true });
   });
 
   it('opens a customer from an audience\'s samples in the chat, and by its address', async () => {

@@ -1,7 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchBrowser } from './support/browser.js';
+import { accessibilityProblems as audit, describeInBrowser, launchBrowser } from './support/browser.js';
 import { seedDemoData } from '../src/db/seed/seeder.js';
 import { projectRoot } from '../src/project-root.js';
 import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
@@ -9,11 +8,6 @@ import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
 const shot = (page: Page, name: string) => page.screenshot({ path: join(projectRoot(), 'docs', 'screenshots', `${name}.png`), fullPage: true });
 const fmt = (n: number) => n.toLocaleString('en-IN');
 
-// Serious and critical problems only: what keeps someone from using the page with a screen reader or a keyboard.
-async function audit(page: Page) {
-  const { violations } = await new AxeBuilder({ page } as never).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 // The pages beside the chat, each used for a real task in a real browser: the dashboard's figures and charts, a
 // segment built and changed with its count following the form, a campaign's page, a file imported with its mapping

@@ -21,9 +21,9 @@ export const searchCustomers = defineTool({
 
 export const rankCustomers = defineTool({
   name: 'rank_customers',
-  description: 'The first customers by a figure — total spend, number of orders, average order value or last order date — among those a rule matches, or among everyone: "top 10 customers by spend in Pune", "our 5 most frequent shoppers". At most 100.',
+  description: 'The first customers by a figure — total spend, number of orders, average order value or last order date — among those a rule matches, or among everyone: "top 10 customers by spend in Pune", "our 5 most frequent shoppers". At most 100 at a time; offset gives the next ones. Also says how many customers the rule matches.',
   input: rankInput,
-  output: z.object({ by: z.string(), direction: z.enum(['desc', 'asc']), customers: z.array(customer.extend({ averageOrderValue: z.string().nullable() })) }),
+  output: z.object({ by: z.string(), direction: z.enum(['desc', 'asc']), total: z.number().describe('How many customers the rule matches (everyone without one)'), customers: z.array(customer.extend({ averageOrderValue: z.string().nullable() })) }),
   risk: 'read',
   permission: 'customers.read',
   execute: (input, { actor, services, signal }) => services.customers.rank(actor, input, signal),

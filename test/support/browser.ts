@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Page } from 'playwright-core';
 
 // Debian's chromium; .ci/run installs it. Elsewhere a browser test is skipped with a note rather than failing a
 // newcomer; on CI a missing browser is an error.
@@ -13,3 +14,9 @@ export const describeInBrowser = haveBrowser ? describe : describe.skip;
 /** Headless chromium as every browser test runs it. */
 export const launchBrowser = () =>
   chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+
+/** The serious and critical accessibility problems axe finds on the page as it is now (the page needs a context of its own). */
+export async function accessibilityProblems(page: Page) {
+  const { violations } = await new AxeBuilder({ page } as never).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

@@ -104,7 +104,8 @@ export function App() {
           {conversations.length === 0 && <li className="empty">No conversations yet.</li>}
         </ul>
       </aside>
-      <main>
+      {/* A page scrolls in main, which takes the keyboard's focus so it can be scrolled with the arrow keys. */}
+      <main className={page.kind === 'chat' ? undefined : 'page'} tabIndex={page.kind === 'chat' ? undefined : 0}>
         <Suspense fallback={<p aria-busy="true">Loading…</p>}>
           <PageView page={page} me={me} onTurnEnd={refresh} />
         </Suspense>

@@ -2,13 +2,14 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, count, dateTime, money, runTool } from './api.js';
 import type { ToolOutput } from '../../src/tools/catalogue.js';
 import { PageLink } from './routes.js';
+import { CustomerList } from './pages/customer-list.js';
 
 /** A link to a customer's page, from any list or card. */
 export function CustomerLink({ id, children }: { id: number; children: ReactNode }) {
   return <PageLink to={`/customers/${id}`}>{children}</PageLink>;
 }
 
-/** Customers found by name, email, phone or id: biggest spenders first, each a link to their page. */
+/** Customers found by name, email, phone or id (biggest spenders first), or the whole list sorted and filtered by a rule. */
 export function CustomersPage() {
   const [found, setFound] = useState<ToolOutput<'search_customers'> | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -47,6 +48,7 @@ export function CustomersPage() {
           </div>
         </>
       )}
+      {!found && <CustomerList />}
     </section>
   );
 }

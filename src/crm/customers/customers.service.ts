@@ -35,14 +35,20 @@ export class CustomersService {
     const params = new SqlParams();
     const where = input.rules ? compileRule(this.segments.checkRule(input.rules), params, { now: new Date(), zone: this.config.TIME_ZONE }) : 'true';
     const column = { total_spend: 'c.total_spend', order_count: 'c.order_count', average_order_value: 'c.average_order_value', last_order_date: 'c.last_order_at' }[input.by];
-    const rows = await boundedRows<RankedCustomer>(
-      this.sql,
-      `select ${customerColumns}, c.average_order_value as "averageOrderValue" from customers c where ${where}
-       order by (c.order_count = 0), ${column} ${input.direction === 'asc' ? 'asc' : 'desc'} nulls last, c.id limit ${params.add(input.limit)}`,
-      params.values,
-      this.segments.readLimits(signal),
-    );
-    return { by: input.by, direction: input.direction, customers: rows };
+    const limits = this.segments.readLimits(signal);
+    const [rows, total] = await Promise.all([
+      boundedRows<RankedCustomer>(
+        this.sql,
+        `select ${customerColumns}, c.average_order_value as "averageOrderValue" from customers c where ${where}
+         order by (c.order_count = 0), ${column} ${input.direction === 'asc' ? 'asc' : 'desc'} nulls last, c.id
+         limit ${params.add(input.limit)} offset ${params.add(input.offset)}`,
+        params.values,
+        limits,
+      ),
+      // The rule's parameters are the first ones, so the count takes the same values without the page's two.
+      boundedRows<{ n: number }>(this.sql, `select count(*)::int as n from customers c where ${where}`, params.values.slice(0, -2), limits),
+    ]);
+    return { by: input.by, direction: input.direction, total: total[0].n, customers: rows };
   }
 
   async search(actor: Actor, query: string, limit: number) {

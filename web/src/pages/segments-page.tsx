@@ -148,7 +148,7 @@ function Versions({ segment }: { segment: Segment }) {
       {problem && <p role="alert" className="error">{problem}</p>}
       {diff && (
         <div data-testid="segment-diff">
-          <p>Version {diff.from.version}: {count(diff.from.count)} customers ({diff.from.sentence}). Version {diff.to.version}: {count(diff.to.count)} ({diff.to.sentence}).</p>
+          <p>Version {diff.from.version}: {count(diff.from.count)} customers ({diff.from.sentence.replace(/\.$/, "")}). Version {diff.to.version}: {count(diff.to.count)} ({diff.to.sentence.replace(/\.$/, "")}).</p>
           <p><strong>{count(diff.added.count)}</strong> join, <strong>{count(diff.removed.count)}</strong> leave.</p>
           {[['Joining', diff.added.sample], ['Leaving', diff.removed.sample]].map(([title, sample]) => (sample as Diff['added']['sample']).length > 0 && (
             <p key={title as string}>{title as string}: {(sample as Diff['added']['sample']).map((c, i) => <span key={c.id}>{i > 0 && ', '}<CustomerLink id={c.id}>{c.name ?? `Customer ${c.id}`}</CustomerLink></span>)}</p>
