@@ -89,6 +89,18 @@ describeInBrowser('the workspace pages in a real browser', () => {
     expect(await audit(page)).toEqual([]);
     await shot(page, 'segment-page');
 
+    // The assistant beside the page knows which customers "them" are: the segment on screen.
+    await page.getByRole('button', { name: 'Ask about this page' }).click();
+    const panel = page.getByRole('complementary', { name: 'Assistant' });
+    await panel.getByLabel('Message').fill('send them an email with 10% off');
+    await panel.getByLabel('Message').press('Enter');
+    await panel.getByRole('region', { name: /^Campaign plan/ }).waitFor();
+    expect(await panel.getByText(/^Asked from segment "Big spenders"/).count()).toBe(1);
+    const [planned] = await crm.db.sql.rows(`select rules from campaigns order by id desc limit 1`);
+    expect(planned.rules).toEqual({ field: 'total_spend', op: 'gt', value: 5000 });
+    await shot(page, 'segment-with-assistant');
+    await page.getByRole('button', { name: 'Close the assistant' }).click();
+
     // The list counts each segment as it is now, and back goes to it.
     await page.goBack();
     await page.goBack();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { screenContext } from './screen.js';
 
 /** One chat turn as a surface sends it: a new message, or a person's answers to approvals the agent asked for. */
 export const chatTurn = z.object({
@@ -9,6 +10,7 @@ export const chatTurn = z.object({
       approvals: z.array(z.object({ id: z.string().min(1).max(200), approved: z.boolean(), reason: z.string().max(500).optional() }).strict()).min(1).max(20),
     }).strict(),
   ]),
+  screen: screenContext.optional().describe('What the person is looking at, sent by a page\'s chat panel'),
 }).strict();
 export type ChatTurn = z.output<typeof chatTurn>;
 

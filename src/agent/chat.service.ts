@@ -1,3 +1,4 @@
+import { screenText, type ScreenContext } from './screen.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { convertToModelMessages, createUIMessageStream, generateId, isStepCount, streamText, toUIMessageStream, type StopCondition, type ToolSet, type UIMessage, type UIMessageChunk } from 'ai';
 import type { Actor } from '../auth/actor.js';
@@ -69,7 +70,8 @@ export class ChatService {
     const conversation = await this.conversations.open(actor, turn.conversationId);
     const messages = conversation.messages;
     const stored = messages.length;
-    if ('text' in turn.message) messages.push({ id: generateId(), role: 'user', parts: [{ type: 'text', text: turn.message.text }] });
+    // A message from a page's panel keeps what was on screen beside it, so a later turn still knows what "them" was.
+    if ('text' in turn.message) messages.push({ id: generateId(), role: 'user', parts: [...(turn.screen ? [{ type: 'data-screen' as const, data: turn.screen }] : []), { type: 'text', text: turn.message.text }] });
     else answerApprovals(messages, turn.message.approvals);
     // A turn that answers approvals continues the agent's last message; a new message starts a new one.
     const from = 'text' in turn.message ? stored : Math.max(stored - 1, 0);
@@ -86,7 +88,7 @@ export class ChatService {
     const result = streamText({
       model: this.chosen.model,
       instructions: agentInstructions({ today: dayIn(this.clock(), this.config.TIME_ZONE), timeZone: this.config.TIME_ZONE, currency: this.config.CURRENCY, tools: toolCatalogue }),
-      messages: await convertToModelMessages(messages, { tools }),
+      messages: await convertToModelMessages(messages, { tools, convertDataPart: (part) => (part.type === 'data-screen' ? { type: 'text', text: screenText(part.data as ScreenContext) } : undefined) }),
       tools,
       toolApproval: approvalPolicy(actor, { approveWrites: this.config.AGENT_APPROVE_WRITES, planSummary: async (id) => (await this.automations.approvalSummary(actor, id)) ?? planSummary(this.campaigns, actor, id) }),
       stopWhen: [isStepCount(this.config.AGENT_MAX_STEPS), tokenBudget],

@@ -10,6 +10,7 @@ import { CustomerPage, CustomersPage } from './customers-page.js';
 import { SettingsPage } from './settings-page.js';
 import { SignIn } from './sign-in.js';
 import { PageLink, routeAt, type Route } from './routes.js';
+import { ScreenReporter, type ScreenContext } from './screen.js';
 
 // Pages with charts or large forms load when first opened, so the chat starts with less to download.
 const DashboardPage = lazy(() => import('./pages/dashboard-page.js').then((m) => ({ default: m.DashboardPage })));
@@ -50,6 +51,9 @@ export function App() {
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [page, setPage] = useState<Page>(firstPage);
   const [menuOpen, setMenuOpen] = useState(false);
+  // The chat as a panel beside a page: one conversation for as long as the panel stays open.
+  const [panel, setPanel] = useState<string | null>(null);
+  const [screen, setScreen] = useState<ScreenContext | null>(null);
 
   const signedIn = (m: Me) => {
     setCsrfToken(m.csrfToken);
@@ -84,7 +88,7 @@ export function App() {
   if (me === undefined) return <p className="loading" aria-busy="true">Loading…</p>;
   if (me === null) return <SignIn onSignedIn={signedIn} />;
   return (
-    <div className="layout">
+    <div className={panel && page.kind !== 'chat' ? 'layout with-panel' : 'layout'}>
       <header>
         <button type="button" className="menu" aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpen(!menuOpen)}>Conversations</button>
         <h1>CRM</h1>
@@ -93,6 +97,7 @@ export function App() {
           <a href="/" aria-current={page.kind === 'chat' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); history.pushState(null, '', '/'); setPage(fresh()); }}>New chat</a>
           {menu.map((m) => <PageLink key={m.to} to={m.to} current={m.kinds.includes(page.kind)}>{m.label}</PageLink>)}
         </nav>
+        {page.kind !== 'chat' && <button type="button" className="ask" aria-expanded={!!panel} aria-controls="chat-panel" onClick={() => setPanel(panel ? null : crypto.randomUUID())}>{panel ? 'Close the assistant' : 'Ask about this page'}</button>}
         <span className="who">{me.user!.email} ({me.role})</span>
         <button type="button" className="link" onClick={signOut}>Sign out</button>
       </header>
@@ -107,9 +112,17 @@ export function App() {
       {/* A page scrolls in main, which takes the keyboard's focus so it can be scrolled with the arrow keys. */}
       <main className={page.kind === 'chat' ? undefined : 'page'} tabIndex={page.kind === 'chat' ? undefined : 0}>
         <Suspense fallback={<p aria-busy="true">Loading…</p>}>
-          <PageView page={page} me={me} onTurnEnd={refresh} />
+          <ScreenReporter onScreen={setScreen}>
+            <PageView page={page} me={me} onTurnEnd={refresh} />
+          </ScreenReporter>
         </Suspense>
       </main>
+      {panel && page.kind !== 'chat' && (
+        // Not an <aside>: the conversations list's styles are for that one.
+        <section id="chat-panel" className="chat-panel" role="complementary" aria-label="Assistant">
+          <Chat key={panel} id={panel} initialMessages={[]} onTurnEnd={refresh} screen={screen ?? { page: `the ${page.kind} page` }} />
+        </section>
+      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses, type UIMessage } from 'ai';
 import { useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { csrfHeaders } from './api.js';
+import type { ScreenContext } from './screen.js';
 import type { CampaignPlan } from './cards/plan-card.js';
 import type { ToolName } from '../../src/tools/catalogue.js';
 
@@ -20,8 +21,11 @@ const suggestions = [
 ];
 
 /** One conversation with the agent: streamed answers, tool cards, and approvals answered in place. */
-export function Chat({ id, initialMessages, onTurnEnd }: { id: string; initialMessages: UIMessage[]; onTurnEnd: () => void }) {
+export function Chat({ id, initialMessages, onTurnEnd, screen }: { id: string; initialMessages: UIMessage[]; onTurnEnd: () => void; screen?: ScreenContext | null }) {
   const answered = useRef<{ id: string; approved: boolean }[]>([]);
+  // What the page beside the panel shows when a message is sent (it changes as the person moves around).
+  const onScreen = useRef(screen);
+  onScreen.current = screen;
   const transport = useMemo(() => new DefaultChatTransport({
     api: '/api/chat',
     // The server keeps the conversation; each request carries only what is new: a message, or approval answers.
@@ -29,7 +33,8 @@ export function Chat({ id, initialMessages, onTurnEnd }: { id: string; initialMe
       const last = messages.at(-1)!;
       const approvals = answered.current.splice(0);
       const text = last.parts.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text).join('');
-      return { headers: csrfHeaders(), body: { conversationId: id, message: last.role === 'user' ? { text } : { approvals } } };
+      const screen = last.role === 'user' ? (last.parts.find((p) => p.type === 'data-screen') as { data: ScreenContext } | undefined)?.data : undefined;
+      return { headers: csrfHeaders(), body: { conversationId: id, message: last.role === 'user' ? { text } : { approvals }, ...(screen ? { screen } : {}) } };
     },
   }), [id]);
   const { messages, sendMessage, status, error, addToolApprovalResponse } = useChat({
@@ -40,7 +45,8 @@ export function Chat({ id, initialMessages, onTurnEnd }: { id: string; initialMe
 
   function send(text: string) {
     if (!text.trim() || busy) return;
-    sendMessage({ text });
+    const screen = onScreen.current;
+    sendMessage(screen ? { parts: [{ type: 'data-screen', data: screen }, { type: 'text', text }] } : { text });
     setInput('');
   }
   const submit = (e: FormEvent) => { e.preventDefault(); send(input); };
@@ -74,6 +80,7 @@ export function Chat({ id, initialMessages, onTurnEnd }: { id: string; initialMe
             <article key={m.id} className={`message ${m.role}`} aria-label={m.role === 'user' ? 'You' : 'Assistant'}>
               {m.parts.map((p, i) => {
                 if (p.type === 'text') return <p key={i} className="text">{emphasis(p.text)}</p>;
+                if (p.type === 'data-screen') return <p key={i} className="screen-note">Asked from {(p.data as ScreenContext).page}</p>;
                 if (p.type.startsWith('tool-')) return <ToolPartView key={i} part={p as unknown as ToolPart} plans={plans} launching={launching} actions={actions} />;
                 return null;
               })}

@@ -3,6 +3,7 @@ import { ApiError, count, dateTime, money, runTool } from './api.js';
 import type { ToolOutput } from '../../src/tools/catalogue.js';
 import { PageLink } from './routes.js';
 import { CustomerList } from './pages/customer-list.js';
+import { useScreen } from './screen.js';
 
 /** A link to a customer's page, from any list or card. */
 export function CustomerLink({ id, children }: { id: number; children: ReactNode }) {
@@ -62,6 +63,7 @@ export function CustomerPage({ customerId }: { customerId: number }) {
   useEffect(() => {
     runTool('get_customer', { customerId }).then(setCustomer, (error) => setProblem(error instanceof ApiError ? error.message : 'The customer could not be loaded.'));
   }, [customerId]);
+  useScreen(customer ? { page: `the page of customer ${customer.name ?? customer.externalId} (id ${customerId})` } : null);
   if (problem) return <p role="alert">{problem}</p>;
   if (!customer) return <p aria-busy="true">Loading the customer…</p>;
   const c = customer;

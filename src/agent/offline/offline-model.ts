@@ -1,3 +1,4 @@
+import { readScreen, type ScreenContext } from '../screen.js';
 import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Content, LanguageModelV4Prompt, LanguageModelV4StreamPart, LanguageModelV4Usage } from '@ai-sdk/provider';
 import type { Clock } from '../../crm/time/clock.js';
 import { dayIn } from '../../crm/time/time-zone.js';
@@ -11,9 +12,16 @@ import { Grounding } from '../language/grounding.js';
 import { emptyVocabulary, type Vocabulary } from '../language/vocabulary.js';
 
 
+// The person's own words: a text part that describes their screen is not something they wrote.
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  return Array.isArray(content) ? content.filter((p) => p?.type === 'text').map((p) => p.text).join(' ') : '';
+  return Array.isArray(content) ? content.filter((p) => p?.type === 'text' && !readScreen(p.text)).map((p) => p.text).join(' ') : '';
+}
+
+function screenOf(content: unknown): ScreenContext | null {
+  if (!Array.isArray(content)) return null;
+  for (const p of content) if (p?.type === 'text') { const screen = readScreen(p.text); if (screen) return screen; }
+  return null;
 }
 
 function resultOf(output: any): Pick<DoneCall, 'output' | 'error' | 'denied'> {
@@ -100,7 +108,11 @@ export class OfflineModel implements LanguageModelV4 {
     const today = dayIn(this.clock(), this.zone);
     if (this.grounding?.vocabulary !== vocabulary) this.grounding = new Grounding(vocabulary);
     const request = readRequest(lastUser >= 0 ? textOf(prompt[lastUser].content) : '', { today, grounding: this.grounding, vocabulary, currency: this.currency });
-    return nextStep(request, callsIn(prompt.slice(lastUser + 1)), memoryOf(prompt.slice(0, Math.max(lastUser, 0))), { today, currency: this.currency });
+    const memory = memoryOf(prompt.slice(0, Math.max(lastUser, 0)));
+    // The customers on the person's screen are who "them" means now, whatever the conversation said before.
+    const screen = lastUser >= 0 ? screenOf(prompt[lastUser].content) : null;
+    if (screen?.rules) memory.rules = screen.rules;
+    return nextStep(request, callsIn(prompt.slice(lastUser + 1)), memory, { today, currency: this.currency });
   }
 
   private async content(options: LanguageModelV4CallOptions): Promise<{ step: Step; content: LanguageModelV4Content[]; usage: LanguageModelV4Usage }> {

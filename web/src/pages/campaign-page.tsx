@@ -4,6 +4,7 @@ import { api, ApiError, count, dateTime, runTool } from '../api.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { ReportCard } from '../cards/report-card.js';
 import { useCampaignProgress } from '../live-events.js';
+import { useScreen } from '../screen.js';
 
 // GET /api/campaigns/<id>, as the server's own type says it (dates arrive as text).
 type Campaign = Awaited<ReturnType<CampaignsService['stats']>>;
@@ -21,6 +22,7 @@ export function CampaignPage({ campaignId, role }: { campaignId: number; role: s
   useEffect(() => { void load(); }, [load]);
   const live = useCampaignProgress(campaign?.status === 'sending' ? campaignId : undefined);
   useEffect(() => { if (live && live.status !== 'sending') void load(); }, [live, load]);
+  useScreen(campaign ? { page: `campaign "${campaign.name}" (#${campaign.id}, ${campaign.status})`, ...(campaign.rules ? { rules: campaign.rules as Record<string, unknown> } : {}) } : null);
 
   if (problem) return <p role="alert">{problem}</p>;
   if (!campaign) return <p aria-busy="true">Loading campaign {campaignId}…</p>;

@@ -3,6 +3,7 @@ import type { ToolInput, ToolOutput } from '../../../src/tools/catalogue.js';
 import { ApiError, count, dateTime, money, runTool } from '../api.js';
 import { RuleForm } from '../cards/rule-form.js';
 import { PageLink } from '../routes.js';
+import { useScreen } from '../screen.js';
 
 type Ranked = ToolOutput<'rank_customers'>;
 type By = NonNullable<ToolInput<'rank_customers'>['by']>;
@@ -32,6 +33,7 @@ export function CustomerList() {
   const [list, setList] = useState<Ranked | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [filtering, setFiltering] = useState(!!state.rule);
+  useScreen({ page: state.rule ? 'the customers list, filtered by a rule' : 'the list of all customers', ...(state.rule ? { rules: state.rule } : {}) });
   useEffect(() => {
     const q = new URLSearchParams();
     if (state.by !== 'total_spend') q.set('by', state.by);

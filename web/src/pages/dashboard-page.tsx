@@ -4,6 +4,7 @@ import { ApiError, count, dateTime, day, money, moneyShort, monthName, runTool }
 import { BarChart } from '../charts/bar-chart.js';
 import { useCrmEvent } from '../live-events.js';
 import { PageLink } from '../routes.js';
+import { useScreen } from '../screen.js';
 
 interface Dashboard {
   overview: ToolOutput<'get_overview'>;
@@ -44,6 +45,7 @@ export function DashboardPage() {
   useCrmEvent('import.finished', soon);
   useCrmEvent('campaign.report', soon);
   useCrmEvent('automation.run', soon);
+  useScreen({ page: 'the dashboard (figures of every customer)' });
 
   if (problem) return <p role="alert">{problem}</p>;
   if (!data) return <p aria-busy="true">Loading the dashboard…</p>;

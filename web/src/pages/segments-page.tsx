@@ -6,6 +6,7 @@ import { AudienceFigures, type SegmentPreview } from '../cards/audience-figures.
 import { RuleForm } from '../cards/rule-form.js';
 import { CustomerLink } from '../customers-page.js';
 import { go, PageLink } from '../routes.js';
+import { useScreen } from '../screen.js';
 
 type Rule = Record<string, any>;
 type Segment = Awaited<ReturnType<SegmentsService['get']>>;
@@ -109,6 +110,7 @@ function SegmentEditor({ segment, role, onSaved }: { segment: Segment; role: str
   const live = useLivePreview(segment.rules as Rule);
   const [problem, setProblem] = useState<string | null>(null);
   const changed = JSON.stringify(live.rule) !== JSON.stringify(segment.rules);
+  useScreen({ page: `segment "${segment.name}" (version ${segment.version}${changed ? ', with the rule being changed' : ''})`, rules: live.rule });
   const save = () => api(`/api/segments/${segment.id}`, { rules: live.rule }, 'PATCH').then(onSaved, (e) => setProblem(said(e, 'The new version could not be saved.')));
   return (
     <article aria-labelledby="segment-title" className="segment-page">
