@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchBrowser } from './support/browser.js';
+import { accessibilityProblems, describeInBrowser, launchBrowser } from './support/browser.js';
 import { projectRoot } from '../src/project-root.js';
 import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
 
@@ -16,7 +16,7 @@ describeInBrowser('the settings page in a real browser', () => {
     crm = await startTestCrm();
     admin = await crm.person('admin', 'owner@example.com');
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -47,6 +47,7 @@ describeInBrowser('the settings page in a real browser', () => {
     expect(token).toMatch(/^crm_[A-Za-z0-9_-]{43}$/);
     const listed = await call(`${crm.url}/api/tokens`, { token });
     expect(listed.body.find((t: { name: string }) => t.name === 'nightly import')).toMatchObject({ scopes: ['read', 'write'], role: 'admin' });
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: join(projectRoot(), 'docs', 'screenshots', 'settings.png'), fullPage: true });
     await page.getByRole('button', { name: 'Revoke nightly import' }).click();
     await page.getByRole('cell', { name: 'revoked' }).waitFor();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchBrowser } from './support/browser.js';
+import { accessibilityProblems, describeInBrowser, launchBrowser } from './support/browser.js';
 import { projectRoot } from '../src/project-root.js';
 import { addCustomers } from './support/campaign-helpers.js';
 import { startTestCrm, type TestCrm } from './support/test-crm.js';
@@ -18,7 +18,7 @@ describeInBrowser('the web chat in a real browser', () => {
     const cities = ['Mumbai', 'Pune', 'Delhi'];
     await addCustomers(crm, Array.from({ length: 60 }, (_, i) => ({ name: `Customer ${i + 1}`, email: `c${i}@example.com`, spend: 200 + i * 97, city: cities[i % 3] })));
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -37,6 +37,7 @@ describeInBrowser('the web chat in a real browser', () => {
     await page.getByLabel('Password').fill(marketer.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'What would you like to know?' }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'first-visit');
 
     await page.getByLabel('Message').fill('How many customers in Mumbai spent over 2,000?');
@@ -44,6 +45,7 @@ describeInBrowser('the web chat in a real browser', () => {
     const audience = page.getByTestId('audience-count');
     await audience.waitFor();
     expect(await audience.textContent()).toBe(String(await count(`select count(*) as n from customers where city = 'Mumbai' and total_spend > 2000`)));
+    expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'audience-preview');
 
     // The marketer corrects the amount in the form; the card shows the new audience without retyping the request.
@@ -78,6 +80,7 @@ describeInBrowser('the web chat in a real browser', () => {
 
     await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
     await page.getByRole('rowheader', { name: /Win-back|Offer|email/ }).first().waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'campaign-history');
 
     // Two recipients order after the message: the report shows their revenue, the funnel and the verdict.
@@ -91,6 +94,7 @@ describeInBrowser('the web chat in a real browser', () => {
     expect(await verdict.textContent()).toMatch(/no control group/);
     expect(await page.getByTestId('report-revenue').textContent()).toMatch(/2,000/);
     expect(await page.getByRole('figure', { name: 'From delivered to ordered' }).getByText(`${sent}`, { exact: true }).count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'campaign-report');
 
     // A recurring campaign written in the Automations page's editor: a mistake is answered in a sentence, the fixed
@@ -113,6 +117,7 @@ describeInBrowser('the web chat in a real browser', () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid=automation-status]')?.textContent === 'paused');
     expect((await crm.db.sql.rows(`select status from automations where name = 'Monday win-back'`))[0].status).toBe('paused');
+    expect(await accessibilityProblems(page)).toEqual([]);
 
     // A phone-sized screen: the conversation list folds behind a button, and the chat stays usable.
     await page.setViewportSize({ width: 390, height: 844 });
