@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { accessibilityProblems, describeInBrowser, launchBrowser } from './support/browser.js';
 import { seedDemoData } from '../src/db/seed/seeder.js';
 import { projectRoot } from '../src/project-root.js';
-import { startTestCrm, type TestCrm } from './support/test-crm.js';
+import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
 
 
 // Customers have pages of their own: found by search, opened from the list or from an audience's samples, with
@@ -30,6 +30,10 @@ describeInBrowser('customer pages in a real browser', () => {
   });
 
   it('finds a customer, opens their page with every recent order and its lines, and goes back to the list', async () => {
+    const marketer = await crm.person('marketer');
+    for (const [name, rules] of [['Repeat buyers', { field: 'order_count', op: '>=', value: 2 }], ['Never ordered', { field: 'order_count', op: '=', value: 0 }]] as const) {
+      expect((await call(`${crm.url}/api/segments`, { token: marketer.token, body: { name, rules } })).status).toBe(201);
+    }
     const [someone] = await crm.db.sql.rows(`select c.id, c.name, c.total_spend from customers c where c.order_count >= 2 order by c.total_spend desc limit 1`);
     const surname = String(someone.name).split(' ').at(-1)!;
     await page.getByRole('link', { name: 'Customers' }).click();
@@ -42,6 +46,10 @@ describeInBrowser('customer pages in a real browser', () => {
     const [latest] = await crm.db.sql.rows(`select o.external_id, (select count(*)::int from order_lines l where l.order_id = o.id) as lines from orders o where o.customer_id = $1 order by o.placed_at desc limit 1`, [someone.id]);
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: latest.external_id }) });
     expect(await row.getByRole('listitem').count()).toBe(latest.lines);
+    // The segments they are in now, and a timeline with each of their latest orders.
+    expect(await page.getByTestId('customer-segments').getByRole('link').allTextContents()).toEqual(['Repeat buyers']);
+    const orders = Math.min(10, (await crm.db.sql.rows(`select count(*)::int as n from orders where customer_id = $1`, [someone.id]))[0].n);
+    expect(await page.getByTestId('customer-timeline').getByRole('listitem').filter({ hasText: /Order / }).count()).toBe(orders);
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: join(projectRoot(), 'docs', 'screenshots', 'customer-page.png'), fullPage: true });
 

@@ -31,7 +31,7 @@ export const rankCustomers = defineTool({
 
 export const getCustomer = defineTool({
   name: 'get_customer',
-  description: 'One customer with their figures, consent per channel (email, sms), suppressed addresses, ten most recent orders and ten most recent campaign messages.',
+  description: 'One customer with their figures, consent per channel (email, sms), suppressed addresses, ten most recent orders, ten most recent campaign messages (opened, clicked) and the saved segments they are in.',
   input: z.object({ customerId: z.number().int().positive() }),
   output: customer.extend({
     consent: consent.describe('Consent per channel, with where it came from and when'),
@@ -41,7 +41,9 @@ export const getCustomer = defineTool({
       id: z.number(), externalId: z.string(), placedAt: z.string(), status: z.string(), total: z.string(),
       lines: z.array(z.object({ description: z.string().nullable(), sku: z.string().nullable(), quantity: z.number(), unitPrice: z.union([z.string(), z.number()]) })),
     })).describe('The ten latest orders, each with its lines'),
-    recentMessages: z.array(z.object({ campaignId: z.number(), campaign: z.string(), status: z.string(), at: z.string() })).describe('The ten latest campaign messages and what became of them'),
+    recentMessages: z.array(z.object({ campaignId: z.number(), campaign: z.string(), channel: z.string(), status: z.string(), at: z.string(), opened: z.boolean(), clicked: z.boolean() }))
+      .describe('The ten latest campaign messages, what became of them, and whether the customer opened or clicked them'),
+    segments: z.array(z.object({ id: z.number(), name: z.string() })).describe('The saved segments this customer is in now'),
   }),
   risk: 'read',
   permission: 'customers.read',

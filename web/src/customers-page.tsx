@@ -54,6 +54,22 @@ export function CustomersPage() {
   );
 }
 
+type Customer = ToolOutput<'get_customer'>;
+
+/** What happened to a customer, newest first: orders, messages and what they did with them, consent given or withdrawn. */
+function timelineOf(c: Customer) {
+  const events: { at: string; text: string }[] = [
+    { at: c.createdAt, text: 'Became a customer of the CRM' },
+    ...c.recentOrders.map((o) => ({ at: o.placedAt, text: `Order ${o.externalId}: ${money(o.total)} (${o.status}, ${o.lines.length} ${o.lines.length === 1 ? 'line' : 'lines'})` })),
+    ...c.recentMessages.map((m) => ({ at: m.at, text: `${m.channel === 'sms' ? 'Text' : 'Email'} from “${m.campaign}”: ${m.status}${m.clicked ? ', opened and clicked' : m.opened ? ', opened' : ''}` })),
+    ...(['email', 'sms'] as const).flatMap((channel) => {
+      const k = c.consent[channel];
+      return k.status && k.changedAt ? [{ at: k.changedAt, text: `${channel === 'sms' ? 'SMS' : 'Email'} consent ${k.status}${k.source ? ` (${k.source})` : ''}` }] : [];
+    }),
+  ];
+  return events.sort((a, b) => b.at.localeCompare(a.at));
+}
+
 const consentWords = (c: { status: string | null; source: string | null }) => (c.status === null ? 'never asked' : `${c.status}${c.source ? ` (${c.source})` : ''}`);
 
 /** One customer: their figures, consent, every recent order with its lines, and the campaign messages they got. */
@@ -99,8 +115,22 @@ export function CustomerPage({ customerId }: { customerId: number }) {
       )}
       <h3>Campaign messages</h3>
       {c.recentMessages.length === 0 ? <p>No campaign has reached this customer yet.</p> : (
-        <ul>{c.recentMessages.map((m, k) => <li key={k}><PageLink to={`/campaigns/${m.campaignId}`}>{m.campaign}</PageLink>: {m.status}, {dateTime(m.at)}</li>)}</ul>
+        <div className="table-scroll">
+          <table>
+            <thead><tr><th scope="col">Campaign</th><th scope="col">Channel</th><th scope="col">Status</th><th scope="col">Opened</th><th scope="col">Clicked</th><th scope="col">Sent</th></tr></thead>
+            <tbody>{c.recentMessages.map((m, k) => (
+              <tr key={k}><th scope="row"><PageLink to={`/campaigns/${m.campaignId}`}>{m.campaign}</PageLink></th><td>{m.channel}</td><td>{m.status}</td>
+                <td>{m.opened ? 'yes' : 'no'}</td><td>{m.clicked ? 'yes' : 'no'}</td><td>{dateTime(m.at)}</td></tr>
+            ))}</tbody>
+          </table>
+        </div>
       )}
+      <h3>Segments</h3>
+      {c.segments.length === 0 ? <p>In no saved segment.</p> : (
+        <ul className="plain" data-testid="customer-segments">{c.segments.map((g) => <li key={g.id}><PageLink to={`/segments/${g.id}`}>{g.name}</PageLink></li>)}</ul>
+      )}
+      <h3>Timeline</h3>
+      <ol className="timeline" data-testid="customer-timeline">{timelineOf(c).map((e, k) => <li key={k}><time dateTime={e.at}>{dateTime(e.at)}</time> {e.text}</li>)}</ol>
     </article>
   );
 }

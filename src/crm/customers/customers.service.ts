@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../../auth/actor.js';
-import { authorize } from '../../auth/authorize.js';
+import { authorize, can } from '../../auth/authorize.js';
 import { Sql } from '../../db/sql.js';
 import { NotFound } from '../errors.js';
 import { ConsentService } from '../consent/consent.service.js';
@@ -73,7 +73,12 @@ export class CustomersService {
            coalesce((select json_agg(json_build_object('description', l.description, 'sku', l.sku, 'quantity', l.quantity, 'unitPrice', l.unit_price) order by l.position)
                      from order_lines l where l.order_id = o.id), '[]') as lines
          from orders o where o.customer_id = $1 order by o.placed_at desc limit 10`, [id]),
-      this.sql.rows(`select m.campaign_id as "campaignId", k.name as campaign, m.status, m.created_at as "at" from communication_logs m join campaigns k on k.id = m.campaign_id where m.customer_id = $1 order by m.id desc limit 10`, [id]),
+      // Opens and clicks by the person only: a mail scanner's are not engagement.
+      this.sql.rows(
+        `select m.campaign_id as "campaignId", k.name as campaign, m.channel, m.status, m.created_at as "at",
+           exists (select 1 from message_events e where e.log_id = m.id and not e.machine) as opened,
+           exists (select 1 from message_events e where e.log_id = m.id and e.kind = 'click' and not e.machine) as clicked
+         from communication_logs m join campaigns k on k.id = m.campaign_id where m.customer_id = $1 order by m.id desc limit 10`, [id]),
       this.consent.consentOf([id]).then((m) => m.get(id)!),
       this.sql.rows(
         `select s.channel, s.reason, s.created_at as since from customers c join suppressions s
@@ -82,6 +87,19 @@ export class CustomersService {
         [id],
       ),
     ]);
-    return { ...customer, consent, suppressed, recentOrders: orders, recentMessages: messages };
+    return { ...customer, consent, suppressed, recentOrders: orders, recentMessages: messages, segments: await this.segmentsOf(actor, id) };
+  }
+
+  /** The saved segments a customer is in now: each segment's rule asked of this one customer, in one statement. */
+  private async segmentsOf(actor: Actor, id: number) {
+    if (!can(actor, 'segments.read')) return [];
+    const saved = await this.segments.list(actor);
+    if (!saved.length) return [];
+    const params = new SqlParams();
+    const customer = params.add(id);
+    const ctx = this.segments.context();
+    const tests = saved.slice(0, 100).map((s) => `select ${params.add(s.id)}::bigint as id where exists (select 1 from customers c where c.id = ${customer} and (${compileRule(this.segments.checkRule(s.rules), params, ctx)}))`);
+    const inside = new Set((await boundedRows<{ id: string }>(this.sql, tests.join(' union all '), params.values, this.segments.readLimits())).map((r) => Number(r.id)));
+    return saved.filter((s) => inside.has(s.id)).map((s) => ({ id: s.id, name: s.name }));
   }
 }
