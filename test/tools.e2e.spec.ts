@@ -49,7 +49,7 @@ describe('the tool catalogue over HTTP', () => {
     const [hand] = await crm.db.sql.rows(`select count(*) as n from customers where last_order_at <= now() - interval '90 days'`);
     expect(Math.abs(preview.body.count - hand.n)).toBeLessThanOrEqual(1);
     expect(preview.body.samples.length).toBeLessThanOrEqual(10);
-    expect(Object.keys(preview.body.samples[0]).sort()).toEqual(['city', 'id', 'name', 'orderCount', 'totalSpend']);
+    expect(Object.keys(preview.body.samples[0]).sort()).toEqual(['city', 'country', 'id', 'lastOrderAt', 'name', 'orderCount', 'totalSpend']);
 
     const drafts = await tool(marketer.token, 'suggest_messages', { goal: 'win_back', channel: 'sms', discountPercent: 10 });
     const plan = await tool(marketer.token, 'plan_campaign', { name: 'Tool win-back', rules, channel: 'sms', template: drafts.body.templates[0] });

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { ruleJson } from '../crm/segments/rule-parser.js';
 import { defineTool } from './crm-tool.js';
 
-const sample = z.object({ id: z.number(), name: z.string().nullable(), city: z.string().nullable(), totalSpend: z.string(), orderCount: z.number() });
+// The fields a rule most often names, so a sample can show why each customer matched (not their email: the model
+// sees samples, and needs no one's address).
+const sample = z.object({ id: z.number(), name: z.string().nullable(), city: z.string().nullable(), country: z.string().nullable(), totalSpend: z.string(), orderCount: z.number(), lastOrderAt: z.string().nullable() });
 const preview = z.object({
   count: z.number().describe('Customers matching the rule'),
   totalCustomers: z.number(),

@@ -14,7 +14,7 @@ export function SegmentCard({ preview, rules, onUseRule }: { preview: SegmentPre
   };
   return (
     <section className="card" aria-label="Audience preview">
-      <AudienceFigures preview={preview} either={Array.isArray(rules.any)} />
+      <AudienceFigures preview={preview} rules={rules} />
       <button type="button" className="link" aria-expanded={editing} onClick={() => setEditing(!editing)}>{editing ? 'Close the rule' : 'Edit the rule'}</button>
       {editing && <RuleForm rules={rules} onPreview={rerun} />}
     </section>

@@ -30,7 +30,8 @@ function readState() {
  */
 export function CustomerList() {
   const [state, setState] = useState(readState);
-  const [list, setList] = useState<Ranked | null>(null);
+  // The rows with the page they are (the figures above the table describe the rows shown, not the page asked for).
+  const [list, setList] = useState<(Ranked & { page: number }) | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [filtering, setFiltering] = useState(!!state.rule);
   useScreen({ page: state.rule ? 'the customers list, filtered by a rule' : 'the list of all customers', ...(state.rule ? { rules: state.rule } : {}) });
@@ -43,11 +44,11 @@ export function CustomerList() {
     history.replaceState(null, '', `${location.pathname}${q.size ? `?${q}` : ''}`);
     let current = true;
     runTool('rank_customers', { by: state.by, direction: state.direction, limit: PAGE, offset: state.page * PAGE, ...(state.rule ? { rules: state.rule } : {}) })
-      .then((l) => { if (current) { setList(l); setProblem(null); } }, (e) => current && setProblem(e instanceof ApiError ? e.message : 'The customers could not be listed.'));
+      .then((l) => { if (current) { setList({ ...l, page: state.page }); setProblem(null); } }, (e) => current && setProblem(e instanceof ApiError ? e.message : 'The customers could not be listed.'));
     return () => { current = false; };
   }, [state]);
   const set = (patch: Partial<typeof state>) => setState((s) => ({ ...s, page: 0, ...patch }));
-  const first = state.page * PAGE;
+  const first = (list?.page ?? 0) * PAGE;
   const pages = list ? Math.ceil(list.total / PAGE) : 0;
   return (
     <section aria-labelledby="list-title" className="customer-list">
@@ -78,7 +79,7 @@ export function CustomerList() {
           {pages > 1 && (
             <nav aria-label="Pages of customers" className="pager">
               <button type="button" disabled={state.page === 0} onClick={() => setState({ ...state, page: state.page - 1 })}>Previous</button>
-              <span>Page {count(state.page + 1)} of {count(pages)}</span>
+              <span>Page {count((list?.page ?? 0) + 1)} of {count(pages)}</span>
               <button type="button" disabled={state.page + 1 >= pages || (state.page + 1) * PAGE > 10_000} onClick={() => setState({ ...state, page: state.page + 1 })}>Next</button>
             </nav>
           )}

@@ -87,7 +87,7 @@ function NewSegment({ onCancel }: { onCancel: () => void }) {
       <label>Name<input value={name} onChange={(e) => setName(e.target.value)} required /></label>
       <RuleForm rules={live.rule} onChange={live.setRule} onPreview={live.setRule} action="Count again" />
       {live.problem && <p role="alert" className="error">{live.problem}</p>}
-      {live.preview && <AudienceFigures preview={live.preview} either={Array.isArray(live.rule.any)} />}
+      {live.preview && <AudienceFigures preview={live.preview} rules={live.rule} />}
       {problem && <p role="alert" className="error">{problem}</p>}
       <button type="button" onClick={save} disabled={!name.trim()}>Save segment</button>
       <button type="button" className="link" onClick={onCancel}>Cancel</button>
@@ -120,7 +120,7 @@ function SegmentEditor({ segment, role, onSaved }: { segment: Segment; role: str
       <section className="card" aria-label="The rule and its audience">
         <RuleForm rules={live.rule} onChange={live.setRule} onPreview={live.setRule} action="Count again" />
         {live.problem && <p role="alert" className="error">{live.problem}</p>}
-        {live.preview && <AudienceFigures preview={live.preview} either={Array.isArray(live.rule.any)} />}
+        {live.preview && <AudienceFigures preview={live.preview} rules={live.rule} />}
         {problem && <p role="alert" className="error">{problem}</p>}
         {mayWrite(role) && changed && <button type="button" onClick={save}>Save as version {segment.version + 1}</button>}
       </section>
