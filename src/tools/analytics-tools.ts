@@ -14,6 +14,7 @@ export const getOverview = defineTool({
     topCustomers: z.array(z.unknown()),
     rfmGroups: z.array(z.object({ group: z.string(), customers: z.coerce.number(), averageSpend: z.coerce.string().nullable() })),
     campaignPerformance: z.array(z.unknown()),
+    asOf: z.string().nullable().describe('When the figures were computed, if they are a kept copy (a large CRM); null: just now'),
   }),
   risk: 'read',
   permission: 'analytics.read',
@@ -27,11 +28,15 @@ export const getInsights = defineTool({
   name: 'get_insights',
   description: 'Churn risk, lifetime value and the best hour to send, each with the figures it is computed from, or a statement that the data is too thin.',
   input: z.object({}),
-  output: z.object({ insights: z.array(z.object({ kind: z.string(), title: z.string(), status: z.enum(['ok', 'not_enough_data']), message: z.string(), figures: z.record(z.string(), z.unknown()) })) }),
+  output: z.object({
+    insights: z.array(z.object({ kind: z.string(), title: z.string(), status: z.enum(['ok', 'not_enough_data']), message: z.string(), figures: z.record(z.string(), z.unknown()) })),
+    asOf: z.string().nullable().describe('When these figures were computed, if they are a kept copy (a large CRM); null: just now'),
+  }),
   risk: 'read',
   permission: 'analytics.read',
-  execute: async (_, { actor, services }) => ({
+  execute: async (_, { actor, services }) => {
+    const { insights, asOf } = await services.analytics.insights(actor);
     // The hour-by-hour counts are for charts; a model needs the best hour, which the figures state.
-    insights: (await services.analytics.insights(actor)).map((i) => ({ ...i, figures: { ...i.figures, ordersByHour: undefined } })),
-  }),
+    return { insights: insights.map((i) => ({ ...i, figures: { ...i.figures, ordersByHour: undefined } })), asOf };
+  },
 });

@@ -35,20 +35,25 @@ export class CustomersService {
     const params = new SqlParams();
     const where = input.rules ? compileRule(this.segments.checkRule(input.rules), params, { now: new Date(), zone: this.config.TIME_ZONE }) : 'true';
     const column = { total_spend: 'c.total_spend', order_count: 'c.order_count', average_order_value: 'c.average_order_value', last_order_date: 'c.last_order_at' }[input.by];
+    const direction = input.direction === 'asc' ? 'asc' : 'desc';
     const limits = this.segments.readLimits(signal);
-    const [rows, total] = await Promise.all([
-      boundedRows<RankedCustomer>(
-        this.sql,
-        `select ${customerColumns}, c.average_order_value as "averageOrderValue" from customers c where ${where}
-         order by (c.order_count = 0), ${column} ${input.direction === 'asc' ? 'asc' : 'desc'} nulls last, c.id
-         limit ${params.add(input.limit)} offset ${params.add(input.offset)}`,
-        params.values,
-        limits,
-      ),
-      // The rule's parameters are the first ones, so the count takes the same values without the page's two.
-      boundedRows<{ n: number }>(this.sql, `select count(*)::int as n from customers c where ${where}`, params.values.slice(0, -2), limits),
+    const page = (who: string, limit: number, offset: number) => {
+      const p = new SqlParams();
+      p.values.push(...params.values);
+      // Customers who ordered have every figure, so the index of the figure gives them in order without sorting all.
+      return boundedRows<RankedCustomer>(this.sql,
+        `select ${customerColumns}, c.average_order_value as "averageOrderValue" from customers c where ${who} and (${where})
+         order by ${column} ${direction}, c.id limit ${p.add(limit)} offset ${p.add(offset)}`, p.values, limits);
+    };
+    const [counts, ordered] = await Promise.all([
+      boundedRows<{ n: number; ordered: number }>(this.sql, `select count(*)::int as n, (count(*) filter (where c.order_count > 0))::int as ordered from customers c where ${where}`, params.values, limits),
+      page('c.order_count > 0', input.limit, input.offset),
     ]);
-    return { by: input.by, direction: input.direction, total: total[0].n, customers: rows };
+    const { n, ordered: withOrders } = counts[0];
+    // Then those who never ordered, who have no figure to rank by.
+    const rest = input.limit - ordered.length;
+    const never = rest > 0 && n > withOrders ? await page('c.order_count = 0', rest, Math.max(0, input.offset - withOrders)) : [];
+    return { by: input.by, direction: input.direction, total: n, customers: [...ordered, ...never] };
   }
 
   async search(actor: Actor, query: string, limit: number) {

@@ -17,6 +17,6 @@ export class AnalyticsController {
   @Get('insights')
   @Requires('analytics.read')
   insights(@CurrentActor() actor: Actor) {
-    return this.analytics.insights(actor);
+    return this.analytics.insights(actor).then((i) => i.insights);
   }
 }

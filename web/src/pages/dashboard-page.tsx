@@ -56,6 +56,7 @@ export function DashboardPage() {
   return (
     <section aria-labelledby="dashboard-title" className="dashboard-page">
       <h2 id="dashboard-title">Dashboard</h2>
+      {overview.asOf && <p className="note">Figures as of {dateTime(overview.asOf)}; at this size they are computed again in the background about once a minute.</p>}
       <dl className="figures">
         <div><dt>Customers</dt><dd data-testid="customers-total">{count(c.total)}</dd></div>
         <div><dt>With orders</dt><dd>{count(c.withOrders)}</dd></div>
