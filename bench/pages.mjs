@@ -26,6 +26,12 @@ const pages = {
 
 console.log(`machine: ${db.machine}`);
 console.log(`data: ${CUSTOMERS.toLocaleString('en')} customers, ${orderCount.toLocaleString('en')} orders, ${lineCount.toLocaleString('en')} order lines (loaded in ${loadSeconds.toFixed(1)} s)`);
+// The dashboard's figures computed afresh, as the first load (or the background refresh) computes them at this size;
+// the timed loads below are then served from the kept copy.
+await db.sql.query('delete from analytics_snapshots');
+const cold = performance.now();
+await pages['dashboard (overview, insights, automations at once)']();
+console.log(`dashboard figures computed afresh (first load; then the refresh behind the kept copy): ${((performance.now() - cold) / 1000).toFixed(2)} s`);
 for (const [name, load] of Object.entries(pages)) {
   const times = [];
   for (let i = 0; i < RUNS + 2; i++) {
