@@ -57,6 +57,15 @@ describeInBrowser('the settings page in a real browser', () => {
     await page.getByLabel(`Role of ${colleague.email}`).selectOption('analyst');
     await page.getByText('Role changed.').waitFor();
     expect((await call(`${crm.url}/api/segments`, { token: colleague.token, body: { name: 'x', rules: { field: 'order_count', op: '>=', value: 1 } } })).status).toBe(403);
+
+    // The colleague's Slack account is linked: in Slack they act as themselves. A malformed id is refused in words.
+    await page.getByLabel(`Slack member id of ${colleague.email}`).fill('not-an-id');
+    await page.getByRole('button', { name: `Link ${colleague.email} to this Slack member` }).click();
+    await page.getByText(/must be a Slack member id/).waitFor();
+    await page.getByLabel(`Slack member id of ${colleague.email}`).fill('U0SETTINGS1');
+    await page.getByRole('button', { name: `Link ${colleague.email} to this Slack member` }).click();
+    await page.getByText(`${colleague.email} now acts as themselves in Slack.`).waitFor();
+    expect((await crm.db.sql.rows(`select slack_user_id from users where email = $1`, [colleague.email]))[0].slack_user_id).toBe('U0SETTINGS1');
     await page.getByRole('heading', { name: 'Channels' }).waitFor();
     expect(await page.getByText('email:').count()).toBeGreaterThan(0);
   });

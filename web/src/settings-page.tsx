@@ -1,10 +1,11 @@
+import { roles } from '../../src/auth/roles.js';
+import type { publicUser } from '../../src/auth/users.service.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, dateTime } from './api.js';
 
 interface Token { id: number; name: string; role: string; scopes: string[]; tools: string[] | null; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
-interface Person { id: number; email: string; name: string; role: string; disabled: boolean }
-
-const roles = ['analyst', 'marketer', 'admin'] as const;
+// The server's own shapes and list of roles (types and a constant only: nothing else of the server reaches the bundle).
+type Person = ReturnType<typeof publicUser>;
 const scopesOf: Record<string, string[]> = { analyst: ['read'], marketer: ['read', 'write', 'send'], admin: ['read', 'write', 'send'] };
 const message = (error: unknown) => (error instanceof ApiError ? error.message : 'That did not work; try again.');
 
@@ -106,6 +107,11 @@ function People() {
     await api(`/api/users/${id}`, { role }, 'PATCH').then(() => setNote('Role changed.'), (e) => setNote(message(e)));
     load();
   }
+  async function linkSlack(person: Person, slackUserId: string) {
+    await api(`/api/users/${person.id}/slack`, { slackUserId: slackUserId.trim() || null }, 'PUT')
+      .then(() => setNote(slackUserId.trim() ? `${person.email} now acts as themselves in Slack.` : `${person.email} is no longer linked to Slack.`), (e) => setNote(message(e)));
+    load();
+  }
   async function unlock(person: Person) {
     const answer = await api<{ wasLocked: boolean }>(`/api/users/${person.id}/unlock`, {}).catch((e) => { setNote(message(e)); return null; });
     if (answer) setNote(answer.wasLocked ? `${person.email} may sign in again.` : `${person.email} was not locked.`);
@@ -126,12 +132,16 @@ function People() {
       <h3 id="people-title">People and roles</h3>
       <div className="table-scroll">
         <table>
-          <thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col"><span className="visually-hidden">Sign-in lock</span></th></tr></thead>
+          <thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col">Slack member id</th><th scope="col"><span className="visually-hidden">Sign-in lock</span></th></tr></thead>
           <tbody>
             {people.map((p) => (
               <tr key={p.id}>
                 <th scope="row">{p.email}{p.disabled && ' (disabled)'}</th>
                 <td><select aria-label={`Role of ${p.email}`} value={p.role} onChange={(e) => setRole(p.id, e.target.value)}>{roles.map((r) => <option key={r}>{r}</option>)}</select></td>
+                <td><form className="inline" onSubmit={(e) => { e.preventDefault(); void linkSlack(p, String(new FormData(e.currentTarget).get('slack') ?? '')); }}>
+                  <input name="slack" aria-label={`Slack member id of ${p.email}`} defaultValue={p.slackUserId ?? ''} placeholder="U0123ABCD" size={12} />
+                  <button type="submit" aria-label={`Link ${p.email} to this Slack member`}>Link</button>
+                </form></td>
                 <td><button type="button" onClick={() => unlock(p)}>Unlock {p.email}</button></td>
               </tr>
             ))}
