@@ -1,13 +1,13 @@
 import type { UIMessage } from 'ai';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { adoptServerSettings, api, setCsrfToken, type Me } from './api.js';
-import { ApprovalPage } from './approval-page.js';
-import { ConsentPage } from './consent-page.js';
-import { Chat } from './chat.js';
-import { HistoryPage } from './history-page.js';
-import { AutomationsPage } from './automations-page.js';
-import { CustomerPage, CustomersPage } from './customers-page.js';
-import { SettingsPage } from './settings-page.js';
+import { ApprovalPage } from './pages/approval-page.js';
+import { ConsentPage } from './pages/consent-page.js';
+import { Chat } from './chat/chat.js';
+import { CampaignsPage } from './pages/campaigns-page.js';
+import { AutomationsPage } from './pages/automations-page.js';
+import { CustomerPage, CustomersPage } from './pages/customers-page.js';
+import { SettingsPage } from './pages/settings-page.js';
 import { SignIn } from './sign-in.js';
 import { PageLink, routeAt, type Route } from './routes.js';
 import { ScreenReporter, type ScreenContext } from './screen.js';
@@ -44,7 +44,7 @@ const menu: { to: string; label: string; kinds: Page['kind'][] }[] = [
   { to: '/settings', label: 'Settings', kinds: ['settings'] },
 ];
 
-/** The web app: sign-in, then the chat with the person's conversations beside it, and campaign history. */
+/** The web app: sign-in, then the chat with the person's conversations beside it, and the pages of the CRM. */
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [agent, setAgent] = useState<{ model: string; offline: boolean } | null>(null);
@@ -134,7 +134,7 @@ function PageView({ page, me, onTurnEnd }: { page: Page; me: Me; onTurnEnd: () =
     case 'customer': return <CustomerPage key={page.id} customerId={page.id} />;
     case 'segments': return <SegmentsPage role={me.role} />;
     case 'segment': return <SegmentPage key={page.id} segmentId={page.id} role={me.role} />;
-    case 'campaigns': return <HistoryPage />;
+    case 'campaigns': return <CampaignsPage />;
     case 'campaign': return <CampaignPage key={page.id} campaignId={page.id} role={me.role} />;
     case 'automations': return <AutomationsPage role={me.role} />;
     case 'automation': return <AutomationsPage key={page.id} role={me.role} automationId={page.id} />;

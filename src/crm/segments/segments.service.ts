@@ -13,17 +13,13 @@ import { compileRule, SqlParams } from './rule-compiler.js';
 import { parseRule } from './rule-parser.js';
 import { describeRule } from './rule-sentence.js';
 import type { RuleNode } from './rule.js';
-import { previewRule, sampleColumns, type SampleCustomer } from './segment-preview.js';
-import { boundedRows, type ReadLimits } from './bounded-read.js';
+import { previewRule } from './segment-preview.js';
+import type { ReadLimits } from './bounded-read.js';
+import { segmentsRepository, type SegmentRow } from './segments.repository.js';
 import { segmentInsights } from './segment-insights.js';
 
-export interface SegmentRow {
-  id: number; name: string; description: string; rules: unknown; version: number;
-  createdBy: string | null; createdAt: string; updatedAt: string;
-}
 export interface SegmentInput { name: string; description?: string; rules: unknown }
 
-const segmentColumns = `s.id, s.name, s.description, s.rules, s.version, u.email as "createdBy", s.created_at as "createdAt", s.updated_at as "updatedAt"`;
 
 /** Saved audiences: a name, a rule, and every earlier version of the rule. Membership is evaluated when used. */
 @Injectable()
@@ -72,17 +68,14 @@ export class SegmentsService {
 
   async list(actor: Actor): Promise<(SegmentRow & { sentence: string })[]> {
     authorize(actor, 'segments.read');
-    const rows = await this.sql.rows<SegmentRow>(`select ${segmentColumns} from segments s left join users u on u.id = s.created_by where s.deleted_at is null order by s.updated_at desc, s.id desc`);
+    const rows = await segmentsRepository.list(this.sql);
     return rows.map((row) => ({ ...row, sentence: this.describe(parseRule(row.rules)) }));
   }
 
   async get(actor: Actor, id: number) {
     authorize(actor, 'segments.read');
     const row = await this.find(id);
-    const versions = await this.sql.rows(
-      `select v.version, v.rules, u.email as "createdBy", v.created_at as "createdAt" from segment_versions v left join users u on u.id = v.created_by where v.segment_id = $1 order by v.version desc`,
-      [id],
-    );
+    const versions = await segmentsRepository.versions(this.sql, id);
     return { ...row, sentence: this.describe(parseRule(row.rules)), versions };
   }
 
@@ -90,15 +83,11 @@ export class SegmentsService {
     authorize(actor, 'segments.write');
     this.checkRule(input.rules);
     const id = await this.sql.transaction(async (client) => {
-      const taken = await client.query(`select 1 from segments where lower(name) = lower($1) and deleted_at is null`, [input.name]);
-      if (taken.rowCount) throw new Conflict(`A segment named "${input.name}" already exists; choose another name or edit that one.`);
-      const { rows } = await client.query<{ id: number }>(
-        `insert into segments (name, description, rules, created_by) values ($1, $2, $3, $4) returning id`,
-        [input.name, input.description ?? '', JSON.stringify(input.rules), actor.userId],
-      );
-      await client.query(`insert into segment_versions (segment_id, version, rules, created_by) values ($1, 1, $2, $3)`, [rows[0].id, JSON.stringify(input.rules), actor.userId]);
-      await this.audit.record(actor, 'segment.create', `segment:${rows[0].id}`, { name: input.name }, client);
-      return rows[0].id;
+      if (await segmentsRepository.nameTaken(client, input.name)) throw new Conflict(`A segment named "${input.name}" already exists; choose another name or edit that one.`);
+      const created = await segmentsRepository.insert(client, { name: input.name, description: input.description ?? '', rules: input.rules, createdBy: actor.userId });
+      await segmentsRepository.insertVersion(client, created, 1, input.rules, actor.userId);
+      await this.audit.record(actor, 'segment.create', `segment:${created}`, { name: input.name }, client);
+      return created;
     });
     return this.get(actor, id);
   }
@@ -108,21 +97,13 @@ export class SegmentsService {
     authorize(actor, 'segments.write');
     if (input.rules !== undefined) this.checkRule(input.rules);
     await this.sql.transaction(async (client) => {
-      const current = (await client.query(`select rules, version from segments where id = $1 and deleted_at is null for update`, [id])).rows[0];
+      const current = await segmentsRepository.lockCurrent(client, id);
       if (!current) throw new NotFound(`There is no segment ${id}.`);
-      if (input.name !== undefined) {
-        const taken = await client.query(`select 1 from segments where lower(name) = lower($1) and deleted_at is null and id <> $2`, [input.name, id]);
-        if (taken.rowCount) throw new Conflict(`A segment named "${input.name}" already exists.`);
-      }
+      if (input.name !== undefined && await segmentsRepository.nameTaken(client, input.name, id)) throw new Conflict(`A segment named "${input.name}" already exists.`);
       const rulesChanged = input.rules !== undefined && JSON.stringify(input.rules) !== JSON.stringify(current.rules);
       const version = rulesChanged ? current.version + 1 : current.version;
-      await client.query(
-        `update segments set name = coalesce($2, name), description = coalesce($3, description), rules = coalesce($4, rules), version = $5, updated_at = now() where id = $1`,
-        [id, input.name ?? null, input.description ?? null, rulesChanged ? JSON.stringify(input.rules) : null, version],
-      );
-      if (rulesChanged) {
-        await client.query(`insert into segment_versions (segment_id, version, rules, created_by) values ($1, $2, $3, $4)`, [id, version, JSON.stringify(input.rules), actor.userId]);
-      }
+      await segmentsRepository.update(client, id, { name: input.name ?? null, description: input.description ?? null, rules: rulesChanged ? input.rules : null, version });
+      if (rulesChanged) await segmentsRepository.insertVersion(client, id, version, input.rules, actor.userId);
       await this.audit.record(actor, 'segment.update', `segment:${id}`, { version, rulesChanged, name: input.name }, client);
     });
     return this.get(actor, id);
@@ -130,8 +111,7 @@ export class SegmentsService {
 
   async remove(actor: Actor, id: number) {
     authorize(actor, 'segments.write');
-    const { rowCount } = await this.sql.query(`update segments set deleted_at = now() where id = $1 and deleted_at is null`, [id]);
-    if (!rowCount) throw new NotFound(`There is no segment ${id}.`);
+    if (!(await segmentsRepository.softDelete(this.sql, id))) throw new NotFound(`There is no segment ${id}.`);
     await this.audit.record(actor, 'segment.delete', `segment:${id}`);
   }
 
@@ -139,7 +119,7 @@ export class SegmentsService {
   async rulesOf(id: number, version?: number): Promise<{ rules: unknown; version: number; name: string }> {
     const segment = await this.find(id);
     if (version === undefined || version === segment.version) return { rules: segment.rules, version: segment.version, name: segment.name };
-    const row = (await this.sql.rows(`select rules from segment_versions where segment_id = $1 and version = $2`, [id, version]))[0];
+    const row = await segmentsRepository.versionRules(this.sql, id, version);
     if (!row) throw new NotFound(`Segment ${id} has no version ${version}; it has versions 1 to ${segment.version}.`);
     return { rules: row.rules, version, name: segment.name };
   }
@@ -155,26 +135,16 @@ export class SegmentsService {
     const ctx = this.context();
     const before = compileRule(parseRule(a.rules), params, ctx);
     const after = compileRule(parseRule(b.rules), params, ctx);
-    const added = `(${after}) and not (${before})`;
-    const removed = `(${before}) and not (${after})`;
-    const limits = this.readLimits(signal);
-    const counts = await boundedRows(this.sql,
-      `select count(*) filter (where a and not b) as removed, count(*) filter (where b and not a) as added, count(*) filter (where a) as "fromCount", count(*) filter (where b) as "toCount"
-       from (select ${before} as a, ${after} as b from customers c offset 0) x`, params.values, limits);
-    const sampleLimits = { timeoutMs: limits.timeoutMs, signal };
-    const [addedSample, removedSample] = await Promise.all([
-      boundedRows<SampleCustomer & Record<string, unknown>>(this.sql, `select ${sampleColumns} from customers c where ${added} order by c.id limit 20`, params.values, sampleLimits),
-      boundedRows<SampleCustomer & Record<string, unknown>>(this.sql, `select ${sampleColumns} from customers c where ${removed} order by c.id limit 20`, params.values, sampleLimits),
-    ]);
+    const { counts, added, removed } = await segmentsRepository.difference(this.sql, before, after, params.values, this.readLimits(signal));
     return {
-      segmentId: id, from: { version: from, count: counts[0].fromCount, sentence: this.describe(parseRule(a.rules)) },
-      to: { version: to, count: counts[0].toCount, sentence: this.describe(parseRule(b.rules)) },
-      added: { count: counts[0].added, sample: addedSample }, removed: { count: counts[0].removed, sample: removedSample },
+      segmentId: id, from: { version: from, count: counts.fromCount, sentence: this.describe(parseRule(a.rules)) },
+      to: { version: to, count: counts.toCount, sentence: this.describe(parseRule(b.rules)) },
+      added: { count: counts.added, sample: added }, removed: { count: counts.removed, sample: removed },
     };
   }
 
   private async find(id: number): Promise<SegmentRow> {
-    const row = (await this.sql.rows<SegmentRow>(`select ${segmentColumns} from segments s left join users u on u.id = s.created_by where s.id = $1 and s.deleted_at is null`, [id]))[0];
+    const row = await segmentsRepository.one(this.sql, id);
     if (!row) throw new NotFound(`There is no segment ${id}.`);
     return row;
   }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { count, dateTime, money } from '../api.js';
-import { CustomerLink } from '../customers-page.js';
+import { CustomerLink } from '../pages/customers-page.js';
 
 export interface SegmentPreview {
   count: number; totalCustomers: number; sentence: string;

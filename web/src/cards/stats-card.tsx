@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, count } from '../api.js';
 import { useCampaignProgress } from '../live-events.js';
 import type { ToolOutput } from '../../../src/tools/catalogue.js';
+import { PageLink } from '../routes.js';
 
 // The get_campaign_stats tool's figures (the websocket's campaign.progress carries the same ones).
 type Stats = Pick<ToolOutput<'get_campaign_stats'>, 'status' | 'audience' | 'sent' | 'failed' | 'pending' | 'unconfirmed' | 'deliveryRate' | 'stalled'> & { id?: number; name?: string };
@@ -31,6 +32,7 @@ export function StatsCard({ campaignId, initial }: { campaignId: number; initial
         <div><dt>Delivery rate</dt><dd>{s.deliveryRate === null ? '—' : `${Math.round(s.deliveryRate * 1000) / 10}%`}</dd></div>
       </dl>
       {s.stalled && <p className="stalled" role="alert">{s.stalled}</p>}
+      <PageLink to={`/campaigns/${campaignId}`}>The campaign's page</PageLink>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { CustomerLink } from '../customers-page.js';
+import { CustomerLink } from '../pages/customers-page.js';
 
 type Json = Record<string, unknown>;
 const words = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();

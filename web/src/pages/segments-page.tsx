@@ -4,7 +4,7 @@ import type { ToolOutput } from '../../../src/tools/catalogue.js';
 import { api, ApiError, count, dateTime, runTool } from '../api.js';
 import { AudienceFigures, type SegmentPreview } from '../cards/audience-figures.js';
 import { RuleForm } from '../cards/rule-form.js';
-import { CustomerLink } from '../customers-page.js';
+import { CustomerLink } from './customers-page.js';
 import { go, PageLink } from '../routes.js';
 import { useScreen } from '../screen.js';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { ToolInput, ToolOutput } from '../../src/tools/catalogue.js';
-import { runTool } from './api.js';
+import type { ToolInput, ToolOutput } from '../../../src/tools/catalogue.js';
+import { runTool } from '../api.js';
 
 type Planned = ToolOutput<'plan_automation'>;
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, count } from './api.js';
-import { PlanCard, type CampaignPlan } from './cards/plan-card.js';
+import { api, ApiError, count } from '../api.js';
+import { PlanCard, type CampaignPlan } from '../cards/plan-card.js';
 
 type State = { kind: 'loading' } | { kind: 'missing'; message: string } | { kind: 'plan'; plan: CampaignPlan };
 type Decision = null | { sent: number } | 'rejected' | { error: string };

@@ -1,9 +1,9 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, count, dateTime, money, runTool } from './api.js';
-import type { ToolOutput } from '../../src/tools/catalogue.js';
-import { PageLink } from './routes.js';
-import { CustomerList } from './pages/customer-list.js';
-import { useScreen } from './screen.js';
+import { ApiError, count, dateTime, money, runTool } from '../api.js';
+import type { ToolOutput } from '../../../src/tools/catalogue.js';
+import { PageLink } from '../routes.js';
+import { CustomerList } from './customer-list.js';
+import { useScreen } from '../screen.js';
 
 /** A link to a customer's page, from any list or card. */
 export function CustomerLink({ id, children }: { id: number; children: ReactNode }) {

@@ -1,7 +1,7 @@
-import { roles } from '../../src/auth/roles.js';
-import type { publicUser } from '../../src/auth/users.service.js';
+import { roles } from '../../../src/auth/roles.js';
+import type { publicUser } from '../../../src/auth/users.service.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, dateTime } from './api.js';
+import { api, ApiError, dateTime } from '../api.js';
 
 interface Token { id: number; name: string; role: string; scopes: string[]; tools: string[] | null; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
 // The server's own shapes and list of roles (types and a constant only: nothing else of the server reaches the bundle).

@@ -1,14 +1,14 @@
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses, type UIMessage } from 'ai';
 import { useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { csrfHeaders } from './api.js';
-import type { ScreenContext } from './screen.js';
-import type { CampaignPlan } from './cards/plan-card.js';
-import type { ToolName } from '../../src/tools/catalogue.js';
+import { csrfHeaders } from '../api.js';
+import type { ScreenContext } from '../screen.js';
+import type { CampaignPlan } from '../cards/plan-card.js';
+import type { ToolName } from '../../../src/tools/catalogue.js';
 
 // The AI SDK's part type for a tool's call, from the catalogue's names (a renamed tool fails the type check).
 const toolPartType = (name: ToolName) => `tool-${name}`;
-import { ToolPartView, type ToolPart } from './cards/tool-part.js';
+import { ToolPartView, type ToolPart } from '../cards/tool-part.js';
 
 // Models mark figures with **bold**; everything else is shown as plain text (never as HTML).
 const emphasis = (text: string) => text.split(/\*\*(.+?)\*\*/g).map((piece, i) => (i % 2 ? <strong key={i}>{piece}</strong> : piece));

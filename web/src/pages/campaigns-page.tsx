@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { api, count, dateTime } from './api.js';
-import { useCampaignProgress } from './live-events.js';
-import { ReportCard } from './cards/report-card.js';
-import { PageLink } from './routes.js';
+import { api, count, dateTime } from '../api.js';
+import { useCampaignProgress } from '../live-events.js';
+import { ReportCard } from '../cards/report-card.js';
+import { PageLink } from '../routes.js';
 
 interface Row { id: number; name: string; channel: string; status: string; audience: number; sent: number; failed: number; pending: number; deliveryRate: number | null; launchedBy: string | null; launchedAt: string | null }
 
@@ -24,7 +24,7 @@ function CampaignRow({ row }: { row: Row }) {
 }
 
 /** Every campaign, newest first, with delivery figures that move while a campaign is sending. */
-export function HistoryPage() {
+export function CampaignsPage() {
   const [rows, setRows] = useState<Row[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => { api<Row[]>('/api/campaigns?limit=50').then(setRows, (e) => setError(e.message)); }, []);

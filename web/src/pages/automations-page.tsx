@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ToolName, ToolOutput } from '../../src/tools/catalogue.js';
-import { count, dateTime, runTool } from './api.js';
+import type { ToolName, ToolOutput } from '../../../src/tools/catalogue.js';
+import { count, dateTime, runTool } from '../api.js';
 import { AutomationEditor } from './automation-editor.js';
-import { PageLink } from './routes.js';
+import { PageLink } from '../routes.js';
 
 // Names checked against the catalogue: a renamed tool fails the `satisfies` check here.
 const pauseAutomation = 'pause_automation' satisfies ToolName;

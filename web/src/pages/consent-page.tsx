@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError } from './api.js';
+import { api, ApiError } from '../api.js';
 
 interface ConsentRequest { id: string; clientName: string; clientId: string; redirectHost: string; scopes: string[]; grantable: string[] }
 
