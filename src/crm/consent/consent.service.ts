@@ -9,6 +9,7 @@ import type { Channel } from '../campaigns/audience.js';
 import { NotFound } from '../errors.js';
 import { suppressionKey, type ConsentStatus, type SuppressionReason } from './consent-rules.js';
 import { readUnsubscribeToken, unsubscribeKey, type UnsubscribeClaim } from './unsubscribe-link.js';
+import { consentRepository } from './consent.repository.js';
 
 export interface ChannelConsent { status: ConsentStatus | null; source: string | null; changedAt: string | null }
 export type CustomerConsent = Record<Channel, ChannelConsent>;
@@ -35,11 +36,7 @@ export class ConsentService {
     const result = new Map<number, CustomerConsent>(customerIds.map((id) => [id, {
       email: { status: null, source: null, changedAt: null }, sms: { status: null, source: null, changedAt: null },
     }]));
-    const { rows } = await db.query<{ customerId: number; channel: Channel; status: ConsentStatus; source: string; changedAt: Date }>(
-      `select customer_id as "customerId", channel, status, source, changed_at as "changedAt" from customer_consents where customer_id = any($1::bigint[])`,
-      [customerIds],
-    );
-    for (const r of rows) result.get(r.customerId)![r.channel] = { status: r.status, source: r.source, changedAt: r.changedAt.toISOString() };
+    for (const r of await consentRepository.ofCustomers(db, customerIds)) result.get(r.customerId)![r.channel] = { status: r.status, source: r.source, changedAt: r.changedAt.toISOString() };
     return result;
   }
 
@@ -47,8 +44,7 @@ export class ConsentService {
   async change(actor: Actor, customerId: number, channel: Channel, status: ConsentStatus, source: string) {
     authorize(actor, 'customers.write');
     return this.sql.transaction(async (client) => {
-      const exists = (await client.query(`select 1 from customers where id = $1 for update`, [customerId])).rowCount;
-      if (!exists) throw new NotFound(`There is no customer ${customerId}.`);
+      if (!(await consentRepository.lockCustomer(client, customerId))) throw new NotFound(`There is no customer ${customerId}.`);
       await this.record(client, actor, customerId, channel, status, `${source} (recorded by ${actor.email})`);
       return { customerId, consent: (await this.consentOf([customerId], client)).get(customerId)! };
     });
@@ -56,24 +52,15 @@ export class ConsentService {
 
   /** Writes a consent and audits it in the caller's transaction; a change to the same status keeps the first source. */
   async record(db: Queryable, actor: Actor, customerId: number, channel: Channel, status: ConsentStatus, source: string) {
-    const { rowCount } = await db.query(
-      `insert into customer_consents (customer_id, channel, status, source) values ($1, $2, $3, $4)
-       on conflict (customer_id, channel) do update set status = excluded.status, source = excluded.source, changed_at = now()
-       where customer_consents.status <> excluded.status`,
-      [customerId, channel, status, source],
-    );
-    if (rowCount) await this.audit.record(actor, status === 'granted' ? 'consent.grant' : 'consent.withdraw', `customer:${customerId}`, { channel, source }, db);
-    return (rowCount ?? 0) > 0;
+    const changed = await consentRepository.write(db, customerId, channel, status, source);
+    if (changed) await this.audit.record(actor, status === 'granted' ? 'consent.grant' : 'consent.withdraw', `customer:${customerId}`, { channel, source }, db);
+    return changed;
   }
 
   /** Puts addresses on the suppression list; an address already there keeps its first reason. */
   async suppress(db: Queryable, channel: Channel, entries: { address: string; reason: SuppressionReason; detail: string }[]) {
     if (!entries.length) return 0;
-    const { rowCount } = await db.query(
-      `insert into suppressions (channel, address, reason, detail)
-       select $1, a, r, d from unnest($2::text[], $3::text[], $4::text[]) as x(a, r, d) on conflict do nothing`,
-      [channel, entries.map((e) => suppressionKey(channel, e.address)), entries.map((e) => e.reason), entries.map((e) => e.detail.slice(0, 500))],
-    );
+    const rowCount = await consentRepository.suppress(db, channel, entries.map((e) => ({ key: suppressionKey(channel, e.address), reason: e.reason, detail: e.detail.slice(0, 500) })));
     if (rowCount) await this.audit.record(systemActor(), 'suppression.add', null, { channel, count: rowCount, reasons: [...new Set(entries.map((e) => e.reason))] }, db);
     return rowCount;
   }
@@ -84,15 +71,9 @@ export class ConsentService {
   }
 
   private async view(claim: UnsubscribeClaim, db: Queryable = this.sql): Promise<UnsubscribeView> {
-    const { rows } = await db.query<{ email: string | null; phone: string | null; unsubscribed: boolean; status: ConsentStatus | null }>(
-      `select c.email, c.phone, c.unsubscribed_at is not null as unsubscribed,
-         (select k.status from customer_consents k where k.customer_id = c.id and k.channel = $2) as status
-       from customers c where c.id = $1`,
-      [claim.customerId, claim.channel],
-    );
+    const r = await consentRepository.standing(db, claim.customerId, claim.channel);
     // A valid signature for a customer who is gone (erased since) says nothing about anyone.
-    if (!rows[0]) throw new NotFound('This unsubscribe link belongs to nobody on our list any more; there is nothing to unsubscribe.');
-    const r = rows[0];
+    if (!r) throw new NotFound('This unsubscribe link belongs to nobody on our list any more; there is nothing to unsubscribe.');
     return { channel: claim.channel, address: hidden(claim.channel === 'email' ? r.email : r.phone, claim.channel), subscribed: !r.unsubscribed && r.status !== 'withdrawn' };
   }
 

@@ -73,6 +73,37 @@ export const importsRepository = {
     }
   },
 
+  /** The records of an API batch, kept until a worker writes them. */
+  async keepPayload(db: Queryable, id: string, records: unknown[]) {
+    await db.query(`insert into import_payloads (import_id, records) values ($1, $2)`, [id, JSON.stringify(records)]);
+  },
+
+  async payload(db: Queryable, id: string) {
+    return (await db.query<{ records: unknown[] }>(`select records from import_payloads where import_id = $1`, [id])).rows[0]?.records ?? [];
+  },
+
+  async dropPayload(db: Queryable, id: string) {
+    await db.query(`delete from import_payloads where import_id = $1`, [id]);
+  },
+
+  /** An import's layout and status, locked until the transaction ends. */
+  async lock(db: Queryable, id: string) {
+    return (await db.query<{ layout: Layout; status: ImportStatus }>(`select layout, status from imports where id = $1 for update`, [id])).rows[0] ?? null;
+  },
+
+  /**
+   * Real data coming in: the database no longer holds only the demo shop, so its simulated shoppers stop answering
+   * campaigns (they must never invent orders of real customers).
+   */
+  async leaveDemoShop(db: Queryable) {
+    await db.query(`delete from demo_shop`);
+  },
+
+  /** Fresh planner statistics for the tables "bought" conditions read. */
+  async analyzePurchases(db: Queryable) {
+    await db.query('analyze products, customer_products');
+  },
+
   async finish(db: Queryable, id: string, status: 'succeeded' | 'failed', error: string | null = null) {
     await db.query(`update imports set status = $2, error = $3, finished_at = now() where id = $1`, [id, status, error]);
   },

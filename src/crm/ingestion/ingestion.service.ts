@@ -5,7 +5,7 @@ import type { Actor } from '../../auth/actor.js';
 import { authorize } from '../../auth/authorize.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
-import { Sql, type Queryable } from '../../db/sql.js';
+import { Sql } from '../../db/sql.js';
 import { logger } from '../../logging/logger.js';
 import { MappingError, previewLayout, type Layout } from './columns.js';
 import { importFile, type FileImportOptions, type ImportProgress } from './file-importer.js';
@@ -31,12 +31,6 @@ const keyReused = (key: string) => new Conflict(`The Idempotency-Key "${key}" wa
 const requestDigest = (value: unknown) => createHash('sha256').update(JSON.stringify(value) ?? '').digest('hex');
 
 export interface ImportReport extends Omit<ImportRow, 'filePath' | 'linesDone' | 'createdBy' | 'requestDigest'> { rejections: { position: number; field: string | null; reason: string }[] }
-
-/**
- * Real data coming in: the database no longer holds only the demo shop, so its simulated shoppers stop answering
- * campaigns (they must never invent orders of real customers).
- */
-const leaveDemoShop = (db: Queryable) => db.query(`delete from demo_shop`);
 
 /** Imports of customers and orders: who may, what is recorded, and how a file is run and reported. */
 @Injectable()
@@ -66,11 +60,11 @@ export class IngestionService {
     const created = await this.sql.transaction(async (client) => {
       const row = await importsRepository.create(client, { id, layout, source: 'api', createdBy: actor.userId, idempotencyKey, requestDigest: digest });
       if (!row) return null;
-      await client.query(`insert into import_payloads (import_id, records) values ($1, $2)`, [id, JSON.stringify(valid.map((v) => v.record))]);
+      await importsRepository.keepPayload(client, id, valid.map((v) => v.record));
       await importsRepository.recordBatch(client, id, { received: valid.length + problems.length, inserted: 0, updated: 0, unchanged: 0, rejected: problems.length, skipped: 0 }, 0,
         problems.map((p) => ({ position: p.index, field: p.field, reason: p.reason })));
       await this.audit.record(actor, `import.${layout}`, `import:${id}`, { received: valid.length + problems.length, rejected: problems.length }, client);
-      await leaveDemoShop(client);
+      await importsRepository.leaveDemoShop(client);
       return row;
     });
     // Two requests with one key at the same moment: the second finds the first's import.
@@ -85,16 +79,15 @@ export class IngestionService {
    */
   async applyRecords(id: string) {
     const done = await this.sql.transaction(async (client) => {
-      const row = (await client.query<{ layout: RecordLayout; status: string }>(`select layout, status from imports where id = $1 for update`, [id])).rows[0];
+      const row = await importsRepository.lock(client, id);
       if (!row || row.status === 'succeeded' || row.status === 'failed') return false;
-      const payload = (await client.query<{ records: unknown[] }>(`select records from import_payloads where import_id = $1`, [id])).rows[0];
-      const records = payload?.records ?? [];
+      const records = await importsRepository.payload(client, id);
       const counts = row.layout === 'customers'
         ? await upsertCustomers(client, records as CustomerRecord[])
         : await writeOrders(client, (records as OrderInput[]).map((o) => ({ ...o, placedAt: new Date(o.placedAt) })));
       await importsRepository.recordBatch(client, id, { received: 0, rejected: 0, skipped: 0, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged }, records.length, []);
       await importsRepository.finish(client, id, 'succeeded');
-      await client.query(`delete from import_payloads where import_id = $1`, [id]);
+      await importsRepository.dropPayload(client, id);
       return true;
     });
     if (done) await this.announceFinished(id);
@@ -143,7 +136,7 @@ export class IngestionService {
     });
     if (!row) return { ...(await this.earlier(actor, input.idempotencyKey!, digest ?? ''))!, repeated: true };
     await this.audit.record(actor, 'import.create', `import:${id}`, { fileName: input.fileName, source: input.source, options: input.options });
-    await leaveDemoShop(this.sql);
+    await importsRepository.leaveDemoShop(this.sql);
     return { ...row, repeated: false };
   }
 
@@ -185,7 +178,7 @@ export class IngestionService {
     // "bought" conditions read, so the planner sizes their sets right (a stale estimate turns a hashed set into a
     // rescan). Both before the import is reported finished: "succeeded" means every segment sees the new orders.
     await refreshStaleCustomers(this.sql);
-    await this.sql.query('analyze products, customer_products').catch((error) => logger.warn('analyze after import failed', { reason: (error as Error).message }));
+    await importsRepository.analyzePurchases(this.sql).catch((error) => logger.warn('analyze after import failed', { reason: (error as Error).message }));
     await importsRepository.finish(this.sql, id, failure === null ? 'succeeded' : 'failed', failure);
     // An uploaded file is the CRM's copy, kept only until its import ends; a CLI import reads the person's own file.
     if (row.source === 'upload') await removeUpload(this.sql, row.filePath);
