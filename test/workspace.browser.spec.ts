@@ -121,9 +121,26 @@ describeInBrowser('the workspace pages in a real browser', () => {
     await page.reload();
     await page.getByTestId('report-verdict').waitFor();
     expect(await page.getByTestId('campaign-sent').textContent()).toBe(fmt(sent));
-    expect(await page.locator('.message-text').textContent()).toBe('Hi {{first_name | "there"}}, 10% off for you.');
+    expect(await page.locator('.message-text').first().textContent()).toBe('Hi {{first_name | "there"}}, 10% off for you.');
+    // The message as a customer received it, with their name in it.
+    const [first] = await crm.db.sql.rows(`select c.name from communication_logs m join customers c on c.id = m.customer_id where m.campaign_id = $1 order by c.id limit 1`, [plan.body.campaignId]);
+    expect(await page.getByTestId('sent-samples').locator('li').first().textContent()).toContain(`Hi ${String(first.name).split(' ')[0]}, 10% off for you.`);
     expect(await audit(page)).toEqual([]);
     await shot(page, 'campaign-page');
+  });
+
+  it('opens one automation at its own address, with its runs and an accessible page', async () => {
+    const created = await call(`${crm.url}/api/tools/plan_automation`, { token: marketer.token, body: {
+      name: 'Pages weekly', campaign: { channel: 'email', rules: { field: 'total_spend', op: '>', value: 20000 }, subject: 'For you', template: 'Come back for 10% off.' },
+      schedule: { every: 'week', on: 'monday', at: '10:00' }, maxPerRun: 500, maxPerDay: 500,
+    } });
+    expect([created.status, created.body.message]).toEqual([200, undefined]);
+    const id = created.body.automationId;
+    await page.goto(`${crm.url}/automations/${id}`);
+    await page.getByRole('article', { name: 'Automation Pages weekly' }).waitFor();
+    expect(await page.getByRole('article').count()).toBe(1);
+    expect(await page.getByTestId('automation-status').textContent()).toBe('waiting for approval');
+    expect(await audit(page)).toEqual([]);
   });
 
   it('imports a file with the keyboard alone: the mapping is shown and changed first, and the rejected lines come back as CSV', async () => {

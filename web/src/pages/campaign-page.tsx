@@ -5,6 +5,7 @@ import { BarChart } from '../charts/bar-chart.js';
 import { ReportCard } from '../cards/report-card.js';
 import { useCampaignProgress } from '../live-events.js';
 import { useScreen } from '../screen.js';
+import { PageLink } from '../routes.js';
 
 // GET /api/campaigns/<id>, as the server's own type says it (dates arrive as text).
 type Campaign = Awaited<ReturnType<CampaignsService['stats']>>;
@@ -53,6 +54,15 @@ export function CampaignPage({ campaignId, role }: { campaignId: number; role: s
           <h4>The message as written</h4>
           {plan.subject && <p><strong>Subject:</strong> {plan.subject}</p>}
           <pre className="message-text">{plan.template}</pre>
+          {plan.samples.length > 0 && (
+            <>
+              <h4>As customers received it</h4>
+              <ul className="plain" data-testid="sent-samples">{plan.samples.slice(0, 3).map((m) => (
+                <li key={m.customerId}><PageLink to={`/customers/${m.customerId}`}>{m.name ?? `Customer ${m.customerId}`}</PageLink>
+                  {m.email && <> — <strong>{m.email.subject}</strong></>}<pre className="message-text">{m.email?.text ?? m.message}</pre></li>
+              ))}</ul>
+            </>
+          )}
         </section>
       )}
       {campaign.failures.length > 0 && (
