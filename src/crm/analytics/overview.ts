@@ -18,7 +18,9 @@ export async function overviewFigures(db: Queryable, now: Date, zone: string) {
                 coalesce(sum(total_spend), 0) as revenue, coalesce(sum(order_count), 0) as orders from customers`, [now]),
     db.query(`select to_char(date_trunc('month', placed_at at time zone $2), 'YYYY-MM') as month,
                 coalesce(sum(total) filter (where status <> 'cancelled'), 0) as revenue, count(*) filter (where status in ('pending', 'completed')) as orders
-              from orders where placed_at >= date_trunc('month', $1::timestamptz at time zone $2) at time zone $2 - interval '11 months' and placed_at <= $1
+              -- Twelve whole months where the business is: the eleventh month back is found on the local calendar
+              -- before it becomes a moment (done the other way round it began on that month's last day).
+              from orders where placed_at >= (date_trunc('month', $1::timestamptz at time zone $2) - interval '11 months') at time zone $2 and placed_at <= $1
               group by 1 order by 1`, [now, zone]),
     db.query(`select id, name, email, city, total_spend as "totalSpend", order_count as "orderCount", last_order_at as "lastOrderAt"
               from customers order by total_spend desc, id limit 10`),
