@@ -74,11 +74,15 @@ export class Migration20261220000000_line_products extends Migration {
       create or replace function order_lines_changed() returns trigger language plpgsql as $$
       begin
         if tg_op = 'UPDATE' then
-          -- Lines keep their order and position on update (they are how every writer matches a line).
-          if exists (select 1 from new_lines n join old_lines o using (order_id, position) where n.description is distinct from o.description) then
+          -- Lines keep their order and position on update (they are how every writer matches a line). A line whose
+          -- description changed, or that was written without its product, gets its product (again).
+          if exists (select 1 from new_lines n join old_lines o using (order_id, position)
+                     where n.description is distinct from o.description or (n.description is not null and n.product_id is null)) then
             perform fill_line_products(
-              array(select n.order_id from new_lines n join old_lines o using (order_id, position) where n.description is distinct from o.description order by 1, n.position),
-              array(select n.position from new_lines n join old_lines o using (order_id, position) where n.description is distinct from o.description order by n.order_id, 1));
+              array(select n.order_id from new_lines n join old_lines o using (order_id, position)
+                    where n.description is distinct from o.description or (n.description is not null and n.product_id is null) order by 1, n.position),
+              array(select n.position from new_lines n join old_lines o using (order_id, position)
+                    where n.description is distinct from o.description or (n.description is not null and n.product_id is null) order by n.order_id, 1));
           end if;
           perform refresh_customer_products(array(
             select distinct o.customer_id from orders o where o.id in (
@@ -109,8 +113,14 @@ export class Migration20261220000000_line_products extends Migration {
       end $$;
       create or replace function order_lines_changed() returns trigger language plpgsql as $$
       begin
-        perform refresh_customer_products(array(
-          select distinct o.customer_id from orders o where o.id in (select order_id from old_lines)));
+        if tg_op = 'UPDATE' then
+          perform refresh_customer_products(array(
+            select distinct o.customer_id from orders o
+            where o.id in (select order_id from new_lines union select order_id from old_lines)));
+        else
+          perform refresh_customer_products(array(
+            select distinct o.customer_id from orders o where o.id in (select order_id from old_lines)));
+        end if;
         return null;
       end $$;
       create or replace function refresh_customer_products(ids bigint[]) returns void language sql as $$

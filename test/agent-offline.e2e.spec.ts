@@ -27,6 +27,25 @@ describe('the agent with the offline model, over /api/chat', () => {
     expect(turn.text).toContain(`**${expected}**`);
   });
 
+  it('takes "them" from the page the person asks from, keeps what the conversation narrowed while the page stays, and refuses nothing for a long page name', async () => {
+    const conversationId = newConversation();
+    const count = async (where: string) => (await crm.db.sql.rows(`select count(*)::int as n from customers where ${where}`))[0].n;
+    const screen = { page: `segment "${'Big spenders '.repeat(30)}"`, rules: { field: 'total_spend', op: '>=', value: 1000 } };
+    const first = await chatTurn(crm.url, marketer.token, conversationId, { text: 'who are they?' }, screen);
+    expect(first.status).toBe(200);
+    const [described] = toolCalls(first.chunks);
+    expect(described.input.rules).toEqual(screen.rules);
+    expect(described.output.customers).toBe(await count('total_spend >= 1000'));
+    const narrowed = await chatTurn(crm.url, marketer.token, conversationId, { text: 'only those in Mumbai' }, screen);
+    expect(toolCalls(narrowed.chunks)[0].output.count).toBe(await count(`total_spend >= 1000 and city = 'Mumbai'`));
+    const again = await chatTurn(crm.url, marketer.token, conversationId, { text: 'who are they?' }, screen);
+    expect(toolCalls(again.chunks)[0].output.customers).toBe(await count(`total_spend >= 1000 and city = 'Mumbai'`));
+    // Another page: "them" follows it. A rule the page holds half-edited (not a rule at all) is left out, not refused.
+    const other = await chatTurn(crm.url, marketer.token, conversationId, { text: 'who are they?' }, { page: 'the customers list', rules: { field: 'total_spend', op: '>=', value: 2000 } });
+    expect(toolCalls(other.chunks)[0].output.customers).toBe(await count('total_spend >= 2000'));
+    expect((await chatTurn(crm.url, marketer.token, conversationId, { text: 'how many customers spent over 100?' }, { page: 'a segment', rules: [1, 2] })).status).toBe(200);
+  });
+
   it('says who the customers just counted are, with figures, when asked "who are they?"', async () => {
     const conversationId = newConversation();
     await chatTurn(crm.url, marketer.token, conversationId, { text: 'customers who spent at least 100' });

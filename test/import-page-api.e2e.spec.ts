@@ -31,22 +31,23 @@ describe('the API behind the Imports page', () => {
   });
 
   it('gives the rejected lines as CSV, with cells a spreadsheet would run as formulas made text, to the importer and admins only', async () => {
-    const csv = ['Customer,Invoice,Date,@Qty,Price', 'K-1,INV-1,2026-11-02,2,150', 'K-2,INV-2,2026-11-02,two,10', 'K-3,INV-3,tomorrow,1,10'].join('\n');
+    const csv = ['Customer,Invoice,Date,@Qty,Price', 'K-1,INV-1,2026-11-02,2,150', 'K-2,INV-2,2026-11-02,two,10', 'K-3,INV-3,tomorrow,1,10', 'K-4,INV-4,2026-11-02,1,1;=2'].join('\n');
     const form = new FormData();
     form.append('map', JSON.stringify({ '@Qty': 'quantity' }));
     form.append('file', new Blob([csv], { type: 'text/csv' }), 'formulas.csv');
     const res = await fetch(`${crm.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${marketer.token}` }, body: form });
     expect(res.status).toBe(202);
     const { importId } = await res.json();
-    expect(await importFinished(crm, marketer.token, importId)).toMatchObject({ status: 'succeeded', received: 3, inserted: 1, rejected: 2 });
+    expect(await importFinished(crm, marketer.token, importId)).toMatchObject({ status: 'succeeded', received: 4, inserted: 1, rejected: 3 });
 
     const rejected = await fetch(`${crm.url}/api/imports/${importId}/rejections.csv`, { headers: { authorization: `Bearer ${marketer.token}` } });
     expect(rejected.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await rejected.text()).trim().split('\r\n');
-    expect(lines).toEqual(['line,column,reason', `3,'@Qty,"""two"" is not a whole number"`, expect.stringMatching(/^4,Date,"""tomorrow"" is not a date/)]);
+    // A semicolon is quoted too, for spreadsheets that split cells on it.
+    expect(lines).toEqual(['line,column,reason', `3,'@Qty,"""two"" is not a whole number"`, expect.stringMatching(/^4,Date,"""tomorrow"" is not a date/), '5,Price,"""1;=2"" is not an amount"']);
 
     const listed = await call(`${crm.url}/api/imports`, { token: marketer.token });
-    expect(listed.body[0]).toMatchObject({ id: importId, fileName: 'formulas.csv', status: 'succeeded', rejected: 2 });
+    expect(listed.body[0]).toMatchObject({ id: importId, fileName: 'formulas.csv', status: 'succeeded', rejected: 3 });
     expect(listed.body[0]).not.toHaveProperty('filePath');
     const other = await crm.person('marketer');
     expect((await call(`${crm.url}/api/imports`, { token: other.token })).body).toEqual([]);

@@ -43,7 +43,7 @@ export const getCustomer = defineTool({
     })).describe('The ten latest orders, each with its lines'),
     recentMessages: z.array(z.object({ campaignId: z.number(), campaign: z.string(), channel: z.string(), status: z.string(), at: z.string(), opened: z.boolean(), clicked: z.boolean() }))
       .describe('The ten latest campaign messages, what became of them, and whether the customer opened or clicked them'),
-    segments: z.array(z.object({ id: z.number(), name: z.string() })).describe('The saved segments this customer is in now'),
+    segments: z.array(z.object({ id: z.number(), name: z.string() })).nullable().describe('The saved segments this customer is in now; null when they could not be checked just now'),
   }),
   risk: 'read',
   permission: 'customers.read',

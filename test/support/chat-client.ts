@@ -6,11 +6,11 @@ export type Chunk = Record<string, any> & { type: string };
 export interface TurnResult { status: number; chunks: Chunk[]; text: string; error?: any }
 
 /** Posts one chat turn and reads the whole streamed answer. */
-export async function chatTurn(url: string, token: string, conversationId: string, message: { text: string } | { approvals: { id: string; approved: boolean; reason?: string }[] }): Promise<TurnResult> {
+export async function chatTurn(url: string, token: string, conversationId: string, message: { text: string } | { approvals: { id: string; approved: boolean; reason?: string }[] }, screen?: unknown): Promise<TurnResult> {
   const res = await fetch(`${url}/api/chat`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ conversationId, message }),
+    body: JSON.stringify({ conversationId, message, ...(screen === undefined ? {} : { screen }) }),
   });
   const body = await res.text();
   if (!res.headers.get('content-type')?.includes('text/event-stream')) return { status: res.status, chunks: [], text: '', error: JSON.parse(body) };

@@ -12,8 +12,10 @@ export function ScreenReporter({ onScreen, children }: { onScreen: (screen: Scre
 }
 
 /** Tells the chat panel what this page shows, for as long as it shows it. */
-export function useScreen(screen: ScreenContext | null) {
+export function useScreen(shown: ScreenContext | null) {
   const report = useContext(Report);
+  // A rule is sent only when it is one (a half-edited JSON rule may be anything), and the page's words are kept short.
+  const screen = shown && { page: shown.page.slice(0, 200), ...(shown.rules && typeof shown.rules === 'object' && !Array.isArray(shown.rules) ? { rules: shown.rules } : {}) };
   const key = JSON.stringify(screen);
   useEffect(() => {
     report(screen);

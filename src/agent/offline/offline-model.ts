@@ -1,4 +1,4 @@
-import { readScreen, type ScreenContext } from '../screen.js';
+import { readScreen, sameScreen, type ScreenContext } from '../screen.js';
 import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Content, LanguageModelV4Prompt, LanguageModelV4StreamPart, LanguageModelV4Usage } from '@ai-sdk/provider';
 import type { Clock } from '../../crm/time/clock.js';
 import { dayIn } from '../../crm/time/time-zone.js';
@@ -109,9 +109,12 @@ export class OfflineModel implements LanguageModelV4 {
     if (this.grounding?.vocabulary !== vocabulary) this.grounding = new Grounding(vocabulary);
     const request = readRequest(lastUser >= 0 ? textOf(prompt[lastUser].content) : '', { today, grounding: this.grounding, vocabulary, currency: this.currency });
     const memory = memoryOf(prompt.slice(0, Math.max(lastUser, 0)));
-    // The customers on the person's screen are who "them" means now, whatever the conversation said before.
+    // The customers on the person's screen are who "them" means once the screen changes (another page, an edited
+    // rule); while it stays as it was, what the conversation narrowed since ("only those in Pune") still holds.
     const screen = lastUser >= 0 ? screenOf(prompt[lastUser].content) : null;
-    if (screen?.rules) memory.rules = screen.rules;
+    const before = prompt.slice(0, Math.max(lastUser, 0)).map((m) => m.role).lastIndexOf('user');
+    const earlierScreen = before >= 0 ? screenOf(prompt[before].content) : null;
+    if (screen?.rules && (memory.rules === undefined || !sameScreen(screen, earlierScreen))) memory.rules = screen.rules;
     return nextStep(request, callsIn(prompt.slice(lastUser + 1)), memory, { today, currency: this.currency });
   }
 

@@ -13,21 +13,31 @@ export interface Snapshot<T> { figures: T; asOf: Date | null }
 /**
  * Dashboard figures, computed each time while that is quick, and kept once they take seconds (a large CRM): then the
  * kept copy is served, with the time it was computed, and a fresh one is computed behind it at most once a minute,
- * by one process at a time.
+ * by one process at a time. An import finished since the copy was made outdates it: the person who just imported
+ * waits for figures that include their data.
  */
 export class AnalyticsSnapshots {
   private readonly refreshing = new Map<string, Promise<unknown>>();
+  private readonly computing = new Map<string, Promise<Snapshot<unknown>>>();
 
   constructor(private readonly sql: Sql, private readonly clock: () => Date) {}
 
   async get<T>(name: string, compute: () => Promise<T>): Promise<Snapshot<T>> {
-    const [kept] = await this.sql.rows<{ figures: T; computed_at: Date }>(`select figures, computed_at from analytics_snapshots where name = $1`, [name]);
+    const [kept] = await this.sql.rows<{ figures: T; computed_at: Date; outdated: boolean }>(
+      `select figures, computed_at, coalesce((select max(finished_at) from imports) > computed_at, false) as outdated
+       from analytics_snapshots where name = $1`, [name]);
     const age = kept ? this.clock().getTime() - kept.computed_at.getTime() : Infinity;
-    if (kept && age < TOO_OLD_MS) {
+    if (kept && !kept.outdated && age < TOO_OLD_MS) {
       if (age >= FRESH_MS) this.refreshBehind(name, compute);
       return { figures: kept.figures, asOf: kept.computed_at };
     }
-    return this.compute(name, compute);
+    // Many people opening the dashboard at once share one computation in this process.
+    let running = this.computing.get(name) as Promise<Snapshot<T>> | undefined;
+    if (!running) {
+      running = this.compute(name, compute).finally(() => this.computing.delete(name));
+      this.computing.set(name, running);
+    }
+    return running;
   }
 
   private async compute<T>(name: string, compute: () => Promise<T>): Promise<Snapshot<T>> {

@@ -3,6 +3,7 @@ import type { Actor } from '../../auth/actor.js';
 import { authorize, can } from '../../auth/authorize.js';
 import { Sql } from '../../db/sql.js';
 import { NotFound } from '../errors.js';
+import { logger } from '../../logging/logger.js';
 import { ConsentService } from '../consent/consent.service.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
@@ -58,14 +59,23 @@ export class CustomersService {
     return { ...customer, consent, suppressed, recentOrders: orders, recentMessages: messages, segments };
   }
 
-  /** The saved segments a customer is in now (for someone who may read segments): each saved rule asked of them. */
-  private async segmentsOf(actor: Actor, id: number) {
+  /**
+   * The saved segments a customer is in now (for someone who may read segments): each saved rule asked of them. A
+   * rule that can no longer be read, or a check refused by the read limits, leaves the answer unknown (null) rather
+   * than failing the customer's whole page.
+   */
+  private async segmentsOf(actor: Actor, id: number): Promise<{ id: number; name: string }[] | null> {
     if (!can(actor, 'segments.read')) return [];
-    const saved = (await this.segments.list(actor)).slice(0, 100);
-    const params = new SqlParams();
-    const ctx = this.segments.context();
-    const tests = saved.map((s) => ({ key: s.id, where: compileRule(this.segments.checkRule(s.rules), params, ctx) }));
-    const inside = await customersRepository.keysMatching(this.sql, id, tests, params.values, this.segments.readLimits());
-    return saved.filter((s) => inside.has(s.id)).map((s) => ({ id: s.id, name: s.name }));
+    try {
+      const saved = (await this.segments.list(actor)).slice(0, 100);
+      const params = new SqlParams();
+      const ctx = this.segments.context();
+      const tests = saved.map((s) => ({ key: s.id, where: compileRule(this.segments.checkRule(s.rules), params, ctx) }));
+      const inside = await customersRepository.keysMatching(this.sql, id, tests, params.values, this.segments.readLimits());
+      return saved.filter((s) => inside.has(s.id)).map((s) => ({ id: s.id, name: s.name }));
+    } catch (error) {
+      logger.warn('segments of a customer not checked', { customerId: id, reason: (error as Error).message });
+      return null;
+    }
   }
 }

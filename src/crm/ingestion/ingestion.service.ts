@@ -202,11 +202,12 @@ export class IngestionService {
   /** Every rejected line kept (up to MAX_STORED_REJECTIONS) as CSV: line, column, reason. */
   async rejectionsCsv(actor: Actor, id: string) {
     const report = await this.report(actor, id, MAX_STORED_REJECTIONS);
-    // A cell a spreadsheet would run as a formula (=, +, -, @: the file's own header names and values come back
-    // here) starts with an apostrophe.
+    // A cell a spreadsheet would run as a formula (=, +, -, @, or a tab or carriage return before one: the file's own
+    // header names and values come back here) starts with an apostrophe; a semicolon is quoted too, for spreadsheets
+    // that split on it.
     const cell = (v: string | number | null) => {
-      const text = v === null ? '' : /^[=+\-@]/.test(String(v)) ? `'${v}` : String(v);
-      return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+      const text = v === null ? '' : /^[=+\-@\t\r]/.test(String(v)) ? `'${v}` : String(v);
+      return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
     };
     return ['line,column,reason', ...report.rejections.map((r) => [r.position, r.field, r.reason].map(cell).join(','))].join('\r\n') + '\r\n';
   }

@@ -12,7 +12,7 @@ export class ProductIds {
     const unknown = new Set<string>();
     for (const d of descriptions) if (d !== null && !this.known.has(d)) unknown.add(d);
     if (unknown.size) {
-      const { rows } = await db.query<{ description: string; id: number }>(
+      const { rows } = await db.query<{ description: string; id: number | null }>(
         `with given as (select distinct d from unnest($1::text[]) as d),
               added as (insert into products (description_key) select distinct lower(d) from given order by 1
                         on conflict do nothing returning id, description_key)
@@ -21,7 +21,16 @@ export class ProductIds {
          left join products p on p.description_key = lower(g.d)`,
         [[...unknown]],
       );
-      for (const r of rows) this.known.set(r.description, r.id);
+      for (const r of rows) if (r.id !== null) this.known.set(r.description, r.id);
+      // A description another import added while this statement waited is in neither of its snapshots: read again.
+      const missed = rows.filter((r) => r.id === null).map((r) => r.description);
+      if (missed.length) {
+        const again = await db.query<{ description: string; id: number }>(
+          `select d as description, p.id from unnest($1::text[]) as d join products p on p.description_key = lower(d)`, [missed]);
+        for (const r of again.rows) this.known.set(r.description, r.id);
+        const lost = missed.find((d) => !this.known.has(d));
+        if (lost !== undefined) throw new Error(`the product catalogue has no entry for "${lost}"`);
+      }
     }
     return this.known;
   }

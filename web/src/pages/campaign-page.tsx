@@ -27,7 +27,8 @@ export function CampaignPage({ campaignId, role }: { campaignId: number; role: s
 
   if (problem) return <p role="alert">{problem}</p>;
   if (!campaign) return <p aria-busy="true">Loading campaign {campaignId}…</p>;
-  const c = live ? { ...campaign, ...live } : campaign;
+  // Live figures only while the loaded campaign is sending (a stopped or finished one is read again instead).
+  const c = live && campaign.status === 'sending' ? { ...campaign, ...live } : campaign;
   const plan = campaign.plan;
   const cancel = () => runTool('cancel_campaign', { campaignId }).then(load, (e) => setProblem(e.message));
   return (

@@ -126,7 +126,7 @@ export function CustomerPage({ customerId }: { customerId: number }) {
         </div>
       )}
       <h3>Segments</h3>
-      {c.segments.length === 0 ? <p>In no saved segment.</p> : (
+      {c.segments === null ? <p>The segments could not be checked just now.</p> : c.segments.length === 0 ? <p>In no saved segment.</p> : (
         <ul className="plain" data-testid="customer-segments">{c.segments.map((g) => <li key={g.id}><PageLink to={`/segments/${g.id}`}>{g.name}</PageLink></li>)}</ul>
       )}
       <h3>Timeline</h3>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { LayoutPreview } from '../../../src/crm/ingestion/columns.js';
 import type { IngestionService } from '../../../src/crm/ingestion/ingestion.service.js';
 import { api, ApiError, count, csrfHeaders, dateTime } from '../api.js';
@@ -73,6 +73,12 @@ export function ImportsPage() {
   const [problem, setProblem] = useState<string | null>(null);
   const [recent, setRecent] = useState<Recent | null>(null);
   const [over, setOver] = useState(false);
+  // The upload's progress (0–1) while the file is on its way; the Import button waits meanwhile, so a second click
+  // cannot send the file twice.
+  const [uploading, setUploading] = useState<number | null>(null);
+  // The mapping as the person last set it, and which answer about it is the latest: quick changes are never lost,
+  // and a late answer never overwrites a newer one.
+  const mapping = useRef<{ map: Record<string, string>; layout?: string; asked: number }>({ map: {}, asked: 0 });
   const loadRecent = useCallback(() => api<Recent>('/api/imports').then(setRecent, () => {}), []);
   useEffect(() => { void loadRecent(); }, [loadRecent]);
 
@@ -83,42 +89,50 @@ export function ImportsPage() {
       const header = headerOf(await firstText(file));
       if (!header.length || header.every((h) => !h)) throw new ApiError(400, 'The file has no header line to read.');
       const preview = await api<LayoutPreview>('/api/imports/layout', { header });
+      mapping.current = { map: {}, asked: 0 };
       setStage({ step: 'map', file, header, preview, map: {} });
     } catch (error) {
       setProblem(said(error, 'The file could not be read.'));
     }
   }
-  async function remap(column: string, field: string) {
-    if (stage.step !== 'map') return;
-    const map = { ...stage.map };
-    // A column set to "not imported" is left out of the mapping; the server then ignores it unless it recognises it.
-    if (field) map[column] = field; else delete map[column];
+  async function ask(header: string[]) {
+    const mine = ++mapping.current.asked;
+    const { map, layout } = mapping.current;
     try {
-      setStage({ ...stage, map, preview: await api<LayoutPreview>('/api/imports/layout', { header: stage.header, map, layout: stage.layout }) });
+      const preview = await api<LayoutPreview>('/api/imports/layout', { header, map, layout });
+      if (mine === mapping.current.asked) setStage((s) => (s.step === 'map' ? { ...s, map, layout, preview } : s));
     } catch (error) {
       setProblem(said(error, 'That mapping could not be checked.'));
     }
   }
-  async function relayout(layout: string) {
+  function remap(column: string, field: string) {
     if (stage.step !== 'map') return;
-    try {
-      setStage({ ...stage, layout, preview: await api<LayoutPreview>('/api/imports/layout', { header: stage.header, map: stage.map, layout }) });
-    } catch (error) {
-      setProblem(said(error, 'That layout could not be checked.'));
-    }
+    const map = { ...mapping.current.map };
+    // A column set to "not imported" is left out of the mapping; the server then ignores it unless it recognises it.
+    if (field) map[column] = field; else delete map[column];
+    mapping.current.map = map;
+    void ask(stage.header);
+  }
+  function relayout(layout: string) {
+    if (stage.step !== 'map') return;
+    mapping.current.layout = layout;
+    void ask(stage.header);
   }
   async function start() {
     if (stage.step !== 'map') return;
     const form = new FormData();
     if (stage.preview.layout) form.append('layout', stage.preview.layout);
-    if (Object.keys(stage.map).length) form.append('map', JSON.stringify(stage.map));
+    if (Object.keys(mapping.current.map).length) form.append('map', JSON.stringify(mapping.current.map));
     form.append('file', stage.file, stage.file.name);
     setProblem(null);
+    setUploading(0);
     try {
-      const accepted = await upload(form, (uploaded) => setStage((s) => (s.step === 'running' ? { ...s, uploaded } : s)));
+      const accepted = await upload(form, setUploading);
       setStage({ step: 'running', importId: accepted.importId, uploaded: 1, fraction: 0, lines: 0, report: null });
     } catch (error) {
       setProblem(said(error, 'The upload failed.'));
+    } finally {
+      setUploading(null);
     }
   }
 
@@ -152,7 +166,7 @@ export function ImportsPage() {
       {stage.step === 'map' && (
         <section className="card" aria-label="How the file will be read">
           <h3>{stage.file.name} <small>{count(Math.round(stage.file.size / 1024))} KB</small></h3>
-          <label>Each line is <select value={stage.preview.layout ?? ''} onChange={(e) => void relayout(e.target.value)}>
+          <label>Each line is <select value={stage.preview.layout ?? ''} onChange={(e) => relayout(e.target.value)}>
             {stage.preview.layout === null && <option value="">not recognised</option>}
             {stage.preview.layouts.map((l) => <option key={l} value={l}>{l === 'order-lines' ? 'an order line' : l === 'orders' ? 'an order' : 'a customer'}</option>)}
           </select></label>
@@ -162,7 +176,7 @@ export function ImportsPage() {
             <tbody>{stage.preview.columns.map((c, i) => (
               <tr key={`${c.column}-${i}`}>
                 <th scope="row">{c.column || `column ${i + 1}`}</th>
-                <td><select aria-label={`Field of column ${c.column || i + 1}`} value={c.field ?? ''} onChange={(e) => void remap(c.column, e.target.value)}>
+                <td><select aria-label={`Field of column ${c.column || i + 1}`} value={c.field ?? ''} onChange={(e) => remap(c.column, e.target.value)}>
                   <option value="">not imported</option>
                   {stage.preview.fields.map((f) => <option key={f} value={f}>{f}</option>)}
                 </select></td>
@@ -171,7 +185,8 @@ export function ImportsPage() {
           </table>
           {stage.preview.problem && <p role="alert" className="error">{stage.preview.problem}</p>}
           {stage.preview.missing.length > 0 && <p role="alert" className="error">No column gives {stage.preview.missing.join(', ')}, which this layout needs.</p>}
-          <button type="button" onClick={() => void start()} disabled={!stage.preview.layout || stage.preview.missing.length > 0 || !!stage.preview.problem}>Import</button>
+          {uploading !== null && <label>Uploading<progress max={100} value={Math.round(uploading * 100)}>{Math.round(uploading * 100)}%</progress></label>}
+          <button type="button" onClick={() => void start()} disabled={uploading !== null || !stage.preview.layout || stage.preview.missing.length > 0 || !!stage.preview.problem}>Import</button>
           <button type="button" className="link" onClick={() => setStage({ step: 'choose' })}>Choose another file</button>
         </section>
       )}
