@@ -22,6 +22,7 @@ import type { PlanInput, RescheduleInput } from './campaign-input.js';
 import { placeholdersWithoutFallback, TemplateError } from './message-template.js';
 import { messageParts, messageSql, subjectParts } from './campaign-message.js';
 import { abBucketSql, abTestDefinition, inTestSql, type AbTestDefinition } from './ab-test.js';
+import { campaignsRepository, type CampaignRow } from './campaigns.repository.js';
 import { holdUntilDue, readSendAt, scheduleOf, type Schedule } from './campaign-schedule.js';
 import { variantLabel } from '../outcomes/ab-decision.js';
 import { channelRoutes, type ChannelRoute } from '../delivery/carriers-setup.js';
@@ -68,23 +69,6 @@ export interface PlanSample {
   email?: { from: string; subject: string; html: string; text: string };
   sms?: SmsSize;
 }
-
-interface CampaignRow {
-  id: number; name: string; description: string; channel: Channel; subject: string | null; preheader: string | null; template: string;
-  holdoutPercent: number | null; attributionDays: number | null; tracking: boolean; rules: unknown; status: string;
-  segmentId: number | null; segmentVersion: number | null; audienceSize: number | null; plan: CampaignPlan | null;
-  createdBy: string | null; launchedBy: string | null; createdAt: string; launchedAt: string | null; completedAt: string | null;
-  abTest: AbTestDefinition | null;
-  sendAt: Date | null; sendAtBestHour: boolean;
-}
-
-const campaignColumns = `c.id, c.name, c.description, c.channel, c.subject, c.preheader, c.template,
-  c.holdout_percent::float8 as "holdoutPercent", c.attribution_days as "attributionDays", c.tracking, c.rules, c.status, c.segment_id as "segmentId",
-  c.segment_version as "segmentVersion", c.audience_size as "audienceSize", c.plan, cu.email as "createdBy", lu.email as "launchedBy",
-  c.created_at as "createdAt", c.launched_at as "launchedAt", c.completed_at as "completedAt",
-  (select jsonb_build_object('variants', t.variants, 'testPercent', t.test_percent::float8, 'metric', t.metric, 'hours', t.hours)
-   from campaign_ab_tests t where t.campaign_id = c.id) as "abTest", c.send_at as "sendAt", c.send_at_best_hour as "sendAtBestHour"`;
-const campaignFrom = `campaigns c left join users cu on cu.id = c.created_by left join users lu on lu.id = c.launched_by`;
 
 /** Campaigns: plan (audience, exclusions, samples, approval), launch with that approval, and what happened since. */
 @Injectable()
@@ -213,10 +197,7 @@ export class CampaignsService {
       const id = randomUUID();
       const expiresAt = new Date(Date.now() + this.config.APPROVAL_TTL_MINUTES * 60_000);
       plan.approval = { id, expiresAt: expiresAt.toISOString() };
-      await this.sql.query(
-        `insert into campaign_approvals (id, campaign_id, plan, created_by, expires_at) values ($1, $2, $3, $4, $5)`,
-        [id, draft.id, JSON.stringify(plan), actor.userId, expiresAt],
-      );
+      await campaignsRepository.insertApproval(this.sql, { id, campaignId: draft.id, plan, createdBy: actor.userId, expiresAt });
     }
     await this.audit.record(actor, 'campaign.plan', `campaign:${draft.id}`, { eligible: row.eligible, approval: plan.approval?.id ?? null });
     return plan;
@@ -243,17 +224,10 @@ export class CampaignsService {
   async cancel(actor: Actor, campaignId: number) {
     authorize(actor, 'campaigns.launch');
     return this.sql.transaction(async (client) => {
-      const [campaign] = (await client.query<{ status: string }>(`select status from campaigns where id = $1 for update`, [campaignId])).rows;
+      const campaign = await campaignsRepository.lockStatus(client, campaignId);
       if (!campaign) throw new NotFound(`There is no campaign ${campaignId}.`);
       if (campaign.status !== 'scheduled' && campaign.status !== 'sending') throw new Conflict(`Campaign ${campaignId} is ${campaign.status}; only a scheduled or sending campaign can be cancelled.`);
-      const stopped = await client.query(
-        `update communication_logs set status = 'skipped', next_attempt_at = null, failure_reason = 'not sent: the campaign was cancelled'
-         where campaign_id = $1 and status = 'queued'`, [campaignId],
-      );
-      await client.query(`delete from campaign_ab_remainder where campaign_id = $1`, [campaignId]);
-      await client.query(`update campaign_ab_tests set decided_at = coalesce(decided_at, now()) where campaign_id = $1`, [campaignId]);
-      await client.query(`update campaigns set status = 'cancelled', completed_at = now() where id = $1`, [campaignId]);
-      const notSent = stopped.rowCount ?? 0;
+      const notSent = await campaignsRepository.cancel(client, campaignId);
       await this.audit.record(actor, 'campaign.cancel', `campaign:${campaignId}`, { notSent, was: campaign.status }, client);
       return { campaignId, status: 'cancelled' as const, notSent };
     });
@@ -269,9 +243,7 @@ export class CampaignsService {
     const zone = this.config.TIME_ZONE;
     const sendAt = input.sendAt ? readSendAt(input.sendAt, zone, new Date()) : null;
     return this.sql.transaction(async (client) => {
-      const [campaign] = (await client.query<{ status: string; sendAt: Date | null; bestHour: boolean }>(
-        `select status, send_at as "sendAt", send_at_best_hour as "bestHour" from campaigns where id = $1 for update`, [input.campaignId],
-      )).rows;
+      const campaign = await campaignsRepository.lockStatus(client, input.campaignId);
       if (!campaign) throw new NotFound(`There is no campaign ${input.campaignId}.`);
       if (campaign.status !== 'scheduled') throw new Conflict(`Campaign ${input.campaignId} is ${campaign.status}; only a scheduled campaign whose first message has not left can be moved.`);
       // What the person left out stays as approved: a new time keeps "each at their best hour", and the other way round.
@@ -279,10 +251,7 @@ export class CampaignsService {
       if (!schedule) throw new BadInput([{ path: 'sendAt', message: 'give the new time, or bestHour: true' }]);
       const first = await holdUntilDue(client, input.campaignId, schedule, zone);
       if (!first) throw new Conflict(`Campaign ${input.campaignId} has no message left waiting; there is nothing to move.`);
-      await client.query(
-        `update campaigns set send_at = $2, send_at_best_hour = $3, plan = jsonb_set(plan, '{schedule}', $4::jsonb) where id = $1`,
-        [input.campaignId, first, schedule.bestHour, JSON.stringify(schedule)],
-      );
+      await campaignsRepository.moveSchedule(client, input.campaignId, first, schedule.bestHour, schedule);
       await this.audit.record(actor, 'campaign.reschedule', `campaign:${input.campaignId}`, { was: campaign.sendAt ? new Date(campaign.sendAt).toISOString() : null, scheduledFor: first.toISOString(), bestHour: schedule.bestHour }, client);
       return { campaignId: input.campaignId, status: 'scheduled' as const, scheduledFor: first.toISOString(), sentence: schedule.sentence };
     });
@@ -291,8 +260,7 @@ export class CampaignsService {
   /** The plan an approval stands for, so that whoever is asked to approve sees exactly what would be sent. */
   async approvalPlan(actor: Actor, approvalId: string): Promise<CampaignPlan | null> {
     authorize(actor, 'campaigns.read');
-    const row = (await this.sql.rows(`select plan from campaign_approvals where id = $1`, [approvalId]))[0];
-    return (row?.plan as CampaignPlan | undefined) ?? null;
+    return campaignsRepository.approvalPlan(this.sql, approvalId);
   }
 
   /**
@@ -302,17 +270,12 @@ export class CampaignsService {
   async launch(actor: Actor, approvalId: string) {
     authorize(actor, 'campaigns.send', approvalId);
     const launched = await this.sql.transaction(async (client) => {
-      const approval = (await client.query(
-        `select a.plan, a.expires_at as "expiresAt", a.redeemed_at as "redeemedAt", u.email as "redeemedBy", c.status, c.id as "campaignId"
-         from campaign_approvals a join campaigns c on c.id = a.campaign_id left join users u on u.id = a.redeemed_by
-         where a.id = $1 for update of a, c`,
-        [approvalId],
-      )).rows[0];
+      const approval = await campaignsRepository.lockApproval(client, approvalId);
       if (!approval) throw new NotFound(`There is no approval ${approvalId}; plan the campaign to get one.`);
       if (approval.redeemedAt) throw new Conflict(`This approval was already used by ${approval.redeemedBy ?? 'someone'} at ${new Date(approval.redeemedAt).toISOString()}; the campaign was launched then.`);
       if (new Date(approval.expiresAt).getTime() <= Date.now()) throw new Refused(`This approval expired at ${new Date(approval.expiresAt).toISOString()}; plan the campaign again to see today's audience and approve that.`);
       if (approval.status !== 'draft') throw new Conflict(`Campaign ${approval.campaignId} is already ${approval.status}; a campaign is launched once.`);
-      const plan = approval.plan as CampaignPlan;
+      const plan = approval.plan;
       // The audience is evaluated at the moment the plan was made, so relative dates mean what the person saw.
       const { params, where, excluded, message, subject, address } = this.compile(plan, new Date(plan.plannedAt));
       const campaignParam = params.add(plan.campaignId);
@@ -346,14 +309,9 @@ export class CampaignsService {
       if (audience === 0) throw new Refused('Nobody would receive this campaign now (everyone matching is excluded or the audience is empty); nothing was sent.');
       const scheduled = plan.schedule ? await holdUntilDue(client, plan.campaignId, plan.schedule, this.config.TIME_ZONE) : null;
       if (plan.channel === 'sms') await this.refuseLongTexts(client, plan.campaignId, this.shortLinks({ channel: plan.channel, tracking: (await this.find(client, plan.campaignId)).tracking }));
-      await client.query(`update campaign_approvals set redeemed_at = now(), redeemed_by = $2 where id = $1`, [approvalId, actor.userId]);
-      await client.query(
-        `update campaigns set status = 'sending', audience_size = $2, launched_by = $3, launched_at = now(), plan = $4,
-           rules = $5, channel = $6, template = $7, subject = $8, preheader = $9, holdout_percent = $10, attribution_days = $11 where id = $1`,
-        [plan.campaignId, audience, actor.userId, JSON.stringify(plan), JSON.stringify(plan.rules), plan.channel, plan.template, plan.subject, plan.preheader,
-          percent, plan.attributionDays ?? this.config.ATTRIBUTION_DAYS],
-      );
-      if (scheduled) await client.query(`update campaigns set status = 'scheduled', send_at = $2 where id = $1`, [plan.campaignId, scheduled]);
+      await campaignsRepository.redeemApproval(client, approvalId, actor.userId);
+      await campaignsRepository.markLaunched(client, plan, { audience, userId: actor.userId, holdoutPercent: percent, attributionDays: plan.attributionDays ?? this.config.ATTRIBUTION_DAYS });
+      if (scheduled) await campaignsRepository.markScheduled(client, plan.campaignId, scheduled);
       const heldOut = holdout.rowCount ?? 0;
       await this.audit.record(actor, 'campaign.launch', `campaign:${plan.campaignId}`, { approvalId, audience, holdout: heldOut, planned: plan.audience.eligible, scheduledFor: scheduled?.toISOString() ?? null }, client);
       return { campaignId: plan.campaignId, audience, holdout: heldOut, planned: plan.audience.eligible, scheduledFor: scheduled?.toISOString() ?? null };
@@ -394,7 +352,7 @@ export class CampaignsService {
        on conflict do nothing`,
       rest.params.values,
     );
-    await client.query(`update campaign_ab_tests set decide_at = now() + make_interval(hours => hours) where campaign_id = $1`, [plan.campaignId]);
+    await campaignsRepository.setTestDeadline(client, plan.campaignId);
     return frozen + (remainder.rowCount ?? 0);
   }
 
@@ -424,10 +382,7 @@ export class CampaignsService {
   /** Campaigns newest first, with delivery figures counted from their messages. */
   async history(actor: Actor, options: { limit: number; before?: number }) {
     authorize(actor, 'campaigns.read');
-    const rows = await this.sql.rows<CampaignRow>(
-      `select ${campaignColumns} from ${campaignFrom} where ($1::bigint is null or c.id < $1) order by c.created_at desc, c.id desc limit $2`,
-      [options.before ?? null, options.limit],
-    );
+    const rows = await campaignsRepository.list(this.sql, options.limit, options.before ?? null);
     const counts = await deliveryCounts(this.sql, rows.map((r) => r.id));
     return rows.map((row) => this.summary(row, counts.get(row.id)!));
   }
@@ -436,10 +391,7 @@ export class CampaignsService {
     authorize(actor, 'campaigns.read');
     const row = await this.find(this.sql, id);
     const counts = (await deliveryCounts(this.sql, [id])).get(id)!;
-    const failures = await this.sql.rows(
-      `select coalesce(failure_reason, 'unknown') as reason, count(*) as count from communication_logs where campaign_id = $1 and status = 'failed' group by 1 order by 2 desc limit 10`,
-      [id],
-    );
+    const failures = await campaignsRepository.failureReasons(this.sql, id);
     return { ...this.summary(row, counts), template: row.template, rules: row.rules, plan: row.plan, failures };
   }
 
@@ -477,24 +429,18 @@ export class CampaignsService {
     const sendAt = input.sendAt ? readSendAt(input.sendAt, this.config.TIME_ZONE, new Date()) : null;
     // The draft and its test are stored together or not at all.
     return this.sql.transaction(async (client) => {
-      const { rows } = await client.query<{ id: number }>(
-        `insert into campaigns (name, description, segment_id, segment_version, rules, channel, subject, preheader, template, created_by, holdout_percent, attribution_days, tracking, send_at, send_at_best_hour, automation_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning id`,
-        [input.name, input.description ?? '', input.segmentId ?? null, segmentVersion, JSON.stringify(rules), input.channel, subject, input.preheader ?? null, input.template, actor.userId,
-          input.holdoutPercent ?? null, input.attributionDays ?? null, input.tracking ?? true, sendAt, input.bestHour ?? false, automationId ?? null],
-      );
-      if (test) {
-        await client.query(
-          `insert into campaign_ab_tests (campaign_id, variants, test_percent, metric, hours) values ($1, $2, $3, $4, $5)`,
-          [rows[0].id, JSON.stringify(test.variants), test.testPercent, test.metric, test.hours],
-        );
-      }
-      return this.find(client, rows[0].id);
+      const id = await campaignsRepository.insertDraft(client, {
+        name: input.name, description: input.description ?? '', segmentId: input.segmentId ?? null, segmentVersion, rules, channel: input.channel, subject,
+        preheader: input.preheader ?? null, template: input.template, createdBy: actor.userId, holdoutPercent: input.holdoutPercent ?? null,
+        attributionDays: input.attributionDays ?? null, tracking: input.tracking ?? true, sendAt, bestHour: input.bestHour ?? false, automationId: automationId ?? null,
+      });
+      if (test) await campaignsRepository.insertAbTest(client, id, test);
+      return this.find(client, id);
     });
   }
 
   private async find(db: Queryable, id: number): Promise<CampaignRow> {
-    const row = (await db.query<CampaignRow>(`select ${campaignColumns} from ${campaignFrom} where c.id = $1`, [id])).rows[0];
+    const row = await campaignsRepository.one(db, id);
     if (!row) throw new NotFound(`There is no campaign ${id}.`);
     return row;
   }
