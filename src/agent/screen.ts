@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ruleJson } from '../crm/segments/rule-parser.js';
+import { canonicalJson } from '../crm/canonical-json.js';
 
 /**
  * What the person is looking at when they write from a page's chat panel: the page in words, and the rule of the
@@ -20,12 +21,8 @@ const PREFIX = 'What the person is looking at (what "these", "them" and "this" r
 
 export const screenText = (screen: ScreenContext) => `${PREFIX}${JSON.stringify(screen)}`;
 
-// Keys in a fixed order: a screen read back from a stored conversation (jsonb) has its keys in PostgreSQL's order.
-const canonical = (value: unknown): unknown => (Array.isArray(value) ? value.map(canonical)
-  : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)])) : value);
-
-/** Whether two screens show the same thing (the same page, the same rule). */
-export const sameScreen = (a: ScreenContext | null, b: ScreenContext | null) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+/** Whether two screens show the same thing (the same page, the same rule; a stored one has its keys reordered). */
+export const sameScreen = (a: ScreenContext | null, b: ScreenContext | null) => JSON.stringify(canonicalJson(a)) === JSON.stringify(canonicalJson(b));
 
 /** The screen a text part describes, or null for any other text. */
 export function readScreen(text: string): ScreenContext | null {

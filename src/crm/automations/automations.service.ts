@@ -5,7 +5,7 @@ import type { Actor } from '../../auth/actor.js';
 import { authorize } from '../../auth/authorize.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
-import { Sql } from '../../db/sql.js';
+import { Sql, type Queryable } from '../../db/sql.js';
 import { Conflict, NotFound, Refused } from '../errors.js';
 import { formatDateTime } from '../format.js';
 import { SegmentsService } from '../segments/segments.service.js';
@@ -14,26 +14,18 @@ import { compareGroups } from '../outcomes/lift.js';
 import { PURCHASED } from '../segments/rule-compiler.js';
 import type { AutomationInput } from './automation-input.js';
 import { cronOf, nextRuns } from './recurrence.js';
-import type { Journey } from './journey-input.js';
 import { describeJourney, journeyEntryWords, startJourney } from './journey-engine.js';
 import { checkMessage } from '../campaigns/campaign-message.js';
+import { canonicalJson } from '../canonical-json.js';
+import { automationsRepository, type AutomationFields, type AutomationRow, type StepCount } from './automations.repository.js';
 
 const DAY_MS = 86_400_000;
 
-// Keys in a fixed order: PostgreSQL's jsonb gives an object back with its keys reordered.
-const canonical = (v: unknown): unknown => (Array.isArray(v) ? v.map(canonical)
-  : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v);
 
 /** What an approval covers: the whole definition with its caps, hashed, so any change needs a new approval. */
 const definitionHash = (a: { definition: unknown; cron: string | null; skipDays: number; maxPerRun: number; maxPerDay: number }) =>
-  createHash('sha256').update(JSON.stringify(canonical([a.definition, a.cron, a.skipDays, a.maxPerRun, a.maxPerDay]))).digest('hex');
+  createHash('sha256').update(JSON.stringify(canonicalJson([a.definition, a.cron, a.skipDays, a.maxPerRun, a.maxPerDay]))).digest('hex');
 
-interface AutomationRow {
-  id: number; name: string; kind: 'recurring' | 'journey'; definition: NonNullable<AutomationInput['campaign']> | { journey: Journey }; schedule: unknown; cron: string | null; skipDays: number; maxPerRun: number; maxPerDay: number;
-  status: 'draft' | 'active' | 'paused'; statusReason: string | null; approvedBy: string | null; approvedAt: Date | null; nextRunAt: Date | null;
-}
-const columns = `a.id, a.name, a.kind, a.definition, a.schedule, a.cron, a.skip_days as "skipDays", a.max_per_run as "maxPerRun", a.max_per_day as "maxPerDay",
-  a.status, a.status_reason as "statusReason", u.email as "approvedBy", a.approved_at as "approvedAt", a.next_run_at as "nextRunAt"`;
 
 /**
  * Recurring campaigns: a person approves the definition together with its caps; runs then send on their own (see
@@ -78,26 +70,17 @@ export class AutomationsService {
     const hash = definitionHash(row);
     const approvalId = randomUUID();
     const expiresAt = new Date(Date.now() + this.config.APPROVAL_TTL_MINUTES * 60_000);
-    const values = [input.name, JSON.stringify(definition), JSON.stringify(input.schedule ?? null), cron, input.skipDays, input.maxPerRun, input.maxPerDay, journey ? 'journey' : 'recurring'];
+    const values: AutomationFields = [input.name, JSON.stringify(definition), JSON.stringify(input.schedule ?? null), cron, input.skipDays, input.maxPerRun, input.maxPerDay, journey ? 'journey' : 'recurring'];
     const automationId = await this.sql.transaction(async (client) => {
       let id = input.automationId;
       if (id === undefined) {
-        const taken = await client.query(`select 1 from automations where name = $1`, [input.name]);
-        if (taken.rowCount) throw new Conflict(`There is already an automation called "${input.name}"; give another name, or pass its automationId to change it.`);
-        id = (await client.query<{ id: number }>(
-          `insert into automations (name, definition, schedule, cron, skip_days, max_per_run, max_per_day, kind, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-          [...values, actor.userId],
-        )).rows[0].id;
+        if (await automationsRepository.nameTaken(client, input.name)) throw new Conflict(`There is already an automation called "${input.name}"; give another name, or pass its automationId to change it.`);
+        id = await automationsRepository.insert(client, values, actor.userId);
       } else {
         // A change stops the automation until a person approves the new definition.
-        const changed = await client.query(
-          `update automations set name = $2, definition = $3, schedule = $4, cron = $5, skip_days = $6, max_per_run = $7, max_per_day = $8, kind = $9,
-             status = 'draft', status_reason = 'changed; waiting for approval', next_run_at = null, updated_at = now() where id = $1`,
-          [id, ...values],
-        );
-        if (!changed.rowCount) throw new NotFound(`There is no automation ${id}.`);
+        if (!(await automationsRepository.change(client, id, values))) throw new NotFound(`There is no automation ${id}.`);
       }
-      await client.query(`insert into automation_approvals (id, automation_id, definition_hash, expires_at, created_by) values ($1, $2, $3, $4, $5)`, [approvalId, id, hash, expiresAt, actor.userId]);
+      await automationsRepository.insertApproval(client, { id: approvalId, automationId: id, hash, expiresAt, createdBy: actor.userId });
       await this.audit.record(actor, 'automation.plan', `automation:${id}`, { approval: approvalId, cron, kind: values[7] }, client);
       return id;
     });
@@ -117,17 +100,15 @@ export class AutomationsService {
   async approve(actor: Actor, approvalId: string) {
     authorize(actor, 'campaigns.send');
     return this.sql.transaction(async (client) => {
-      const [approval] = (await client.query<{ automationId: number; hash: string; expiresAt: Date; redeemedAt: Date | null }>(
-        `select automation_id as "automationId", definition_hash as hash, expires_at as "expiresAt", redeemed_at as "redeemedAt" from automation_approvals where id = $1 for update`, [approvalId],
-      )).rows;
+      const approval = await automationsRepository.lockApproval(client, approvalId);
       if (!approval) throw new NotFound(`There is no automation approval ${approvalId}; plan the automation to get one.`);
       if (approval.redeemedAt) throw new Conflict('This approval was already used.');
       if (approval.expiresAt.getTime() <= Date.now()) throw new Refused('This approval has expired; plan the automation again.');
       const a = await this.find(approval.automationId, client, true);
       if (definitionHash(a) !== approval.hash) throw new Conflict('The automation changed after this approval was issued; approve its latest plan instead.');
       const next = a.cron ? nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0] : null;
-      await client.query(`update automation_approvals set redeemed_at = now() where id = $1`, [approvalId]);
-      await client.query(`update automations set status = 'active', status_reason = null, approved_by = $2, approved_at = now(), next_run_at = $3, updated_at = now() where id = $1`, [a.id, actor.userId, next]);
+      await automationsRepository.redeemApproval(client, approvalId);
+      await automationsRepository.activate(client, a.id, next, actor.userId);
       if ('journey' in a.definition) await startJourney(client, a.id, a.definition.journey, this.segments.context());
       await this.audit.record(actor, 'automation.approve', `automation:${a.id}`, { approvalId, nextRunAt: next?.toISOString() ?? null }, client);
       return { automationId: a.id, status: 'active' as const, nextRunAt: next?.toISOString() ?? null };
@@ -138,9 +119,7 @@ export class AutomationsService {
   async approvalSummary(actor: Actor, approvalId: string): Promise<string | null> {
     authorize(actor, 'campaigns.read');
     if (!/^[0-9a-f-]{36}$/i.test(approvalId)) return null;
-    const [row] = await this.sql.rows<AutomationRow>(
-      `select ${columns} from automation_approvals p join automations a on a.id = p.automation_id left join users u on u.id = a.approved_by where p.id = $1`, [approvalId],
-    );
+    const row = await automationsRepository.ofApproval(this.sql, approvalId);
     if (!row) return null;
     if ('journey' in row.definition) return `Start the journey "${row.name}": ${describeJourney(row.definition.journey)} At most ${row.maxPerRun} messages a pass and ${row.maxPerDay} a day.`;
     const next = nextRuns(row.cron!, this.config.TIME_ZONE, new Date(), 1)[0];
@@ -153,7 +132,7 @@ export class AutomationsService {
     const a = await this.find(automationId);
     // Only a running automation pauses: a draft paused and then resumed would start without anyone approving it.
     if (a.status !== 'active') throw new Conflict(`Automation ${automationId} is ${a.status === 'draft' ? 'a draft waiting for approval' : 'paused already'}; only a running one can be paused.`);
-    await this.sql.query(`update automations set status = 'paused', status_reason = $2, next_run_at = null, updated_at = now() where id = $1 and status = 'active'`, [a.id, `paused by ${actor.email}`]);
+    await automationsRepository.pause(this.sql, a.id, `paused by ${actor.email}`);
     await this.audit.record(actor, 'automation.pause', `automation:${a.id}`, { was: a.status });
     return { automationId: a.id, status: 'paused' as const };
   }
@@ -165,7 +144,7 @@ export class AutomationsService {
     if (a.status !== 'paused') throw new Conflict(`Automation ${automationId} is ${a.status}; only a paused one can be resumed${a.status === 'draft' ? ' (a draft needs its approval)' : ''}.`);
     const next = a.cron ? nextRuns(a.cron, this.config.TIME_ZONE, new Date(), 1)[0] : null;
     await this.sql.transaction(async (client) => {
-      await client.query(`update automations set status = 'active', status_reason = null, next_run_at = $2, updated_at = now() where id = $1`, [a.id, next]);
+      await automationsRepository.activate(client, a.id, next);
       // Nothing was read while it was paused: a journey starts again from what is true now, its customers where they were.
       if ('journey' in a.definition) await startJourney(client, a.id, a.definition.journey, this.segments.context(), false);
     });
@@ -181,7 +160,7 @@ export class AutomationsService {
     authorize(actor, 'campaigns.read');
     const a = await this.find(automationId);
     if (a.kind === 'journey') return this.journeyReport(a);
-    const runs = await this.sql.rows<{ id: number }>(`select id from campaigns where automation_id = $1 and launched_at is not null order by id`, [a.id]);
+    const runs = await automationsRepository.launchedRuns(this.sql, a.id);
     const reports: CampaignReport[] = [];
     for (const run of runs) reports.push((await campaignReport(this.sql, run.id, { attributionDays: this.config.ATTRIBUTION_DAYS }))!);
     const total = (group: 'sent' | 'holdout') => reports.reduce((sum, r) => ({
@@ -199,19 +178,7 @@ export class AutomationsService {
    * (who went through it but got nothing), each converting with an order within the window after entering.
    */
   private async journeyReport(a: AutomationRow) {
-    const { rows } = await this.sql.query<{ held: boolean; customers: number; converted: number; orders: number; revenue: string }>(
-      `with counted as (
-         select e.id, e.customer_id, e.entered_at, bool_or(d.outcome = 'held out') as held
-         from journey_entries e join journey_steps_done d on d.entry_id = e.id
-         where e.automation_id = $1 and d.outcome in ('sent', 'held out') group by e.id
-       )
-       select c.held, count(distinct c.id)::int as customers, count(distinct c.id) filter (where o.id is not null)::int as converted,
-         count(o.id)::int as orders, coalesce(sum(o.total), 0)::text as revenue
-       from counted c left join orders o on o.customer_id = c.customer_id and ${PURCHASED}
-         and o.placed_at > c.entered_at and o.placed_at <= c.entered_at + make_interval(days => $2)
-       group by c.held`,
-      [a.id, this.config.ATTRIBUTION_DAYS],
-    );
+    const rows = await automationsRepository.journeyGroups(this.sql, a.id, this.config.ATTRIBUTION_DAYS, PURCHASED);
     const group = (held: boolean) => {
       const r = rows.find((x) => x.held === held);
       return { customers: r?.customers ?? 0, converted: r?.converted ?? 0, orders: r?.orders ?? 0, revenue: Number(r?.revenue ?? 0) };
@@ -223,21 +190,7 @@ export class AutomationsService {
   /** Every automation with its state and its latest runs (each run is a campaign with its own report). */
   async list(actor: Actor) {
     authorize(actor, 'campaigns.read');
-    const rows = await this.sql.rows<AutomationRow & { runs: { dueAt: string; status: 'sent' | 'held' | 'empty' | 'failed'; campaignId: number | null; recipients: number; reason: string | null }[]; sent: number;
-      steps: StepCount[]; waiting: Record<string, number> | null; exited: Record<string, number> | null }>(
-      `select ${columns},
-         coalesce((select jsonb_agg(jsonb_build_object('dueAt', r.due_at, 'status', r.status, 'campaignId', r.campaign_id, 'recipients', r.recipients, 'reason', r.reason) order by r.due_at desc)
-           from (select * from automation_runs where automation_id = a.id order by due_at desc limit 5) r), '[]') as runs,
-         (select coalesce(sum(recipients), 0) from automation_runs where automation_id = a.id and status = 'sent')::int
-           + (select count(*) from journey_steps_done d join journey_entries e on e.id = d.entry_id where e.automation_id = a.id and d.outcome = 'sent')::int as sent,
-         coalesce((select jsonb_agg(s order by s.step) from (
-           select d.step + 1 as step, count(*)::int as entered, 0 as waiting, count(*) filter (where d.outcome = 'sent')::int as sent,
-             count(*) filter (where d.outcome like 'skipped%')::int as skipped, 0 as exited
-           from journey_steps_done d join journey_entries e on e.id = d.entry_id where e.automation_id = a.id group by d.step) s), '[]') as steps,
-         (select jsonb_object_agg(step + 1, n) from (select step, count(*)::int as n from journey_entries where automation_id = a.id and state = 'active' group by step) w) as waiting,
-         (select jsonb_object_agg(step + 1, n) from (select step, count(*)::int as n from journey_entries where automation_id = a.id and state = 'exited' group by step) x) as exited
-       from automations a left join users u on u.id = a.approved_by order by a.id`,
-    );
+    const rows = await automationsRepository.listWithRuns(this.sql);
     return rows.map((a) => ({
       automationId: a.id, kind: a.kind, name: a.name, status: a.status, statusReason: a.statusReason, cron: a.cron, caps: { maxPerRun: a.maxPerRun, maxPerDay: a.maxPerDay, skipDays: a.skipDays },
       approvedBy: a.approvedBy, nextRunAt: a.nextRunAt ? new Date(a.nextRunAt).toISOString() : null, sent: a.sent, runs: a.runs,
@@ -248,14 +201,13 @@ export class AutomationsService {
     }));
   }
 
-  private async find(id: number, db: Sql | { query: Sql['query'] } = this.sql, lock = false): Promise<AutomationRow> {
-    const [row] = (await db.query<AutomationRow>(`select ${columns} from automations a left join users u on u.id = a.approved_by where a.id = $1${lock ? ' for update of a' : ''}`, [id])).rows;
+  private async find(id: number, db: Queryable = this.sql, lock = false): Promise<AutomationRow> {
+    const row = await automationsRepository.one(db, id, lock);
     if (!row) throw new NotFound(`There is no automation ${id}.`);
     return row;
   }
 }
 
-interface StepCount { step: number; entered: number; waiting: number; sent: number; skipped: number; exited: number }
 
 /** Per step: customers who reached it (acted on), are waiting at it, were sent or skipped there, and left there. */
 function stepCounts(done: StepCount[], waiting: Record<string, number>, exited: Record<string, number>): StepCount[] {
