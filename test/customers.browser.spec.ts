@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { accessibilityProblems, describeInBrowser, launchBrowser } from './support/browser.js';
+import { accessibilityProblems, describeInBrowser, desktopPage, launchBrowser, signInThroughForm } from './support/browser.js';
 import { seedDemoData } from '../src/db/seed/seeder.js';
 import { projectRoot } from '../src/project-root.js';
 import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
@@ -17,11 +17,9 @@ describeInBrowser('customer pages in a real browser', () => {
     await seedDemoData(crm.db.sql, { seed: 11, customers: 200 });
     const person = await crm.person('analyst', 'reader@example.com');
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page = await desktopPage(browser);
     await page.goto(crm.url);
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInThroughForm(page, person);
     await page.getByRole('link', { name: 'Customers' }).waitFor();
   }, 60_000);
   afterAll(async () => {

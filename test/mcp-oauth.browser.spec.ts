@@ -5,7 +5,7 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchBrowser } from './support/browser.js';
+import { describeInBrowser, launchBrowser, signInThroughForm } from './support/browser.js';
 import { projectRoot } from '../src/project-root.js';
 import { seedDemoData } from '../src/db/seed/seeder.js';
 import { AssistantOAuth } from './support/oauth-client.js';
@@ -40,9 +40,7 @@ describeInBrowser('OAuth 2.1 for AI assistants connecting to /mcp', () => {
     // Each page opens in a fresh browser context: the person signs in first, and the consent page follows.
     await page.getByLabel('Password').or(heading).first().waitFor();
     if (await page.getByLabel('Password').isVisible()) {
-      await page.getByLabel('Email').fill(marketer.email);
-      await page.getByLabel('Password').fill(marketer.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signInThroughForm(page, marketer);
     }
     await heading.waitFor();
     if (choice.send) await page.getByRole('checkbox', { name: /send/ }).check();

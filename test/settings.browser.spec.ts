@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { accessibilityProblems, describeInBrowser, launchBrowser } from './support/browser.js';
+import { accessibilityProblems, describeInBrowser, desktopPage, launchBrowser, signInThroughForm } from './support/browser.js';
 import { projectRoot } from '../src/project-root.js';
 import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
 
@@ -16,7 +16,7 @@ describeInBrowser('the settings page in a real browser', () => {
     crm = await startTestCrm();
     admin = await crm.person('admin', 'owner@example.com');
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page = await desktopPage(browser);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -26,9 +26,7 @@ describeInBrowser('the settings page in a real browser', () => {
   it("changes the password, makes and revokes a token with chosen scopes, and changes a person's role", async () => {
     const colleague = await crm.person('marketer', 'colleague@example.com');
     await page.goto(crm.url);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInThroughForm(page, admin);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/settings');

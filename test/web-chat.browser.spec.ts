@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { accessibilityProblems, describeInBrowser, launchBrowser } from './support/browser.js';
+import { accessibilityProblems, describeInBrowser, desktopPage, launchBrowser, signInThroughForm } from './support/browser.js';
 import { projectRoot } from '../src/project-root.js';
 import { addCustomers } from './support/campaign-helpers.js';
 import { startTestCrm, type TestCrm } from './support/test-crm.js';
@@ -18,7 +18,7 @@ describeInBrowser('the web chat in a real browser', () => {
     const cities = ['Mumbai', 'Pune', 'Delhi'];
     await addCustomers(crm, Array.from({ length: 60 }, (_, i) => ({ name: `Customer ${i + 1}`, email: `c${i}@example.com`, spend: 200 + i * 97, city: cities[i % 3] })));
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page = await desktopPage(browser);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -33,9 +33,7 @@ describeInBrowser('the web chat in a real browser', () => {
     await page.goto(crm.url);
     await page.getByLabel('Password').waitFor();
     expect(refused).toEqual([]);
-    await page.getByLabel('Email').fill(marketer.email);
-    await page.getByLabel('Password').fill(marketer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInThroughForm(page, marketer);
     await page.getByRole('heading', { name: 'What would you like to know?' }).waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'first-visit');

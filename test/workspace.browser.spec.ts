@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { accessibilityProblems as audit, describeInBrowser, launchBrowser } from './support/browser.js';
+import { accessibilityProblems as audit, describeInBrowser, desktopPage, launchBrowser, signInThroughForm } from './support/browser.js';
 import { seedDemoData } from '../src/db/seed/seeder.js';
 import { projectRoot } from '../src/project-root.js';
 import { call, startTestCrm, type TestCrm } from './support/test-crm.js';
@@ -23,11 +23,9 @@ describeInBrowser('the workspace pages in a real browser', () => {
     marketer = await crm.person('marketer', 'pages@example.com');
     browser = await launchBrowser();
     // A page of its own context: the accessibility audit needs one.
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
+    page = await desktopPage(browser);
     await page.goto(`${crm.url}/dashboard`);
-    await page.getByLabel('Email').fill(marketer.email);
-    await page.getByLabel('Password').fill(marketer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInThroughForm(page, marketer);
     await page.getByRole('heading', { name: 'Dashboard', level: 2 }).waitFor();
   }, 60_000);
   afterAll(async () => {

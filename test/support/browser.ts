@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 // Debian's chromium; .ci/run installs it. Elsewhere a browser test is skipped with a note rather than failing a
 // newcomer; on CI a missing browser is an error.
@@ -19,4 +19,14 @@ export const launchBrowser = () =>
 export async function accessibilityProblems(page: Page) {
   const { violations } = await new AxeBuilder({ page } as never).analyze();
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** A desktop-sized page in a context of its own (the accessibility audit needs one); downloads are kept. */
+export const desktopPage = async (browser: Browser) => (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
+
+/** Signs a person in through the sign-in form, as they would type it. */
+export async function signInThroughForm(page: Page, person: { email: string; password: string }) {
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
