@@ -1,3 +1,4 @@
+import { smsEventsRepository } from './sms-events.repository.js';
 import { Inject, Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 import { z } from 'zod';
@@ -5,7 +6,6 @@ import { systemActor } from '../../auth/actor.js';
 import type { Config } from '../../config/config.schema.js';
 import { CONFIG } from '../../config/config.token.js';
 import { Sql } from '../../db/sql.js';
-import { suppressionKeySql } from '../consent/consent-rules.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { NotFound, parseInput, Unavailable } from '../errors.js';
 import { BadSignature } from './receipts.service.js';
@@ -57,24 +57,18 @@ export class ProviderEventsService {
     this.checkTwilio(signature, path, params);
     const event = parseInput(twilioStatus, params);
     return this.sql.transaction(async (client) => {
-      const { rows } = await client.query<{ id: number; campaignId: number; address: string }>(
-        `select id, campaign_id as "campaignId", address from communication_logs where vendor_message_id = $1 and channel = 'sms'`, [event.MessageSid],
-      );
-      if (!rows[0]) throw new NotFound(`No message of this CRM has the Twilio SID ${event.MessageSid}.`);
+      const message = await smsEventsRepository.bySid(client, event.MessageSid);
+      if (!message) throw new NotFound(`No message of this CRM has the Twilio SID ${event.MessageSid}.`);
       if (!(await takeOnce(client, 'twilio', `${event.MessageSid}:${event.MessageStatus}`))) return { applied: false, duplicate: true };
       const settled = event.MessageStatus === 'delivered' ? 'sent' : ['undelivered', 'failed', 'canceled'].includes(event.MessageStatus) ? 'failed' : null;
       if (!settled) return { applied: false, duplicate: false };
       const reason = settled === 'failed' ? `Twilio: ${event.MessageStatus}${event.ErrorCode ? ` (error ${event.ErrorCode})` : ''}` : null;
-      const { rowCount } = await client.query(
-        `update communication_logs set status = $2, failure_reason = $3, receipt_at = now()
-         where id = $1 and status in ('sending', 'submitted', 'unconfirmed')`,
-        [rows[0].id, settled, reason],
-      );
+      const applied = await smsEventsRepository.settle(client, message.id, settled, reason);
       if (settled === 'failed' && event.ErrorCode && deadNumber.has(event.ErrorCode)) {
-        await this.consent.suppress(client, 'sms', [{ address: rows[0].address, reason: 'hard_bounce', detail: reason! }]);
+        await this.consent.suppress(client, 'sms', [{ address: message.address, reason: 'hard_bounce', detail: reason! }]);
       }
-      await completeFinishedCampaigns(client, [rows[0].campaignId]);
-      return { applied: (rowCount ?? 0) > 0, duplicate: false };
+      await completeFinishedCampaigns(client, [message.campaignId]);
+      return { applied, duplicate: false };
     });
   }
 
@@ -92,15 +86,13 @@ export class ProviderEventsService {
     const actor = { ...systemActor(), email: 'twilio' };
     await this.sql.transaction(async (client) => {
       if (!(await takeOnce(client, 'twilio-inbound', message.MessageSid))) return;
-      const customers = (await client.query<{ id: number }>(
-        `select id from customers c where c.phone is not null and ${suppressionKeySql('sms', 'c.phone')} = ${suppressionKeySql('sms', '$1')}`, [message.From],
-      )).rows;
+      const customers = await smsEventsRepository.customersWithPhone(client, message.From);
       if (stopWords.has(word)) {
         for (const c of customers) await this.consent.record(client, actor, c.id, 'sms', 'withdrawn', `replied ${word} by text`);
         await this.consent.suppress(client, 'sms', [{ address: message.From, reason: 'stop', detail: `replied ${word}` }]);
       } else if (startWords.has(word)) {
         for (const c of customers) await this.consent.record(client, actor, c.id, 'sms', 'granted', `replied ${word} by text`);
-        await client.query(`delete from suppressions where channel = 'sms' and address = ${suppressionKeySql('sms', '$1')} and reason = 'stop'`, [message.From]);
+        await smsEventsRepository.liftStop(client, message.From);
       } else if (helpWords.has(word)) {
         reply.message(`${this.config.EMAIL_FROM_NAME ?? 'Our shop'}: offers by text. Reply STOP to stop them, START to get them again.`);
       }
