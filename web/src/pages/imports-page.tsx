@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { LayoutPreview } from '../../../src/crm/ingestion/columns.js';
+import { readHeader } from '../../../src/crm/ingestion/text-lines.js';
 import type { IngestionService } from '../../../src/crm/ingestion/ingestion.service.js';
 import { api, ApiError, count, csrfHeaders, dateTime } from '../api.js';
 import { useCrmEvent } from '../live-events.js';
@@ -11,24 +12,6 @@ type Stage = { step: 'choose' } | { step: 'map'; file: File; header: string[]; p
   | { step: 'running'; importId: string; uploaded: number; fraction: number; lines: number; report: Report | null };
 
 const said = (error: unknown, otherwise: string) => (error instanceof ApiError ? error.message : otherwise);
-
-// The first line of a CSV split into cells (quotes kept together), or the keys of the first NDJSON record.
-function headerOf(text: string): string[] {
-  const first = text.split(/\r?\n/, 1)[0] ?? '';
-  if (first.trim().startsWith('{')) {
-    try { return Object.keys(JSON.parse(first)); } catch { return []; }
-  }
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < first.length; i++) {
-    const ch = first[i];
-    if (quoted) { if (ch === '"' && first[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch; }
-    else if (ch === '"') quoted = true; else if (ch === ',') { cells.push(cell); cell = ''; } else cell += ch;
-  }
-  cells.push(cell);
-  return cells.map((c) => c.trim());
-}
 
 // The first 64 KB of the file as text; a gzipped file is unpacked in the browser just that far.
 async function firstText(file: File): Promise<string> {
@@ -86,7 +69,8 @@ export function ImportsPage() {
     if (!file) return;
     setProblem(null);
     try {
-      const header = headerOf(await firstText(file));
+      // Read by the importer's own code, so the page shows the columns the import will see (delimiter, quotes, NDJSON).
+      const header = readHeader(await firstText(file));
       if (!header.length || header.every((h) => !h)) throw new ApiError(400, 'The file has no header line to read.');
       const preview = await api<LayoutPreview>('/api/imports/layout', { header });
       mapping.current = { map: {}, asked: 0 };
