@@ -56,13 +56,14 @@ export class Migration20261220000000_line_products extends Migration {
       $$;
 
       create or replace function order_lines_inserted() returns trigger language plpgsql as $$
+      declare
+        order_ids bigint[];
+        positions integer[];
       begin
+        select array_agg(order_id), array_agg(position) into order_ids, positions
+          from new_lines where description is not null and product_id is null;
         -- (A statement trigger fires for no rows too: filling nothing must not update, or it would come back here.)
-        if exists (select 1 from new_lines where description is not null and product_id is null) then
-          perform fill_line_products(
-            array(select order_id from new_lines where description is not null and product_id is null order by order_id, position),
-            array(select position from new_lines where description is not null and product_id is null order by order_id, position));
-        end if;
+        if order_ids is not null then perform fill_line_products(order_ids, positions); end if;
         if coalesce(current_setting('crm.deferred_products', true), '') <> 'on' then
           perform refresh_customer_products(array(select distinct o.customer_id from orders o where o.id in (select order_id from new_lines)));
         end if;
@@ -72,18 +73,17 @@ export class Migration20261220000000_line_products extends Migration {
       -- A line whose description changed gets its product again; a line whose order or product changed changes its
       -- buyers' lists (filling the product is itself such a change, and comes back here once more).
       create or replace function order_lines_changed() returns trigger language plpgsql as $$
+      declare
+        order_ids bigint[];
+        positions integer[];
       begin
         if tg_op = 'UPDATE' then
           -- Lines keep their order and position on update (they are how every writer matches a line). A line whose
           -- description changed, or that was written without its product, gets its product (again).
-          if exists (select 1 from new_lines n join old_lines o using (order_id, position)
-                     where n.description is distinct from o.description or (n.description is not null and n.product_id is null)) then
-            perform fill_line_products(
-              array(select n.order_id from new_lines n join old_lines o using (order_id, position)
-                    where n.description is distinct from o.description or (n.description is not null and n.product_id is null) order by 1, n.position),
-              array(select n.position from new_lines n join old_lines o using (order_id, position)
-                    where n.description is distinct from o.description or (n.description is not null and n.product_id is null) order by n.order_id, 1));
-          end if;
+          select array_agg(n.order_id), array_agg(n.position) into order_ids, positions
+            from new_lines n join old_lines o using (order_id, position)
+            where n.description is distinct from o.description or (n.description is not null and n.product_id is null);
+          if order_ids is not null then perform fill_line_products(order_ids, positions); end if;
           perform refresh_customer_products(array(
             select distinct o.customer_id from orders o where o.id in (
               select n.order_id from new_lines n join old_lines ol using (order_id, position) where n.product_id is distinct from ol.product_id)));
