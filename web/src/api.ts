@@ -12,6 +12,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What to tell the person when a request fails: the server's own sentence, or `otherwise` when there is none. */
+export const problemOf = (error: unknown, otherwise: string) => (error instanceof ApiError ? error.message : otherwise);
+
 export async function api<T = any>(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
   const res = await fetch(path, {
     method,

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, count } from '../api.js';
+import { api, count, problemOf } from '../api.js';
 import { PlanCard, type CampaignPlan } from '../cards/plan-card.js';
 
 type State = { kind: 'loading' } | { kind: 'missing'; message: string } | { kind: 'plan'; plan: CampaignPlan };
@@ -16,7 +16,7 @@ export function ApprovalPage({ approvalId, role }: { approvalId: string; role: s
   useEffect(() => {
     api<CampaignPlan>(`/api/campaigns/approvals/${approvalId}`).then(
       (plan) => setState({ kind: 'plan', plan }),
-      (error) => setState({ kind: 'missing', message: error instanceof ApiError ? error.message : 'The plan could not be loaded.' }),
+      (error) => setState({ kind: 'missing', message: problemOf(error, 'The plan could not be loaded.') }),
     );
   }, [approvalId]);
 
@@ -26,7 +26,7 @@ export function ApprovalPage({ approvalId, role }: { approvalId: string; role: s
       const launched = await api<{ campaignId: number; audience: number }>('/api/campaigns/launch', { approvalId });
       setDecision({ sent: launched.audience });
     } catch (error) {
-      setDecision({ error: error instanceof ApiError ? error.message : 'The campaign could not be launched.' });
+      setDecision({ error: problemOf(error, 'The campaign could not be launched.') });
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CampaignsService } from '../../../src/crm/campaigns/campaigns.service.js';
-import { api, ApiError, count, dateTime, runTool } from '../api.js';
+import { api, count, dateTime, problemOf, runTool } from '../api.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { ReportCard } from '../cards/report-card.js';
 import { useCampaignProgress } from '../live-events.js';
@@ -19,7 +19,7 @@ const cancellable = new Set(['scheduled', 'sending']);
 export function CampaignPage({ campaignId, role }: { campaignId: number; role: string }) {
   const [campaign, setCampaign] = useState<Campaign | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const load = useCallback(() => api<Campaign>(`/api/campaigns/${campaignId}`).then(setCampaign, (e) => setProblem(e instanceof ApiError ? e.message : 'The campaign could not be loaded.')), [campaignId]);
+  const load = useCallback(() => api<Campaign>(`/api/campaigns/${campaignId}`).then(setCampaign, (e) => setProblem(problemOf(e, 'The campaign could not be loaded.'))), [campaignId]);
   useEffect(() => { void load(); }, [load]);
   const live = useCampaignProgress(campaign?.status === 'sending' ? campaignId : undefined);
   useEffect(() => { if (live && live.status !== 'sending') void load(); }, [live, load]);

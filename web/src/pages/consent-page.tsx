@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError } from '../api.js';
+import { api, problemOf } from '../api.js';
 
 interface ConsentRequest { id: string; clientName: string; clientId: string; redirectHost: string; scopes: string[]; grantable: string[] }
 
@@ -21,7 +21,7 @@ export function ConsentPage({ requestId, email, role }: { requestId: string; ema
   useEffect(() => {
     api<ConsentRequest>(`/api/oauth/requests/${requestId}`).then(
       (r) => { setRequest(r); setChosen(r.scopes.filter((s) => r.grantable.includes(s) && s !== 'send')); },
-      (error) => setProblem(error instanceof ApiError ? error.message : 'The request could not be loaded.'),
+      (error) => setProblem(problemOf(error, 'The request could not be loaded.')),
     );
   }, [requestId]);
 
@@ -31,7 +31,7 @@ export function ConsentPage({ requestId, email, role }: { requestId: string; ema
       const { redirectTo } = await api<{ redirectTo: string }>(`/api/oauth/requests/${requestId}/decision`, { approve, scopes: chosen });
       location.assign(redirectTo);
     } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : 'The answer could not be sent.');
+      setProblem(problemOf(error, 'The answer could not be sent.'));
       setBusy(false);
     }
   }

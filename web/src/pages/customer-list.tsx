@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ToolInput, ToolOutput } from '../../../src/tools/catalogue.js';
-import { ApiError, count, dateTime, money, runTool } from '../api.js';
+import { count, dateTime, money, problemOf, runTool } from '../api.js';
 import { RuleForm } from '../cards/rule-form.js';
 import { PageLink } from '../routes.js';
 import { useScreen } from '../screen.js';
@@ -10,10 +10,9 @@ type By = NonNullable<ToolInput<'rank_customers'>['by']>;
 type Rule = Record<string, any>;
 const PAGE = 50;
 
-const sorts: { by: By; label: string }[] = [
-  { by: 'total_spend', label: 'Total spend' }, { by: 'order_count', label: 'Orders' },
-  { by: 'average_order_value', label: 'Average order' }, { by: 'last_order_date', label: 'Last order' },
-];
+// Every figure rank_customers sorts by, named for people: a figure added to the tool fails the type check here.
+const sortLabels: Record<By, string> = { total_spend: 'Total spend', order_count: 'Orders', average_order_value: 'Average order', last_order_date: 'Last order' };
+const sorts = (Object.entries(sortLabels) as [By, string][]).map(([by, label]) => ({ by, label }));
 
 // The list's state lives in the address (?by=…&dir=…&page=…&rule=…), so a filtered, sorted page can be shared.
 function readState() {
@@ -44,7 +43,7 @@ export function CustomerList() {
     history.replaceState(null, '', `${location.pathname}${q.size ? `?${q}` : ''}`);
     let current = true;
     runTool('rank_customers', { by: state.by, direction: state.direction, limit: PAGE, offset: state.page * PAGE, ...(state.rule ? { rules: state.rule } : {}) })
-      .then((l) => { if (current) { setList({ ...l, page: state.page }); setProblem(null); } }, (e) => current && setProblem(e instanceof ApiError ? e.message : 'The customers could not be listed.'));
+      .then((l) => { if (current) { setList({ ...l, page: state.page }); setProblem(null); } }, (e) => current && setProblem(problemOf(e, 'The customers could not be listed.')));
     return () => { current = false; };
   }, [state]);
   const set = (patch: Partial<typeof state>) => setState((s) => ({ ...s, page: 0, ...patch }));

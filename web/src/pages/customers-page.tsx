@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, count, dateTime, money, runTool } from '../api.js';
+import { count, dateTime, money, problemOf, runTool } from '../api.js';
 import type { ToolOutput } from '../../../src/tools/catalogue.js';
 import { PageLink } from '../routes.js';
 import { CustomerList } from './customer-list.js';
@@ -22,7 +22,7 @@ export function CustomersPage() {
       setFound(await runTool('search_customers', { query, limit: 20 }));
       setProblem(null);
     } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : 'The search did not work; try again.');
+      setProblem(problemOf(error, 'The search did not work; try again.'));
     }
   }
   return (
@@ -77,7 +77,7 @@ export function CustomerPage({ customerId }: { customerId: number }) {
   const [customer, setCustomer] = useState<ToolOutput<'get_customer'> | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
-    runTool('get_customer', { customerId }).then(setCustomer, (error) => setProblem(error instanceof ApiError ? error.message : 'The customer could not be loaded.'));
+    runTool('get_customer', { customerId }).then(setCustomer, (error) => setProblem(problemOf(error, 'The customer could not be loaded.')));
   }, [customerId]);
   useScreen(customer ? { page: `the page of customer ${customer.name ?? customer.externalId} (id ${customerId})` } : null);
   if (problem) return <p role="alert">{problem}</p>;

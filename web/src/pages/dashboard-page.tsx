@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ToolOutput } from '../../../src/tools/catalogue.js';
-import { ApiError, count, dateTime, day, money, moneyShort, monthName, runTool } from '../api.js';
+import { count, dateTime, day, money, moneyShort, monthName, problemOf, runTool } from '../api.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { useCrmEvent } from '../live-events.js';
 import { PageLink } from '../routes.js';
@@ -34,7 +34,7 @@ export function DashboardPage() {
       setData({ overview, insights: insights.insights, automations: automations?.automations ?? null });
       setProblem(null);
     } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : 'The dashboard could not be loaded.');
+      setProblem(problemOf(error, 'The dashboard could not be loaded.'));
     }
   }, []);
   useEffect(() => { void load(); }, [load]);

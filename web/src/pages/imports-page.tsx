@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import type { LayoutPreview } from '../../../src/crm/ingestion/columns.js';
 import { readHeader } from '../../../src/crm/ingestion/text-lines.js';
 import type { IngestionService } from '../../../src/crm/ingestion/ingestion.service.js';
-import { api, ApiError, count, csrfHeaders, dateTime } from '../api.js';
+import { api, ApiError, count, csrfHeaders, dateTime, problemOf } from '../api.js';
 import { useCrmEvent } from '../live-events.js';
 
 type Report = Awaited<ReturnType<IngestionService['report']>>;
@@ -11,7 +11,6 @@ type Recent = Awaited<ReturnType<IngestionService['recent']>>;
 type Stage = { step: 'choose' } | { step: 'map'; file: File; header: string[]; preview: LayoutPreview; map: Record<string, string>; layout?: string }
   | { step: 'running'; importId: string; uploaded: number; fraction: number; lines: number; report: Report | null };
 
-const said = (error: unknown, otherwise: string) => (error instanceof ApiError ? error.message : otherwise);
 
 // The first 64 KB of the file as text; a gzipped file is unpacked in the browser just that far.
 async function firstText(file: File): Promise<string> {
@@ -76,7 +75,7 @@ export function ImportsPage() {
       mapping.current = { map: {}, asked: 0 };
       setStage({ step: 'map', file, header, preview, map: {} });
     } catch (error) {
-      setProblem(said(error, 'The file could not be read.'));
+      setProblem(problemOf(error, 'The file could not be read.'));
     }
   }
   async function ask(header: string[]) {
@@ -86,7 +85,7 @@ export function ImportsPage() {
       const preview = await api<LayoutPreview>('/api/imports/layout', { header, map, layout });
       if (mine === mapping.current.asked) setStage((s) => (s.step === 'map' ? { ...s, map, layout, preview } : s));
     } catch (error) {
-      setProblem(said(error, 'That mapping could not be checked.'));
+      setProblem(problemOf(error, 'That mapping could not be checked.'));
     }
   }
   function remap(column: string, field: string) {
@@ -114,7 +113,7 @@ export function ImportsPage() {
       const accepted = await upload(form, setUploading);
       setStage({ step: 'running', importId: accepted.importId, uploaded: 1, fraction: 0, lines: 0, report: null });
     } catch (error) {
-      setProblem(said(error, 'The upload failed.'));
+      setProblem(problemOf(error, 'The upload failed.'));
     } finally {
       setUploading(null);
     }

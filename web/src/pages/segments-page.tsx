@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SegmentsService } from '../../../src/crm/segments/segments.service.js';
 import type { ToolOutput } from '../../../src/tools/catalogue.js';
-import { api, ApiError, count, dateTime, runTool } from '../api.js';
+import { api, count, dateTime, problemOf, runTool } from '../api.js';
 import { AudienceFigures, type SegmentPreview } from '../cards/audience-figures.js';
 import { RuleForm } from '../cards/rule-form.js';
 import { CustomerLink } from './customers-page.js';
@@ -12,7 +12,6 @@ type Rule = Record<string, any>;
 type Segment = Awaited<ReturnType<SegmentsService['get']>>;
 type Diff = Awaited<ReturnType<SegmentsService['diff']>>;
 
-const said = (error: unknown, otherwise: string) => (error instanceof ApiError ? error.message : otherwise);
 const mayWrite = (role: string) => role === 'marketer' || role === 'admin';
 
 /**
@@ -29,7 +28,7 @@ function useLivePreview(initial: Rule) {
     const timer = setTimeout(() => {
       runTool('preview_segment', { rules: rule }).then(
         (p) => { if (mine === asked.current) { setPreview(p); setProblem(null); } },
-        (e) => { if (mine === asked.current) setProblem(said(e, 'This rule could not be counted.')); },
+        (e) => { if (mine === asked.current) setProblem(problemOf(e, 'This rule could not be counted.')); },
       );
     }, 350);
     return () => clearTimeout(timer);
@@ -51,7 +50,7 @@ export function SegmentsPage({ role }: { role: string }) {
         const found = await runTool('get_segment', { segmentId: s.id }).then((g) => g.preview.count, () => 'could not be counted');
         setCounts((c) => ({ ...c, [s.id]: found }));
       }
-    }, (e) => setProblem(said(e, 'The segments could not be loaded.')));
+    }, (e) => setProblem(problemOf(e, 'The segments could not be loaded.')));
   }, []);
   return (
     <section aria-labelledby="segments-title">
@@ -81,7 +80,7 @@ function NewSegment({ onCancel }: { onCancel: () => void }) {
   const live = useLivePreview({ field: 'total_spend', op: 'gt', value: 10000 });
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const save = () => runTool('create_segment', { name: name.trim(), rules: live.rule }).then((s) => go(`/segments/${s.id}`), (e) => setProblem(said(e, 'The segment could not be saved.')));
+  const save = () => runTool('create_segment', { name: name.trim(), rules: live.rule }).then((s) => go(`/segments/${s.id}`), (e) => setProblem(problemOf(e, 'The segment could not be saved.')));
   return (
     <section className="card" aria-label="New segment">
       <label>Name<input value={name} onChange={(e) => setName(e.target.value)} required /></label>
@@ -99,7 +98,7 @@ function NewSegment({ onCancel }: { onCancel: () => void }) {
 export function SegmentPage({ segmentId, role }: { segmentId: number; role: string }) {
   const [segment, setSegment] = useState<Segment | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const load = useCallback(() => api<Segment>(`/api/segments/${segmentId}`).then(setSegment, (e) => setProblem(said(e, 'The segment could not be loaded.'))), [segmentId]);
+  const load = useCallback(() => api<Segment>(`/api/segments/${segmentId}`).then(setSegment, (e) => setProblem(problemOf(e, 'The segment could not be loaded.'))), [segmentId]);
   useEffect(() => { void load(); }, [load]);
   if (problem) return <p role="alert">{problem}</p>;
   if (!segment) return <p aria-busy="true">Loading segment {segmentId}…</p>;
@@ -111,7 +110,7 @@ function SegmentEditor({ segment, role, onSaved }: { segment: Segment; role: str
   const [problem, setProblem] = useState<string | null>(null);
   const changed = JSON.stringify(live.rule) !== JSON.stringify(segment.rules);
   useScreen({ page: `segment "${segment.name}" (version ${segment.version}${changed ? ', with the rule being changed' : ''})`, rules: live.rule });
-  const save = () => api(`/api/segments/${segment.id}`, { rules: live.rule }, 'PATCH').then(onSaved, (e) => setProblem(said(e, 'The new version could not be saved.')));
+  const save = () => api(`/api/segments/${segment.id}`, { rules: live.rule }, 'PATCH').then(onSaved, (e) => setProblem(problemOf(e, 'The new version could not be saved.')));
   return (
     <article aria-labelledby="segment-title" className="segment-page">
       <h2 id="segment-title">{segment.name} <small>version {segment.version}</small></h2>
@@ -135,7 +134,7 @@ function Versions({ segment }: { segment: Segment }) {
   const [to, setTo] = useState(versions[0]?.version);
   const [diff, setDiff] = useState<Diff | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const compare = () => api<Diff>(`/api/segments/${segment.id}/diff?from=${from}&to=${to}`).then((d) => { setDiff(d); setProblem(null); }, (e) => setProblem(said(e, 'The versions could not be compared.')));
+  const compare = () => api<Diff>(`/api/segments/${segment.id}/diff?from=${from}&to=${to}`).then((d) => { setDiff(d); setProblem(null); }, (e) => setProblem(problemOf(e, 'The versions could not be compared.')));
   return (
     <section aria-labelledby="versions-title">
       <h3 id="versions-title">Versions</h3>

@@ -1,13 +1,13 @@
 import { roles } from '../../../src/auth/roles.js';
 import type { publicUser } from '../../../src/auth/users.service.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, dateTime } from '../api.js';
+import { api, dateTime, problemOf } from '../api.js';
 
 interface Token { id: number; name: string; role: string; scopes: string[]; tools: string[] | null; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
 // The server's own shapes and list of roles (types and a constant only: nothing else of the server reaches the bundle).
 type Person = ReturnType<typeof publicUser>;
 const scopesOf: Record<string, string[]> = { analyst: ['read'], marketer: ['read', 'write', 'send'], admin: ['read', 'write', 'send'] };
-const message = (error: unknown) => (error instanceof ApiError ? error.message : 'That did not work; try again.');
+const message = (error: unknown) => problemOf(error, 'That did not work; try again.');
 
 /** Your password: the one-time password the CRM printed on its first start is changed here. */
 function PasswordForm() {
