@@ -37,11 +37,16 @@ function* customerRows(orders, lines) {
       last = last === null || placed > last ? placed : last;
       const orderId = orders.length + 1;
       const lineCount = 1 + Math.floor(random.next() * 3); // 1–3 lines, 2 on average
+      const bought = new Set();
       for (let position = 1; position <= lineCount; position++) {
         const product = Math.floor(random.next() * products.length);
+        bought.add(product);
         lines.write(`${orderId}\t${position}\tP${product}\t${products[product]}\t${productIds[product]}\t1\t${total / lineCount}\n`);
       }
-      orders.push(`${orders.length + 1}\tO${orders.length + 1}\t${id}\t${new Date(placed).toISOString()}\tcompleted\t${total}\n`);
+      // Each order carries its products and SKUs, as an import writes it.
+      const ids = [...bought].map((p) => productIds[p]).sort((a, b) => a - b);
+      const skus = [...bought].map((p) => `P${p}`).sort();
+      orders.push(`${orders.length + 1}\tO${orders.length + 1}\t${id}\t${new Date(placed).toISOString()}\tcompleted\t${total}\t{${ids}}\t{${skus}}\n`);
     }
     const aov = count ? (spend / count).toFixed(2) : '\\N';
     yield `${id}\tC${id}\tCustomer ${id}\tc${id}@example.com\t${random.pick(cities)}\tIndia\t${spend.toFixed(2)}\t${count}\t${first ? new Date(first).toISOString() : '\\N'}\t${last ? new Date(last).toISOString() : '\\N'}\t${aov}\n`;
@@ -104,7 +109,7 @@ if (!db.kept || !lineCount) {
   const orderChunks = function* () {
     for (let i = 0; i < orders.length; i += 20_000) yield orders.slice(i, i + 20_000).join('');
   };
-  await pipeline(Readable.from(orderChunks()), client.query(copyFrom(`copy orders (id, external_id, customer_id, placed_at, status, total) from stdin`)));
+  await pipeline(Readable.from(orderChunks()), client.query(copyFrom(`copy orders (id, external_id, customer_id, placed_at, status, total, product_ids, skus) from stdin`)));
   orders = null;
   lines.close();
   lineCount = lines.length;

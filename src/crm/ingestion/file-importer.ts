@@ -1,12 +1,12 @@
 import type { Sql } from '../../db/sql.js';
 import { detectLayout, mapColumns, requiredFields, type Layout } from './columns.js';
 import { importsRepository, MAX_STORED_REJECTIONS, type CountsDelta, type Rejection } from './imports.repository.js';
-import { writeOrderBatch, writeOrderLineBatch, upsertCustomers, type BatchCounts, type PositionedLine } from './import-writer.js';
+import { importMemory, writeOrderBatch, writeOrderLineBatch, upsertCustomers, type BatchCounts, type PositionedLine } from './import-writer.js';
 import { FileRejected, readLines, type SourceProgress } from './line-source.js';
 import { fileBytes } from './stored-upload.js';
 import type { CustomerRecord, OrderRecord } from './records.js';
 import { rowMapper } from './row-mapper.js';
-import { ProductIds } from '../orders/product-ids.js';
+import { isDuplicateOrder } from '../orders/order-writer.js';
 import { textProblem } from '../text.js';
 import { formatCount } from '../format.js';
 import { cached, detach, formatDateParser, isoDateParser } from './values.js';
@@ -63,7 +63,7 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
   const lines: PositionedLine[] = [];
   const positions = new Map<string, number>(); // invoice → lines seen so far, across the whole file
   const written = new Set<string>(); // invoices with lines in an earlier batch
-  const products = new ProductIds();
+  const memory = importMemory();
   let currentInvoice: string | null = null;
 
   const report = () => {
@@ -87,18 +87,35 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
     const batchEnd = lastLine;
     rejections = [];
     pending = emptyCounts();
-    const continued = new Set(batchLines.filter((l) => written.has(l.orderId)).map((l) => l.orderId));
-    for (const l of batchLines) if (!written.has(l.orderId)) written.add(detach(l.orderId));
-    writing = sql.transaction(async (client) => {
+    // Lines of an invoice come together in most files: each invoice is looked at once, where its lines begin.
+    const continued = new Set<string>();
+    const begun: string[] = [];
+    let previous: string | null = null;
+    for (const l of batchLines) {
+      if (l.orderId === previous) continue;
+      previous = l.orderId;
+      if (written.has(l.orderId)) continued.add(l.orderId);
+      else begun.push(l.orderId);
+    }
+    for (const id of begun) written.add(detach(id));
+    const write = () => sql.transaction(async (client) => {
       // A batch's commit need not wait for the disk: were the server to lose it, the checkpoint committed with it is
       // lost too, and the import, run again, writes those lines again.
       await client.query(`set local synchronous_commit = off`);
       let counts: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 };
-      if (batchLines.length) counts = await writeOrderLineBatch(client, batchLines, continued, products);
+      if (batchLines.length) counts = await writeOrderLineBatch(client, batchLines, continued, memory);
       else if (batchOrders.length) counts = await writeOrderBatch(client, batchOrders);
       else if (batchCustomers.length) counts = await upsertCustomers(client, batchCustomers);
       Object.assign(delta, { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged });
       await importsRepository.recordBatch(client, importId, delta, batchEnd, batchRejections);
+    });
+    // Another writer created one of the batch's orders while it was written: the batch rolled back whole, and is
+    // written again, finding that order there (and forgetting catalogue ids and customers the rollback took away).
+    writing = write().catch((error) => {
+      if (!isDuplicateOrder(error)) throw error;
+      memory.products.forget();
+      memory.customers.forget();
+      return write();
     }).then(() => {
       for (const key of Object.keys(total) as (keyof CountsDelta)[]) total[key] += delta[key];
       report();
@@ -135,7 +152,8 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
         positions.set(known === undefined ? detach(mapped.record.orderId) : mapped.record.orderId, position);
         if (parsed.line > checkpoint && lines.length >= limits.batchSize && mapped.record.orderId !== currentInvoice) await flush();
         currentInvoice = mapped.record.orderId;
-        if (parsed.line > checkpoint) lines.push({ ...mapped.record, position });
+        // The record is this line's own (zod made it): it takes its position as it is, with no copy.
+        if (parsed.line > checkpoint) lines.push(Object.assign(mapped.record, { position }));
         // Committed before a crash: a later line of the same invoice must add to its total, not replace it.
         else if (!written.has(mapped.record.orderId)) written.add(detach(mapped.record.orderId));
       }

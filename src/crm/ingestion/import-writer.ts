@@ -1,14 +1,13 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyRows, copyText } from '../../db/copy-text.js';
 import type { Queryable } from '../../db/sql.js';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
 import { markStaleCustomers } from '../customers/stale-customers.js';
 import { fromThousandths, toThousandths } from '../orders/money.js';
-import { previousOwners, upsertOrders } from '../orders/order-writer.js';
+import { copyNewOrders, existingOrders, previousOwners, upsertOrders } from '../orders/order-writer.js';
 import { ProductIds } from '../orders/product-ids.js';
 import { supersededCopies } from './batch-repeats.js';
+import { KnownCustomers, type CustomerDetails } from './known-customers.js';
 import type { CustomerRecord, OrderLineRecord, OrderRecord } from './records.js';
 
 export interface BatchCounts { inserted: number; updated: number; unchanged: number }
@@ -103,83 +102,112 @@ export async function writeOrderBatch(db: Queryable, records: OrderRecord[]): Pr
   return { inserted, updated: written.length - inserted, unchanged: unique.length - written.length + supersededCopies(records, (r) => r.orderId) };
 }
 
+/** What one import remembers from batch to batch: the catalogue's ids and the customers it wrote. */
+export interface ImportMemory { products: ProductIds; customers: KnownCustomers }
+
+export const importMemory = (): ImportMemory => ({ products: new ProductIds(), customers: new KnownCustomers() });
+
+interface Invoice { customerId: string; placedAt: Date; status: string | null; total: bigint; productIds: Set<number>; skus: Set<string> }
+
 /**
  * Writes invoice lines from an "order lines" file: each invoice becomes an order whose total is the exact sum of
  * its lines, and each line is identified by its invoice and its position in it, so the same file twice changes
  * nothing. `continued` names invoices whose earlier lines came in an earlier batch: their totals are summed in SQL.
  * The figures and products bought of the customers touched are read again once, when the import ends.
+ * This runs for every line of a large file: each line is visited once to build everything the batch writes.
  */
-export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLine[], continued: ReadonlySet<string> = new Set(), products = new ProductIds()): Promise<BatchCounts> {
+export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLine[], continued: ReadonlySet<string> = new Set(), memory = importMemory()): Promise<BatchCounts> {
   await db.query(`set local crm.deferred_products = 'on'`);
-  const profiles = new Map<string, Profile & { externalId: string }>();
-  for (const l of lines) profiles.set(l.customerId, { ...profiles.get(l.customerId), externalId: l.customerId, ...l.customer });
-  const customers = await upsertCustomers(db, [...profiles.values()]);
-
-  const invoices = new Map<string, { customerId: string; placedAt: Date; status: string | null; total: bigint }>();
+  // A customer's details are merged over the batch's lines, the later line's winning, as separate records would.
+  const details = new Map<string, CustomerDetails>();
   for (const l of lines) {
-    const inv = invoices.get(l.orderId);
-    const amount = BigInt(l.quantity) * toThousandths(l.unitPrice);
-    if (!inv) invoices.set(l.orderId, { customerId: l.customerId, placedAt: l.placedAt, status: l.status, total: amount });
-    else {
-      inv.total += amount;
-      // An invoice whose lines carry different minutes is dated by its last line: when the order was completed.
-      if (l.placedAt > inv.placedAt) inv.placedAt = l.placedAt;
-    }
+    let d = details.get(l.customerId);
+    if (!d) details.set(l.customerId, d = { externalId: l.customerId });
+    const c = l.customer;
+    if (c.name !== undefined) d.name = c.name;
+    if (c.email !== undefined) d.email = c.email;
+    if (c.phone !== undefined) d.phone = c.phone;
+    if (c.city !== undefined) d.city = c.city;
+    if (c.country !== undefined) d.country = c.country;
   }
-  const orderIds = [...invoices.keys()];
-  const productIds = await products.of(db, lines.map((l) => l.description));
-  const productOf = (l: PositionedLine) => (l.description === null ? null : productIds.get(l.description)!);
-  const before = await previousOwners(db, orderIds);
-  const { ids, written: ordersWritten } = await upsertOrders(db, orderIds.map((id) => {
-    const inv = invoices.get(id)!;
-    return { orderId: id, customerId: customers.ids.get(inv.customerId)!, placedAt: inv.placedAt, status: inv.status ?? 'completed', total: fromThousandths(inv.total) };
-  }));
+  const { toWrite, ids: customerIds } = memory.customers.sort(details.values());
+  if (toWrite.length) {
+    const written = await upsertCustomers(db, toWrite);
+    for (const [key, id] of written.ids) customerIds.set(key, id);
+    memory.customers.remember(toWrite, written.ids);
+  }
 
-  // Lines of an order created in this very batch cannot exist yet: a plain insert, with no conflict to look for.
-  const created = new Set(ordersWritten.filter((o) => o.inserted && !continued.has(o.external_id)).map((o) => o.external_id));
-  const fresh = lines.filter((l) => created.has(l.orderId));
-  const known = fresh.length === lines.length ? [] : lines.filter((l) => !created.has(l.orderId));
-  const lineColumns = (rows: PositionedLine[]) => [col(rows, (l) => ids.get(l.orderId)), col(rows, (l) => l.position), col(rows, (l) => l.sku),
-    col(rows, (l) => l.description), col(rows, productOf), col(rows, (l) => l.quantity), col(rows, (l) => l.unitPrice)];
-  if (fresh.length) await copyLines(db, fresh, ids, productOf);
+  const catalogue = await memory.products.of(db, lines.map((l) => l.description));
+  const productIds = new Int32Array(lines.length); // 0: a line with no description has no product
+  const invoices = new Map<string, Invoice>();
+  const prices = new Map<string, bigint>();
+  let invoice: Invoice | undefined;
+  let invoiceId = '';
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.orderId !== invoiceId || !invoice) {
+      invoiceId = l.orderId;
+      invoice = invoices.get(invoiceId);
+      if (!invoice) invoices.set(invoiceId, invoice = { customerId: l.customerId, placedAt: l.placedAt, status: l.status, total: 0n, productIds: new Set(), skus: new Set() });
+    }
+    // An invoice whose lines carry different minutes is dated by its last line: when the order was completed.
+    if (l.placedAt > invoice.placedAt) invoice.placedAt = l.placedAt;
+    let price = prices.get(l.unitPrice);
+    if (price === undefined) prices.set(l.unitPrice, price = toThousandths(l.unitPrice));
+    invoice.total += BigInt(l.quantity) * price;
+    if (l.description !== null) invoice.productIds.add(productIds[i] = catalogue.get(l.description)!);
+    if (l.sku !== null) invoice.skus.add(l.sku);
+  }
+
+  const orderIds = [...invoices.keys()];
+  const existing = await existingOrders(db, orderIds);
+  const header = (id: string) => {
+    const inv = invoices.get(id)!;
+    return { orderId: id, customerId: customerIds.get(inv.customerId)!, placedAt: inv.placedAt, status: inv.status ?? 'completed', total: fromThousandths(inv.total) };
+  };
+  // New orders go in by COPY with their products; the lines of an order created in this very batch cannot exist
+  // yet, so they go in by COPY too. An order the CRM had, or one begun in an earlier batch, is upserted.
+  const created = await copyNewOrders(db, orderIds.filter((id) => !existing.has(id)).map((id) => ({ ...header(id), productIds: invoices.get(id)!.productIds, skus: invoices.get(id)!.skus })));
+  const ids = existing.size ? (await upsertOrders(db, [...existing.keys()].map(header))).ids : new Map<string, number>();
+  for (const [key, id] of created) ids.set(key, id);
+
+  let copy = '';
+  const known: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (!created.has(l.orderId)) { known.push(i); continue; }
+    copy += `${ids.get(l.orderId)}\t${l.position}\t${copyText(l.sku)}\t${copyText(l.description)}\t${productIds[i] || '\\N'}\t${l.quantity}\t${l.unitPrice}\n`;
+  }
+  if (copy) await copyRows(db, 'order_lines (order_id, position, sku, description, product_id, quantity, unit_price)', copy);
   const written = known.length ? (await db.query<{ inserted: boolean }>(
     `insert into order_lines as l (order_id, position, sku, description, product_id, quantity, unit_price)
      select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::numeric[])
      on conflict (order_id, position) do update set sku = excluded.sku, description = excluded.description,
        product_id = excluded.product_id, quantity = excluded.quantity, unit_price = excluded.unit_price
      where (l.sku, l.description, l.quantity, l.unit_price) is distinct from (excluded.sku, excluded.description, excluded.quantity, excluded.unit_price)
-     returning (xmax = 0) as inserted`, lineColumns(known),
+     returning (xmax = 0) as inserted`,
+    [known.map((i) => ids.get(lines[i].orderId)), known.map((i) => lines[i].position), known.map((i) => lines[i].sku), known.map((i) => lines[i].description),
+      known.map((i) => productIds[i] || null), known.map((i) => lines[i].quantity), known.map((i) => lines[i].unitPrice)],
   )).rows : [];
 
-  const split = orderIds.filter((id) => continued.has(id)).map((id) => ids.get(id)!);
-  if (split.length) {
+  // Orders this batch added lines to without creating them: an invoice begun in an earlier batch sums its total from
+  // all its lines; it and an order the CRM already had take their products from all their lines.
+  if (existing.size) {
     await db.query(
-      `update orders o set total = s.total, updated_at = now()
-       from (select order_id, sum(quantity * unit_price) as total from order_lines where order_id = any($1) group by order_id) s
-       where o.id = s.order_id and o.total is distinct from s.total`, [split],
+      `update orders o set total = case when o.id = any($2) then s.total else o.total end, product_ids = s.products, skus = s.skus, updated_at = now()
+       from (select order_id, sum(quantity * unit_price) as total,
+               coalesce(array_agg(distinct product_id order by product_id) filter (where product_id is not null), '{}') as products,
+               coalesce(array_agg(distinct sku order by sku) filter (where sku is not null), '{}') as skus
+             from order_lines where order_id = any($1) group by order_id) s
+       where o.id = s.order_id
+         and (case when o.id = any($2) then s.total else o.total end, s.products, s.skus) is distinct from (o.total, o.product_ids, o.skus)`,
+      [[...existing.values()].map((o) => o.id), [...continued].filter((id) => existing.has(id)).map((id) => existing.get(id)!.id)],
     );
   }
-  await markStaleCustomers(db, [...new Set([...before, ...customers.ids.values()])]);
-  const inserted = fresh.length + written.filter((r) => r.inserted).length;
-  const updated = written.length - (inserted - fresh.length);
+  // An order that moved to another customer changes that customer's figures too.
+  await markStaleCustomers(db, [...new Set([...[...existing.values()].map((o) => o.customerId), ...customerIds.values()])]);
+  const linesCopied = lines.length - known.length;
+  const inserted = linesCopied + written.filter((r) => r.inserted).length;
+  const updated = written.length - (inserted - linesCopied);
   return { inserted, updated, unchanged: lines.length - inserted - updated };
-}
-
-// COPY's text format: tab-separated, \N for null, with backslash, tab and line breaks escaped. Most cells have none
-// of those, and are written as they are.
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const copyText = (v: string | null) => (v === null ? '\\N' : NEEDS_ESCAPE.test(v)
-  ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v);
-
-/**
- * Lines of orders created in this batch go in by COPY, PostgreSQL's fastest way in; there is nothing to conflict
- * with. The text is built in one pass (numbers and checked amounts need no escaping), as it runs for every line.
- */
-async function copyLines(client: pg.PoolClient, lines: PositionedLine[], orderIds: ReadonlyMap<string, number>, productOf: (l: PositionedLine) => number | null) {
-  let text = '';
-  for (const l of lines) {
-    const product = productOf(l);
-    text += `${orderIds.get(l.orderId)}\t${l.position}\t${copyText(l.sku)}\t${copyText(l.description)}\t${product ?? '\\N'}\t${l.quantity}\t${l.unitPrice}\n`;
-  }
-  await pipeline(Readable.from([text]), client.query(copyFrom('copy order_lines (order_id, position, sku, description, product_id, quantity, unit_price) from stdin')));
 }

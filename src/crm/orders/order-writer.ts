@@ -1,3 +1,5 @@
+import type pg from 'pg';
+import { copyRows, copyText, textArrayLiteral } from '../../db/copy-text.js';
 import type { Queryable } from '../../db/sql.js';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
 import type { OrderInput } from './order-input.js';
@@ -78,6 +80,43 @@ async function writeLines(db: Queryable, orders: { orderId: number; lines: Order
   )).rows.map((r) => r.order_id);
   return new Set([...changed, ...dropped]);
 }
+
+/** The orders of a batch the CRM already has, by external id: each one's id and the customer it belongs to. */
+export async function existingOrders(db: Queryable, orderIds: string[]): Promise<Map<string, { id: number; customerId: number }>> {
+  const { rows } = await db.query<{ id: number; external_id: string; customer_id: number }>(
+    `select id, external_id, customer_id from orders where external_id = any($1)`, [orderIds]);
+  return new Map(rows.map((r) => [r.external_id, { id: r.id, customerId: r.customer_id }]));
+}
+
+/**
+ * What an order's lines bought, each product and SKU once. A file import gives them with each new order; otherwise
+ * the line triggers fill them in, and keep them as lines change.
+ */
+export interface OrderProducts { productIds: Iterable<number>; skus: Iterable<string> }
+export type NewOrder = OrderHeader & OrderProducts;
+
+/**
+ * Orders the CRM does not have yet, by COPY (no conflict to look for, no parameters to encode), under ids taken from
+ * the orders' sequence first since COPY returns nothing. Should another writer create one of them meanwhile, the
+ * COPY fails on the unique external id and nothing of the transaction stays (see isDuplicateOrder).
+ */
+export async function copyNewOrders(client: pg.PoolClient, orders: NewOrder[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (!orders.length) return ids;
+  const { rows } = await client.query<{ id: string }>(`select nextval('orders_id_seq') as id from generate_series(1, $1)`, [orders.length]);
+  let text = '';
+  orders.forEach((o, i) => {
+    const id = Number(rows[i].id);
+    ids.set(o.orderId, id);
+    text += `${id}\t${copyText(o.orderId)}\t${o.customerId}\t${o.placedAt.toISOString()}\t${o.status}\t${o.total}\t{${[...o.productIds].join(',')}}\t${copyText(textArrayLiteral(o.skus))}\n`;
+  });
+  await copyRows(client, 'orders (id, external_id, customer_id, placed_at, status, total, product_ids, skus)', text);
+  return ids;
+}
+
+/** True for the error of an order another writer created first (see copyNewOrders). */
+export const isDuplicateOrder = (error: unknown): boolean =>
+  (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'orders_external_id_key';
 
 /** Orders of this batch with the customer each belonged to before (an order that moves changes two customers). */
 export async function previousOwners(db: Queryable, orderIds: string[]) {

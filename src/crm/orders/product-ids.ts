@@ -13,14 +13,7 @@ export class ProductIds {
     for (const d of descriptions) if (d !== null && !this.known.has(d)) unknown.add(d);
     if (unknown.size) {
       const { rows } = await db.query<{ description: string; id: number | null }>(
-        `with given as (select distinct d from unnest($1::text[]) as d),
-              added as (insert into products (description_key) select distinct lower(d) from given order by 1
-                        on conflict do nothing returning id, description_key)
-         select g.d as description, coalesce(a.id, p.id) as id from given g
-         left join added a on a.description_key = lower(g.d)
-         left join products p on p.description_key = lower(g.d)`,
-        [[...unknown]],
-      );
+        `select description, product_id as id from catalogue_products($1::text[])`, [[...unknown]]);
       for (const r of rows) if (r.id !== null) this.known.set(r.description, r.id);
       // A description another import added while this statement waited is in neither of its snapshots: read again.
       const missed = rows.filter((r) => r.id === null).map((r) => r.description);
@@ -33,5 +26,10 @@ export class ProductIds {
       }
     }
     return this.known;
+  }
+
+  /** After a batch rolled back: the descriptions it added to the catalogue are not there. */
+  forget() {
+    this.known.clear();
   }
 }

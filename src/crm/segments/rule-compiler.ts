@@ -80,8 +80,8 @@ const likeContaining = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/
 /**
  * Customers who bought a product, as a set PostgreSQL computes once and hashes. "contains" first finds the matching
  * products in the catalogue through its trigram index; then, for the plain "bought it at all", their buyers from
- * customer_products (one GIN index search), or, with a time window or a number of times, their lines through the
- * index on their product and those lines' orders.
+ * customer_products (one GIN index search), or, with a time window or a number of times, the orders carrying them
+ * (the GIN index on each order's products or SKUs), never their lines.
  */
 const boughtAtAll = (node: RuleNode): boolean =>
   node.kind === 'bought' && node.contains !== undefined && !node.withinDays && !node.from && !node.to && node.atLeast <= 1;
@@ -106,14 +106,13 @@ const boughtAnyOf = (condition: BoughtCondition, params: SqlParams) =>
 
 function boughtSet(condition: BoughtCondition, params: SqlParams, ctx: RuleContext) {
   if (boughtAtAll(condition)) return `select cp.customer_id from customer_products cp where ${boughtAnyOf(condition, params)}`;
-  const pattern = condition.contains !== undefined ? params.add(likeContaining(condition.contains)) : undefined;
-  const product = pattern
-    ? `l.product_id = any(array(select p.id from products p where p.description_key like ${pattern}))`
-    : `l.sku = ${params.add(condition.sku)}`;
-  const from = `from order_lines l join orders o on o.id = l.order_id where ${product} and ${PURCHASED}${whenSql(condition, params, ctx)}`;
+  const product = condition.contains !== undefined
+    ? `o.product_ids && array(select p.id from products p where p.description_key like ${params.add(likeContaining(condition.contains))})`
+    : `o.skus @> array[${params.add(condition.sku)}::text]`;
+  const from = `from orders o where ${product} and ${PURCHASED}${whenSql(condition, params, ctx)}`;
   // "At least K times" counts orders, not lines: two lines of the same product in one basket are one purchase.
   return condition.atLeast > 1
-    ? `select o.customer_id ${from} group by o.customer_id having count(distinct o.id) >= ${params.add(condition.atLeast)}`
+    ? `select o.customer_id ${from} group by o.customer_id having count(*) >= ${params.add(condition.atLeast)}`
     : `select o.customer_id ${from}`;
 }
 

@@ -1,0 +1,27 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+// COPY's text format: tab-separated, \N for null, with backslash, tab and line breaks escaped. Most cells have none
+// of those, and are written as they are.
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
+/** One cell of COPY text. */
+export const copyText = (v: string | null): string => (v === null ? '\\N' : NEEDS_ESCAPE.test(v)
+  ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v);
+
+/**
+ * An array literal of texts ({"a","b"}), every element quoted so that none can break out of it: for a text[] cell of
+ * COPY (pass it through copyText) or a parameter.
+ */
+export const textArrayLiteral = (values: Iterable<string>): string => {
+  let literal = '';
+  for (const v of values) literal += `${literal ? ',' : ''}"${v.includes('"') || v.includes('\\') ? v.replace(/[\\"]/g, '\\$&') : v}"`;
+  return `{${literal}}`;
+};
+
+/** Rows already written as COPY text, into the columns named, in one statement. */
+export async function copyRows(client: pg.PoolClient, target: string, text: string): Promise<void> {
+  await pipeline(Readable.from([text]), client.query(copyFrom(`copy ${target} from stdin`)));
+}
