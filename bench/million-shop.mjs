@@ -137,4 +137,4 @@ client.release();
 const loadSeconds = (performance.now() - loadStarted) / 1000;
 
 
-export { CUSTOMERS, DAY, db, lineCount, loadSeconds, now, orderCount };
+export { CUSTOMERS, DAY, db, lineCount, loadSeconds, now, orderCount, products };

@@ -3,7 +3,7 @@
 // hand in SQL; then a rule with three "bought … contains" conditions, and one with a hundred, under the preview's
 // limits. Run: npm run bench:segments. CUSTOMERS=… and RUNS=… change the size and the number of timed runs.
 import { dist, percentile } from './bench-database.mjs';
-import { CUSTOMERS, DAY, db, lineCount, loadSeconds, now, orderCount } from './million-shop.mjs';
+import { CUSTOMERS, DAY, db, lineCount, loadSeconds, now, orderCount, products } from './million-shop.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 30);
 const { parseRule } = await dist('src/crm/segments/rule-parser.js');
@@ -50,6 +50,29 @@ const boughtReference = (await db.sql.rows(boughtHand))[0].count;
 const boughtHandMs = performance.now() - t0;
 if (boughtPreview.count !== boughtReference) throw new Error(`bought preview counted ${boughtPreview.count}, a scan of every line ${boughtReference}`);
 
+// "Bought … in the last 90 days, at least twice" and "bought SKU … in the last 30 days": the orders carrying the
+// product (GIN index on each order's products or SKUs), against a scan of every line.
+const windowed = [
+  { rule: { bought: { contains: 'lantern', withinDays: 90, atLeast: 2 } }, hand: `strpos(lower(l.description), 'lantern') > 0`, days: 90, atLeast: 2 },
+  { rule: { bought: { sku: 'P123', withinDays: 30 } }, hand: `l.sku = 'P123'`, days: 30, atLeast: 1 },
+].map(({ rule, hand, days, atLeast }) => {
+  const parsed = parseRule(rule);
+  return { parsed, hand: `select count(*) from (select o.customer_id from orders o where o.status in ('pending', 'completed') and o.placed_at >= $1
+    and exists (select 1 from order_lines l where l.order_id = o.id and ${hand}) group by o.customer_id having count(*) >= ${atLeast}) x`, since: new Date(now.getTime() - days * 86_400_000) };
+});
+for (const w of windowed) {
+  w.times = [];
+  for (let i = 0; i < Math.min(RUNS, 15) + 2; i++) {
+    const t = performance.now();
+    w.preview = await previewRule(db.sql, w.parsed, { now, zone: 'Asia/Kolkata' }, 'INR', limits);
+    if (i >= 2) w.times.push(performance.now() - t);
+  }
+  const t = performance.now();
+  w.reference = (await db.sql.rows(w.hand, [w.since]))[0].count;
+  w.handMs = performance.now() - t;
+  if (w.preview.count !== w.reference) throw new Error(`"${w.preview.sentence}" counted ${w.preview.count}, a scan of every line ${w.reference}`);
+}
+
 // A hundred of them (the most a rule may hold): finished within the preview limit, or refused with a sentence.
 const words = ['heart', 'lantern', 'mug', 'candle', 'bag', 'tin', 'card', 'lamp', 'vintage', 'set of'];
 const hundred = { any: Array.from({ length: 100 }, (_, i) => ({ bought: { contains: words[i % 10] + (i < 10 ? '' : String.fromCharCode(97 + (i % 26))) } })) };
@@ -72,5 +95,6 @@ console.log(`hand-written count:                    p50 ${f(percentile(handTimes
 console.log(`ratio of p50s: ${(percentile(previewTimes, 0.5) / percentile(handTimes, 0.5)).toFixed(2)}×`);
 console.log(`rule: ${boughtPreview.sentence}  →  ${boughtPreview.count.toLocaleString('en')} customers`);
 console.log(`preview with three bought-contains conditions: p50 ${f(percentile(boughtTimes, 0.5))}, p95 ${f(percentile(boughtTimes, 0.95))}  (${boughtTimes.length} runs; a scan of every line: ${f(boughtHandMs)})`);
+for (const w of windowed) console.log(`rule: ${w.preview.sentence}  →  ${w.preview.count.toLocaleString('en')} customers; preview p50 ${f(percentile(w.times, 0.5))}, p95 ${f(percentile(w.times, 0.95))}  (a scan of every line: ${f(w.handMs)})`);
 console.log(`a hundred bought-contains conditions: ${hundredOutcome} in ${f(hundredMs)} (preview limit ${limits.timeoutMs / 1000} s)`);
 await db.close();

@@ -127,6 +127,36 @@ describe('importing files', () => {
     expect(await db.sql.rows(`select count(*)::int as n from order_lines`)).toEqual(lines);
   });
 
+  it('writes a batch again when another writer created one of its orders meanwhile, losing nothing', async () => {
+    const csv = 'invoice,customer id,date,sku,description,quantity,price\nR1,c1,2026-01-05 10:00:00,S1,Red Mug,2,10\nR1,c1,2026-01-05 10:00:00,S2,Tea Towel,1,5\nR2,c2,2026-01-06 10:00:00,S1,Red Mug,1,10\n';
+    // Another writer (the API, another import) creates R1 and holds its transaction open: the import does not see R1,
+    // writes it as a new order, and waits on the unique invoice number until that transaction commits.
+    await db.sql.query(`insert into customers (external_id) values ('c1')`);
+    const other = await db.sql.pool.connect();
+    try {
+      await other.query('begin');
+      await other.query(`insert into orders (external_id, customer_id, placed_at, total) select 'R1', id, '2026-01-05T10:00:00Z', 25 from customers where external_id = 'c1'`);
+      const report = importText(db, 'race.csv', csv);
+      for (let i = 0; i < 100; i++) {
+        const [{ waiting }] = await db.sql.rows<{ waiting: number }>(`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if (waiting) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await other.query('commit');
+      expect(await report).toMatchObject({ status: 'succeeded', received: 3, inserted: 3, rejected: 0 });
+    } finally {
+      other.release();
+    }
+    expect(await db.sql.rows(`select o.external_id, o.total, count(l.*)::int as lines from orders o left join order_lines l on l.order_id = o.id group by o.id order by 1`)).toEqual([
+      { external_id: 'R1', total: '25.000', lines: 2 },
+      { external_id: 'R2', total: '10.000', lines: 1 },
+    ]);
+    expect(await db.sql.rows(`select external_id, total_spend, order_count from customers order by 1`)).toEqual([
+      { external_id: 'c1', total_spend: '25.000', order_count: 1 },
+      { external_id: 'c2', total_spend: '10.000', order_count: 1 },
+    ]);
+  });
+
   it('resumes an interrupted import after its last committed batch, counting nothing twice', async () => {
     const text = retailSlice(3000);
     const service = ingestion(db, { IMPORT_BATCH_SIZE: '300' });

@@ -58,11 +58,16 @@ export class Sql {
     return client;
   }
 
-  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction. `asynchronousCommit`: the commit does not wait for the disk (a server crash may lose
+   * it, never half of it); for writes that can be repeated, such as an import's batch with its checkpoint.
+   */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, options: { asynchronousCommit?: boolean } = {}): Promise<T> {
     const client = await this.checkout();
     let broken: Error | undefined;
     try {
-      await client.query('begin');
+      // One round trip either way: a statement with no parameters may carry two.
+      await client.query(options.asynchronousCommit ? 'begin; set local synchronous_commit = off' : 'begin');
       const result = await work(client);
       await client.query('commit');
       return result;

@@ -6,6 +6,7 @@ export type ParsedLine = { line: number; fields: string[] } | { line: number; er
 export interface CsvOptions { delimiter: string; maxLineBytes: number }
 
 export class CsvParser {
+  readonly fieldsAreText = true;
   private rest = '';
   private line = 0; // lines consumed so far
   private skipping = false; // inside a line longer than the limit, discarding until its end

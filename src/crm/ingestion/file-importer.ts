@@ -9,7 +9,7 @@ import { rowMapper } from './row-mapper.js';
 import { isDuplicateOrder } from '../orders/order-writer.js';
 import { textProblem } from '../text.js';
 import { formatCount } from '../format.js';
-import { cached, detach, formatDateParser, isoDateParser } from './values.js';
+import { detach, formatDateParser, isoDateParser, memoised } from './values.js';
 
 export interface FileImportOptions {
   layout?: Layout;
@@ -98,17 +98,16 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
       else begun.push(l.orderId);
     }
     for (const id of begun) written.add(detach(id));
+    // A batch's commit need not wait for the disk: were the server to lose it, the checkpoint committed with it is
+    // lost too, and the import, run again, writes those lines again.
     const write = () => sql.transaction(async (client) => {
-      // A batch's commit need not wait for the disk: were the server to lose it, the checkpoint committed with it is
-      // lost too, and the import, run again, writes those lines again.
-      await client.query(`set local synchronous_commit = off`);
       let counts: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 };
       if (batchLines.length) counts = await writeOrderLineBatch(client, batchLines, continued, memory);
       else if (batchOrders.length) counts = await writeOrderBatch(client, batchOrders);
       else if (batchCustomers.length) counts = await upsertCustomers(client, batchCustomers);
       Object.assign(delta, { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged });
       await importsRepository.recordBatch(client, importId, delta, batchEnd, batchRejections);
-    });
+    }, { asynchronousCommit: true });
     // Another writer created one of the batch's orders while it was written: the batch rolled back whole, and is
     // written again, finding that order there (and forgetting catalogue ids and customers the rollback took away).
     writing = write().catch((error) => {
@@ -125,7 +124,7 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
   };
 
   for await (const chunk of readLines(await fileBytes(sql, path), limits, progress)) {
-    for (const parsed of chunk) {
+    for (const parsed of chunk.lines) {
       if (!mapper) {
         if ('error' in parsed) throw new FileRejected(`The header line cannot be read: ${parsed.error}.`);
         header = parsed.fields;
@@ -138,11 +137,11 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
         if (missing.length) throw new FileRejected(`This ${layout} file has no column for ${missing.join(', ')}; name it with --map column=${missing[0]}.`);
         await importsRepository.setIgnoredColumns(sql, importId, columns.ignored);
         if (record.layout !== layout) await sql.query(`update imports set layout = $2 where id = $1`, [importId, layout]);
-        const parseDate = cached(options.dateFormat ? formatDateParser(options.dateFormat) : isoDateParser());
+        const parseDate = memoised(options.dateFormat ? formatDateParser(options.dateFormat) : isoDateParser());
         mapper = rowMapper({ layout, columns: columns.columns, header: parsed.fields, parseDate, refundPrefix: options.refundPrefix === undefined ? (layout === 'order-lines' ? 'C' : null) : options.refundPrefix });
         continue;
       }
-      const broken = 'error' in parsed ? null : brokenCell(parsed.fields, header);
+      const broken = 'error' in parsed || chunk.textChecked ? null : brokenCell(parsed.fields, header);
       const mapped = 'error' in parsed ? { kind: 'reject' as const, field: null, reason: parsed.error }
         : broken ? { kind: 'reject' as const, ...broken } : mapper(parsed.fields);
       // Positions count every line of an invoice, committed or not, so a resumed import numbers lines the same way.
@@ -152,8 +151,12 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
         positions.set(known === undefined ? detach(mapped.record.orderId) : mapped.record.orderId, position);
         if (parsed.line > checkpoint && lines.length >= limits.batchSize && mapped.record.orderId !== currentInvoice) await flush();
         currentInvoice = mapped.record.orderId;
-        // The record is this line's own (zod made it): it takes its position as it is, with no copy.
-        if (parsed.line > checkpoint) lines.push(Object.assign(mapped.record, { position }));
+        if (parsed.line > checkpoint) {
+          // The record is this line's own (zod made it): it takes its position as it is, with no copy.
+          const positioned = mapped.record as PositionedLine;
+          positioned.position = position;
+          lines.push(positioned);
+        }
         // Committed before a crash: a later line of the same invoice must add to its total, not replace it.
         else if (!written.has(mapped.record.orderId)) written.add(detach(mapped.record.orderId));
       }

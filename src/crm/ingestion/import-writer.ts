@@ -107,7 +107,23 @@ export interface ImportMemory { products: ProductIds; customers: KnownCustomers 
 
 export const importMemory = (): ImportMemory => ({ products: new ProductIds(), customers: new KnownCustomers() });
 
-interface Invoice { customerId: string; placedAt: Date; status: string | null; total: bigint; productIds: Set<number>; skus: Set<string> }
+interface Invoice {
+  orderId: string; customerId: string; placedAt: Date; status: string | null; productIds: Set<number>; skus: Set<string>;
+  /** The sum in thousandths, as a plain number while it is exact, as a BigInt once it could not be. */
+  total: number; exactTotal: bigint | null;
+  id: number; created: boolean;
+}
+
+// A price up to 2^31 thousandths times a quantity up to a million stays an exact number (under 2^53).
+const SMALL_PRICE = 2 ** 31;
+
+function addLine(invoice: Invoice, quantity: number, price: number | null, unitPrice: string) {
+  if (invoice.exactTotal === null && price !== null) {
+    const total = invoice.total + quantity * price;
+    if (Number.isSafeInteger(total)) return void (invoice.total = total);
+  }
+  invoice.exactTotal = (invoice.exactTotal ?? BigInt(invoice.total)) + BigInt(quantity) * toThousandths(unitPrice);
+}
 
 /**
  * Writes invoice lines from an "order lines" file: each invoice becomes an order whose total is the exact sum of
@@ -120,9 +136,13 @@ export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLi
   await db.query(`set local crm.deferred_products = 'on'`);
   // A customer's details are merged over the batch's lines, the later line's winning, as separate records would.
   const details = new Map<string, CustomerDetails>();
+  let d: CustomerDetails | undefined;
   for (const l of lines) {
-    let d = details.get(l.customerId);
-    if (!d) details.set(l.customerId, d = { externalId: l.customerId });
+    // The lines of one invoice name one customer: looked up where they change.
+    if (!d || d.externalId !== l.customerId) {
+      d = details.get(l.customerId);
+      if (!d) details.set(l.customerId, d = { externalId: l.customerId });
+    }
     const c = l.customer;
     if (c.name !== undefined) d.name = c.name;
     if (c.email !== undefined) d.email = c.email;
@@ -137,46 +157,56 @@ export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLi
     memory.customers.remember(toWrite, written.ids);
   }
 
-  const catalogue = await memory.products.of(db, lines.map((l) => l.description));
-  const productIds = new Int32Array(lines.length); // 0: a line with no description has no product
+  const productIds = await memory.products.idsOf(db, lines.map((l) => l.description)); // 0: no description, no product
   const invoices = new Map<string, Invoice>();
-  const prices = new Map<string, bigint>();
+  const invoiceOf: Invoice[] = new Array(lines.length);
+  const prices = new Map<string, number | null>();
   let invoice: Invoice | undefined;
-  let invoiceId = '';
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
-    if (l.orderId !== invoiceId || !invoice) {
-      invoiceId = l.orderId;
-      invoice = invoices.get(invoiceId);
-      if (!invoice) invoices.set(invoiceId, invoice = { customerId: l.customerId, placedAt: l.placedAt, status: l.status, total: 0n, productIds: new Set(), skus: new Set() });
+    // The lines of one invoice come together: it is looked up where they change.
+    if (!invoice || l.orderId !== invoice.orderId) {
+      invoice = invoices.get(l.orderId);
+      if (!invoice) {
+        invoices.set(l.orderId, invoice = { orderId: l.orderId, customerId: l.customerId, placedAt: l.placedAt, status: l.status, productIds: new Set(), skus: new Set(), total: 0, exactTotal: null, id: 0, created: false });
+      }
     }
+    invoiceOf[i] = invoice;
     // An invoice whose lines carry different minutes is dated by its last line: when the order was completed.
     if (l.placedAt > invoice.placedAt) invoice.placedAt = l.placedAt;
     let price = prices.get(l.unitPrice);
-    if (price === undefined) prices.set(l.unitPrice, price = toThousandths(l.unitPrice));
-    invoice.total += BigInt(l.quantity) * price;
-    if (l.description !== null) invoice.productIds.add(productIds[i] = catalogue.get(l.description)!);
+    if (price === undefined) {
+      const exact = toThousandths(l.unitPrice);
+      prices.set(l.unitPrice, price = exact < SMALL_PRICE && exact > -SMALL_PRICE ? Number(exact) : null);
+    }
+    addLine(invoice, l.quantity, price, l.unitPrice);
+    if (productIds[i]) invoice.productIds.add(productIds[i]);
     if (l.sku !== null) invoice.skus.add(l.sku);
   }
 
   const orderIds = [...invoices.keys()];
-  const existing = await existingOrders(db, orderIds);
-  const header = (id: string) => {
-    const inv = invoices.get(id)!;
-    return { orderId: id, customerId: customerIds.get(inv.customerId)!, placedAt: inv.placedAt, status: inv.status ?? 'completed', total: fromThousandths(inv.total) };
-  };
+  const { existing, newIds } = await existingOrders(db, orderIds);
+  const header = (inv: Invoice) => ({
+    orderId: inv.orderId, customerId: customerIds.get(inv.customerId)!, placedAt: inv.placedAt, status: inv.status ?? 'completed',
+    total: fromThousandths(inv.exactTotal ?? BigInt(inv.total)),
+  });
   // New orders go in by COPY with their products; the lines of an order created in this very batch cannot exist
   // yet, so they go in by COPY too. An order the CRM had, or one begun in an earlier batch, is upserted.
-  const created = await copyNewOrders(db, orderIds.filter((id) => !existing.has(id)).map((id) => ({ ...header(id), productIds: invoices.get(id)!.productIds, skus: invoices.get(id)!.skus })));
-  const ids = existing.size ? (await upsertOrders(db, [...existing.keys()].map(header))).ids : new Map<string, number>();
-  for (const [key, id] of created) ids.set(key, id);
+  const fresh = [...invoices.values()].filter((inv) => !existing.has(inv.orderId));
+  fresh.forEach((inv, i) => { inv.id = newIds[i]; inv.created = true; });
+  await copyNewOrders(db, fresh.map((inv) => ({ ...header(inv), id: inv.id, productIds: inv.productIds, skus: inv.skus })));
+  if (existing.size) {
+    const { ids } = await upsertOrders(db, [...existing.keys()].map((id) => header(invoices.get(id)!)));
+    for (const [key, id] of ids) invoices.get(key)!.id = id;
+  }
 
   let copy = '';
   const known: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
-    if (!created.has(l.orderId)) { known.push(i); continue; }
-    copy += `${ids.get(l.orderId)}\t${l.position}\t${copyText(l.sku)}\t${copyText(l.description)}\t${productIds[i] || '\\N'}\t${l.quantity}\t${l.unitPrice}\n`;
+    const inv = invoiceOf[i];
+    if (!inv.created) { known.push(i); continue; }
+    copy += `${inv.id}\t${l.position}\t${copyText(l.sku)}\t${copyText(l.description)}\t${productIds[i] || '\\N'}\t${l.quantity}\t${l.unitPrice}\n`;
   }
   if (copy) await copyRows(db, 'order_lines (order_id, position, sku, description, product_id, quantity, unit_price)', copy);
   const written = known.length ? (await db.query<{ inserted: boolean }>(
@@ -186,7 +216,7 @@ export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLi
        product_id = excluded.product_id, quantity = excluded.quantity, unit_price = excluded.unit_price
      where (l.sku, l.description, l.quantity, l.unit_price) is distinct from (excluded.sku, excluded.description, excluded.quantity, excluded.unit_price)
      returning (xmax = 0) as inserted`,
-    [known.map((i) => ids.get(lines[i].orderId)), known.map((i) => lines[i].position), known.map((i) => lines[i].sku), known.map((i) => lines[i].description),
+    [known.map((i) => invoiceOf[i].id), known.map((i) => lines[i].position), known.map((i) => lines[i].sku), known.map((i) => lines[i].description),
       known.map((i) => productIds[i] || null), known.map((i) => lines[i].quantity), known.map((i) => lines[i].unitPrice)],
   )).rows : [];
 

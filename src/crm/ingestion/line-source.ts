@@ -3,17 +3,21 @@ import { createGunzip } from 'node:zlib';
 import type { ParsedLine } from './csv-parser.js';
 import { linesOf, withoutByteOrderMark, type TextLines } from './text-lines.js';
 import type { FileBytes } from './stored-upload.js';
+import { mayBreakTextRule } from '../text.js';
 
 export class FileRejected extends Error {}
 
 export interface SourceOptions { maxLineBytes: number; maxFileBytes: number }
 export interface SourceProgress { bytesRead: number; totalBytes: number }
 
+/** Lines read from one chunk of a file; `textChecked`: no field of them can break the CRM's text rule. */
+export interface LineChunk { lines: ParsedLine[]; textChecked: boolean }
+
 /**
  * Reads a CSV or NDJSON file (gzip accepted) as numbered lines of fields, a chunk at a time, so memory stays flat
  * whatever the file's size. The header comes first. NDJSON objects are laid out under the first object's keys.
  */
-export async function* readLines(file: FileBytes, options: SourceOptions, progress: SourceProgress): AsyncGenerator<ParsedLine[]> {
+export async function* readLines(file: FileBytes, options: SourceOptions, progress: SourceProgress): AsyncGenerator<LineChunk> {
   const size = file.size;
   progress.totalBytes = size;
   const head = await file.head(4096);
@@ -28,6 +32,8 @@ export async function* readLines(file: FileBytes, options: SourceOptions, progre
   const stream = gzipped ? raw.pipe(createGunzip()) : raw;
   const decoder = new StringDecoder('utf8');
   let lines: TextLines | undefined;
+  // CSV fields are pieces of the text: while every chunk so far passes one scan, no field needs checking on its own.
+  let textChecked = true;
   let uncompressed = 0;
   let first = true;
 
@@ -46,12 +52,14 @@ export async function* readLines(file: FileBytes, options: SourceOptions, progre
         throw new FileRejected('This file is not CSV or NDJSON text: it holds binary data (is it a spreadsheet or an archive? Export it as CSV).');
       }
       lines = linesOf(text, options.maxLineBytes);
+      textChecked = lines.fieldsAreText;
     }
+    textChecked &&= !mayBreakTextRule(text);
     const out: ParsedLine[] = [];
     lines!.push(text, out);
-    if (out.length) yield out;
+    if (out.length) yield { lines: out, textChecked };
   }
   const out: ParsedLine[] = [];
   lines?.end(out);
-  if (out.length) yield out;
+  if (out.length) yield { lines: out, textChecked };
 }

@@ -1,6 +1,6 @@
 import type { ImportField, Layout } from './columns.js';
 import { customerRecord, fileLineRecord, firstProblem, orderRecord, type CustomerRecord, type OrderLineRecord, type OrderRecord } from './records.js';
-import { CellError, parseAmount, parseQuantity, type DateParser } from './values.js';
+import { CellError, memoised, parseAmount, parseQuantity, type DateParser } from './values.js';
 import { orderStatuses, type OrderStatus } from '../orders/order-status.js';
 
 export type Mapped =
@@ -24,6 +24,7 @@ export function rowMapper(options: RowMapperOptions) {
   const index = (f: ImportField) => columns.get(f);
   const at = Object.fromEntries([...columns].map(([f, i]) => [f, i])) as Partial<Record<ImportField, number>>;
   const width = header.length;
+  const unitPrice = memoised(parseAmount);
 
   return (fields: string[]): Mapped => {
     if (fields.length !== width) return { kind: 'reject', field: null, reason: `has ${fields.length} columns where the header has ${width}` };
@@ -62,8 +63,8 @@ export function rowMapper(options: RowMapperOptions) {
       current = 'quantity';
       const quantity = parseQuantity(cell('quantity') ?? '');
       current = 'unitPrice';
-      const unitPrice = parseAmount(cell('unitPrice') ?? '');
-      const parsed = fileLineRecord.safeParse({ orderId, customerId, placedAt, status, sku: cell('sku') ?? null, description: cell('description') ?? null, quantity, unitPrice, customer });
+      const price = unitPrice(cell('unitPrice') ?? '');
+      const parsed = fileLineRecord.safeParse({ orderId, customerId, placedAt, status, sku: cell('sku') ?? null, description: cell('description') ?? null, quantity, unitPrice: price, customer });
       return parsed.success ? { kind: 'line', record: parsed.data } : { kind: 'reject', ...named(firstProblem(parsed.error), header, index) };
     } catch (error) {
       if (!(error instanceof CellError)) throw error;

@@ -2,7 +2,12 @@
 // the Imports page, which reads a file's header in the browser before it is sent: no Node.js module here.
 import { CsvParser, type ParsedLine } from './csv-parser.js';
 
-export interface TextLines { push(text: string, out: ParsedLine[]): void; end(out: ParsedLine[]): void }
+export interface TextLines {
+  push(text: string, out: ParsedLine[]): void;
+  end(out: ParsedLine[]): void;
+  /** True when every field is a piece of the text as it is (CSV); NDJSON's escapes can make characters the text lacks. */
+  readonly fieldsAreText: boolean;
+}
 
 /** Text with a UTF-8 byte-order mark at its start left out. */
 export const withoutByteOrderMark = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -32,6 +37,7 @@ function guessDelimiter(text: string) {
 
 /** NDJSON: one JSON object per line, turned into a header (the first object's keys) and rows of fields. */
 class NdjsonLines {
+  readonly fieldsAreText = false;
   private rest = '';
   private line = 0;
   private keys: string[] | null = null;

@@ -76,16 +76,19 @@ export function formatDateParser(format: string): DateParser {
   };
 }
 
-/** Remembers recent answers: an export repeats the same timestamps many times over (one per order line). */
-export function cached(parse: DateParser): DateParser {
-  const memo = new Map<string, Date>();
+/**
+ * Remembers answers for the values a file repeats: an export has a few thousand distinct timestamps and prices over
+ * hundreds of thousands of lines. A value that fails is not remembered (it throws every time, naming its line).
+ */
+export function memoised<T>(parse: (raw: string) => T): (raw: string) => T {
+  const memo = new Map<string, T>();
   return (raw) => {
-    let date = memo.get(raw);
-    if (!date) {
-      date = parse(raw);
+    let value = memo.get(raw);
+    if (value === undefined) {
+      value = parse(raw);
       if (memo.size > 100_000) memo.clear();
-      memo.set(detach(raw), date);
+      memo.set(detach(raw), value);
     }
-    return date;
+    return value;
   };
 }

@@ -81,11 +81,24 @@ async function writeLines(db: Queryable, orders: { orderId: number; lines: Order
   return new Set([...changed, ...dropped]);
 }
 
-/** The orders of a batch the CRM already has, by external id: each one's id and the customer it belongs to. */
-export async function existingOrders(db: Queryable, orderIds: string[]): Promise<Map<string, { id: number; customerId: number }>> {
-  const { rows } = await db.query<{ id: number; external_id: string; customer_id: number }>(
-    `select id, external_id, customer_id from orders where external_id = any($1)`, [orderIds]);
-  return new Map(rows.map((r) => [r.external_id, { id: r.id, customerId: r.customer_id }]));
+/**
+ * The orders of a batch the CRM already has, by external id (each one's id and the customer it belongs to), and an
+ * id from the orders' sequence for each of the others, for copyNewOrders: one round trip. `orderIds` are distinct.
+ */
+export async function existingOrders(db: Queryable, orderIds: string[]): Promise<{ existing: Map<string, { id: number; customerId: number }>; newIds: number[] }> {
+  const { rows } = await db.query<{ id: string; external_id: string | null; customer_id: number | null }>(
+    `with found as (select id, external_id, customer_id from orders where external_id = any($1))
+     select id, external_id, customer_id from found
+     union all
+     select nextval('orders_id_seq'), null, null from generate_series(1, cardinality($1::text[]) - (select count(*) from found)::int)`,
+    [orderIds]);
+  const existing = new Map<string, { id: number; customerId: number }>();
+  const newIds: number[] = [];
+  for (const r of rows) {
+    if (r.external_id === null) newIds.push(Number(r.id));
+    else existing.set(r.external_id, { id: Number(r.id), customerId: r.customer_id! });
+  }
+  return { existing, newIds };
 }
 
 /**
@@ -97,21 +110,16 @@ export type NewOrder = OrderHeader & OrderProducts;
 
 /**
  * Orders the CRM does not have yet, by COPY (no conflict to look for, no parameters to encode), under ids taken from
- * the orders' sequence first since COPY returns nothing. Should another writer create one of them meanwhile, the
- * COPY fails on the unique external id and nothing of the transaction stays (see isDuplicateOrder).
+ * the orders' sequence beforehand (existingOrders), since COPY returns nothing. Should another writer create one of
+ * them meanwhile, the COPY fails on the unique external id and nothing of the transaction stays (see isDuplicateOrder).
  */
-export async function copyNewOrders(client: pg.PoolClient, orders: NewOrder[]): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  if (!orders.length) return ids;
-  const { rows } = await client.query<{ id: string }>(`select nextval('orders_id_seq') as id from generate_series(1, $1)`, [orders.length]);
+export async function copyNewOrders(client: pg.PoolClient, orders: (NewOrder & { id: number })[]): Promise<void> {
+  if (!orders.length) return;
   let text = '';
-  orders.forEach((o, i) => {
-    const id = Number(rows[i].id);
-    ids.set(o.orderId, id);
-    text += `${id}\t${copyText(o.orderId)}\t${o.customerId}\t${o.placedAt.toISOString()}\t${o.status}\t${o.total}\t{${[...o.productIds].join(',')}}\t${copyText(textArrayLiteral(o.skus))}\n`;
-  });
+  for (const o of orders) {
+    text += `${o.id}\t${copyText(o.orderId)}\t${o.customerId}\t${o.placedAt.toISOString()}\t${o.status}\t${o.total}\t{${[...o.productIds].join(',')}}\t${copyText(textArrayLiteral(o.skus))}\n`;
+  }
   await copyRows(client, 'orders (id, external_id, customer_id, placed_at, status, total, product_ids, skus)', text);
-  return ids;
 }
 
 /** True for the error of an order another writer created first (see copyNewOrders). */
