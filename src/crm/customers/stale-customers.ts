@@ -1,5 +1,6 @@
 import type { Queryable, Sql } from '../../db/sql.js';
 import { refreshCustomerAggregates } from './customer-aggregates.js';
+import { refreshCustomerProducts } from '../orders/order-products.js';
 
 const CUSTOMERS_A_TRANSACTION = 5_000;
 
@@ -27,7 +28,7 @@ export async function refreshStaleCustomers(sql: Sql): Promise<number> {
       )).rows.map((r) => r.customer_id);
       if (!ids.length) return 0;
       await refreshCustomerAggregates(client, ids);
-      await client.query('select refresh_customer_products($1::bigint[])', [ids]);
+      await refreshCustomerProducts(client, ids);
       return ids.length;
     });
     total += done;

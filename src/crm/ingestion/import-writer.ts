@@ -5,6 +5,7 @@ import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
 import { markStaleCustomers } from '../customers/stale-customers.js';
 import { fromThousandths, toThousandths } from '../orders/money.js';
 import { copyNewOrders, existingOrders, previousOwners, upsertOrders } from '../orders/order-writer.js';
+import { keepProductsOurselves } from '../orders/order-products.js';
 import { ProductIds } from '../orders/product-ids.js';
 import { supersededCopies } from './batch-repeats.js';
 import { KnownCustomers, type CustomerDetails } from './known-customers.js';
@@ -133,7 +134,7 @@ function addLine(invoice: Invoice, quantity: number, price: number | null, unitP
  * This runs for every line of a large file: each line is visited once to build everything the batch writes.
  */
 export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLine[], continued: ReadonlySet<string> = new Set(), memory = importMemory()): Promise<BatchCounts> {
-  await db.query(`set local crm.deferred_products = 'on'`);
+  await keepProductsOurselves(db);
   // A customer's details are merged over the batch's lines, the later line's winning, as separate records would.
   const details = new Map<string, CustomerDetails>();
   let d: CustomerDetails | undefined;
