@@ -37,8 +37,8 @@ export async function writeOrders(db: Queryable, batch: readonly OrderInput[]): 
   // and each new order its products, so the line trigger need not write the order again.
   const catalogue = await new ProductIds().of(db, orders.flatMap((o) => o.lines.map((l) => l.description ?? null)));
   const productsOf = (lines: OrderInput['lines']): OrderProducts => ({
-    productIds: new Set(lines.flatMap((l) => (l.description ? [catalogue.get(l.description)!] : []))),
-    skus: new Set(lines.flatMap((l) => (l.sku ? [l.sku] : []))),
+    productIds: new Set(lines.flatMap((l) => (l.description == null ? [] : [catalogue.get(l.description)!]))),
+    skus: new Set(lines.flatMap((l) => (l.sku == null ? [] : [l.sku]))),
   });
   // An order given only lines takes its total from them, so a re-sent order compares equal and is left alone.
   const { written, ids } = await upsertOrders(db, orders.map((o) => ({
