@@ -58,6 +58,13 @@ export class Migration20261222000000_order_products extends Migration {
           where customer_products.product_ids is distinct from excluded.product_ids;
       $$;
 
+      -- The given orders' lists of products and SKUs, then their buyers' lists.
+      create function refresh_products_of_orders(ids bigint[]) returns void language plpgsql as $$
+      begin
+        perform refresh_order_products(ids);
+        perform refresh_customer_products(array(select distinct o.customer_id from orders o where o.id = any(ids)));
+      end $$;
+
       -- Descriptions to catalogue ids, adding those the catalogue has not seen. GIN indexes are read through bitmap
       -- scans only: with those off, an equality on the description goes to the primary key.
       create function catalogue_products(descriptions text[]) returns table (description text, product_id integer)
@@ -83,9 +90,7 @@ export class Migration20261222000000_order_products extends Migration {
         if order_ids is not null then perform fill_line_products(order_ids, positions); end if;
         -- The orders' arrays and their buyers' lists, unless the writer keeps them itself.
         if coalesce(current_setting('crm.deferred_products', true), '') <> 'on' then
-          order_ids := array(select distinct order_id from new_lines);
-          perform refresh_order_products(order_ids);
-          perform refresh_customer_products(array(select distinct o.customer_id from orders o where o.id = any(order_ids)));
+          perform refresh_products_of_orders(array(select distinct order_id from new_lines));
         end if;
         return null;
       end $$;
@@ -109,8 +114,7 @@ export class Migration20261222000000_order_products extends Migration {
           select array_agg(distinct order_id) into order_ids from old_lines;
         end if;
         if order_ids is not null and coalesce(current_setting('crm.deferred_products', true), '') <> 'on' then
-          perform refresh_order_products(order_ids);
-          perform refresh_customer_products(array(select distinct o.customer_id from orders o where o.id = any(order_ids)));
+          perform refresh_products_of_orders(order_ids);
         end if;
         return null;
       end $$;
@@ -166,6 +170,7 @@ export class Migration20261222000000_order_products extends Migration {
         on conflict (customer_id) do update set product_ids = excluded.product_ids
           where customer_products.product_ids is distinct from excluded.product_ids;
       $$;
+      drop function refresh_products_of_orders(bigint[]);
       drop function refresh_order_products(bigint[]);
       create index order_lines_sku_idx on order_lines (sku);
       create index order_lines_product_idx on order_lines (product_id);
