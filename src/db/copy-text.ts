@@ -21,6 +21,9 @@ export const textArrayLiteral = (values: Iterable<string>): string => {
   return `{${literal}}`;
 };
 
+/** An array literal of integers ({1,2,3}): nothing in it needs quoting. */
+export const integerArrayLiteral = (values: Iterable<number>): string => `{${[...values].join(',')}}`;
+
 /** Rows already written as COPY text, into the columns named, in one statement. */
 export async function copyRows(client: pg.PoolClient, target: string, text: string): Promise<void> {
   await pipeline(Readable.from([text]), client.query(copyFrom(`copy ${target} from stdin`)));

@@ -5,7 +5,7 @@ import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
 import { markStaleCustomers } from '../customers/stale-customers.js';
 import { fromThousandths, toThousandths } from '../orders/money.js';
 import { copyNewOrders, existingOrders, previousOwners, upsertOrders } from '../orders/order-writer.js';
-import { keepProductsOurselves } from '../orders/order-products.js';
+import { keepProductsOurselves, refreshOrderProducts } from '../orders/order-products.js';
 import { ProductIds } from '../orders/product-ids.js';
 import { supersededCopies } from './batch-repeats.js';
 import { KnownCustomers, type CustomerDetails } from './known-customers.js';
@@ -221,20 +221,17 @@ export async function writeOrderLineBatch(db: pg.PoolClient, lines: PositionedLi
       known.map((i) => productIds[i] || null), known.map((i) => lines[i].quantity), known.map((i) => lines[i].unitPrice)],
   )).rows : [];
 
-  // Orders this batch added lines to without creating them: an invoice begun in an earlier batch sums its total from
-  // all its lines; it and an order the CRM already had take their products from all their lines.
-  if (existing.size) {
+  // An invoice begun in an earlier batch sums its total from all its lines; it and an order the CRM already had take
+  // their products from all their lines, through the same function the line triggers use.
+  const split = [...continued].filter((id) => existing.has(id)).map((id) => existing.get(id)!.id);
+  if (split.length) {
     await db.query(
-      `update orders o set total = case when o.id = any($2) then s.total else o.total end, product_ids = s.products, skus = s.skus, updated_at = now()
-       from (select order_id, sum(quantity * unit_price) as total,
-               coalesce(array_agg(distinct product_id order by product_id) filter (where product_id is not null), '{}') as products,
-               coalesce(array_agg(distinct sku order by sku) filter (where sku is not null), '{}') as skus
-             from order_lines where order_id = any($1) group by order_id) s
-       where o.id = s.order_id
-         and (case when o.id = any($2) then s.total else o.total end, s.products, s.skus) is distinct from (o.total, o.product_ids, o.skus)`,
-      [[...existing.values()].map((o) => o.id), [...continued].filter((id) => existing.has(id)).map((id) => existing.get(id)!.id)],
+      `update orders o set total = s.total, updated_at = now()
+       from (select order_id, sum(quantity * unit_price) as total from order_lines where order_id = any($1) group by order_id) s
+       where o.id = s.order_id and o.total is distinct from s.total`, [split],
     );
   }
+  await refreshOrderProducts(db, [...existing.values()].map((o) => o.id));
   // An order that moved to another customer changes that customer's figures too.
   await markStaleCustomers(db, [...new Set([...[...existing.values()].map((o) => o.customerId), ...customerIds.values()])]);
   const linesCopied = lines.length - known.length;

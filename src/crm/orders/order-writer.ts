@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { copyRows, copyText, textArrayLiteral } from '../../db/copy-text.js';
+import { copyRows, copyText, integerArrayLiteral, textArrayLiteral } from '../../db/copy-text.js';
 import type { Queryable } from '../../db/sql.js';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.js';
 import type { OrderInput } from './order-input.js';
@@ -131,7 +131,7 @@ export async function copyNewOrders(client: pg.PoolClient, orders: (NewOrder & {
   if (!orders.length) return;
   let text = '';
   for (const o of orders) {
-    text += `${o.id}\t${copyText(o.orderId)}\t${o.customerId}\t${o.placedAt.toISOString()}\t${o.status}\t${o.total}\t{${[...o.productIds].join(',')}}\t${copyText(textArrayLiteral(o.skus))}\n`;
+    text += `${o.id}\t${copyText(o.orderId)}\t${o.customerId}\t${o.placedAt.toISOString()}\t${o.status}\t${o.total}\t${integerArrayLiteral(o.productIds)}\t${copyText(textArrayLiteral(o.skus))}\n`;
   }
   await copyRows(client, 'orders (id, external_id, customer_id, placed_at, status, total, product_ids, skus)', text);
 }
@@ -159,7 +159,7 @@ export async function upsertOrders(db: Queryable, orders: OrderHeader[]) {
      where (o.customer_id, o.placed_at, o.status, o.total) is distinct from (excluded.customer_id, excluded.placed_at, excluded.status, excluded.total)
      returning id, external_id, (xmax = 0) as inserted`,
     [orders.map((o) => o.orderId), orders.map((o) => o.customerId), orders.map((o) => o.placedAt), orders.map((o) => o.status), orders.map((o) => o.total),
-      orders.map((o) => (o.products ? `{${[...o.products.productIds].join(',')}}` : null)), orders.map((o) => (o.products ? textArrayLiteral(o.products.skus) : null))],
+      orders.map((o) => (o.products ? integerArrayLiteral(o.products.productIds) : null)), orders.map((o) => (o.products ? textArrayLiteral(o.products.skus) : null))],
   )).rows;
   // Orders left as they were return no row: only their ids are read again.
   const ids = new Map(written.map((r) => [r.external_id, r.id]));
