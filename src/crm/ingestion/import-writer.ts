@@ -29,10 +29,21 @@ export async function upsertCustomers(db: Queryable, records: (Profile & { exter
   }
   const rows = [...merged.values()];
   const keys = col(rows, (r) => r.externalId);
+  const columns = [
+    keys, col(rows, (r) => r.name ?? null), col(rows, (r) => r.email ?? null), col(rows, (r) => r.phone ?? null),
+    col(rows, (r) => r.city ?? null), col(rows, (r) => r.country ?? null), col(rows, (r) => (r.tags ? JSON.stringify(r.tags) : null)),
+    col(rows, (r) => r.unsubscribed ?? null),
+  ];
+  // A new customer is written once, whole: written bare and then updated, each of the customers' indexes would take
+  // every new customer twice.
   const created = new Set((await db.query<{ external_id: string }>(
-    `insert into customers (external_id) select unnest($1::text[]) on conflict (external_id) do nothing returning external_id`, [keys],
+    `insert into customers (external_id, name, email, phone, city, country, tags, unsubscribed_at)
+     select x.e, x.n, x.m, x.p, x.ci, x.co, array(select jsonb_array_elements_text(x.t)), case when x.u then now() end
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::boolean[]) as x(e, n, m, p, ci, co, t, u)
+     on conflict (external_id) do nothing returning external_id`, columns,
   )).rows.map((r) => r.external_id));
-  // One UPDATE … FROM unnest sees every column of the batch, including "tags given" and "unsubscribed given".
+  // One UPDATE … FROM unnest sees every column of the batch, including "tags given" and "unsubscribed given"; the
+  // customers just created compare equal and are left alone.
   const changed = (await db.query<{ external_id: string }>(
     `update customers c set
        name = coalesce(x.n, c.name), email = coalesce(x.m, c.email), phone = coalesce(x.p, c.phone),
@@ -47,12 +58,7 @@ export async function upsertCustomers(db: Queryable, records: (Profile & { exter
             (coalesce(x.n, c.name), coalesce(x.m, c.email), coalesce(x.p, c.phone), coalesce(x.ci, c.city), coalesce(x.co, c.country))
          or (x.t is not null and c.tags is distinct from array(select jsonb_array_elements_text(x.t)))
          or (x.u and c.unsubscribed_at is null))
-     returning c.external_id`,
-    [
-      keys, col(rows, (r) => r.name ?? null), col(rows, (r) => r.email ?? null), col(rows, (r) => r.phone ?? null),
-      col(rows, (r) => r.city ?? null), col(rows, (r) => r.country ?? null), col(rows, (r) => (r.tags ? JSON.stringify(r.tags) : null)),
-      col(rows, (r) => r.unsubscribed ?? null),
-    ],
+     returning c.external_id`, columns,
   )).rows.map((r) => r.external_id);
   const ids = new Map((await db.query<{ id: number; external_id: string }>(
     `select id, external_id from customers where external_id = any($1)`, [keys],
