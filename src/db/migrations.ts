@@ -23,7 +23,6 @@ import { Migration20261219000000_slack_stats_messages } from '../../migrations/M
 import { Migration20261220000000_line_products } from '../../migrations/Migration20261220000000_line_products.js';
 import { Migration20261221000000_analytics_snapshots } from '../../migrations/Migration20261221000000_analytics_snapshots.js';
 import { Migration20261222000000_order_products } from '../../migrations/Migration20261222000000_order_products.js';
-import { Migration20261223000000_unindexed_order_products } from '../../migrations/Migration20261223000000_unindexed_order_products.js';
 
 // Every migration, oldest first. A migration is never edited after it lands: a change to the schema is a new entry here.
 export const migrations = [
@@ -52,5 +51,4 @@ export const migrations = [
   { name: 'Migration20261220000000_line_products', class: Migration20261220000000_line_products },
   { name: 'Migration20261221000000_analytics_snapshots', class: Migration20261221000000_analytics_snapshots },
   { name: 'Migration20261222000000_order_products', class: Migration20261222000000_order_products },
-  { name: 'Migration20261223000000_unindexed_order_products', class: Migration20261223000000_unindexed_order_products },
 ];
