@@ -1,7 +1,8 @@
 import type { Sql } from '../../db/sql.js';
 import { detectLayout, mapColumns, requiredFields, type Layout } from './columns.js';
 import { importsRepository, MAX_STORED_REJECTIONS, type CountsDelta, type Rejection } from './imports.repository.js';
-import { importMemory, writeOrderBatch, writeOrderLineBatch, upsertCustomers, type BatchCounts, type PositionedLine } from './import-writer.js';
+import { importMemory, writeOrderBatch, upsertCustomers, type BatchCounts, type PositionedLine } from './import-writer.js';
+import { prepareLineBatch, writePreparedLines, type PreparedLines } from './line-batch.js';
 import { FileRejected, readLines, type SourceProgress } from './line-source.js';
 import { fileBytes } from './stored-upload.js';
 import type { CustomerRecord, OrderRecord } from './records.js';
@@ -74,11 +75,13 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
     onProgress?.({ importId, lines: lastLine, bytesRead: progress.bytesRead, totalBytes: progress.totalBytes, linesPerSecond: Math.round(rate), secondsLeft, counts: { ...total } });
   };
 
-  // One batch is written while the next is read and mapped; batches still commit one after another, in order.
+  // One batch is written while the next is read, mapped and prepared; batches still commit one after another, in
+  // order, and are prepared one after another too (they share the import's memory of customers and products).
   let writing: Promise<void> = Promise.resolve();
+  let preparing: Promise<unknown> = Promise.resolve();
   const flush = async () => {
-    await writing;
-    if (!lastLine || lastLine <= checkpoint) return;
+    const before = writing;
+    if (!lastLine || lastLine <= checkpoint) return void (await before);
     const batchLines = lines.splice(0);
     const batchOrders = orders.splice(0);
     const batchCustomers = customers.splice(0);
@@ -98,29 +101,31 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
       else begun.push(l.orderId);
     }
     for (const id of begun) written.add(detach(id));
+    const prepare = () => (batchLines.length ? prepareLineBatch(sql, batchLines, continued, memory) : Promise.resolve(null));
+    const prepared = preparing.then(prepare);
+    preparing = prepared.catch(() => {});
     // A batch's commit need not wait for the disk: were the server to lose it, the checkpoint committed with it is
     // lost too, and the import, run again, writes those lines again.
-    const write = () => sql.transaction(async (client) => {
+    const write = (lineBatch: PreparedLines | null) => sql.transaction(async (client) => {
       let counts: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 };
-      if (batchLines.length) counts = await writeOrderLineBatch(client, batchLines, continued, memory);
+      if (lineBatch) counts = await writePreparedLines(client, lineBatch);
       else if (batchOrders.length) counts = await writeOrderBatch(client, batchOrders);
       else if (batchCustomers.length) counts = await upsertCustomers(client, batchCustomers);
       Object.assign(delta, { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged });
       await importsRepository.recordBatch(client, importId, delta, batchEnd, batchRejections);
     }, { asynchronousCommit: true });
-    // Another writer created one of the batch's orders while it was written: the batch rolled back whole, and is
-    // written again, finding that order there (and forgetting catalogue ids and customers the rollback took away).
-    writing = write().catch((error) => {
+    // Another writer created one of the batch's orders since it was prepared: the batch rolled back whole, and is
+    // prepared and written again, finding that order there.
+    writing = before.then(() => prepared).then((lineBatch) => write(lineBatch).catch(async (error) => {
       if (!isDuplicateOrder(error)) throw error;
-      memory.products.forget();
-      memory.customers.forget();
-      return write();
-    }).then(() => {
+      return write(await prepare());
+    })).then(() => {
       for (const key of Object.keys(total) as (keyof CountsDelta)[]) total[key] += delta[key];
       report();
     });
-    // Kept from becoming an unhandled rejection; the next await of `writing` rethrows it.
+    // Kept from becoming an unhandled rejection; the await below, or the next one of `writing`, rethrows it.
     writing.catch(() => {});
+    await before;
   };
 
   for await (const chunk of readLines(await fileBytes(sql, path), limits, progress)) {

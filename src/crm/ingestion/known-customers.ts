@@ -28,9 +28,4 @@ export class KnownCustomers {
   remember(written: Iterable<CustomerDetails>, ids: ReadonlyMap<string, number>) {
     for (const details of written) this.written.set(detach(details.externalId), { id: ids.get(details.externalId)!, key: detailsKey(details) });
   }
-
-  /** After a batch rolled back: what it wrote is not there. */
-  forget() {
-    this.written.clear();
-  }
 }

@@ -107,16 +107,18 @@ export function orderLineMapper(options: RowMapperOptions): (fields: string[]) =
 
 /**
  * A cell's conversion and zod check, remembered for each distinct text (a failing one too: it fails the same way on
- * every line that has it, each line rejected in its own name).
+ * every line that has it, each line rejected in its own name). The lines with one text share one copy of it, which
+ * does not keep the file's text alive and whose hash later lookups (the catalogue, prices) find already computed.
  */
 function checkedOnce<T, R extends string | null>(schema: z.ZodType<T>, convert: (raw: R) => unknown, field: string): (raw: R) => Checked<T> {
   const memo = new Map<R, Checked<T>>();
   return (raw) => {
     let checked = memo.get(raw);
     if (checked === undefined) {
-      checked = check(schema, convert, raw, field);
+      const text = raw === null ? raw : (detach(raw) as R);
+      checked = check(schema, convert, text, field);
       if (memo.size >= REMEMBERED) memo.clear();
-      memo.set(raw === null ? raw : (detach(raw) as R), checked);
+      memo.set(text, checked);
     }
     return checked;
   };

@@ -122,18 +122,22 @@ export async function existingOrders(db: Queryable, orderIds: string[]): Promise
 export interface OrderProducts { productIds: Iterable<number>; skus: Iterable<string> }
 export type NewOrder = OrderHeader & OrderProducts;
 
+/** Orders the CRM does not have yet as COPY text for copyNewOrders, built ahead of the transaction that sends it. */
+export function newOrdersText(orders: Iterable<NewOrder & { id: number }>): string {
+  let text = '';
+  for (const o of orders) {
+    text += `${o.id}\t${copyText(o.orderId)}\t${o.customerId}\t${o.placedAt.toISOString()}\t${o.status}\t${o.total}\t${integerArrayLiteral(o.productIds)}\t${copyText(textArrayLiteral(o.skus))}\n`;
+  }
+  return text;
+}
+
 /**
  * Orders the CRM does not have yet, by COPY (no conflict to look for, no parameters to encode), under ids taken from
  * the orders' sequence beforehand (existingOrders), since COPY returns nothing. Should another writer create one of
  * them meanwhile, the COPY fails on the unique external id and nothing of the transaction stays (see isDuplicateOrder).
  */
-export async function copyNewOrders(client: pg.PoolClient, orders: (NewOrder & { id: number })[]): Promise<void> {
-  if (!orders.length) return;
-  let text = '';
-  for (const o of orders) {
-    text += `${o.id}\t${copyText(o.orderId)}\t${o.customerId}\t${o.placedAt.toISOString()}\t${o.status}\t${o.total}\t${integerArrayLiteral(o.productIds)}\t${copyText(textArrayLiteral(o.skus))}\n`;
-  }
-  await copyRows(client, 'orders (id, external_id, customer_id, placed_at, status, total, product_ids, skus)', text);
+export async function copyNewOrders(client: pg.PoolClient, text: string): Promise<void> {
+  if (text) await copyRows(client, 'orders (id, external_id, customer_id, placed_at, status, total, product_ids, skus)', text);
 }
 
 /** True for the error of an order another writer created first (see copyNewOrders). */

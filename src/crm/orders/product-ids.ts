@@ -47,9 +47,4 @@ export class ProductIds {
       if (lost !== undefined) throw new Error(`the product catalogue has no entry for "${lost}"`);
     }
   }
-
-  /** After a batch rolled back: the descriptions it added to the catalogue are not there. */
-  forget() {
-    this.known.clear();
-  }
 }

@@ -1,0 +1,189 @@
+import type pg from 'pg';
+import { copyRows, copyText } from '../../db/copy-text.js';
+import type { Sql } from '../../db/sql.js';
+import { markStaleCustomers } from '../customers/stale-customers.js';
+import { fromThousandths, toThousandths } from '../orders/money.js';
+import { copyNewOrders, existingOrders, newOrdersText, upsertOrders, type NewOrder, type OrderHeader } from '../orders/order-writer.js';
+import { keepProductsOurselves, refreshOrderProducts } from '../orders/order-products.js';
+import type { CustomerDetails } from './known-customers.js';
+import { upsertCustomers, type BatchCounts, type ImportMemory, type PositionedLine } from './import-writer.js';
+
+/**
+ * A batch of an "order lines" file made ready to write: its customers and new products already in the CRM, its new
+ * orders and their lines already COPY text under ids taken from the orders' sequence. What is left for the batch's
+ * own transaction is to send them, and to upsert the few orders the CRM had before or an earlier batch began.
+ */
+export interface PreparedLines {
+  size: number;
+  ordersText: string;
+  linesText: string;
+  linesCopied: number;
+  /** Orders the CRM already had, and those an earlier batch began: upserted, their totals and products read again. */
+  upserts: OrderHeader[];
+  continued: readonly string[];
+  /** The lines of those orders, by the order's external id. */
+  knownLines: { orderId: string; line: PositionedLine; productId: number }[];
+  /** Customers whose figures this batch changes: its own, and the previous owners of orders that move. */
+  customerIds: number[];
+}
+
+interface Invoice {
+  orderId: string; customerId: string; placedAt: Date; status: string | null; productIds: Set<number>; skus: Set<string>;
+  /** The sum in thousandths, as a plain number while it is exact, as a BigInt once it could not be. */
+  total: number; exactTotal: bigint | null;
+  /** The id taken for a new order; 0 for one upserted. */
+  id: number;
+}
+
+// A price up to 2^31 thousandths times a quantity up to a million stays an exact number (under 2^53).
+const SMALL_PRICE = 2 ** 31;
+
+function addLine(invoice: Invoice, quantity: number, price: number | null, unitPrice: string) {
+  if (invoice.exactTotal === null && price !== null) {
+    const total = invoice.total + quantity * price;
+    if (Number.isSafeInteger(total)) return void (invoice.total = total);
+  }
+  invoice.exactTotal = (invoice.exactTotal ?? BigInt(invoice.total)) + BigInt(quantity) * toThousandths(unitPrice);
+}
+
+/**
+ * Readies invoice lines from an "order lines" file: each invoice becomes an order whose total is the exact sum of
+ * its lines, and each line is identified by its invoice and its position in it, so the same file twice changes
+ * nothing. `continued` names invoices whose earlier lines came in an earlier batch: their totals are summed in SQL.
+ *
+ * The customers, the catalogue's new products and the look-up of orders the CRM has go in a short transaction of
+ * their own, so that they (and building the COPY text) can run while the previous batch is still being written:
+ * a customer or a product with no order yet changes nothing anyone sees, and writing them again is a no-op.
+ * This runs for every line of a large file: each line is visited once to build everything the batch writes.
+ */
+export async function prepareLineBatch(sql: Sql, lines: PositionedLine[], continued: ReadonlySet<string>, memory: ImportMemory): Promise<PreparedLines> {
+  // A customer's details are merged over the batch's lines, the later line's winning, as separate records would.
+  const details = new Map<string, CustomerDetails>();
+  const orderIds: string[] = [];
+  let d: CustomerDetails | undefined;
+  let merged: PositionedLine['customer'] | undefined;
+  let previousOrder: string | undefined;
+  for (const l of lines) {
+    if (l.orderId !== previousOrder && !continued.has(l.orderId)) orderIds.push(l.orderId);
+    previousOrder = l.orderId;
+    // The lines of one invoice name one customer, and share one object of their details: each is merged once.
+    const c = l.customer;
+    if (c === merged) continue;
+    merged = c;
+    if (!d || d.externalId !== l.customerId) {
+      d = details.get(l.customerId);
+      if (!d) details.set(l.customerId, d = { externalId: l.customerId });
+    }
+    if (c.name !== undefined) d.name = c.name;
+    if (c.email !== undefined) d.email = c.email;
+    if (c.phone !== undefined) d.phone = c.phone;
+    if (c.city !== undefined) d.city = c.city;
+    if (c.country !== undefined) d.country = c.country;
+  }
+
+  const { toWrite, ids: customerIds } = memory.customers.sort(details.values());
+  const { productIds, existing, newIds } = await sql.transaction(async (client) => {
+    if (toWrite.length) {
+      const written = await upsertCustomers(client, toWrite);
+      for (const [key, id] of written.ids) customerIds.set(key, id);
+    }
+    const productIds = await memory.products.idsOf(client, lines.map((l) => l.description)); // 0: no description, no product
+    // (An invoice whose lines come apart in the file is listed once per run of lines; the look-up takes each once.)
+    return { productIds, ...(await existingOrders(client, [...new Set(orderIds)])) };
+  }, { asynchronousCommit: true });
+  memory.customers.remember(toWrite, customerIds);
+
+  const invoices = new Map<string, Invoice>();
+  const invoiceOf: Invoice[] = new Array(lines.length);
+  const prices = new Map<string, number | null>();
+  let invoice: Invoice | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    // The lines of one invoice come together: it is looked up where they change.
+    if (!invoice || l.orderId !== invoice.orderId) {
+      invoice = invoices.get(l.orderId);
+      if (!invoice) {
+        invoices.set(l.orderId, invoice = { orderId: l.orderId, customerId: l.customerId, placedAt: l.placedAt, status: l.status, productIds: new Set(), skus: new Set(), total: 0, exactTotal: null, id: 0 });
+      }
+    }
+    invoiceOf[i] = invoice;
+    // An invoice whose lines carry different minutes is dated by its last line: when the order was completed.
+    if (l.placedAt > invoice.placedAt) invoice.placedAt = l.placedAt;
+    let price = prices.get(l.unitPrice);
+    if (price === undefined) {
+      const exact = toThousandths(l.unitPrice);
+      prices.set(l.unitPrice, price = exact < SMALL_PRICE && exact > -SMALL_PRICE ? Number(exact) : null);
+    }
+    addLine(invoice, l.quantity, price, l.unitPrice);
+    if (productIds[i]) invoice.productIds.add(productIds[i]);
+    if (l.sku !== null) invoice.skus.add(l.sku);
+  }
+
+  // New orders go in by COPY with their products; the lines of an order created in this very batch cannot exist
+  // yet, so they go in by COPY too. An order the CRM had, or one begun in an earlier batch, is upserted.
+  const header = (inv: Invoice): OrderHeader => ({
+    orderId: inv.orderId, customerId: customerIds.get(inv.customerId)!, placedAt: inv.placedAt, status: inv.status ?? 'completed',
+    total: fromThousandths(inv.exactTotal ?? BigInt(inv.total)),
+  });
+  const fresh: (NewOrder & { id: number })[] = [];
+  const upserts: OrderHeader[] = [];
+  for (const inv of invoices.values()) {
+    if (existing.has(inv.orderId) || continued.has(inv.orderId)) { upserts.push(header(inv)); continue; }
+    inv.id = newIds[fresh.length];
+    fresh.push({ ...header(inv), id: inv.id, productIds: inv.productIds, skus: inv.skus });
+  }
+  let linesText = '';
+  const knownLines: PreparedLines['knownLines'] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    const inv = invoiceOf[i];
+    if (!inv.id) { knownLines.push({ orderId: inv.orderId, line: l, productId: productIds[i] }); continue; }
+    linesText += `${inv.id}\t${l.position}\t${copyText(l.sku)}\t${copyText(l.description)}\t${productIds[i] || '\\N'}\t${l.quantity}\t${l.unitPrice}\n`;
+  }
+  // An order that moved to another customer changes that customer's figures too.
+  const owners = new Set([...[...existing.values()].map((o) => o.customerId), ...customerIds.values()]);
+  return {
+    size: lines.length, ordersText: newOrdersText(fresh), linesText, linesCopied: lines.length - knownLines.length, upserts,
+    continued: [...continued].filter((id) => invoices.has(id)), knownLines, customerIds: [...owners],
+  };
+}
+
+/**
+ * Writes a prepared batch inside its transaction. Should another writer have created one of its new orders since it
+ * was prepared, the COPY fails on the order's external id and nothing of the transaction stays (isDuplicateOrder):
+ * the batch is prepared again, finding that order there. The figures and products bought of the customers touched
+ * are read again once, when the import ends.
+ */
+export async function writePreparedLines(client: pg.PoolClient, batch: PreparedLines): Promise<BatchCounts> {
+  await keepProductsOurselves(client);
+  await copyNewOrders(client, batch.ordersText);
+  const { ids } = batch.upserts.length ? await upsertOrders(client, batch.upserts) : { ids: new Map<string, number>() };
+  if (batch.linesText) await copyRows(client, 'order_lines (order_id, position, sku, description, product_id, quantity, unit_price)', batch.linesText);
+  const known = batch.knownLines;
+  const written = known.length ? (await client.query<{ inserted: boolean }>(
+    `insert into order_lines as l (order_id, position, sku, description, product_id, quantity, unit_price)
+     select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::numeric[])
+     on conflict (order_id, position) do update set sku = excluded.sku, description = excluded.description,
+       product_id = excluded.product_id, quantity = excluded.quantity, unit_price = excluded.unit_price
+     where (l.sku, l.description, l.quantity, l.unit_price) is distinct from (excluded.sku, excluded.description, excluded.quantity, excluded.unit_price)
+     returning (xmax = 0) as inserted`,
+    [known.map((k) => ids.get(k.orderId)!), known.map((k) => k.line.position), known.map((k) => k.line.sku), known.map((k) => k.line.description),
+      known.map((k) => k.productId || null), known.map((k) => k.line.quantity), known.map((k) => k.line.unitPrice)],
+  )).rows : [];
+
+  // An invoice begun in an earlier batch sums its total from all its lines; it and an order the CRM already had take
+  // their products from all their lines, through the same function the line triggers use.
+  const split = batch.continued.map((id) => ids.get(id)!);
+  if (split.length) {
+    await client.query(
+      `update orders o set total = s.total, updated_at = now()
+       from (select order_id, sum(quantity * unit_price) as total from order_lines where order_id = any($1) group by order_id) s
+       where o.id = s.order_id and o.total is distinct from s.total`, [split],
+    );
+  }
+  await refreshOrderProducts(client, [...ids.values()]);
+  await markStaleCustomers(client, batch.customerIds);
+  const inserted = batch.linesCopied + written.filter((r) => r.inserted).length;
+  const updated = written.length - (inserted - batch.linesCopied);
+  return { inserted, updated, unchanged: batch.size - inserted - updated };
+}
