@@ -52,8 +52,9 @@ function addLine(invoice: Invoice, quantity: number, price: number | null, unitP
  * nothing. `continued` names invoices whose earlier lines came in an earlier batch: their totals are summed in SQL.
  *
  * The customers, the catalogue's new products and the look-up of orders the CRM has go in a short transaction of
- * their own, so that they (and building the COPY text) can run while the previous batch is still being written:
- * a customer or a product with no order yet changes nothing anyone sees, and writing them again is a no-op.
+ * their own, so that they (and building the COPY text) can run while the previous batch is still being written.
+ * Should the batch then fail, they are a customer with no orders yet or a product no one bought, and writing them
+ * again is a no-op.
  * This runs for every line of a large file: each line is visited once to build everything the batch writes.
  */
 export async function prepareLineBatch(sql: Sql, lines: PositionedLine[], continued: ReadonlySet<string>, memory: ImportMemory): Promise<PreparedLines> {
