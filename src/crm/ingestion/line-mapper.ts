@@ -66,7 +66,7 @@ export function orderLineMapper(options: RowMapperOptions): (fields: string[]) =
   };
 
   const sku = checkedOnce(fileLineCells.sku, (raw) => raw, column('sku'));
-  const description = checkedOnce(fileLineCells.description, (raw) => raw, index('description') === undefined ? 'description' : column('description'));
+  const description = checkedOnce(fileLineCells.description, (raw) => raw, column('description'));
   const quantity = checkedOnce(fileLineCells.quantity, parseQuantity, column('quantity'));
   const unitPrice = checkedOnce(fileLineCells.unitPrice, parseAmount, column('unitPrice'));
 

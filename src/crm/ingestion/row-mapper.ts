@@ -56,6 +56,7 @@ export function rowMapper(options: RowMapperOptions) {
       current = 'status';
       const status = statusOf(cell('status'), orderId, options.refundPrefix);
       const customer = orderCustomer(cell);
+      // An "orders" file: one row per order, with its amount.
       current = 'amount';
       const amount = parseAmount(cell('amount') ?? '');
       const parsed = orderRecord.safeParse({ orderId, customerId, placedAt, status, amount, customer });
