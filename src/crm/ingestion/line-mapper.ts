@@ -84,7 +84,8 @@ export function orderLineMapper(options: RowMapperOptions): (fields: string[]) =
       if (i !== undefined && fields[i] !== previous[k]) { same = false; break; }
     }
     if (!same) {
-      previous = sharedAt.map((i) => (i === undefined ? undefined : detach(fields[i])));
+      // Kept only until the next invoice, so they may point into the file's text (the invoice's own keys are copies).
+      previous = sharedAt.map((i) => (i === undefined ? undefined : fields[i]));
       invoice = readInvoice(cell);
     }
     if (invoice.mapped) return invoice.mapped;
