@@ -7,6 +7,12 @@ const types = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * True for a transaction PostgreSQL aborted so that another could go on (a deadlock, a serialization failure): run
+ * again, it goes through.
+ */
+export const isRetryable = (error: unknown): boolean => ['40P01', '40001'].includes((error as { code?: string }).code ?? '');
+
 /** A pool or a client inside a transaction: what set-wise code needs to run its statements. */
 export interface Queryable {
   query<T extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<pg.QueryResult<T>>;

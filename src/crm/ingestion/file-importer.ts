@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/sql.js';
+import { isRetryable, type Sql } from '../../db/sql.js';
 import { detectLayout, mapColumns, requiredFields, type Layout } from './columns.js';
 import { importsRepository, MAX_STORED_REJECTIONS, type CountsDelta, type Rejection } from './imports.repository.js';
 import { importMemory, writeOrderBatch, upsertCustomers, type BatchCounts, type PositionedLine } from './import-writer.js';
@@ -101,8 +101,7 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
       else begun.push(l.orderId);
     }
     for (const id of begun) written.add(detach(id));
-    const prepare = () => (batchLines.length ? prepareLineBatch(sql, batchLines, continued, memory) : Promise.resolve(null));
-    const prepared = preparing.then(prepare);
+    const prepared = preparing.then(() => (batchLines.length ? prepareLineBatch(sql, batchLines, continued, memory) : null));
     preparing = prepared.catch(() => {});
     // A batch's commit need not wait for the disk: were the server to lose it, the checkpoint committed with it is
     // lost too, and the import, run again, writes those lines again.
@@ -114,12 +113,20 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
       Object.assign(delta, { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged });
       await importsRepository.recordBatch(client, importId, delta, batchEnd, batchRejections);
     }, { asynchronousCommit: true });
-    // Another writer created one of the batch's orders since it was prepared: the batch rolled back whole, and is
-    // prepared and written again, finding that order there.
-    writing = before.then(() => prepared).then((lineBatch) => write(lineBatch).catch(async (error) => {
-      if (!isDuplicateOrder(error)) throw error;
-      return write(await prepare());
-    })).then(() => {
+    const writeBatch = async (lineBatch: PreparedLines | null) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await write(lineBatch);
+        } catch (error) {
+          // Another writer created one of the batch's orders since it was prepared, or PostgreSQL chose this
+          // transaction to give way in a deadlock: the batch rolled back whole, and is written again, its orders
+          // placed afresh (finding that order there).
+          if (!(isDuplicateOrder(error) || isRetryable(error)) || attempt === 3) throw error;
+          if (lineBatch) lineBatch = await lineBatch.again();
+        }
+      }
+    };
+    writing = before.then(() => prepared).then(writeBatch).then(() => {
       for (const key of Object.keys(total) as (keyof CountsDelta)[]) total[key] += delta[key];
       report();
     });
@@ -128,59 +135,66 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
     await before;
   };
 
-  for await (const chunk of readLines(await fileBytes(sql, path), limits, progress)) {
-    for (const parsed of chunk.lines) {
-      if (!mapper) {
-        if ('error' in parsed) throw new FileRejected(`The header line cannot be read: ${parsed.error}.`);
-        header = parsed.fields;
-        const columns = mapColumns(parsed.fields, options.map);
-        layout = options.layout ?? detectLayout(columns.columns) ?? undefined;
-        if (!layout) {
-          throw new FileRejected(`No column of this file could be recognised (its header is: ${parsed.fields.slice(0, 12).join(', ')}); name the columns with --map column=field.`);
+  // A file refused half-way (too large, say) stops the import only once the batch under way is written, so that
+  // nothing of it lands after the import is reported finished.
+  try {
+    for await (const chunk of readLines(await fileBytes(sql, path), limits, progress)) {
+      for (const parsed of chunk.lines) {
+        if (!mapper) {
+          if ('error' in parsed) throw new FileRejected(`The header line cannot be read: ${parsed.error}.`);
+          header = parsed.fields;
+          const columns = mapColumns(parsed.fields, options.map);
+          layout = options.layout ?? detectLayout(columns.columns) ?? undefined;
+          if (!layout) {
+            throw new FileRejected(`No column of this file could be recognised (its header is: ${parsed.fields.slice(0, 12).join(', ')}); name the columns with --map column=field.`);
+          }
+          const missing = requiredFields[layout].filter((f) => !columns.columns.has(f));
+          if (missing.length) throw new FileRejected(`This ${layout} file has no column for ${missing.join(', ')}; name it with --map column=${missing[0]}.`);
+          await importsRepository.setIgnoredColumns(sql, importId, columns.ignored);
+          if (record.layout !== layout) await sql.query(`update imports set layout = $2 where id = $1`, [importId, layout]);
+          const parseDate = memoised(options.dateFormat ? formatDateParser(options.dateFormat) : isoDateParser());
+          mapper = rowMapper({ layout, columns: columns.columns, header: parsed.fields, parseDate, refundPrefix: options.refundPrefix === undefined ? (layout === 'order-lines' ? 'C' : null) : options.refundPrefix });
+          continue;
         }
-        const missing = requiredFields[layout].filter((f) => !columns.columns.has(f));
-        if (missing.length) throw new FileRejected(`This ${layout} file has no column for ${missing.join(', ')}; name it with --map column=${missing[0]}.`);
-        await importsRepository.setIgnoredColumns(sql, importId, columns.ignored);
-        if (record.layout !== layout) await sql.query(`update imports set layout = $2 where id = $1`, [importId, layout]);
-        const parseDate = memoised(options.dateFormat ? formatDateParser(options.dateFormat) : isoDateParser());
-        mapper = rowMapper({ layout, columns: columns.columns, header: parsed.fields, parseDate, refundPrefix: options.refundPrefix === undefined ? (layout === 'order-lines' ? 'C' : null) : options.refundPrefix });
-        continue;
+        const broken = 'error' in parsed || chunk.textChecked ? null : brokenCell(parsed.fields, header);
+        const mapped = 'error' in parsed ? { kind: 'reject' as const, field: null, reason: parsed.error }
+          : broken ? { kind: 'reject' as const, ...broken } : mapper(parsed.fields);
+        // Positions count every line of an invoice, committed or not, so a resumed import numbers lines the same way.
+        if (mapped.kind === 'line') {
+          const known = positions.get(mapped.record.orderId);
+          const position = (known ?? 0) + 1;
+          positions.set(known === undefined ? detach(mapped.record.orderId) : mapped.record.orderId, position);
+          if (parsed.line > checkpoint && lines.length >= limits.batchSize && mapped.record.orderId !== currentInvoice) await flush();
+          currentInvoice = mapped.record.orderId;
+          if (parsed.line > checkpoint) {
+            // The record is this line's own (zod made it): it takes its position as it is, with no copy.
+            const positioned = mapped.record as PositionedLine;
+            positioned.position = position;
+            lines.push(positioned);
+          }
+          // Committed before a crash: a later line of the same invoice must add to its total, not replace it.
+          else if (!written.has(mapped.record.orderId)) written.add(detach(mapped.record.orderId));
+        }
+        if (parsed.line <= checkpoint) continue;
+        lastLine = parsed.line;
+        pending.received++;
+        if (mapped.kind === 'reject') {
+          pending.rejected++;
+          if (rejectionsKept < MAX_STORED_REJECTIONS) {
+            rejectionsKept++;
+            rejections.push({ position: parsed.line, field: mapped.field, reason: mapped.reason });
+          }
+        } else if (mapped.kind === 'skip') pending.skipped++;
+        else if (mapped.kind === 'customer') customers.push(mapped.record);
+        else if (mapped.kind === 'order') orders.push(mapped.record);
+        // Every kind of line fills the batch, rejected and skipped ones too, so the checkpoint and the counts move
+        // on however few lines are good; order lines are left to the invoice boundary above.
+        if (mapped.kind !== 'line' && pending.received >= limits.batchSize) await flush();
       }
-      const broken = 'error' in parsed || chunk.textChecked ? null : brokenCell(parsed.fields, header);
-      const mapped = 'error' in parsed ? { kind: 'reject' as const, field: null, reason: parsed.error }
-        : broken ? { kind: 'reject' as const, ...broken } : mapper(parsed.fields);
-      // Positions count every line of an invoice, committed or not, so a resumed import numbers lines the same way.
-      if (mapped.kind === 'line') {
-        const known = positions.get(mapped.record.orderId);
-        const position = (known ?? 0) + 1;
-        positions.set(known === undefined ? detach(mapped.record.orderId) : mapped.record.orderId, position);
-        if (parsed.line > checkpoint && lines.length >= limits.batchSize && mapped.record.orderId !== currentInvoice) await flush();
-        currentInvoice = mapped.record.orderId;
-        if (parsed.line > checkpoint) {
-          // The record is this line's own (zod made it): it takes its position as it is, with no copy.
-          const positioned = mapped.record as PositionedLine;
-          positioned.position = position;
-          lines.push(positioned);
-        }
-        // Committed before a crash: a later line of the same invoice must add to its total, not replace it.
-        else if (!written.has(mapped.record.orderId)) written.add(detach(mapped.record.orderId));
-      }
-      if (parsed.line <= checkpoint) continue;
-      lastLine = parsed.line;
-      pending.received++;
-      if (mapped.kind === 'reject') {
-        pending.rejected++;
-        if (rejectionsKept < MAX_STORED_REJECTIONS) {
-          rejectionsKept++;
-          rejections.push({ position: parsed.line, field: mapped.field, reason: mapped.reason });
-        }
-      } else if (mapped.kind === 'skip') pending.skipped++;
-      else if (mapped.kind === 'customer') customers.push(mapped.record);
-      else if (mapped.kind === 'order') orders.push(mapped.record);
-      // Every kind of line fills the batch, rejected and skipped ones too, so the checkpoint and the counts move
-      // on however few lines are good; order lines are left to the invoice boundary above.
-      if (mapped.kind !== 'line' && pending.received >= limits.batchSize) await flush();
     }
+  } catch (error) {
+    await writing.catch(() => {});
+    throw error;
   }
   if (!mapper) throw new FileRejected('The file has no header line.');
   await flush();

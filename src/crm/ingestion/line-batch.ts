@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { copyRows, copyText } from '../../db/copy-text.js';
-import type { Sql } from '../../db/sql.js';
+import { isRetryable, type Sql } from '../../db/sql.js';
 import { markStaleCustomers } from '../customers/stale-customers.js';
 import { fromThousandths, toThousandths } from '../orders/money.js';
-import { copyNewOrders, existingOrders, newOrdersText, upsertOrders, type NewOrder, type OrderHeader } from '../orders/order-writer.js';
+import { copyNewOrders, existingOrders, newOrdersText, previousOwners, upsertOrders, type NewOrder, type OrderHeader } from '../orders/order-writer.js';
 import { keepProductsOurselves, refreshOrderProducts } from '../orders/order-products.js';
 import type { CustomerDetails } from './known-customers.js';
 import { upsertCustomers, type BatchCounts, type ImportMemory, type PositionedLine } from './import-writer.js';
@@ -23,8 +23,10 @@ export interface PreparedLines {
   continued: readonly string[];
   /** The lines of those orders, by the order's external id. */
   knownLines: { orderId: string; line: PositionedLine; productId: number }[];
-  /** Customers whose figures this batch changes: its own, and the previous owners of orders that move. */
+  /** The batch's customers: their figures change. (Orders that move are marked with their previous owner when written.) */
   customerIds: number[];
+  /** The batch placed again: the orders the CRM has looked up afresh, new ids, new COPY text; customers and products stay. */
+  again(): Promise<PreparedLines>;
 }
 
 interface Invoice {
@@ -51,11 +53,10 @@ function addLine(invoice: Invoice, quantity: number, price: number | null, unitP
  * its lines, and each line is identified by its invoice and its position in it, so the same file twice changes
  * nothing. `continued` names invoices whose earlier lines came in an earlier batch: their totals are summed in SQL.
  *
- * The customers, the catalogue's new products and the look-up of orders the CRM has go in a short transaction of
- * their own, so that they (and building the COPY text) can run while the previous batch is still being written.
+ * The customers and the catalogue's new products go in a short transaction of their own, and the orders the CRM has
+ * are looked up, so that they (and building the COPY text) can run while the previous batch is still being written.
  * Should the batch then fail, they are a customer with no orders yet or a product no one bought, and writing them
- * again is a no-op.
- * This runs for every line of a large file: each line is visited once to build everything the batch writes.
+ * again is a no-op. This runs for every line of a large file: each line is visited once to build what it writes.
  */
 export async function prepareLineBatch(sql: Sql, lines: PositionedLine[], continued: ReadonlySet<string>, memory: ImportMemory): Promise<PreparedLines> {
   // A customer's details are merged over the batch's lines, the later line's winning, as separate records would.
@@ -82,18 +83,7 @@ export async function prepareLineBatch(sql: Sql, lines: PositionedLine[], contin
     if (c.country !== undefined) d.country = c.country;
   }
 
-  const { toWrite, ids: customerIds } = memory.customers.sort(details.values());
-  const { productIds, existing, newIds } = await sql.transaction(async (client) => {
-    if (toWrite.length) {
-      const written = await upsertCustomers(client, toWrite);
-      for (const [key, id] of written.ids) customerIds.set(key, id);
-    }
-    const productIds = await memory.products.idsOf(client, lines.map((l) => l.description)); // 0: no description, no product
-    // (An invoice whose lines come apart in the file is listed once per run of lines; the look-up takes each once.)
-    return { productIds, ...(await existingOrders(client, [...new Set(orderIds)])) };
-  }, { asynchronousCommit: true });
-  memory.customers.remember(toWrite, customerIds);
-
+  const { customerIds, productIds } = await writeAhead(sql, lines, details, memory);
   const invoices = new Map<string, Invoice>();
   const invoiceOf: Invoice[] = new Array(lines.length);
   const prices = new Map<string, number | null>();
@@ -120,15 +110,58 @@ export async function prepareLineBatch(sql: Sql, lines: PositionedLine[], contin
     if (l.sku !== null) invoice.skus.add(l.sku);
   }
 
-  // New orders go in by COPY with their products; the lines of an order created in this very batch cannot exist
-  // yet, so they go in by COPY too. An order the CRM had, or one begun in an earlier batch, is upserted.
+  // (An invoice whose lines come apart in the file is listed once per run of lines; the look-up takes each once.)
+  return placeOrders(sql, { lines, invoices: [...invoices.values()], invoiceOf, productIds, customerIds, continued, orderIds: [...new Set(orderIds)] });
+}
+
+/**
+ * The batch's customers and the catalogue's new products, in a short transaction of their own. Its customers'
+ * details are written once, even should the batch be placed again: a later batch may already have written newer ones.
+ */
+async function writeAhead(sql: Sql, lines: PositionedLine[], details: Map<string, CustomerDetails>, memory: ImportMemory) {
+  for (let attempt = 1; ; attempt++) {
+    const { toWrite, ids: customerIds } = memory.customers.sort(details.values());
+    try {
+      const productIds = await sql.transaction(async (client) => {
+        if (toWrite.length) {
+          const written = await upsertCustomers(client, toWrite);
+          for (const [key, id] of written.ids) customerIds.set(key, id);
+        }
+        return memory.products.idsOf(client, lines.map((l) => l.description)); // 0: no description, no product
+      }, { asynchronousCommit: true });
+      memory.customers.remember(toWrite, customerIds);
+      return { customerIds, productIds };
+    } catch (error) {
+      // Chosen to give way to the batch being written (both mark customers for journeys): run again. The products
+      // it added are gone with it, and are looked up afresh.
+      if (!isRetryable(error) || attempt === 3) throw error;
+      memory.products.forget();
+    }
+  }
+}
+
+interface GroupedLines {
+  lines: PositionedLine[]; invoices: Invoice[]; invoiceOf: Invoice[]; productIds: Int32Array;
+  customerIds: ReadonlyMap<string, number>; continued: ReadonlySet<string>;
+  /** The batch's invoices not begun in an earlier batch, each once. */
+  orderIds: string[];
+}
+
+/**
+ * New orders go in by COPY with their products, under ids taken now; the lines of an order created in this very
+ * batch cannot exist yet, so they go in by COPY too. An order the CRM had, or one an earlier batch began, is upserted.
+ */
+async function placeOrders(sql: Sql, batch: GroupedLines): Promise<PreparedLines> {
+  const { lines, invoiceOf, productIds, customerIds, continued } = batch;
+  const { existing, newIds } = await existingOrders(sql, batch.orderIds);
   const header = (inv: Invoice): OrderHeader => ({
     orderId: inv.orderId, customerId: customerIds.get(inv.customerId)!, placedAt: inv.placedAt, status: inv.status ?? 'completed',
     total: fromThousandths(inv.exactTotal ?? BigInt(inv.total)),
   });
   const fresh: (NewOrder & { id: number })[] = [];
   const upserts: OrderHeader[] = [];
-  for (const inv of invoices.values()) {
+  for (const inv of batch.invoices) {
+    inv.id = 0;
     if (existing.has(inv.orderId) || continued.has(inv.orderId)) { upserts.push(header(inv)); continue; }
     inv.id = newIds[fresh.length];
     fresh.push({ ...header(inv), id: inv.id, productIds: inv.productIds, skus: inv.skus });
@@ -141,11 +174,11 @@ export async function prepareLineBatch(sql: Sql, lines: PositionedLine[], contin
     if (!inv.id) { knownLines.push({ orderId: inv.orderId, line: l, productId: productIds[i] }); continue; }
     linesText += `${inv.id}\t${l.position}\t${copyText(l.sku)}\t${copyText(l.description)}\t${productIds[i] || '\\N'}\t${l.quantity}\t${l.unitPrice}\n`;
   }
-  // An order that moved to another customer changes that customer's figures too.
-  const owners = new Set([...[...existing.values()].map((o) => o.customerId), ...customerIds.values()]);
   return {
     size: lines.length, ordersText: newOrdersText(fresh), linesText, linesCopied: lines.length - knownLines.length, upserts,
-    continued: [...continued].filter((id) => invoices.has(id)), knownLines, customerIds: [...owners],
+    continued: [...continued], knownLines,
+    customerIds: [...new Set(customerIds.values())],
+    again: () => placeOrders(sql, batch),
   };
 }
 
@@ -158,6 +191,9 @@ export async function prepareLineBatch(sql: Sql, lines: PositionedLine[], contin
 export async function writePreparedLines(client: pg.PoolClient, batch: PreparedLines): Promise<BatchCounts> {
   await keepProductsOurselves(client);
   await copyNewOrders(client, batch.ordersText);
+  // An order that moves to another customer changes that customer's figures too: its owner is read here, in the
+  // transaction that moves it.
+  const owners = batch.upserts.length ? await previousOwners(client, batch.upserts.map((o) => o.orderId)) : [];
   const { ids } = batch.upserts.length ? await upsertOrders(client, batch.upserts) : { ids: new Map<string, number>() };
   if (batch.linesText) await copyRows(client, 'order_lines (order_id, position, sku, description, product_id, quantity, unit_price)', batch.linesText);
   const known = batch.knownLines;
@@ -183,7 +219,7 @@ export async function writePreparedLines(client: pg.PoolClient, batch: PreparedL
     );
   }
   await refreshOrderProducts(client, [...ids.values()]);
-  await markStaleCustomers(client, batch.customerIds);
+  await markStaleCustomers(client, [...new Set([...owners, ...batch.customerIds])]);
   const inserted = batch.linesCopied + written.filter((r) => r.inserted).length;
   const updated = written.length - (inserted - batch.linesCopied);
   return { inserted, updated, unchanged: batch.size - inserted - updated };

@@ -9,6 +9,7 @@ type Problem = { field: string | null; reason: string };
 /** `converted`: the problem was found converting the text (a quantity that is not a number), before any schema ran. */
 type Checked<T> = { value: T; problem: null } | { value: null; problem: Problem; converted: boolean };
 type Invoice = Omit<OrderLineRecord, keyof typeof fileLineCells>;
+interface ColumnNames { converted: string; checked: string }
 
 // The cells an invoice's lines share, in the order a line is read (the customer's details last).
 const SHARED: readonly ImportField[] = ['customerId', 'orderId', 'date', 'status', 'name', 'email', 'phone', 'city', 'country'];
@@ -29,7 +30,8 @@ export function orderLineMapper(options: RowMapperOptions): (fields: string[]) =
   const index = (f: ImportField) => columns.get(f);
   const width = header.length;
   const sharedAt = SHARED.map((f) => columns.get(f));
-  const column = (f: ImportField) => (index(f) === undefined ? f : header[index(f)!].trim());
+  // A column as a conversion's error names it (the header as written), and as a schema's problem does (trimmed).
+  const column = (f: ImportField): ColumnNames => (index(f) === undefined ? { converted: f, checked: f } : { converted: header[index(f)!], checked: header[index(f)!].trim() });
 
   // The previous line's shared cells, and what they made: an invoice, a line to skip, or a rejection.
   let previous: (string | undefined)[] = [];
@@ -111,7 +113,7 @@ export function orderLineMapper(options: RowMapperOptions): (fields: string[]) =
  * every line that has it, each line rejected in its own name). The lines with one text share one copy of it, which
  * does not keep the file's text alive and whose hash later lookups (the catalogue, prices) find already computed.
  */
-function checkedOnce<T, R extends string | null>(schema: z.ZodType<T>, convert: (raw: R) => unknown, field: string): (raw: R) => Checked<T> {
+function checkedOnce<T, R extends string | null>(schema: z.ZodType<T>, convert: (raw: R) => unknown, field: ColumnNames): (raw: R) => Checked<T> {
   const memo = new Map<R, Checked<T>>();
   return (raw) => {
     let checked = memo.get(raw);
@@ -125,14 +127,14 @@ function checkedOnce<T, R extends string | null>(schema: z.ZodType<T>, convert: 
   };
 }
 
-function check<T, R>(schema: z.ZodType<T>, convert: (raw: R) => unknown, raw: R, field: string): Checked<T> {
+function check<T, R>(schema: z.ZodType<T>, convert: (raw: R) => unknown, raw: R, field: ColumnNames): Checked<T> {
   let value: unknown;
   try {
     value = convert(raw);
   } catch (error) {
     if (!(error instanceof CellError)) throw error;
-    return { value: null, problem: { field, reason: error.message }, converted: true };
+    return { value: null, problem: { field: field.converted, reason: error.message }, converted: true };
   }
   const parsed = schema.safeParse(value);
-  return parsed.success ? { value: parsed.data, problem: null } : { value: null, problem: { field, reason: parsed.error.issues[0].message }, converted: false };
+  return parsed.success ? { value: parsed.data, problem: null } : { value: null, problem: { field: field.checked, reason: parsed.error.issues[0].message }, converted: false };
 }

@@ -47,4 +47,9 @@ export class ProductIds {
       if (lost !== undefined) throw new Error(`the product catalogue has no entry for "${lost}"`);
     }
   }
+
+  /** After a transaction that added descriptions rolled back: they are not in the catalogue. */
+  forget() {
+    this.known.clear();
+  }
 }
