@@ -185,8 +185,8 @@ async function placeOrders(sql: Sql, batch: GroupedLines): Promise<PreparedLines
 /**
  * Writes a prepared batch inside its transaction. Should another writer have created one of its new orders since it
  * was prepared, the COPY fails on the order's external id and nothing of the transaction stays (isDuplicateOrder):
- * the batch is prepared again, finding that order there. The figures and products bought of the customers touched
- * are read again once, when the import ends.
+ * the batch is placed again (`again`), finding that order there. The figures and products bought of the customers
+ * touched are read again once, when the import ends.
  */
 export async function writePreparedLines(client: pg.PoolClient, batch: PreparedLines): Promise<BatchCounts> {
   await keepProductsOurselves(client);

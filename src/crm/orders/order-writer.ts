@@ -96,21 +96,21 @@ async function writeLines(db: Queryable, orders: { orderId: number; lines: Order
 }
 
 /**
- * The orders of a batch the CRM already has, by external id (each one's id and the customer it belongs to), and an
- * id from the orders' sequence for each of the others, for copyNewOrders: one round trip. `orderIds` are distinct.
+ * Which orders of a batch the CRM already has (their external ids), and an id from the orders' sequence for each of
+ * the others, for copyNewOrders: one round trip. `orderIds` are distinct.
  */
-export async function existingOrders(db: Queryable, orderIds: string[]): Promise<{ existing: Map<string, { id: number; customerId: number }>; newIds: number[] }> {
-  const { rows } = await db.query<{ id: string; external_id: string | null; customer_id: number | null }>(
-    `with found as (select id, external_id, customer_id from orders where external_id = any($1))
-     select id, external_id, customer_id from found
+export async function existingOrders(db: Queryable, orderIds: string[]): Promise<{ existing: Set<string>; newIds: number[] }> {
+  const { rows } = await db.query<{ id: string | null; external_id: string | null }>(
+    `with found as (select external_id from orders where external_id = any($1))
+     select null as id, external_id from found
      union all
-     select nextval('orders_id_seq'), null, null from generate_series(1, cardinality($1::text[]) - (select count(*) from found)::int)`,
+     select nextval('orders_id_seq'), null from generate_series(1, cardinality($1::text[]) - (select count(*) from found)::int)`,
     [orderIds]);
-  const existing = new Map<string, { id: number; customerId: number }>();
+  const existing = new Set<string>();
   const newIds: number[] = [];
   for (const r of rows) {
     if (r.external_id === null) newIds.push(Number(r.id));
-    else existing.set(r.external_id, { id: Number(r.id), customerId: r.customer_id! });
+    else existing.add(r.external_id);
   }
   return { existing, newIds };
 }
