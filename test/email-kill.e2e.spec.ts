@@ -37,7 +37,7 @@ describe('an email delivery worker killed mid-campaign', () => {
     sink.delayMs = 15;
     const env = {
       DATABASE_URL: db.url, PUBLIC_URL: `http://127.0.0.1:${await freePort()}`, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, EMAIL_FROM: 'offers@shop.example',
-      DELIVERY_BATCH_SIZE: '100', JOB_SUPERVISE_SECONDS: '1', RECONCILE_SECONDS: '1', SENDING_TIMEOUT_SECONDS: '3', SEED_ON_EMPTY: 'false', HOLDOUT_PERCENT: '0',
+      DELIVERY_BATCH_SIZE: '100', JOB_SUPERVISE_SECONDS: '1', RECONCILE_SECONDS: '1', SENDING_TIMEOUT_SECONDS: '10', SEED_ON_EMPTY: 'false', HOLDOUT_PERCENT: '0',
     };
     const config = loadConfig(env);
     const queue = await JobQueue.start(db.url, { superviseSeconds: 1 });
