@@ -10,7 +10,7 @@ import { rowMapper } from './row-mapper.js';
 import { isDuplicateOrder } from '../orders/order-writer.js';
 import { textProblem } from '../text.js';
 import { formatCount } from '../format.js';
-import { detach, formatDateParser, isoDateParser, memoised } from './values.js';
+import { formatDateParser, isoDateParser, memoised } from './values.js';
 
 export interface FileImportOptions {
   layout?: Layout;
@@ -100,7 +100,7 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
       if (written.has(l.orderId)) continued.add(l.orderId);
       else begun.push(l.orderId);
     }
-    for (const id of begun) written.add(detach(id));
+    for (const id of begun) written.add(id);
     const prepared = preparing.then(() => (batchLines.length ? prepareLineBatch(sql, batchLines, continued, memory) : null));
     preparing = prepared.catch(() => {});
     // A batch's commit need not wait for the disk: were the server to lose it, the checkpoint committed with it is
@@ -160,10 +160,10 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
         const mapped = 'error' in parsed ? { kind: 'reject' as const, field: null, reason: parsed.error }
           : broken ? { kind: 'reject' as const, ...broken } : mapper(parsed.fields);
         // Positions count every line of an invoice, committed or not, so a resumed import numbers lines the same way.
+        // (A line's invoice number is already a copy of its own, not a piece of the file's text: kept all import long.)
         if (mapped.kind === 'line') {
-          const known = positions.get(mapped.record.orderId);
-          const position = (known ?? 0) + 1;
-          positions.set(known === undefined ? detach(mapped.record.orderId) : mapped.record.orderId, position);
+          const position = (positions.get(mapped.record.orderId) ?? 0) + 1;
+          positions.set(mapped.record.orderId, position);
           if (parsed.line > checkpoint && lines.length >= limits.batchSize && mapped.record.orderId !== currentInvoice) await flush();
           currentInvoice = mapped.record.orderId;
           if (parsed.line > checkpoint) {
@@ -173,7 +173,7 @@ export async function importFile(sql: Sql, importId: string, path: string, optio
             lines.push(positioned);
           }
           // Committed before a crash: a later line of the same invoice must add to its total, not replace it.
-          else if (!written.has(mapped.record.orderId)) written.add(detach(mapped.record.orderId));
+          else written.add(mapped.record.orderId);
         }
         if (parsed.line <= checkpoint) continue;
         lastLine = parsed.line;
