@@ -5,6 +5,8 @@ import { linesOf, withoutByteOrderMark, type TextLines } from './text-lines.js';
 import type { FileBytes } from './stored-upload.js';
 import { mayBreakTextRule } from '../text.js';
 
+const INFLATED_CHUNK = 1 << 16;
+
 export class FileRejected extends Error {}
 
 export interface SourceOptions { maxLineBytes: number; maxFileBytes: number }
@@ -29,7 +31,10 @@ export async function* readLines(file: FileBytes, options: SourceOptions, progre
 
   const raw = file.stream();
   raw.on('data', (chunk) => { progress.bytesRead += chunk.length; });
-  const stream = gzipped ? raw.pipe(createGunzip()) : raw;
+  // Inflated 64 kB at a time: zlib's default 16 kB pieces cost the retail file 250-310 ms of CPU in 2,900 round trips
+  // to the thread pool, 64 kB ones 120-190 ms. (Larger pieces cost less to inflate but more to parse: every line of
+  // a piece is held until the piece is read, and young objects that live that long make collections dearer.)
+  const stream = gzipped ? raw.pipe(createGunzip({ chunkSize: INFLATED_CHUNK })) : raw;
   const decoder = new StringDecoder('utf8');
   let lines: TextLines | undefined;
   // CSV fields are pieces of the text: while every chunk so far passes one scan, no field needs checking on its own.
