@@ -4,7 +4,9 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 // COPY's text format: tab-separated, \N for null, with backslash, tab and line breaks escaped. Most cells have none
-// of those, and are written as they are.
+// of those, and are written as they are. Long texts are joined from a list of their pieces rather than added to a
+// piece at a time: each addition leaves a small object that lives as long as the text does, and an import's batch
+// of 10,000 lines kept them alive across collections (a fifth of its collecting time).
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
 /** One cell of COPY text. */
@@ -16,9 +18,9 @@ export const copyText = (v: string | null): string => (v === null ? '\\N' : NEED
  * COPY (pass it through copyText) or a parameter.
  */
 export const textArrayLiteral = (values: Iterable<string>): string => {
-  let literal = '';
-  for (const v of values) literal += `${literal ? ',' : ''}"${v.includes('"') || v.includes('\\') ? v.replace(/[\\"]/g, '\\$&') : v}"`;
-  return `{${literal}}`;
+  const elements: string[] = [];
+  for (const v of values) elements.push(`"${v.includes('"') || v.includes('\\') ? v.replace(/[\\"]/g, '\\$&') : v}"`);
+  return `{${elements.join(',')}}`;
 };
 
 /** An array literal of integers ({1,2,3}): nothing in it needs quoting. */

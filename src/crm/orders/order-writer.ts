@@ -124,11 +124,12 @@ export type NewOrder = OrderHeader & OrderProducts;
 
 /** Orders the CRM does not have yet as COPY text for copyNewOrders, built ahead of the transaction that sends it. */
 export function newOrdersText(orders: Iterable<NewOrder & { id: number }>): string {
-  let text = '';
+  const cells: (string | number)[] = [];
   for (const o of orders) {
-    text += `${o.id}\t${copyText(o.orderId)}\t${o.customerId}\t${o.placedAt.toISOString()}\t${o.status}\t${o.total}\t${integerArrayLiteral(o.productIds)}\t${copyText(textArrayLiteral(o.skus))}\n`;
+    cells.push(o.id, '\t', copyText(o.orderId), '\t', o.customerId, '\t', o.placedAt.toISOString(), '\t', o.status, '\t', o.total, '\t',
+      integerArrayLiteral(o.productIds), '\t', copyText(textArrayLiteral(o.skus)), '\n');
   }
-  return text;
+  return cells.join('');
 }
 
 /**
