@@ -4,9 +4,10 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 // COPY's text format: tab-separated, \N for null, with backslash, tab and line breaks escaped. Most cells have none
-// of those, and are written as they are. Long texts are joined from a list of their pieces rather than added to a
-// piece at a time: each addition leaves a small object that lives as long as the text does, and an import's batch
-// of 10,000 lines kept them alive across collections (a fifth of its collecting time).
+// of those, and are written as they are. Long texts are joined from a list of their rows rather than added to a row
+// at a time: each addition leaves small objects that live as long as the text does, and an import's batch of 10,000
+// lines kept them alive across collections (a fifth of its collecting time). (A list of every cell, joined, is no
+// better: joining 140,000 pieces took 8 ms a batch against 3 ms for 10,000 rows.)
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
 /** One cell of COPY text. */

@@ -166,16 +166,16 @@ async function placeOrders(sql: Sql, batch: GroupedLines): Promise<PreparedLines
     inv.id = newIds[fresh.length];
     fresh.push({ ...header(inv), id: inv.id, productIds: inv.productIds, skus: inv.skus });
   }
-  const cells: (string | number)[] = [];
+  const rows: string[] = [];
   const knownLines: PreparedLines['knownLines'] = [];
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     const inv = invoiceOf[i];
     if (!inv.id) { knownLines.push({ orderId: inv.orderId, line: l, productId: productIds[i] }); continue; }
-    cells.push(inv.id, '\t', l.position, '\t', copyText(l.sku), '\t', copyText(l.description), '\t', productIds[i] || '\\N', '\t', l.quantity, '\t', l.unitPrice, '\n');
+    rows.push(`${inv.id}\t${l.position}\t${copyText(l.sku)}\t${copyText(l.description)}\t${productIds[i] || '\\N'}\t${l.quantity}\t${l.unitPrice}\n`);
   }
   return {
-    size: lines.length, ordersText: newOrdersText(fresh), linesText: cells.join(''), linesCopied: lines.length - knownLines.length, upserts,
+    size: lines.length, ordersText: newOrdersText(fresh), linesText: rows.join(''), linesCopied: lines.length - knownLines.length, upserts,
     continued: [...continued], knownLines,
     customerIds: [...new Set(customerIds.values())],
     again: () => placeOrders(sql, batch),

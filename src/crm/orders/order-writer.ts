@@ -124,12 +124,11 @@ export type NewOrder = OrderHeader & OrderProducts;
 
 /** Orders the CRM does not have yet as COPY text for copyNewOrders, built ahead of the transaction that sends it. */
 export function newOrdersText(orders: Iterable<NewOrder & { id: number }>): string {
-  const cells: (string | number)[] = [];
+  const rows: string[] = [];
   for (const o of orders) {
-    cells.push(o.id, '\t', copyText(o.orderId), '\t', o.customerId, '\t', o.placedAt.toISOString(), '\t', o.status, '\t', o.total, '\t',
-      integerArrayLiteral(o.productIds), '\t', copyText(textArrayLiteral(o.skus)), '\n');
+    rows.push(`${o.id}\t${copyText(o.orderId)}\t${o.customerId}\t${o.placedAt.toISOString()}\t${o.status}\t${o.total}\t${integerArrayLiteral(o.productIds)}\t${copyText(textArrayLiteral(o.skus))}\n`);
   }
-  return cells.join('');
+  return rows.join('');
 }
 
 /**
