@@ -72,14 +72,16 @@ export function orderLineMapper(options: RowMapperOptions): (fields: string[]) =
   const quantity = checkedOnce(fileLineCells.quantity, parseQuantity, column('quantity'));
   const unitPrice = checkedOnce(fileLineCells.unitPrice, parseAmount, column('unitPrice'));
 
+  // A line's own cells, read straight from their columns: this runs for every line of the file.
+  const at = { sku: index('sku'), description: index('description'), quantity: index('quantity'), unitPrice: index('unitPrice') };
+  const own = (fields: string[], i: number | undefined): string | null => {
+    if (i === undefined) return null;
+    const v = fields[i].trim();
+    return v === '' ? null : v;
+  };
+
   return (fields) => {
     if (fields.length !== width) return { kind: 'reject', field: null, reason: `has ${fields.length} columns where the header has ${width}` };
-    const cell: Cell = (f) => {
-      const i = columns.get(f);
-      if (i === undefined) return undefined;
-      const v = fields[i].trim();
-      return v === '' ? undefined : v;
-    };
     let same = previous.length > 0;
     for (let k = 0; k < sharedAt.length; k++) {
       const i = sharedAt[k];
@@ -88,20 +90,26 @@ export function orderLineMapper(options: RowMapperOptions): (fields: string[]) =
     if (!same) {
       // Kept only until the next invoice, so they may point into the file's text (the invoice's own keys are copies).
       previous = sharedAt.map((i) => (i === undefined ? undefined : fields[i]));
-      invoice = readInvoice(cell);
+      invoice = readInvoice((f) => own(fields, columns.get(f)) ?? undefined);
     }
     if (invoice.mapped) return invoice.mapped;
-    const line = [sku(cell('sku') ?? null), description(cell('description') ?? null), quantity(cell('quantity') ?? ''), unitPrice(cell('unitPrice') ?? '')] as const;
+    const skuOf = sku(own(fields, at.sku));
+    const descriptionOf = description(own(fields, at.description));
+    const quantityOf = quantity(own(fields, at.quantity) ?? '');
+    const unitPriceOf = unitPrice(own(fields, at.unitPrice) ?? '');
     // Problems come in the order a whole record's check would give: conversions first, then the schema's fields in
     // turn, the customer's details last.
-    for (const checked of line) if (checked.problem && checked.converted) return { kind: 'reject', ...checked.problem };
-    if (invoice.problem) return { kind: 'reject', ...invoice.problem };
-    for (const checked of line) if (checked.problem) return { kind: 'reject', ...checked.problem };
-    if (invoice.customerProblem) return { kind: 'reject', ...invoice.customerProblem };
+    if (skuOf.problem || descriptionOf.problem || quantityOf.problem || unitPriceOf.problem || invoice.problem || invoice.customerProblem) {
+      const line = [skuOf, descriptionOf, quantityOf, unitPriceOf];
+      for (const checked of line) if (checked.problem && checked.converted) return { kind: 'reject', ...checked.problem };
+      if (invoice.problem) return { kind: 'reject', ...invoice.problem };
+      for (const checked of line) if (checked.problem) return { kind: 'reject', ...checked.problem };
+      return { kind: 'reject', ...invoice.customerProblem! };
+    }
     const shared = invoice.invoice!;
     const record: OrderLineRecord = {
       orderId: shared.orderId, customerId: shared.customerId, placedAt: shared.placedAt, status: shared.status,
-      sku: line[0].value as string | null, description: line[1].value as string | null, quantity: line[2].value as number, unitPrice: line[3].value as string,
+      sku: skuOf.value as string | null, description: descriptionOf.value as string | null, quantity: quantityOf.value as number, unitPrice: unitPriceOf.value as string,
       customer: shared.customer,
     };
     return { kind: 'line', record };
