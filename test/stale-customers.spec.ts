@@ -10,8 +10,8 @@ describe('customers marked by an import', () => {
   afterAll(async () => { await db.drop(); });
 
   const CUSTOMERS = 2_600; // more than two transactions' worth
-  // Customer i has i % 3 + 1 completed orders; order k of them costs i + k + 0.25, is placed on day k of 2026 and
-  // holds products k + 1 and i % 7 + 1.
+  // Customer i has i % 3 + 1 completed orders; order k of them costs i + k + 0.25, is placed k days after
+  // 1 January 2026 and holds products k + 1 and i % 7 + 1.
   const expected = (i: number) => {
     const orders = (i % 3) + 1;
     let spendQuarters = 0;
