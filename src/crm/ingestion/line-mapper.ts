@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ImportField } from './columns.js';
 import { fileInvoiceCells, fileLineCells, fileLineCustomer, firstProblem, type OrderLineRecord } from './records.js';
-import { named, orderCustomer, statusOf, type Cell } from './order-cells.js';
+import { named, readOrderHead, type Cell } from './order-cells.js';
 import { CellError, detach, parseAmount, parseQuantity } from './values.js';
 import type { Mapped, RowMapperOptions } from './row-mapper.js';
 
@@ -38,21 +38,11 @@ export function orderLineMapper(options: RowMapperOptions): (fields: string[]) =
   let invoice: SharedCells = { mapped: null, invoice: null, problem: null, customerProblem: null };
 
   const readInvoice = (cell: Cell): SharedCells => {
-    let current: ImportField = 'orderId';
     try {
-      const customerId = cell('customerId');
-      const orderId = cell('orderId');
-      if (!orderId) return rejected({ field: header[index('orderId')!], reason: 'is empty' });
-      // A line with no customer belongs to nobody the CRM can address: skipped and counted.
-      if (!customerId) return { mapped: { kind: 'skip' }, invoice: null, problem: null, customerProblem: null };
-      current = 'date';
-      const rawDate = cell('date');
-      if (!rawDate) return rejected({ field: header[index('date')!], reason: 'is empty' });
-      const placedAt = options.parseDate(rawDate);
-      current = 'status';
-      const status = statusOf(cell('status'), orderId, options.refundPrefix);
-      const customer = orderCustomer(cell);
-      const shared = fileInvoiceCells.safeParse({ orderId: detach(orderId), customerId: detach(customerId), placedAt, status });
+      const head = readOrderHead(cell, options.parseDate, options.refundPrefix);
+      if (!head) return { mapped: { kind: 'skip' }, invoice: null, problem: null, customerProblem: null };
+      const { customer, ...order } = head;
+      const shared = fileInvoiceCells.safeParse({ ...order, orderId: detach(order.orderId), customerId: detach(order.customerId) });
       const details = fileLineCustomer.safeParse(customer);
       return {
         mapped: null,
@@ -62,7 +52,7 @@ export function orderLineMapper(options: RowMapperOptions): (fields: string[]) =
       };
     } catch (error) {
       if (!(error instanceof CellError)) throw error;
-      const field = (error.field as ImportField | undefined) ?? current;
+      const field = error.field as ImportField;
       return rejected({ field: header[index(field)!] ?? field, reason: error.message });
     }
   };

@@ -1,5 +1,5 @@
 import type { ImportField } from './columns.js';
-import { CellError } from './values.js';
+import { CellError, type DateParser } from './values.js';
 import { orderStatuses, type OrderStatus } from '../orders/order-status.js';
 
 // Cell conversions an "orders" and an "order lines" file share, and how a record's problem names the file's column.
@@ -21,6 +21,38 @@ export function orderCustomer(cell: Cell) {
   const country = cell('country');
   if (country !== undefined) customer.country = country;
   return customer;
+}
+
+export interface OrderHead {
+  orderId: string; customerId: string; placedAt: Date; status: OrderStatus | null; customer: ReturnType<typeof orderCustomer>;
+}
+
+/**
+ * The cells that say which order a line of an "orders" or an "order lines" file belongs to and whose it is, read by
+ * the same rules for both layouts. Null for a line with no customer: it belongs to nobody the CRM can address, and
+ * is skipped and counted. A problem throws a CellError naming its field: an empty order number or date, a date or a
+ * status that cannot be read.
+ */
+export function readOrderHead(cell: Cell, parseDate: DateParser, refundPrefix: string | null): OrderHead | null {
+  const customerId = cell('customerId');
+  const orderId = cell('orderId');
+  if (!orderId) throw new CellError('is empty', 'orderId');
+  if (!customerId) return null;
+  const rawDate = cell('date');
+  if (!rawDate) throw new CellError('is empty', 'date');
+  const placedAt = inField('date', () => parseDate(rawDate));
+  const status = inField('status', () => statusOf(cell('status'), orderId, refundPrefix));
+  return { orderId, customerId, placedAt, status, customer: orderCustomer(cell) };
+}
+
+/** A conversion's problem, named by the field it was reading. */
+function inField<T>(field: ImportField, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof CellError && error.field === undefined) throw new CellError(error.message, field);
+    throw error;
+  }
 }
 
 export function statusOf(raw: string | undefined, orderId: string, refundPrefix: string | null): OrderStatus | null {

@@ -1,7 +1,7 @@
 import type { ImportField, Layout } from './columns.js';
 import { customerRecord, firstProblem, orderRecord, type CustomerRecord, type OrderLineRecord, type OrderRecord } from './records.js';
 import { CellError, parseAmount, type DateParser } from './values.js';
-import { named, orderCustomer, statusOf } from './order-cells.js';
+import { named, readOrderHead } from './order-cells.js';
 import { orderLineMapper } from './line-mapper.js';
 
 export type Mapped =
@@ -38,28 +38,18 @@ export function rowMapper(options: RowMapperOptions) {
     };
     let current: ImportField = 'customerId';
     try {
-      const customerId = cell('customerId');
       if (layout === 'customers') {
         const profile = customerProfile(cell);
-        const parsed = customerRecord.safeParse({ externalId: customerId ?? '', ...profile });
+        const parsed = customerRecord.safeParse({ externalId: cell('customerId') ?? '', ...profile });
         return parsed.success ? { kind: 'customer', record: parsed.data } : { kind: 'reject', ...named(firstProblem(parsed.error), header, index) };
       }
-      current = 'orderId';
-      const orderId = cell('orderId');
-      if (!orderId) return { kind: 'reject', field: header[index('orderId')!], reason: 'is empty' };
-      // An order line with no customer belongs to nobody the CRM can address: skipped and counted.
-      if (!customerId) return { kind: 'skip' };
-      current = 'date';
-      const rawDate = cell('date');
-      if (!rawDate) return { kind: 'reject', field: header[index('date')!], reason: 'is empty' };
-      const placedAt = options.parseDate(rawDate);
-      current = 'status';
-      const status = statusOf(cell('status'), orderId, options.refundPrefix);
-      const customer = orderCustomer(cell);
+      // (The order's own cells name the field of any problem themselves.)
+      const head = readOrderHead(cell, options.parseDate, options.refundPrefix);
+      if (!head) return { kind: 'skip' };
       // An "orders" file: one row per order, with its amount.
       current = 'amount';
       const amount = parseAmount(cell('amount') ?? '');
-      const parsed = orderRecord.safeParse({ orderId, customerId, placedAt, status, amount, customer });
+      const parsed = orderRecord.safeParse({ ...head, amount });
       return parsed.success ? { kind: 'order', record: parsed.data } : { kind: 'reject', ...named(firstProblem(parsed.error), header, index) };
     } catch (error) {
       if (!(error instanceof CellError)) throw error;
